@@ -1,0 +1,419 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
+)
+
+// Layer is one module of a model, with PyTorch's semantics and parameter
+// names. Layers run on the internal activation layout [C, H, N, W]
+// (channels, EEG rows, batch, time); shapes in the public API are PyTorch's
+// [C, H, W] per trial.
+type Layer interface {
+	// String describes the layer as PyTorch prints the module.
+	String() string
+	// Params lists the layer's parameters and buffers with PyTorch's names
+	// (relative to the layer) and shapes.
+	Params() []ParamSpec
+	// OutShape is the per-trial output shape [C, H, W] for an input shape,
+	// or an error when the layer does not accept that input.
+	OutShape(in Shape3) (Shape3, error)
+	// forward applies the layer to x, laid out as [C, H, N, W].
+	forward(f *forwardPass, p layerParams, x *Node) *Node
+}
+
+// Shape3 is the shape of one trial's activation: channels, height (EEG rows), width (time).
+type Shape3 [3]int
+
+// String prints the shape as PyTorch prints a batch shape, with -1 for the batch.
+func (s Shape3) String() string { return fmt.Sprintf("[-1, %d, %d, %d]", s[0], s[1], s[2]) }
+
+// Size is the number of values in one trial's activation.
+func (s Shape3) Size() int { return s[0] * s[1] * s[2] }
+
+// ParamKind says what a parameter or buffer is, which fixes its initialisation
+// and whether the optimiser updates it.
+type ParamKind int
+
+// The kinds of parameters and buffers of the lab's layers.
+const (
+	ConvWeight ParamKind = iota
+	ConvBias
+	LinearWeight
+	LinearBias
+	BNWeight
+	BNBias
+	BNRunningMean
+	BNRunningVar
+	BNNumBatchesTracked
+)
+
+// Trainable reports whether the optimiser updates this kind of parameter.
+func (k ParamKind) Trainable() bool { return k <= BNBias }
+
+// ParamSpec describes one entry of a PyTorch state_dict.
+type ParamSpec struct {
+	Name  string    // "weight", "bias", "running_mean", ... (full names are prefixed by block and index)
+	Shape []int     // PyTorch's shape
+	Kind  ParamKind // what it is
+	FanIn int       // fan-in used by PyTorch's default initialisation
+}
+
+// Size is the number of values in the parameter.
+func (p ParamSpec) Size() int { return shapeSize(p.Shape) }
+
+// layerParams gives a layer its own parameters by relative name and lets it
+// write updated buffers (BatchNorm running statistics).
+type layerParams struct {
+	prefix string
+	f      *forwardPass
+}
+
+func (p layerParams) get(name string) *Node { return p.f.value(p.prefix + name) }
+func (p layerParams) set(name string, v *Node) {
+	p.f.updates[p.prefix+name] = v
+}
+
+// Conv2d is PyTorch's nn.Conv2d with stride 1, restricted to the kernels the
+// lab's models use: temporal kernels (1, k) and spatial kernels (H, 1) that
+// span all EEG rows, either full or depthwise (groups == in channels).
+type Conv2d struct {
+	In, Out int
+	Kernel  [2]int // (height, width)
+	Padding [2]int // (height, width)
+	Groups  int    // 0 or 1: ordinary convolution
+	Bias    bool
+}
+
+func (c Conv2d) groups() int { return max(c.Groups, 1) }
+
+// String prints the layer as PyTorch does.
+func (c Conv2d) String() string {
+	s := fmt.Sprintf("Conv2d(%d, %d, kernel_size=(%d, %d), stride=(1, 1)", c.In, c.Out, c.Kernel[0], c.Kernel[1])
+	if c.Padding != [2]int{} {
+		s += fmt.Sprintf(", padding=(%d, %d)", c.Padding[0], c.Padding[1])
+	}
+	if c.groups() > 1 {
+		s += fmt.Sprintf(", groups=%d", c.groups())
+	}
+	if !c.Bias {
+		s += ", bias=False"
+	}
+	return s + ")"
+}
+
+// Params lists weight [Out, In/Groups, KH, KW] and, if enabled, bias [Out].
+func (c Conv2d) Params() []ParamSpec {
+	fanIn := c.In / c.groups() * c.Kernel[0] * c.Kernel[1]
+	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.groups(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight, FanIn: fanIn}}
+	if c.Bias {
+		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, Kind: ConvBias, FanIn: fanIn})
+	}
+	return ps
+}
+
+// OutShape applies PyTorch's output size formula (stride 1, no dilation).
+func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
+	if in[0] != c.In {
+		return Shape3{}, fmt.Errorf("%s: input has %d channels, want %d", c, in[0], c.In)
+	}
+	if c.In%c.groups() != 0 || c.Out%c.groups() != 0 {
+		return Shape3{}, fmt.Errorf("%s: channels are not divisible by groups", c)
+	}
+	h := in[1] + 2*c.Padding[0] - c.Kernel[0] + 1
+	w := in[2] + 2*c.Padding[1] - c.Kernel[1] + 1
+	if h < 1 || w < 1 {
+		return Shape3{}, fmt.Errorf("%s: input %v is smaller than the kernel", c, in)
+	}
+	switch {
+	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == 1:
+		// temporal convolution
+	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == in[1] && (c.groups() == 1 || c.groups() == c.In):
+		// spatial convolution across all rows, full or depthwise
+	default:
+		return Shape3{}, fmt.Errorf("%s: only temporal (1, k) kernels and spatial kernels spanning all %d rows are supported", c, in[1])
+	}
+	return Shape3{c.Out, h, w}, nil
+}
+
+func (c Conv2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
+	w := p.get("weight")
+	var y *Node
+	if c.Kernel[0] == 1 {
+		y = temporalConv(x, w, c.Padding[1])
+	} else if c.groups() == 1 {
+		y = spatialConv(x, w)
+	} else {
+		y = depthwiseSpatialConv(x, w, c.Out/c.In)
+	}
+	if c.Bias {
+		y = Add(y, Reshape(p.get("bias"), c.Out, 1, 1, 1))
+	}
+	return y
+}
+
+// BatchNorm2d is PyTorch's nn.BatchNorm2d with affine weights and running
+// statistics. In training it normalises with the batch statistics (and
+// back-propagates through them) and updates the running statistics with the
+// unbiased batch variance; in evaluation it uses the running statistics.
+type BatchNorm2d struct {
+	Features int
+	Eps      float64 // 1e-5 in PyTorch
+	Momentum float64 // 0.1 in PyTorch
+}
+
+// BatchNorm returns a BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1).
+func BatchNorm(features int) BatchNorm2d {
+	return BatchNorm2d{Features: features, Eps: 1e-5, Momentum: 0.1}
+}
+
+// String prints the layer as PyTorch does.
+func (b BatchNorm2d) String() string {
+	return fmt.Sprintf("BatchNorm2d(%d, eps=%g, momentum=%g, affine=True, track_running_stats=True)", b.Features, b.Eps, b.Momentum)
+}
+
+// Params lists weight, bias, running_mean, running_var and num_batches_tracked.
+func (b BatchNorm2d) Params() []ParamSpec {
+	n := []int{b.Features}
+	return []ParamSpec{
+		{Name: "weight", Shape: n, Kind: BNWeight},
+		{Name: "bias", Shape: n, Kind: BNBias},
+		{Name: "running_mean", Shape: n, Kind: BNRunningMean},
+		{Name: "running_var", Shape: n, Kind: BNRunningVar},
+		{Name: "num_batches_tracked", Shape: []int{}, Kind: BNNumBatchesTracked},
+	}
+}
+
+// OutShape is the input shape; the channel count must match.
+func (b BatchNorm2d) OutShape(in Shape3) (Shape3, error) {
+	if in[0] != b.Features {
+		return Shape3{}, fmt.Errorf("%s: input has %d channels", b, in[0])
+	}
+	return in, nil
+}
+
+func (b BatchNorm2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
+	c := b.Features
+	gamma := Reshape(p.get("weight"), c, 1, 1, 1)
+	beta := Reshape(p.get("bias"), c, 1, 1, 1)
+	var mean, variance *Node
+	if f.train {
+		d := x.Shape().Dimensions
+		count := float64(d[1] * d[2] * d[3])
+		mean = ReduceAndKeep(x, ReduceMean, 1, 2, 3)
+		centered := Sub(x, mean)
+		variance = ReduceAndKeep(Square(centered), ReduceMean, 1, 2, 3)
+		unbiased := variance
+		if count > 1 {
+			unbiased = MulScalar(variance, count/(count-1))
+		}
+		m := b.Momentum
+		rm, rv := p.get("running_mean"), p.get("running_var")
+		p.set("running_mean", Add(MulScalar(rm, 1-m), MulScalar(StopGradient(Reshape(mean, c)), m)))
+		p.set("running_var", Add(MulScalar(rv, 1-m), MulScalar(StopGradient(Reshape(unbiased, c)), m)))
+		p.set("num_batches_tracked", AddScalar(p.get("num_batches_tracked"), 1))
+		return Add(Mul(Div(centered, Sqrt(AddScalar(variance, b.Eps))), gamma), beta)
+	}
+	mean = Reshape(p.get("running_mean"), c, 1, 1, 1)
+	variance = Reshape(p.get("running_var"), c, 1, 1, 1)
+	scale := Mul(Rsqrt(AddScalar(variance, b.Eps)), gamma)
+	return Add(Mul(Sub(x, mean), scale), beta)
+}
+
+// Activation is the nonlinearity of a model: the lab compares three.
+type Activation int
+
+// The lab's activations, with PyTorch's defaults.
+const (
+	ReLU      Activation = iota // max(0, x)
+	LeakyReLU                   // negative slope 0.01
+	ELU                         // alpha 1
+)
+
+// Activations lists the lab's activations in the order of its tables.
+var Activations = []Activation{ReLU, LeakyReLU, ELU}
+
+// LeakySlope is PyTorch's default negative slope for nn.LeakyReLU.
+const LeakySlope = 0.01
+
+// String prints the activation as PyTorch prints the module.
+func (a Activation) String() string {
+	switch a {
+	case ReLU:
+		return "ReLU()"
+	case LeakyReLU:
+		return "LeakyReLU(negative_slope=0.01)"
+	case ELU:
+		return "ELU(alpha=1.0)"
+	}
+	return fmt.Sprintf("Activation(%d)", int(a))
+}
+
+// Name is the short name used on the command line and in tables: relu, leakyrelu, elu.
+func (a Activation) Name() string {
+	switch a {
+	case ReLU:
+		return "relu"
+	case LeakyReLU:
+		return "leakyrelu"
+	case ELU:
+		return "elu"
+	}
+	return fmt.Sprintf("activation%d", int(a))
+}
+
+// Label is the activation's name as the lab's figures print it.
+func (a Activation) Label() string {
+	switch a {
+	case ReLU:
+		return "ReLU"
+	case LeakyReLU:
+		return "LeakyReLU"
+	case ELU:
+		return "ELU"
+	}
+	return a.Name()
+}
+
+// ParseActivation accepts relu, leakyrelu (or leaky, leaky_relu) and elu, in any case.
+func ParseActivation(s string) (Activation, error) {
+	switch normalizeName(s) {
+	case "relu":
+		return ReLU, nil
+	case "leakyrelu", "leaky":
+		return LeakyReLU, nil
+	case "elu":
+		return ELU, nil
+	}
+	return 0, fmt.Errorf("unknown activation %q: use relu, leakyrelu or elu", s)
+}
+
+// Params: activations have none.
+func (a Activation) Params() []ParamSpec { return nil }
+
+// OutShape is the input shape.
+func (a Activation) OutShape(in Shape3) (Shape3, error) { return in, nil }
+
+func (a Activation) forward(f *forwardPass, p layerParams, x *Node) *Node {
+	positive := GreaterThan(x, ZerosLike(x))
+	switch a {
+	case LeakyReLU:
+		return Where(positive, x, MulScalar(x, LeakySlope))
+	case ELU:
+		// exp(min(x,0)) keeps the unused branch finite, so its gradient is too.
+		return Where(positive, x, AddScalar(Exp(Min(x, ZerosLike(x))), -1))
+	default:
+		return Where(positive, x, ZerosLike(x))
+	}
+}
+
+// Pool2d is PyTorch's nn.AvgPool2d or nn.MaxPool2d with stride equal to the
+// kernel, no padding and floor rounding (the lab's pooling).
+type Pool2d struct {
+	Max    bool
+	Kernel [2]int
+}
+
+// AvgPool2d is nn.AvgPool2d(kernel_size=(kh, kw)).
+func AvgPool2d(kh, kw int) Pool2d { return Pool2d{Kernel: [2]int{kh, kw}} }
+
+// MaxPool2d is nn.MaxPool2d(kernel_size=(kh, kw)).
+func MaxPool2d(kh, kw int) Pool2d { return Pool2d{Max: true, Kernel: [2]int{kh, kw}} }
+
+// String prints the layer as PyTorch does.
+func (p Pool2d) String() string {
+	if p.Max {
+		return fmt.Sprintf("MaxPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=0, dilation=1, ceil_mode=False)",
+			p.Kernel[0], p.Kernel[1], p.Kernel[0], p.Kernel[1])
+	}
+	return fmt.Sprintf("AvgPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=0)", p.Kernel[0], p.Kernel[1], p.Kernel[0], p.Kernel[1])
+}
+
+// Params: pooling has none.
+func (p Pool2d) Params() []ParamSpec { return nil }
+
+// OutShape floors as PyTorch does.
+func (p Pool2d) OutShape(in Shape3) (Shape3, error) {
+	if p.Kernel[0] != 1 || p.Kernel[1] < 1 {
+		return Shape3{}, fmt.Errorf("%s: only temporal pooling (1, k) is supported", p)
+	}
+	if in[2] < p.Kernel[1] {
+		return Shape3{}, fmt.Errorf("%s: input width %d is smaller than the kernel", p, in[2])
+	}
+	return Shape3{in[0], in[1], in[2] / p.Kernel[1]}, nil
+}
+
+func (p Pool2d) forward(f *forwardPass, _ layerParams, x *Node) *Node {
+	return temporalPool(x, p.Kernel[1], p.Max)
+}
+
+// Dropout is PyTorch's nn.Dropout: in training each value is zeroed with
+// probability P and the rest are scaled by 1/(1-P); in evaluation it is the identity.
+type Dropout struct{ P float64 }
+
+// String prints the layer as PyTorch does.
+func (d Dropout) String() string { return fmt.Sprintf("Dropout(p=%g, inplace=False)", d.P) }
+
+// Params: dropout has none.
+func (d Dropout) Params() []ParamSpec { return nil }
+
+// OutShape is the input shape.
+func (d Dropout) OutShape(in Shape3) (Shape3, error) { return in, nil }
+
+func (d Dropout) forward(f *forwardPass, _ layerParams, x *Node) *Node {
+	if !f.train || d.P <= 0 {
+		return x
+	}
+	keep := f.uniform(x.Shape())
+	mask := GreaterOrEqual(keep, Scalar(x.Graph(), x.DType(), d.P))
+	return Where(mask, MulScalar(x, 1/(1-d.P)), ZerosLike(x))
+}
+
+// Linear is PyTorch's nn.Linear applied to the activation flattened per trial
+// in PyTorch's order (channel, row, time), as the lab's x.view(N, -1) does.
+type Linear struct{ In, Out int }
+
+// String prints the layer as PyTorch does.
+func (l Linear) String() string {
+	return fmt.Sprintf("Linear(in_features=%d, out_features=%d, bias=True)", l.In, l.Out)
+}
+
+// Params lists weight [Out, In] and bias [Out].
+func (l Linear) Params() []ParamSpec {
+	return []ParamSpec{
+		{Name: "weight", Shape: []int{l.Out, l.In}, Kind: LinearWeight, FanIn: l.In},
+		{Name: "bias", Shape: []int{l.Out}, Kind: LinearBias, FanIn: l.In},
+	}
+}
+
+// OutShape is [Out, 1, 1]; the flattened input must have In values.
+func (l Linear) OutShape(in Shape3) (Shape3, error) {
+	if in.Size() != l.In {
+		return Shape3{}, fmt.Errorf("%s: flattened input has %d features (%v)", l, in.Size(), in)
+	}
+	return Shape3{l.Out, 1, 1}, nil
+}
+
+func (l Linear) forward(f *forwardPass, p layerParams, x *Node) *Node {
+	// x [C, H, N, W] -> logits [N, Out]; returned as [Out, 1, N, 1] to keep the layout.
+	y := flattenLinear(x, p.get("weight"), p.get("bias"))
+	n := y.Shape().Dimensions[0]
+	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+}
+
+// fanInBound is the bound of PyTorch's default uniform initialisation for a fan-in.
+func fanInBound(fanIn int) float64 {
+	if fanIn <= 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(fanIn))
+}
+
+// The lab's data: two bipolar channels (C3, C4) of 750 samples at 125 Hz.
+const (
+	Channels   = 2
+	Samples    = 750
+	SampleRate = 125.0
+)

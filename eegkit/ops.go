@@ -1,0 +1,109 @@
+package eegkit
+
+import (
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
+)
+
+// The convolutions and pooling here are written as window extraction plus
+// matrix multiplication and reshape plus reduction: on every backend they
+// compute PyTorch's result, and on the pure-Go backend they are many times
+// faster than ConvGeneral and ReduceWindow. Activations are laid out
+// [C, H, N, W] so that every matrix product contracts leading axes and
+// produces the next layer's layout without a transpose.
+
+// temporalConv is a (1, k) convolution with zero padding pad on both sides of
+// the time axis. x is [C, H, N, W]; w is PyTorch's [O, C, 1, k]. It returns
+// [O, H, N, W+2·pad-k+1].
+func temporalConv(x, w *Node, pad int) *Node {
+	d := x.Shape().Dimensions
+	c, h, n, width := d[0], d[1], d[2], d[3]
+	wd := w.Shape().Dimensions
+	o, k := wd[0], wd[3]
+	if pad > 0 {
+		x = Pad(x, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
+			compute.PadAxis{Start: pad, End: pad})
+	}
+	out := width + 2*pad - k + 1
+	win := timeWindows(x, k, out) // [k, C, H, N, out]
+	win = Reshape(win, k*c, h*n*out)
+	// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
+	wm := Reshape(TransposeAllAxes(Reshape(w, o, c, k), 0, 2, 1), o, k*c)
+	y := DotGeneral(wm, []int{1}, nil, win, []int{0}, nil)
+	return Reshape(y, o, h, n, out)
+}
+
+// timeWindows returns the k shifted views x[..., j:j+out] for j < k, stacked
+// on a new leading axis: [k, C, H, N, out]. A single gather of contiguous
+// slices, so it costs one copy of the result.
+func timeWindows(x *Node, k, out int) *Node {
+	starts := make([][]int32, k)
+	for j := range starts {
+		starts[j] = []int32{int32(j)}
+	}
+	idx := Const(x.Graph(), starts)
+	return GatherSlices(x, []int{3}, idx, []int{out}, true)
+}
+
+// spatialConv is a (H, 1) convolution spanning all H rows: x [C, H, N, W],
+// w [O, C, H, 1] -> [O, 1, N, W].
+func spatialConv(x, w *Node) *Node {
+	d := x.Shape().Dimensions
+	c, h, n, width := d[0], d[1], d[2], d[3]
+	o := w.Shape().Dimensions[0]
+	y := DotGeneral(Reshape(w, o, c*h), []int{1}, nil, Reshape(x, c*h, n*width), []int{0}, nil)
+	return Reshape(y, o, 1, n, width)
+}
+
+// depthwiseSpatialConv is a (H, 1) convolution with groups == C and
+// mult output channels per input channel: x [C, H, N, W], w [C·mult, 1, H, 1]
+// -> [C·mult, 1, N, W], output channel g·mult+m reading input channel g.
+func depthwiseSpatialConv(x, w *Node, mult int) *Node {
+	d := x.Shape().Dimensions
+	c, h, n, width := d[0], d[1], d[2], d[3]
+	wg := Reshape(w, c, mult, h)
+	y := DotGeneral(wg, []int{2}, []int{0}, Reshape(x, c, h, n*width), []int{1}, []int{0}) // [C, mult, N·W]
+	return Reshape(y, c*mult, 1, n, width)
+}
+
+// temporalPool pools non-overlapping windows of k time steps (stride k,
+// floor), averaging or taking the maximum: [C, H, N, W] -> [C, H, N, W/k].
+func temporalPool(x *Node, k int, useMax bool) *Node {
+	d := x.Shape().Dimensions
+	out := d[3] / k
+	if out*k != d[3] {
+		x = Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(0, out*k))
+	}
+	x = Reshape(x, d[0], d[1], d[2], out, k)
+	if useMax {
+		return ReduceMax(x, 4)
+	}
+	return ReduceMean(x, 4)
+}
+
+// flattenLinear applies nn.Linear to x [C, H, N, W] flattened per trial in
+// PyTorch's (C, H, W) order: w [O, C·H·W], b [O] -> [N, O].
+func flattenLinear(x, w, b *Node) *Node {
+	d := x.Shape().Dimensions
+	c, h, width := d[0], d[1], d[3]
+	o := w.Shape().Dimensions[0]
+	w4 := Reshape(w, o, c, h, width)
+	y := DotGeneral(x, []int{0, 1, 3}, nil, w4, []int{1, 2, 3}, nil) // [N, O]
+	return Add(y, Reshape(b, 1, o))
+}
+
+// crossEntropy is PyTorch's nn.CrossEntropyLoss (mean over the batch) of
+// logits [N, K] against integer labels [N].
+func crossEntropy(logits, labels *Node) *Node {
+	k := logits.Shape().Dimensions[1]
+	logp := LogSoftmax(logits, 1)
+	onehot := OneHot(labels, k, logits.DType())
+	return Neg(ReduceAllMean(ReduceSum(Mul(logp, onehot), 1)))
+}
+
+// countCorrect counts the rows of logits whose argmax equals the label.
+func countCorrect(logits, labels *Node) *Node {
+	pred := ArgMax(logits, 1, dtypes.Int32)
+	return ReduceAllSum(ConvertDType(Equal(pred, labels), dtypes.Float32))
+}

@@ -1,0 +1,165 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// parityFixture is one PyTorch reference computation (scripts/torch_fixtures.py).
+type parityFixture struct {
+	x        []float32
+	y        []int32
+	init     StateDict
+	after    StateDict
+	grads    StateDict
+	eval     []float64
+	train    []float64
+	loss     float64
+	numTrial int
+}
+
+func loadParityFixture(t *testing.T, model string, act Activation) parityFixture {
+	t.Helper()
+	path := filepath.Join("testdata", "parity", fmt.Sprintf("%s_%s.npz", model, act.Name()))
+	z, err := openNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	fx := parityFixture{init: StateDict{}, after: StateDict{}, grads: StateDict{}}
+	read := func(k string) *array {
+		a, err := z.read(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	for _, k := range z.keys() {
+		a := read(k)
+		t32 := &Tensor{Shape: a.Shape, Data: toFloat32(a.Data)}
+		switch {
+		case strings.HasPrefix(k, "init__"):
+			fx.init[strings.TrimPrefix(k, "init__")] = t32
+		case strings.HasPrefix(k, "after__"):
+			fx.after[strings.TrimPrefix(k, "after__")] = t32
+		case strings.HasPrefix(k, "grad__"):
+			fx.grads[strings.TrimPrefix(k, "grad__")] = t32
+		case k == "x":
+			fx.x, fx.numTrial = t32.Data, a.Shape[0]
+		case k == "y":
+			for _, v := range a.Data {
+				fx.y = append(fx.y, int32(v))
+			}
+		case k == "eval_logits":
+			fx.eval = a.Data
+		case k == "train_logits":
+			fx.train = a.Data
+		case k == "loss":
+			fx.loss = a.Data[0]
+		}
+	}
+	return fx
+}
+
+func toFloat32(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
+}
+
+func maxAbsDiff(a []float32, b []float32) float64 {
+	m := 0.0
+	for i := range a {
+		m = math.Max(m, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return m
+}
+
+func flatLogits(l [][2]float32) []float32 {
+	var out []float32
+	for _, r := range l {
+		out = append(out, r[0], r[1])
+	}
+	return out
+}
+
+// TestParityWithPyTorch compares eval logits, training logits, loss,
+// gradients, one Adam step and the BatchNorm running statistics with
+// PyTorch's, for both models and the three activations.
+func TestParityWithPyTorch(t *testing.T) {
+	for _, model := range ModelNames {
+		for _, act := range Activations {
+			t.Run(model+"/"+act.Name(), func(t *testing.T) {
+				fx := loadParityFixture(t, model, act)
+				m, err := NewModel(model, act)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m = m.WithDropout(0)
+				net, err := NewNet(m, fx.init, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				idx := make([]int, fx.numTrial)
+				for i := range idx {
+					idx[i] = i
+				}
+				logits, err := net.Logits(fx.x, fx.numTrial)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := maxAbsDiff(flatLogits(logits), toFloat32(fx.eval)); d > 1e-4 {
+					t.Errorf("eval logits differ by %g (> 1e-4)", d)
+				} else {
+					t.Logf("eval logits max abs diff %.2g", d)
+				}
+				tl, loss, grads, err := net.Gradients(fx.x, fx.y, idx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := maxAbsDiff(flatLogits(tl), toFloat32(fx.train)); d > 1e-4 {
+					t.Errorf("train logits differ by %g", d)
+				}
+				if d := math.Abs(loss - fx.loss); d > 1e-5 {
+					t.Errorf("loss %g, PyTorch %g", loss, fx.loss)
+				}
+				worstGrad := 0.0
+				for name, g := range fx.grads {
+					d := maxAbsDiff(grads[name].Data, g.Data)
+					worstGrad = math.Max(worstGrad, d)
+					if d > 1e-4 {
+						t.Errorf("gradient of %s differs by %g", name, d)
+					}
+				}
+				cfg := TrainConfig{Model: model, Activation: act.Name(), Epochs: 1, Batch: fx.numTrial, LR: 1e-3, WeightDecay: 1e-2}
+				if _, err := net.TrainStep(fx.x, fx.y, idx, cfg, cfg.LR); err != nil {
+					t.Fatal(err)
+				}
+				sd, err := net.StateDict()
+				if err != nil {
+					t.Fatal(err)
+				}
+				worstStep, worstStat := 0.0, 0.0
+				for _, p := range m.Params() {
+					d := maxAbsDiff(sd[p.FullName].Data, fx.after[p.FullName].Data)
+					tol := 1e-4
+					if !p.Kind.Trainable() {
+						tol = 1e-5
+						worstStat = math.Max(worstStat, d)
+					} else {
+						worstStep = math.Max(worstStep, d)
+					}
+					if d > tol {
+						t.Errorf("after one Adam step %s differs by %g (> %g)", p.FullName, d, tol)
+					}
+				}
+				t.Logf("grad %.2g, Adam step %.2g, running stats %.2g", worstGrad, worstStep, worstStat)
+			})
+		}
+	}
+}

@@ -1,0 +1,311 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// Net is a model with its weights on the compute backend, ready to train
+// (with Adam, as torch.optim.Adam) or to evaluate.
+type Net struct {
+	Model *Model
+
+	backend   compute.Backend
+	trainable []NamedParam // order of params, adam moments
+	buffers   []NamedParam // BatchNorm running statistics
+	params    []*tensors.Tensor
+	bufs      []*tensors.Tensor
+	adamM     []*tensors.Tensor
+	adamV     []*tensors.Tensor
+	rng       *tensors.Tensor
+	steps     int // Adam steps taken
+
+	evalExec  *Exec
+	trainExec *Exec
+	trainFor  [4]float64 // (beta1, beta2, eps, weight decay) trainExec was built for
+}
+
+// NewNet puts a model and its weights on the backend. Dropout randomness is
+// seeded by seed.
+func NewNet(m *Model, sd StateDict, seed uint64) (*Net, error) {
+	if err := sd.Check(m); err != nil {
+		return nil, err
+	}
+	backend, err := Backend()
+	if err != nil {
+		return nil, err
+	}
+	n := &Net{Model: m, backend: backend}
+	for _, p := range m.Params() {
+		t := tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
+		if p.Kind.Trainable() {
+			n.trainable = append(n.trainable, p)
+			n.params = append(n.params, t)
+			n.adamM = append(n.adamM, tensors.FromShape(t.Shape()))
+			n.adamV = append(n.adamV, tensors.FromShape(t.Shape()))
+		} else {
+			n.buffers = append(n.buffers, p)
+			n.bufs = append(n.bufs, t)
+		}
+	}
+	n.rng, err = RNGStateFromSeed(int64(seed))
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// StateDict copies the current weights and BatchNorm statistics back to the host.
+func (n *Net) StateDict() (StateDict, error) {
+	sd := StateDict{}
+	add := func(ps []NamedParam, ts []*tensors.Tensor) error {
+		for i, p := range ps {
+			data, err := tensors.CopyFlatData[float32](ts[i])
+			if err != nil {
+				return err
+			}
+			sd[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: data}
+		}
+		return nil
+	}
+	if err := add(n.trainable, n.params); err != nil {
+		return nil, err
+	}
+	if err := add(n.buffers, n.bufs); err != nil {
+		return nil, err
+	}
+	return sd, nil
+}
+
+func (n *Net) values(g *Graph, params, bufs []*Node) map[string]*Node {
+	v := make(map[string]*Node, len(params)+len(bufs))
+	for i, p := range n.trainable {
+		v[p.FullName] = params[i]
+	}
+	for i, p := range n.buffers {
+		v[p.FullName] = bufs[i]
+	}
+	return v
+}
+
+// Logits evaluates the model (evaluation mode: running BatchNorm
+// statistics, no dropout) on trials laid out [N, 1, 2, 750], returning [N][2].
+func (n *Net) Logits(x []float32, numTrials int) ([][2]float32, error) {
+	if numTrials == 0 {
+		return nil, nil
+	}
+	in := n.Model.Input
+	if len(x) != numTrials*in.Size() {
+		return nil, fmt.Errorf("logits: %d values are not %d trials of %v", len(x), numTrials, in)
+	}
+	if n.evalExec == nil {
+		var err error
+		np, nb := len(n.params), len(n.bufs)
+		n.evalExec, err = NewExec(n.backend, func(inputs []*Node) []*Node {
+			f := &forwardPass{values: n.values(inputs[0].Graph(), inputs[1:1+np], inputs[1+np:1+np+nb])}
+			return []*Node{n.Model.forward(f, inputs[0])}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	chunk := min(numTrials, evalChunk)
+	out := make([][2]float32, 0, numTrials)
+	for start := 0; start < numTrials; start += chunk {
+		idx := make([]int, chunk)
+		for i := range idx {
+			idx[i] = min(start+i, numTrials-1) // pad the last chunk by repeating a trial
+		}
+		args := append([]any{batchTensor(x, in, idx)}, anySlice(n.params, n.bufs)...)
+		res, err := n.evalExec.Exec(args...)
+		if err != nil {
+			return nil, err
+		}
+		logits, err := tensors.CopyFlatData[float32](res[0])
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i < chunk && start+i < numTrials; i++ {
+			out = append(out, [2]float32{logits[2*i], logits[2*i+1]})
+		}
+	}
+	return out, nil
+}
+
+// evalChunk is the batch size used for evaluation; every evaluation of at
+// least this many trials reuses one compiled graph.
+const evalChunk = 360
+
+// StepResult is what one training step reports.
+type StepResult struct {
+	Loss    float64 // mean cross-entropy of the batch, before the update
+	Correct int     // trials of the batch classified correctly (training mode)
+}
+
+// TrainStep runs one step of training on the trials idx of (x, y): forward in
+// training mode, cross-entropy, back-propagation, an Adam update with
+// learning rate lr, and the BatchNorm running-statistics update.
+func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr float64) (StepResult, error) {
+	if len(idx) < 2 {
+		return StepResult{}, fmt.Errorf("a training batch needs at least 2 trials, got %d", len(idx))
+	}
+	b1, b2, eps := cfg.adam()
+	key := [4]float64{b1, b2, eps, cfg.WeightDecay}
+	if n.trainExec == nil || n.trainFor != key {
+		if err := n.buildTrain(key); err != nil {
+			return StepResult{}, err
+		}
+	}
+	n.steps++
+	t := float64(n.steps)
+	stepSize := lr / (1 - math.Pow(b1, t))
+	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
+	labels := make([]int32, len(idx))
+	for i, j := range idx {
+		labels[i] = y[j]
+	}
+	args := []any{
+		batchTensor(x, n.Model.Input, idx),
+		tensors.FromFlatDataAndDimensions(labels, len(idx)),
+		tensors.FromScalar(float32(stepSize)),
+		tensors.FromScalar(float32(sqrtBC2)),
+		n.rng,
+	}
+	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs)...)
+	res, err := n.trainExec.Exec(args...)
+	if err != nil {
+		n.steps--
+		return StepResult{}, err
+	}
+	loss := float64(tensors.ToScalar[float32](res[0]))
+	correct := int(tensors.ToScalar[float32](res[1]))
+	np := len(n.params)
+	n.rng = res[2]
+	rest := res[3:]
+	n.params, n.adamM, n.adamV, n.bufs = rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:]
+	return StepResult{Loss: loss, Correct: correct}, nil
+}
+
+func (n *Net) buildTrain(key [4]float64) error {
+	b1, b2, eps, wd := key[0], key[1], key[2], key[3]
+	np, nb := len(n.params), len(n.bufs)
+	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
+		x, labels, stepSize, sqrtBC2, rng := inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]
+		rest := inputs[5:]
+		params, ms, vs, bufs := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb]
+		f, logits, loss, grads := n.lossAndGrads(x, labels, rng, params, bufs)
+		outs := []*Node{loss, countCorrect(logits, labels), f.rng}
+		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
+		for i, p := range params {
+			gr := grads[i]
+			if wd != 0 {
+				gr = Add(gr, MulScalar(p, wd))
+			}
+			newM[i] = Add(MulScalar(ms[i], b1), MulScalar(gr, 1-b1))
+			newV[i] = Add(MulScalar(vs[i], b2), MulScalar(Square(gr), 1-b2))
+			denom := AddScalar(Div(Sqrt(newV[i]), sqrtBC2), eps)
+			newP[i] = Sub(p, Mul(stepSize, Div(newM[i], denom)))
+		}
+		outs = append(outs, newP...)
+		outs = append(outs, newM...)
+		outs = append(outs, newV...)
+		for i, b := range n.buffers {
+			if u, ok := f.updates[b.FullName]; ok {
+				outs = append(outs, u)
+			} else {
+				outs = append(outs, bufs[i])
+			}
+		}
+		return outs
+	})
+	if err != nil {
+		return err
+	}
+	n.trainExec, n.trainFor = exec, key
+	return nil
+}
+
+// lossAndGrads applies the model in training mode and differentiates the
+// cross-entropy with respect to the trainable parameters.
+func (n *Net) lossAndGrads(x, labels, rng *Node, params, bufs []*Node) (f *forwardPass, logits, loss *Node, grads []*Node) {
+	f = &forwardPass{train: true, values: n.values(x.Graph(), params, bufs), updates: map[string]*Node{}, rng: rng}
+	logits = n.Model.forward(f, x)
+	loss = crossEntropy(logits, labels)
+	return f, logits, loss, Gradient(loss, params...)
+}
+
+// Gradients evaluates one training-mode forward and backward pass on trials
+// idx of (x, y) without changing the network: the logits, the mean
+// cross-entropy and its gradient for every trainable parameter (by
+// state_dict name). Dropout draws from the network's random state.
+func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][2]float32, loss float64, grads StateDict, err error) {
+	np, nb := len(n.params), len(n.bufs)
+	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
+		_, logits, loss, grads := n.lossAndGrads(inputs[0], inputs[1], inputs[2], inputs[3:3+np], inputs[3+np:3+np+nb])
+		return append([]*Node{logits, loss}, grads...)
+	})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer exec.Finalize()
+	labels := make([]int32, len(idx))
+	for i, j := range idx {
+		labels[i] = y[j]
+	}
+	args := append([]any{batchTensor(x, n.Model.Input, idx), tensors.FromFlatDataAndDimensions(labels, len(idx)), n.rng},
+		anySlice(n.params, n.bufs)...)
+	res, err := exec.Exec(args...)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	flat, err := tensors.CopyFlatData[float32](res[0])
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	for i := range idx {
+		logits = append(logits, [2]float32{flat[2*i], flat[2*i+1]})
+	}
+	loss = float64(tensors.ToScalar[float32](res[1]))
+	grads = StateDict{}
+	for i, p := range n.trainable {
+		g, err := tensors.CopyFlatData[float32](res[2+i])
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		grads[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: g}
+	}
+	return logits, loss, grads, nil
+}
+
+// batchTensor gathers trials idx of x ([N, 1, H, W] in C order) into the
+// model's layout [1, H, B, W].
+func batchTensor(x []float32, in Shape3, idx []int) *tensors.Tensor {
+	h, w := in[1], in[2]
+	per := in.Size()
+	b := len(idx)
+	out := make([]float32, per*b)
+	for c := 0; c < in[0]; c++ {
+		for r := 0; r < h; r++ {
+			for i, j := range idx {
+				src := x[j*per+(c*h+r)*w : j*per+(c*h+r+1)*w]
+				copy(out[((c*h+r)*b+i)*w:], src)
+			}
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(out, in[0], h, b, w)
+}
+
+func anySlice(groups ...[]*tensors.Tensor) []any {
+	var out []any
+	for _, g := range groups {
+		for _, t := range g {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
