@@ -189,12 +189,17 @@ func (m *Model) SummaryTable() (string, error) {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s (activation %s), input %s\n", m.Name, m.Act.Label(), m.Input)
-	fmt.Fprintf(&sb, "%-16s %-68s %-20s %10s\n", "Layer", "Module", "Output shape", "Params")
-	sb.WriteString(strings.Repeat("-", 117) + "\n")
+	const rule = 16 + 1 + 82 + 1 + 18 + 1 + 8
+	fmt.Fprintf(&sb, "%-16s %-82s %-18s %8s\n", "Layer", "Module", "Output shape", "Params")
+	sb.WriteString(strings.Repeat("-", rule) + "\n")
 	for _, r := range rows {
-		fmt.Fprintf(&sb, "%-16s %-68s %-20s %10d\n", r.Name, r.Layer, r.Output, r.Params)
+		out := r.Output.String()
+		if strings.HasPrefix(r.Layer, "Linear") {
+			out = fmt.Sprintf("[-1, %d]", r.Output[0]) // the classifier's output is flat, as in PyTorch
+		}
+		fmt.Fprintf(&sb, "%-16s %-82s %-18s %8d\n", r.Name, r.Layer, out, r.Params)
 	}
-	sb.WriteString(strings.Repeat("-", 117) + "\n")
+	sb.WriteString(strings.Repeat("-", rule) + "\n")
 	fmt.Fprintf(&sb, "Total trainable parameters: %d\n", m.NumParams())
 	return sb.String(), nil
 }

@@ -1,13 +1,17 @@
 package eegkit
 
 import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sbinet/npyio/npz"
@@ -147,76 +151,70 @@ type npzEntry struct {
 	Data  any
 }
 
-// writeNPZ writes an uncompressed .npz archive that numpy.load reads,
-// atomically: a partial file never replaces an existing one.
-func writeNPZ(path string, entries []npzEntry) (err error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeNPZ writes an uncompressed .npz archive as numpy.savez does (stored
+// zip members "<name>.npy", format 1.0 headers), atomically: a partial file
+// never replaces an existing one.
+func writeNPZ(path string, entries []npzEntry) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name + ".npy", Method: zip.Store})
+		if err != nil {
 			return err
 		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.npz")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := npz.NewWriter(tmp)
-	for _, e := range entries {
-		v, err := nestSlice(e.Data, e.Shape)
-		if err != nil {
-			return fmt.Errorf("writing %s to %s: %w", e.Name, path, err)
-		}
-		if err := w.Write(e.Name+".npy", v); err != nil {
+		if err := writeNPY(w, e); err != nil {
 			return fmt.Errorf("writing %s to %s: %w", e.Name, path, err)
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := zw.Close(); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFileAtomic(path, buf.Bytes())
 }
 
-// nestSlice turns a flat slice and a shape into nested slices (what npyio
-// writes with the right shape), or a scalar for an empty shape.
-func nestSlice(flat any, shape []int) (any, error) {
-	rv := reflect.ValueOf(flat)
-	if rv.Kind() != reflect.Slice {
-		return nil, fmt.Errorf("want a flat slice, got %T", flat)
+// writeNPY writes one array in NumPy's .npy format 1.0 (C order, little endian).
+func writeNPY(w io.Writer, e npzEntry) error {
+	var descr string
+	var n int
+	switch d := e.Data.(type) {
+	case []float32:
+		descr, n = "<f4", len(d)
+	case []float64:
+		descr, n = "<f8", len(d)
+	case []int64:
+		descr, n = "<i8", len(d)
+	case []int32:
+		descr, n = "<i4", len(d)
+	default:
+		return fmt.Errorf("unsupported data type %T", e.Data)
 	}
-	if rv.Len() != shapeSize(shape) {
-		return nil, fmt.Errorf("%d values do not fill shape %v", rv.Len(), shape)
+	if n != shapeSize(e.Shape) {
+		return fmt.Errorf("%d values do not fill shape %v", n, e.Shape)
 	}
-	if len(shape) == 0 {
-		return rv.Index(0).Interface(), nil
+	dims := make([]string, len(e.Shape))
+	for i, d := range e.Shape {
+		dims[i] = strconv.Itoa(d)
 	}
-	var build func(off int, dims []int, t reflect.Type) reflect.Value
-	build = func(off int, dims []int, t reflect.Type) reflect.Value {
-		if len(dims) == 1 {
-			return rv.Slice(off, off+dims[0])
-		}
-		inner := shapeSize(dims[1:])
-		out := reflect.MakeSlice(t, dims[0], dims[0])
-		for i := 0; i < dims[0]; i++ {
-			out.Index(i).Set(build(off+i*inner, dims[1:], t.Elem()))
-		}
-		return out
+	shape := strings.Join(dims, ", ")
+	if len(dims) == 1 {
+		shape += ","
 	}
-	t := rv.Type()
-	for range shape[1:] {
-		t = reflect.SliceOf(t)
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape)
+	// magic (6) + version (2) + header length (2) + header + padding + newline: a multiple of 64.
+	total := 10 + len(header) + 1
+	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
+	prefix := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	if _, err := w.Write(append(prefix, header...)); err != nil {
+		return err
 	}
-	return build(0, shape, t).Interface(), nil
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := binary.Write(bw, binary.LittleEndian, e.Data); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func shapeSize(shape []int) int {

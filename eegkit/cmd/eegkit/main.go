@@ -1,0 +1,126 @@
+// Command eegkit trains and evaluates the lab's EEGNet and DeepConvNet on
+// BCI Competition III dataset IIIb (or eegkit's synthetic stand-in).
+//
+// Usage:
+//
+//	eegkit <command> [flags]
+//
+// Commands:
+//
+//	train     train one model (progress bar; saves weights, history CSV/JSON)
+//	eval      evaluate a saved model on a dataset
+//	predict   classify trials from an .npz file
+//	summary   print a model's layers, output shapes and parameter counts
+//	gen-data  write the synthetic BCI-IIIb-like dataset
+//	lab       run the lab's six runs, Table 1 and Figures 9 and 10
+//
+// Run `eegkit <command> --help` for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"train", "train one model (progress bar; saves weights, history CSV/JSON)", cmdTrain},
+	{"eval", "evaluate a saved model on a dataset", cmdEval},
+	{"predict", "classify trials from an .npz file", cmdPredict},
+	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
+	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
+	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},
+}
+
+// usageError marks errors caused by how the command was called (exit code 2).
+type usageError struct{ error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "eegkit: internal error: %v\n", r)
+			code = 3
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, args[1:], stdout, stderr)
+			var ue usageError
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.As(err, &ue):
+				fmt.Fprintf(stderr, "eegkit %s: %v (see eegkit %s --help)\n", c.name, ue.error, c.name)
+				return 2
+			default:
+				fmt.Fprintf(stderr, "eegkit %s: %v\n", c.name, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "eegkit: unknown command %q\n", args[0])
+	printUsage(stderr)
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "eegkit: EEG motor-imagery classification (the EEGNet / DeepConvNet lab) in Go")
+	fmt.Fprintln(w, "\nUsage: eegkit <command> [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'eegkit <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "Backend: the pure-Go backend by default; set GOMLX_BACKEND to choose another.")
+}
+
+// newFlags makes a FlagSet whose errors are returned, not printed and exited on.
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: eegkit %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags and rejects stray positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/eegkit/eegkit/eegkit"
+)
+
+// progress shows training progress: a redrawn bar on a terminal, and a line
+// every few epochs otherwise (logs, CI, notebooks).
+type progress struct {
+	w        io.Writer
+	cfg      eegkit.TrainConfig
+	start    time.Time
+	terminal bool
+	every    int
+	drawn    bool
+}
+
+func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
+	p := &progress{w: w, cfg: cfg, start: time.Now(), every: max(1, cfg.Epochs/20)}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(e eegkit.EpochStats) {
+	if p == nil {
+		return
+	}
+	elapsed := time.Since(p.start)
+	eta := time.Duration(float64(elapsed) / float64(e.Epoch) * float64(p.cfg.Epochs-e.Epoch)).Round(time.Second)
+	line := fmt.Sprintf("%s/%s epoch %d/%d loss %.4f train %.1f%% test %.1f%% %.2fs/epoch ETA %s",
+		p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, eta)
+	if p.terminal {
+		const width = 20
+		filled := width * e.Epoch / p.cfg.Epochs
+		fmt.Fprintf(p.w, "\r[%s%s] %s\033[K", strings.Repeat("#", filled), strings.Repeat(".", width-filled), line)
+		p.drawn = true
+		return
+	}
+	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || e.Epoch == 1 {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+func (p *progress) done() {
+	if p != nil && p.terminal && p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}

@@ -1,0 +1,174 @@
+package eegkit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// Dataset is a set of trials in the lab's layout [N, 1, 2, 750] with labels
+// 0 (left hand) and 1 (right hand) and the subject of each trial.
+type Dataset struct {
+	X        []float32 // N·1·2·750 values, C order
+	Y        []int32   // 0 = left hand, 1 = right hand
+	Subject  []int     // index into Subjects, per trial
+	Subjects []string  // e.g. "S4b", "X11b"
+}
+
+// Len is the number of trials.
+func (d *Dataset) Len() int { return len(d.Y) }
+
+// TrialSize is the number of values in one trial (1·2·750).
+const TrialSize = Channels * Samples
+
+// Trial returns trial i as [2][750] values (channel C3 then C4), sharing memory with d.
+func (d *Dataset) Trial(i int) []float32 { return d.X[i*TrialSize : (i+1)*TrialSize] }
+
+// LabSubjects are the lab's two subjects, in the order its loader concatenates them.
+var LabSubjects = []string{"S4b", "X11b"}
+
+// LabData is the lab's train and test sets, as its dataloader builds them.
+type LabData struct {
+	Train, Test *Dataset
+	Dir         string
+	Source      string // what the data is: "genuine BCI III-IIIb lab data", "eegkit synthetic data (seed 1)", ...
+	// NaNsReplaced counts the values that were NaN, per set, and the nanmean that replaced them.
+	TrainNaNs, TestNaNs       int
+	TrainNaNMean, TestNaNMean float64
+}
+
+// LabFiles are the four files the lab reads, for a split ("train" or "test").
+func LabFiles(split string) []string {
+	return []string{"S4b_" + split + ".npz", "X11b_" + split + ".npz"}
+}
+
+// LoadLab reads the lab's four files from dir exactly as the lab's loader
+// does: S4b then X11b concatenated, labels 1/2 mapped to 0/1, signal
+// (trials, 750, 2) transposed to [N, 1, 2, 750], and every NaN replaced by
+// the nanmean of the whole train (respectively test) array. It says which
+// data it read (genuine files are recognised by checksum).
+func LoadLab(dir string) (*LabData, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("data directory %s does not exist; run `eegkit gen-data --out %s` or point --data at the lab's four .npz files", dir, dir)
+	}
+	ld := &LabData{Dir: dir}
+	var err error
+	if ld.Train, ld.TrainNaNs, ld.TrainNaNMean, err = loadSplit(dir, "train"); err != nil {
+		return nil, err
+	}
+	if ld.Test, ld.TestNaNs, ld.TestNaNMean, err = loadSplit(dir, "test"); err != nil {
+		return nil, err
+	}
+	ld.Source = DescribeSource(dir)
+	return ld, nil
+}
+
+func loadSplit(dir, split string) (*Dataset, int, float64, error) {
+	ds := &Dataset{Subjects: LabSubjects}
+	var signal []float64
+	for s, name := range LabFiles(split) {
+		sig, lab, err := readLabFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		signal = append(signal, sig...)
+		for _, l := range lab {
+			ds.Y = append(ds.Y, int32(l)-1)
+			ds.Subject = append(ds.Subject, s)
+		}
+	}
+	// NaN -> nanmean of the whole (concatenated) array, as the lab does.
+	sum, count, nans := 0.0, 0, 0
+	for _, v := range signal {
+		if math.IsNaN(v) {
+			nans++
+			continue
+		}
+		sum += v
+		count++
+	}
+	if count == 0 {
+		return nil, 0, 0, fmt.Errorf("%s: the %s signal is all NaN", dir, split)
+	}
+	mean := sum / float64(count)
+	// (trials, 750, 2) -> (trials, 1, 2, 750)
+	n := len(ds.Y)
+	ds.X = make([]float32, n*TrialSize)
+	for i := 0; i < n; i++ {
+		for t := 0; t < Samples; t++ {
+			for c := 0; c < Channels; c++ {
+				v := signal[(i*Samples+t)*Channels+c]
+				if math.IsNaN(v) {
+					v = mean
+				}
+				ds.X[i*TrialSize+c*Samples+t] = float32(v)
+			}
+		}
+	}
+	return ds, nans, mean, nil
+}
+
+// readLabFile reads one lab file: signal (trials, 750, 2) and labels in {1, 2}.
+func readLabFile(path string) (signal []float64, labels []int, err error) {
+	z, err := openNPZ(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) || !fileExists(path) {
+			return nil, nil, fmt.Errorf("%s: file not found (the lab needs %s and %s in %s)", path,
+				"S4b_{train,test}.npz", "X11b_{train,test}.npz", filepath.Dir(path))
+		}
+		return nil, nil, err
+	}
+	defer z.Close()
+	sig, err := z.read("signal")
+	if err != nil {
+		return nil, nil, err
+	}
+	if sig.DType != "<f8" && sig.DType != "<f4" {
+		return nil, nil, fmt.Errorf("%s: signal has dtype %s, want float64 (<f8) or float32", path, sig.DType)
+	}
+	if len(sig.Shape) != 3 || sig.Shape[1] != Samples || sig.Shape[2] != Channels {
+		return nil, nil, fmt.Errorf("%s: signal has shape %v, want (trials, %d, %d)", path, sig.Shape, Samples, Channels)
+	}
+	if sig.Shape[0] == 0 {
+		return nil, nil, fmt.Errorf("%s: signal has zero trials", path)
+	}
+	for _, v := range sig.Data {
+		if math.IsInf(v, 0) {
+			return nil, nil, fmt.Errorf("%s: signal contains infinite values", path)
+		}
+	}
+	lab, err := z.read("label")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(lab.Data) != sig.Shape[0] || (len(lab.Shape) > 1 && shapeSize(lab.Shape[1:]) != 1) {
+		return nil, nil, fmt.Errorf("%s: label has shape %v but signal has %d trials", path, lab.Shape, sig.Shape[0])
+	}
+	labels = make([]int, len(lab.Data))
+	for i, v := range lab.Data {
+		if v != 1 && v != 2 {
+			return nil, nil, fmt.Errorf("%s: label %d is %v; labels must be 1 (left hand) or 2 (right hand)", path, i, v)
+		}
+		labels[i] = int(v)
+	}
+	return sig.Data, labels, nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Counts reports, per subject, the number of trials of each class.
+func (d *Dataset) Counts() map[string][2]int {
+	out := map[string][2]int{}
+	for i, y := range d.Y {
+		s := d.Subjects[d.Subject[i]]
+		c := out[s]
+		c[y]++
+		out[s] = c
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Metrics summarise a model's predictions on a dataset.
+type Metrics struct {
+	Trials     int                `json:"trials"`
+	Accuracy   float64            `json:"accuracy"`    // fraction of trials classified correctly
+	Loss       float64            `json:"loss"`        // mean cross-entropy
+	Confusion  [2][2]int          `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right
+	PerSubject map[string]float64 `json:"per_subject"` // accuracy per subject
+}
+
+// ClassNames are the lab's classes in label order.
+var ClassNames = [2]string{"left hand", "right hand"}
+
+// Predict returns the logits [N][2] and predicted classes of every trial of ds.
+func (n *Net) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error) {
+	logits, err = n.Logits(ds.X, ds.Len())
+	if err != nil {
+		return nil, nil, err
+	}
+	pred = make([]int32, len(logits))
+	for i, l := range logits {
+		if l[1] > l[0] {
+			pred[i] = 1
+		}
+	}
+	return logits, pred, nil
+}
+
+// Evaluate classifies every trial of ds in evaluation mode and scores the predictions.
+func (n *Net) Evaluate(ds *Dataset) (Metrics, error) {
+	logits, pred, err := n.Predict(ds)
+	if err != nil {
+		return Metrics{}, err
+	}
+	return Score(ds, logits, pred), nil
+}
+
+// Score computes accuracy, cross-entropy, confusion matrix and per-subject
+// accuracy of predictions for ds.
+func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
+	m := Metrics{Trials: ds.Len(), PerSubject: map[string]float64{}}
+	if ds.Len() == 0 {
+		return m
+	}
+	correct := 0
+	subjN := make([]int, len(ds.Subjects))
+	subjOK := make([]int, len(ds.Subjects))
+	for i, y := range ds.Y {
+		m.Confusion[y][pred[i]]++
+		ok := pred[i] == y
+		if ok {
+			correct++
+		}
+		if ds.Subject != nil {
+			subjN[ds.Subject[i]]++
+			if ok {
+				subjOK[ds.Subject[i]]++
+			}
+		}
+		a, b := float64(logits[i][0]), float64(logits[i][1])
+		mx := math.Max(a, b)
+		lse := mx + math.Log(math.Exp(a-mx)+math.Exp(b-mx))
+		m.Loss += lse - float64(logits[i][y])
+	}
+	m.Loss /= float64(ds.Len())
+	m.Accuracy = float64(correct) / float64(ds.Len())
+	for s, n := range subjN {
+		if n > 0 {
+			m.PerSubject[ds.Subjects[s]] = float64(subjOK[s]) / float64(n)
+		}
+	}
+	return m
+}
+
+// String renders the metrics as a short report with the confusion matrix.
+func (m Metrics) String() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss)
+	var subs []string
+	for s := range m.PerSubject {
+		subs = append(subs, s)
+	}
+	sort.Strings(subs)
+	for _, s := range subs {
+		fmt.Fprintf(&sb, "  %-6s %s\n", s, fmtPercent(m.PerSubject[s]))
+	}
+	fmt.Fprintf(&sb, "confusion (rows true, columns predicted):\n")
+	fmt.Fprintf(&sb, "  %-11s %10s %10s\n", "", ClassNames[0], ClassNames[1])
+	for i := range 2 {
+		fmt.Fprintf(&sb, "  %-11s %10d %10d\n", ClassNames[i], m.Confusion[i][0], m.Confusion[i][1])
+	}
+	return sb.String()
+}

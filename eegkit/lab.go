@@ -1,0 +1,175 @@
+package eegkit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// LabRunDir is the sub-directory of a lab output directory that holds one
+// model/activation run, e.g. "eegnet_elu".
+func LabRunDir(out, model string, act Activation) string {
+	return filepath.Join(out, strings.ToLower(model)+"_"+act.Name())
+}
+
+// LabOptions configure RunLab.
+type LabOptions struct {
+	DataDir string // the lab's four files
+	OutDir  string // where runs, Table 1 and the figures go
+	Epochs  int    // 0: the lab's 300
+	// Progress, if not nil, is told about each epoch of each run.
+	Progress func(cfg TrainConfig, e EpochStats)
+	// Log, if not nil, receives one line per event (run started, reused, saved).
+	Log func(format string, args ...any)
+}
+
+// LabResult is the outcome of the six runs.
+type LabResult struct {
+	Data  string                        `json:"data"`
+	Runs  map[string]map[string]float64 `json:"test_accuracy"` // model -> activation -> final test accuracy
+	Best  string                        `json:"best"`          // "EEGNet/ELU"
+	Table string                        `json:"-"`             // Table 1 as Markdown
+	Files []string                      `json:"files"`         // figures and table written
+}
+
+// RunLab reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
+// ReLU, LeakyReLU, ELU), each saved under OutDir/<model>_<act>/, then Table 1
+// (table1.md) and Figures 9 and 10 (figure9_eegnet.{png,svg},
+// figure10_deepconvnet.{png,svg}). A run already saved in OutDir with the same
+// configuration and data is reused, so an interrupted lab resumes where it stopped.
+func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
+	logf := opt.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	data, err := LoadLab(opt.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	logf("data: %s (%s): %d train, %d test trials", data.Source, opt.DataDir, data.Train.Len(), data.Test.Len())
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	res := &LabResult{Data: data.Source, Runs: map[string]map[string]float64{}}
+	histories := map[string]map[Activation][]EpochStats{}
+	names := map[string]string{}
+	for _, model := range ModelNames {
+		for _, act := range Activations {
+			cfg, err := Preset(model, act)
+			if err != nil {
+				return nil, err
+			}
+			if opt.Epochs > 0 {
+				cfg.Epochs = opt.Epochs
+			}
+			m, _ := cfg.BuildModel()
+			names[model] = m.Name
+			dir := LabRunDir(opt.OutDir, model, act)
+			run := reusableRun(dir, cfg, data.Source)
+			if run != nil {
+				logf("%s: reusing the finished run in %s", cfg, dir)
+			} else {
+				logf("%s: training", cfg)
+				var progress func(EpochStats)
+				if opt.Progress != nil {
+					progress = func(e EpochStats) { opt.Progress(cfg, e) }
+				}
+				run, err = Train(ctx, cfg, data, progress)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", cfg, err)
+				}
+				if err := run.Save(dir); err != nil {
+					return nil, err
+				}
+				logf("%s: test accuracy %s, saved to %s", cfg, fmtPercent(run.Final().TestAcc), dir)
+			}
+			if res.Runs[m.Name] == nil {
+				res.Runs[m.Name] = map[string]float64{}
+				histories[model] = map[Activation][]EpochStats{}
+			}
+			res.Runs[m.Name][act.Label()] = run.Final().TestAcc
+			histories[model][act] = run.History
+		}
+	}
+	res.Table, res.Best = Table1(res.Runs)
+	tablePath := filepath.Join(opt.OutDir, "table1.md")
+	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n", data.Source)
+	if err := writeFileAtomic(tablePath, []byte(res.Table+note)); err != nil {
+		return nil, err
+	}
+	res.Files = append(res.Files, tablePath)
+	for i, model := range ModelNames {
+		p, err := AccuracyFigure(names[model], histories[model])
+		if err != nil {
+			return nil, err
+		}
+		paths, err := SavePlot(p, filepath.Join(opt.OutDir, fmt.Sprintf("figure%d_%s", 9+i, model)))
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, paths...)
+	}
+	raw, _ := json.MarshalIndent(res, "", "  ")
+	if err := writeFileAtomic(filepath.Join(opt.OutDir, "lab.json"), append(raw, '\n')); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// reusableRun returns the saved run in dir if it finished with exactly cfg on the same data.
+func reusableRun(dir string, cfg TrainConfig, source string) *Run {
+	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
+	if err != nil {
+		return nil
+	}
+	var r Run
+	if json.Unmarshal(raw, &r) != nil || r.Data != source || len(r.History) != cfg.Epochs {
+		return nil
+	}
+	a, _ := json.Marshal(r.Config)
+	b, _ := json.Marshal(cfg)
+	if string(a) != string(b) {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, WeightsFile)); err != nil {
+		return nil
+	}
+	return &r
+}
+
+// Table1 renders the lab's Table 1 (test accuracy per model and activation)
+// as Markdown with the best run in bold, and names the best run.
+func Table1(acc map[string]map[string]float64) (table, best string) {
+	bestAcc := -1.0
+	for _, model := range []string{"EEGNet", "DeepConvNet"} {
+		for _, act := range Activations {
+			if v, ok := acc[model][act.Label()]; ok && v > bestAcc {
+				bestAcc, best = v, model+"/"+act.Label()
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("| | ReLU | Leaky ReLU | ELU |\n|---|---|---|---|\n")
+	for _, model := range []string{"EEGNet", "DeepConvNet"} {
+		if acc[model] == nil {
+			continue
+		}
+		sb.WriteString("| " + model + " |")
+		for _, act := range Activations {
+			v, ok := acc[model][act.Label()]
+			switch {
+			case !ok:
+				sb.WriteString(" – |")
+			case model+"/"+act.Label() == best:
+				fmt.Fprintf(&sb, " **%.2f%%** |", 100*v)
+			default:
+				fmt.Fprintf(&sb, " %.2f%% |", 100*v)
+			}
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String(), best
+}

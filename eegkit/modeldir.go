@@ -1,0 +1,121 @@
+package eegkit
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// Files of a saved model directory.
+const (
+	WeightsFile     = "model.npz"    // state_dict, PyTorch names and shapes
+	RunFile         = "run.json"     // configuration, data source, history and final test metrics
+	HistoryCSVFile  = "history.csv"  // the history as CSV
+	HistoryJSONFile = "history.json" // the history as JSON
+)
+
+// Save writes the run to dir: its weights (model.npz, loadable by PyTorch),
+// run.json (configuration, data, history, test metrics), history.csv and
+// history.json. Every file is replaced atomically.
+func (r *Run) Save(dir string) error {
+	if r.Net == nil {
+		return fmt.Errorf("save %s: the run has no network", dir)
+	}
+	sd, err := r.Net.StateDict()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := SaveWeights(filepath.Join(dir, WeightsFile), r.Net.Model, sd); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, RunFile), append(raw, '\n')); err != nil {
+		return err
+	}
+	hist, err := json.MarshalIndent(r.History, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, HistoryJSONFile), append(hist, '\n')); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History))
+}
+
+func historyCSV(h []EpochStats) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"epoch", "train_loss", "train_acc", "test_loss", "test_acc", "seconds"})
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	for _, e := range h {
+		_ = w.Write([]string{strconv.Itoa(e.Epoch), f(e.TrainLoss), f(e.TrainAcc), f(e.TestLoss), f(e.TestAcc), f(e.Seconds)})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// LoadRun reads a model directory written by Run.Save and puts the network
+// on the backend, ready to evaluate or predict.
+func LoadRun(dir string) (*Run, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a saved model: %s is missing (train one with `eegkit train --out %s`)", dir, RunFile, dir)
+		}
+		return nil, err
+	}
+	r := &Run{}
+	if err := json.Unmarshal(raw, r); err != nil {
+		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, RunFile, err)
+	}
+	if err := r.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", dir, RunFile, err)
+	}
+	m, err := r.Config.BuildModel()
+	if err != nil {
+		return nil, err
+	}
+	sd, err := LoadWeights(filepath.Join(dir, WeightsFile), m)
+	if err != nil {
+		return nil, err
+	}
+	r.Net, err = NewNet(m, sd, r.Config.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// writeFileAtomic writes data to a temporary file and renames it over path.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,84 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+)
+
+// ReadTrials reads trials to classify from an .npz file with key "signal",
+// shaped [N, 750, 2] as in the lab's files or [N, 1, 2, 750] as the models
+// take them. NaN values are replaced by the array's nanmean, as the lab's
+// loader does; the count of replaced values is returned.
+func ReadTrials(path string) (*Dataset, int, error) {
+	z, err := openNPZ(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer z.Close()
+	a, err := z.read("signal")
+	if err != nil {
+		return nil, 0, err
+	}
+	var n int
+	var at func(i, c, t int) float64
+	switch s := a.Shape; {
+	case len(s) == 3 && s[1] == Samples && s[2] == Channels:
+		n = s[0]
+		at = func(i, c, t int) float64 { return a.Data[(i*Samples+t)*Channels+c] }
+	case len(s) == 4 && s[1] == 1 && s[2] == Channels && s[3] == Samples:
+		n = s[0]
+		at = func(i, c, t int) float64 { return a.Data[(i*Channels+c)*Samples+t] }
+	default:
+		return nil, 0, fmt.Errorf("%s: signal has shape %v, want [N, %d, %d] (lab files) or [N, 1, %d, %d]",
+			path, a.Shape, Samples, Channels, Channels, Samples)
+	}
+	if n == 0 {
+		return nil, 0, fmt.Errorf("%s: signal has zero trials", path)
+	}
+	sum, count, nans := 0.0, 0, 0
+	for _, v := range a.Data {
+		switch {
+		case math.IsNaN(v):
+			nans++
+		case math.IsInf(v, 0):
+			return nil, 0, fmt.Errorf("%s: signal contains infinite values", path)
+		default:
+			sum += v
+			count++
+		}
+	}
+	if count == 0 {
+		return nil, 0, fmt.Errorf("%s: signal is all NaN", path)
+	}
+	mean := sum / float64(count)
+	ds := &Dataset{X: make([]float32, n*TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
+	for i := 0; i < n; i++ {
+		for c := 0; c < Channels; c++ {
+			for t := 0; t < Samples; t++ {
+				v := at(i, c, t)
+				if math.IsNaN(v) {
+					v = mean
+				}
+				ds.X[i*TrialSize+c*Samples+t] = float32(v)
+			}
+		}
+	}
+	return ds, nans, nil
+}
+
+// WritePredictions writes logits [N, 2] (float32) and pred [N] (int64, 0 =
+// left hand, 1 = right hand) to an .npz file.
+func WritePredictions(path string, logits [][2]float32, pred []int32) error {
+	flat := make([]float32, 0, 2*len(logits))
+	for _, l := range logits {
+		flat = append(flat, l[0], l[1])
+	}
+	p := make([]int64, len(pred))
+	for i, v := range pred {
+		p[i] = int64(v)
+	}
+	return writeNPZ(path, []npzEntry{
+		{Name: "logits", Shape: []int{len(logits), 2}, Data: flat},
+		{Name: "pred", Shape: []int{len(pred)}, Data: p},
+	})
+}
