@@ -82,3 +82,35 @@ func WritePredictions(path string, logits [][2]float32, pred []int32) error {
 		{Name: "pred", Shape: []int{len(pred)}, Data: p},
 	})
 }
+
+// Predictions are what WritePredictions stores.
+type Predictions struct {
+	Logits [][2]float32
+	Pred   []int32
+}
+
+// ReadPredictions reads a file written by WritePredictions (eegkit predict).
+func ReadPredictions(path string) (*Predictions, error) {
+	z, err := openNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	l, err := z.read("logits")
+	if err != nil {
+		return nil, err
+	}
+	p, err := z.read("pred")
+	if err != nil {
+		return nil, err
+	}
+	if len(l.Shape) != 2 || l.Shape[1] != 2 || len(p.Data) != l.Shape[0] {
+		return nil, fmt.Errorf("%s: logits %v and pred %v do not match", path, l.Shape, p.Shape)
+	}
+	out := &Predictions{}
+	for i := range p.Data {
+		out.Logits = append(out.Logits, [2]float32{float32(l.Data[2*i]), float32(l.Data[2*i+1])})
+		out.Pred = append(out.Pred, int32(p.Data[i]))
+	}
+	return out, nil
+}

@@ -1,0 +1,60 @@
+package eegkit
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkTrainEpoch times one training epoch (1080 trials, batch 64,
+// shuffled, forward + backward + Adam, the last partial batch included) of
+// each model: go test -bench TrainEpoch -run '^$' ./eegkit
+func BenchmarkTrainEpoch(b *testing.B) {
+	ld := loadSynth(b)
+	for _, model := range ModelNames {
+		b.Run(model, func(b *testing.B) {
+			cfg := TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
+			m, _ := cfg.BuildModel()
+			net, err := NewNet(m, InitWeights(m, 1), 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			epoch := func() {
+				perm := rng.Perm(ld.Train.Len())
+				for s := 0; s < len(perm); s += cfg.Batch {
+					if _, err := net.TrainStep(ld.Train.X, ld.Train.Y, perm[s:min(s+cfg.Batch, len(perm))], cfg, cfg.LR); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			epoch() // compile both batch shapes
+			b.ResetTimer()
+			for range b.N {
+				epoch()
+			}
+		})
+	}
+}
+
+// BenchmarkEvaluate times evaluation (eval mode) of 1080 trials.
+func BenchmarkEvaluate(b *testing.B) {
+	ld := loadSynth(b)
+	for _, model := range ModelNames {
+		b.Run(model, func(b *testing.B) {
+			m, _ := NewModel(model, ELU)
+			net, err := NewNet(m, InitWeights(m, 1), 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := net.Evaluate(ld.Test); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := net.Evaluate(ld.Test); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

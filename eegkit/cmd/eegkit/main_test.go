@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/eegkit/eegkit/eegkit"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestCLI drives every command the way a user does, including bad input.
+func TestCLI(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	model := filepath.Join(tmp, "model")
+	preds := filepath.Join(tmp, "pred.npz")
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string // in stdout (code 0) or stderr
+	}{
+		{"no command", nil, 2, "Usage: eegkit <command>"},
+		{"help", []string{"--help"}, 0, "Commands:"},
+		{"unknown command", []string{"fit"}, 2, `unknown command "fit"`},
+		{"summary eegnet", []string{"summary", "--model", "eegnet", "--act", "relu"}, 0, "Total trainable parameters: 17874"},
+		{"summary deepconvnet", []string{"summary", "--model", "deepconvnet"}, 0, "Total trainable parameters: 150977"},
+		{"summary bad model", []string{"summary", "--model", "lenet"}, 2, `unknown model "lenet"`},
+		{"summary stray arg", []string{"summary", "eegnet"}, 2, `unexpected argument "eegnet"`},
+		{"train help", []string{"train", "--help"}, 0, ""},
+		{"gen-data", []string{"gen-data", "--out", data, "--seed", "1"}, 0, "wrote synthetic"},
+		{"gen-data refuses to overwrite", []string{"gen-data", "--out", data}, 1, "use --force"},
+		{"train without out", []string{"train", "--data", data}, 2, "--out is required"},
+		{"train bad lr", []string{"train", "--lr", "-1", "--out", model, "--data", data}, 2, "learning rate must be in (0, 10]"},
+		{"train bad act", []string{"train", "--act", "tanh", "--out", model}, 2, `unknown activation "tanh"`},
+		{"train missing data", []string{"train", "--epochs", "1", "--data", filepath.Join(tmp, "none"), "--out", model}, 1, "does not exist"},
+		{"train", []string{"train", "--model", "eegnet", "--act", "relu", "--epochs", "2", "--batch", "64", "--data", data, "--out", model}, 0, "test accuracy"},
+		{"eval", []string{"eval", "--model-dir", model, "--data", data}, 0, "confusion"},
+		{"eval missing model", []string{"eval", "--model-dir", filepath.Join(tmp, "none"), "--data", data}, 1, "run.json is missing"},
+		{"predict", []string{"predict", "--model-dir", model, "--input", filepath.Join(data, "S4b_test.npz"), "--out", preds}, 0, "540 trials"},
+		{"predict with weights", []string{"predict", "--model", "eegnet", "--act", "relu", "--weights", filepath.Join(model, "model.npz"),
+			"--input", filepath.Join(data, "X11b_test.npz"), "--out", preds}, 0, "540 trials"},
+		{"predict wrong model for weights", []string{"predict", "--model", "deepconvnet", "--act", "relu", "--weights", filepath.Join(model, "model.npz"),
+			"--input", filepath.Join(data, "X11b_test.npz"), "--out", preds}, 1, "weights for DeepConvNet"},
+		{"predict bad input", []string{"predict", "--model-dir", model, "--input", filepath.Join(model, "run.json"), "--out", preds}, 1, "not a readable .npz"},
+	}
+	for _, tc := range cases {
+		code, stdout, stderr := runCLI(tc.args...)
+		where := stdout
+		if tc.code != 0 {
+			where = stderr
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 && tc.code == 1 {
+				t.Errorf("%s: error is not one line:\n%s", tc.name, stderr)
+			}
+		}
+		if code != tc.code || !strings.Contains(where, tc.contains) {
+			t.Errorf("%s: exit %d (want %d)\nstdout: %s\nstderr: %s\nwant %q", tc.name, code, tc.code, stdout, stderr, tc.contains)
+		}
+	}
+	for _, f := range []string{"model.npz", "run.json", "history.csv", "history.json"} {
+		if _, err := os.Stat(filepath.Join(model, f)); err != nil {
+			t.Errorf("train did not write %s", f)
+		}
+	}
+	out, err := eegkit.ReadPredictions(preds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Pred) != 540 || len(out.Logits) != 540 {
+		t.Errorf("predictions: %d preds, %d logits", len(out.Pred), len(out.Logits))
+	}
+}
+
+// TestLabCommand runs the lab for one epoch on a small dataset and checks its table and figures.
+func TestLabCommand(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	if err := eegkit.GenerateLab(data, 4); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "lab")
+	code, stdout, stderr := runCLI("lab", "--epochs", "1", "--data", data, "--out", out)
+	if code != 0 {
+		t.Fatalf("lab: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"| EEGNet |", "| DeepConvNet |", "best: ", "figure9_eegnet.png", "figure10_deepconvnet.svg", "synthetic"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("lab output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"table1.md", "figure9_eegnet.png", "figure9_eegnet.svg", "figure10_deepconvnet.png", "figure10_deepconvnet.svg", "lab.json", "eegnet_elu/model.npz", "deepconvnet_relu/history.csv"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("lab did not write %s", f)
+		}
+	}
+	// A second run reuses the six finished runs instead of training again.
+	code, stdout, _ = runCLI("lab", "--epochs", "1", "--data", data, "--out", out)
+	if code != 0 || strings.Count(stdout, "reusing") != 6 {
+		t.Errorf("second lab run: exit %d, output:\n%s", code, stdout)
+	}
+}

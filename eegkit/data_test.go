@@ -1,0 +1,249 @@
+package eegkit
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLoadLabNumpyFiles reads lab files written by numpy (np.savez with float
+// labels and np.savez_compressed with int64 labels) and compares with what the
+// lab's numpy loader computes (scripts/data_fixtures.py).
+func TestLoadLabNumpyFiles(t *testing.T) {
+	ld, err := LoadLab(filepath.Join("testdata", "lab"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "lab", "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]struct {
+		NaNMean float64     `json:"nanmean"`
+		NaNs    int         `json:"nans"`
+		Labels  []int32     `json:"labels"`
+		Values  [][]float64 `json:"values"`
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		split string
+		ds    *Dataset
+		nans  int
+		mean  float64
+	}{
+		{"train", ld.Train, ld.TrainNaNs, ld.TrainNaNMean},
+		{"test", ld.Test, ld.TestNaNs, ld.TestNaNMean},
+	} {
+		w := want[tc.split]
+		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*TrialSize {
+			t.Fatalf("%s: %d trials, %d values", tc.split, tc.ds.Len(), len(tc.ds.X))
+		}
+		if math.Abs(tc.mean-w.NaNMean) > 1e-12 || tc.nans != w.NaNs {
+			t.Errorf("%s: nanmean %v (%d NaNs), numpy %v (%d)", tc.split, tc.mean, tc.nans, w.NaNMean, w.NaNs)
+		}
+		for i, y := range w.Labels {
+			if tc.ds.Y[i] != y {
+				t.Errorf("%s: label %d is %d, numpy %d", tc.split, i, tc.ds.Y[i], y)
+			}
+		}
+		for _, v := range w.Values {
+			i, c, s := int(v[0]), int(v[1]), int(v[2])
+			got := float64(tc.ds.X[i*TrialSize+c*Samples+s])
+			if math.Abs(got-float64(float32(v[3]))) > 0 {
+				t.Errorf("%s: x[%d,0,%d,%d] = %v, numpy %v", tc.split, i, c, s, got, v[3])
+			}
+		}
+		if got := tc.ds.Subject; got[0] != 0 || got[3] != 0 || got[4] != 1 || got[7] != 1 {
+			t.Errorf("%s: subjects %v, want S4b×4 then X11b×4", tc.split, got)
+		}
+		for _, v := range tc.ds.X {
+			if math.IsNaN(float64(v)) {
+				t.Fatalf("%s: NaN left in the data", tc.split)
+			}
+		}
+	}
+	if ld.Source != "user data (not the genuine BCI III-IIIb course files)" {
+		t.Errorf("source %q", ld.Source)
+	}
+}
+
+// writeLabDir copies the numpy fixtures to a temporary directory and lets
+// the caller break one file.
+func writeLabDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, split := range []string{"train", "test"} {
+		for _, f := range LabFiles(split) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "lab", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, f), raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+func sig(n int, fill float64) []float64 {
+	s := make([]float64, n*Samples*Channels)
+	for i := range s {
+		s[i] = fill + float64(i%7)
+	}
+	return s
+}
+
+// TestLoadLabErrors checks that every kind of bad file gives a one-line
+// error naming the file and the problem.
+func TestLoadLabErrors(t *testing.T) {
+	const target = "X11b_test.npz"
+	good := func(n int) []npzEntry {
+		labels := make([]float64, n)
+		for i := range labels {
+			labels[i] = 1
+		}
+		return []npzEntry{
+			{Name: "signal", Shape: []int{n, Samples, Channels}, Data: sig(n, 0)},
+			{Name: "label", Shape: []int{n}, Data: labels},
+		}
+	}
+	validRaw, err := os.ReadFile(filepath.Join("testdata", "lab", "S4b_test.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allNaN := sig(3, math.NaN())
+	cases := []struct {
+		name    string
+		write   func(path string) error
+		wantMsg string
+	}{
+		{"missing file", func(p string) error { return os.Remove(p) }, "file not found"},
+		{"empty file", func(p string) error { return os.WriteFile(p, nil, 0o644) }, "file is empty"},
+		{"not a zip", func(p string) error { return os.WriteFile(p, []byte("signal,label\n1,2\n"), 0o644) }, "not a readable .npz"},
+		{"truncated", func(p string) error { return os.WriteFile(p, validRaw[:len(validRaw)/2], 0o644) }, "not a readable .npz"},
+		{"missing signal", func(p string) error { return writeNPZ(p, good(3)[1:]) }, `no array "signal"`},
+		{"missing label", func(p string) error { return writeNPZ(p, good(3)[:1]) }, `no array "label"`},
+		{"wrong dtype", func(p string) error {
+			e := good(3)
+			e[0].Data = make([]int32, 3*Samples*Channels)
+			return writeNPZ(p, e)
+		}, "dtype <i4"},
+		{"wrong shape", func(p string) error {
+			e := good(3)
+			e[0].Shape = []int{3, Channels, Samples}
+			return writeNPZ(p, e)
+		}, "want (trials, 750, 2)"},
+		{"label count", func(p string) error {
+			e := good(3)
+			e[1] = npzEntry{Name: "label", Shape: []int{2}, Data: []float64{1, 2}}
+			return writeNPZ(p, e)
+		}, "signal has 3 trials"},
+		{"label value", func(p string) error {
+			e := good(3)
+			e[1] = npzEntry{Name: "label", Shape: []int{3}, Data: []float64{1, 0, 2}}
+			return writeNPZ(p, e)
+		}, "label 1 is 0"},
+		{"zero trials", func(p string) error { return writeNPZ(p, good(0)) }, "zero trials"},
+		{"all NaN", func(p string) error {
+			e := good(3)
+			e[0].Data = allNaN
+			// the other test file is NaN-free, so make the whole test split NaN
+			other := filepath.Join(filepath.Dir(p), "S4b_test.npz")
+			if err := writeNPZ(other, e); err != nil {
+				return err
+			}
+			return writeNPZ(p, e)
+		}, "all NaN"},
+		{"infinite values", func(p string) error {
+			e := good(3)
+			s := sig(3, 0)
+			s[10] = math.Inf(1)
+			e[0].Data = s
+			return writeNPZ(p, e)
+		}, "infinite"},
+		{"directory", func(p string) error {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			return os.Mkdir(p, 0o755)
+		}, "is a directory"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeLabDir(t)
+			if err := tc.write(filepath.Join(dir, target)); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadLab(dir)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			t.Log(msg)
+			if !strings.Contains(msg, tc.wantMsg) {
+				t.Errorf("error %q does not say %q", msg, tc.wantMsg)
+			}
+			if tc.name != "all NaN" && !strings.Contains(msg, target) {
+				t.Errorf("error %q does not name %s", msg, target)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+		})
+	}
+	if _, err := LoadLab(filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "gen-data") {
+		t.Errorf("missing directory: %v", err)
+	}
+}
+
+func TestReadTrialsLayouts(t *testing.T) {
+	dir := t.TempDir()
+	n := 2
+	lab := sig(n, 0)
+	lab[5] = math.NaN()
+	// the same trials in the model layout [N, 1, 2, 750]
+	model := make([]float64, len(lab))
+	for i := 0; i < n; i++ {
+		for s := 0; s < Samples; s++ {
+			for c := 0; c < Channels; c++ {
+				model[(i*Channels+c)*Samples+s] = lab[(i*Samples+s)*Channels+c]
+			}
+		}
+	}
+	a, b := filepath.Join(dir, "a.npz"), filepath.Join(dir, "b.npz")
+	if err := writeNPZ(a, []npzEntry{{Name: "signal", Shape: []int{n, Samples, Channels}, Data: lab}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeNPZ(b, []npzEntry{{Name: "signal", Shape: []int{n, 1, Channels, Samples}, Data: model}}); err != nil {
+		t.Fatal(err)
+	}
+	da, nansA, err := ReadTrials(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, nansB, err := ReadTrials(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nansA != 1 || nansB != 1 || da.Len() != n {
+		t.Fatalf("nans %d %d, trials %d", nansA, nansB, da.Len())
+	}
+	for i := range da.X {
+		if da.X[i] != db.X[i] {
+			t.Fatalf("layouts disagree at %d: %v vs %v", i, da.X[i], db.X[i])
+		}
+	}
+	bad := filepath.Join(dir, "bad.npz")
+	if err := writeNPZ(bad, []npzEntry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadTrials(bad); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
+		t.Errorf("bad shape: %v", err)
+	}
+}

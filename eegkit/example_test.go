@@ -1,0 +1,75 @@
+package eegkit_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/eegkit/eegkit/eegkit"
+)
+
+// The lab's two models, with the parameter counts of their PyTorch modules.
+func ExampleEEGNet() {
+	for _, m := range []*eegkit.Model{eegkit.EEGNet(eegkit.ELU), eegkit.DeepConvNet(eegkit.ELU)} {
+		fmt.Printf("%s: %d parameters\n", m.Name, m.NumParams())
+	}
+	// Output:
+	// EEGNet: 17874 parameters
+	// DeepConvNet: 150977 parameters
+}
+
+// The lab's hyperparameters for each run.
+func ExamplePreset() {
+	for _, act := range eegkit.Activations {
+		cfg, _ := eegkit.Preset("eegnet", act)
+		fmt.Println(cfg)
+	}
+	// Output:
+	// eegnet/relu batch 64 lr 0.001 300 epochs seed 1
+	// eegnet/leakyrelu batch 12 lr 0.0004 300 epochs seed 1
+	// eegnet/elu batch 12 lr 0.0005 300 epochs seed 1
+}
+
+// Train EEGNet on the synthetic data and save it.
+func ExampleTrain() {
+	dir, _ := os.MkdirTemp("", "eegkit-example")
+	defer os.RemoveAll(dir)
+	if err := eegkit.GenerateLab(dir, 1); err != nil {
+		log.Fatal(err)
+	}
+	data, err := eegkit.LoadLab(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, _ := eegkit.Preset("eegnet", eegkit.ELU)
+	cfg.Epochs, cfg.Batch = 2, 64 // a quick run
+	run, err := eegkit.Train(context.Background(), cfg, data, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := run.Save(dir + "/model"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(data.Source)
+	fmt.Println(len(run.History), "epochs, test accuracy above chance:", run.Final().TestAcc > 0.55)
+	// Output:
+	// eegkit synthetic BCI-IIIb-like data (eegkit-synth-v1, seed 1)
+	// 2 epochs, test accuracy above chance: true
+}
+
+// Table 1 of the lab from its reported accuracies.
+func ExampleTable1() {
+	table, best := eegkit.Table1(map[string]map[string]float64{
+		"EEGNet":      {"ReLU": 0.853, "LeakyReLU": 0.830, "ELU": 0.833},
+		"DeepConvNet": {"ReLU": 0.752, "LeakyReLU": 0.767, "ELU": 0.759},
+	})
+	fmt.Print(table)
+	fmt.Println("best:", best)
+	// Output:
+	// | | ReLU | Leaky ReLU | ELU |
+	// |---|---|---|---|
+	// | EEGNet | **85.30%** | 83.00% | 83.30% |
+	// | DeepConvNet | 75.20% | 76.70% | 75.90% |
+	// best: EEGNet/ReLU
+}

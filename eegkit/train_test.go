@@ -1,0 +1,143 @@
+package eegkit
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestTrainingLearnsSyntheticData trains each model for a few epochs on the
+// synthetic data and checks that it classifies the test session well above chance.
+func TestTrainingLearnsSyntheticData(t *testing.T) {
+	ld := loadSynth(t)
+	for _, tc := range []struct {
+		model  string
+		act    Activation
+		epochs int
+		lr     float64
+		minAcc float64
+	}{
+		{"eegnet", ELU, 4, 1e-3, 0.70},
+		{"deepconvnet", LeakyReLU, 3, 1e-3, 0.62},
+	} {
+		cfg := TrainConfig{Model: tc.model, Activation: tc.act.Name(), Epochs: tc.epochs, Batch: 64, LR: tc.lr, Seed: 2}
+		run, err := Train(context.Background(), cfg, ld, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(run.History) != tc.epochs {
+			t.Fatalf("%d epochs of history", len(run.History))
+		}
+		first, last := run.History[0], run.Final()
+		t.Logf("%s: train loss %.3f -> %.3f, test accuracy %.1f%% -> %.1f%% (per subject %v)", cfg, first.TrainLoss, last.TrainLoss,
+			100*first.TestAcc, 100*last.TestAcc, run.Test.PerSubject)
+		if last.TestAcc < tc.minAcc {
+			t.Errorf("%s: test accuracy %.3f after %d epochs, want >= %.2f", cfg, last.TestAcc, tc.epochs, tc.minAcc)
+		}
+		if last.TrainLoss >= first.TrainLoss {
+			t.Errorf("%s: training loss did not fall: %.4f -> %.4f", cfg, first.TrainLoss, last.TrainLoss)
+		}
+		if run.Test.Trials != ld.Test.Len() || run.Test.Confusion[0][0]+run.Test.Confusion[0][1]+run.Test.Confusion[1][0]+run.Test.Confusion[1][1] != ld.Test.Len() {
+			t.Errorf("test metrics cover %d trials", run.Test.Trials)
+		}
+	}
+}
+
+// TestTrainingIsDeterministic trains twice with the same seed (shuffling,
+// dropout, initial weights) and expects identical weights, then once with
+// another seed and expects different ones.
+func TestTrainingIsDeterministic(t *testing.T) {
+	ld := loadSynth(t)
+	small := &LabData{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
+	train := func(seed uint64) StateDict {
+		cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
+		run, err := Train(context.Background(), cfg, small, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, err := run.Net.StateDict()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sd
+	}
+	a, b, c := train(5), train(5), train(6)
+	same, differ := true, false
+	for name := range a {
+		same = same && maxAbsDiff(a[name].Data, b[name].Data) == 0
+		differ = differ || maxAbsDiff(a[name].Data, c[name].Data) > 0
+	}
+	if !same {
+		t.Error("two runs with the same seed ended with different weights")
+	}
+	if !differ {
+		t.Error("runs with different seeds ended with the same weights")
+	}
+}
+
+func TestTrainStopsOnCancel(t *testing.T) {
+	ld := loadSynth(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 50, Batch: 64, LR: 1e-3, Seed: 1}
+	small := &LabData{Train: subset(ld.Train, 128), Test: subset(ld.Test, 16)}
+	run, err := Train(ctx, cfg, small, func(e EpochStats) {
+		if e.Epoch == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if run == nil || len(run.History) != 2 {
+		t.Fatalf("the run so far was not returned: %+v", run)
+	}
+}
+
+func TestTrainConfigValidate(t *testing.T) {
+	ok, _ := Preset("eegnet", ELU)
+	neg := -0.1
+	for _, tc := range []struct {
+		name string
+		edit func(*TrainConfig)
+	}{
+		{"zero epochs", func(c *TrainConfig) { c.Epochs = 0 }},
+		{"batch 1", func(c *TrainConfig) { c.Batch = 1 }},
+		{"negative lr", func(c *TrainConfig) { c.LR = -1 }},
+		{"NaN lr", func(c *TrainConfig) { c.LR = nan() }},
+		{"negative weight decay", func(c *TrainConfig) { c.WeightDecay = -1 }},
+		{"negative dropout", func(c *TrainConfig) { c.Dropout = &neg }},
+		{"unknown model", func(c *TrainConfig) { c.Model = "vgg" }},
+		{"unknown activation", func(c *TrainConfig) { c.Activation = "tanh" }},
+		{"beta2 of 1", func(c *TrainConfig) { c.Beta2 = 1 }},
+	} {
+		c := ok
+		tc.edit(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("preset rejected: %v", err)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		act   Activation
+		batch int
+		lr    float64
+	}{
+		{"eegnet", ReLU, 64, 1e-3}, {"eegnet", LeakyReLU, 12, 4e-4}, {"eegnet", ELU, 12, 5e-4},
+		{"deepconvnet", ReLU, 64, 1e-3}, {"deepconvnet", LeakyReLU, 64, 3e-4}, {"deepconvnet", ELU, 64, 3e-4},
+	} {
+		c, err := Preset(tc.model, tc.act)
+		if err != nil || c.Batch != tc.batch || c.LR != tc.lr || c.Epochs != 300 {
+			t.Errorf("Preset(%s, %s) = %+v, %v", tc.model, tc.act.Name(), c, err)
+		}
+	}
+}
+
+func subset(d *Dataset, n int) *Dataset {
+	return &Dataset{X: d.X[:n*TrialSize], Y: d.Y[:n], Subject: d.Subject[:n], Subjects: d.Subjects}
+}
