@@ -80,4 +80,3 @@ func SavePlot(p *plot.Plot, base string) ([]string, error) {
 	}
 	return paths, nil
 }
-

@@ -308,4 +308,3 @@ func anySlice(groups ...[]*tensors.Tensor) []any {
 	}
 	return out
 }
-
