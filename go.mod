@@ -1,12 +1,15 @@
 module github.com/eegkit/eegkit
 
-go 1.27.3
+go 1.27
+
+toolchain go1.27.3
 
 require (
 	github.com/gomlx/compute v0.1.14
 	github.com/gomlx/go-xla v0.4.13
 	github.com/gomlx/gomlx v0.28.16
 	github.com/sbinet/npyio v0.9.0
+	gonum.org/v1/plot v0.15.2
 )
 
 require (
@@ -25,7 +28,6 @@ require (
 	golang.org/x/image v0.26.0 // indirect
 	golang.org/x/text v0.35.0 // indirect
 	gonum.org/v1/gonum v0.16.0 // indirect
-	gonum.org/v1/plot v0.15.2 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect
 )

@@ -15,14 +15,14 @@ import (
 type progress struct {
 	w        io.Writer
 	cfg      eegkit.TrainConfig
-	start    time.Time
+	seconds  float64 // sum of the finished epochs' durations
 	terminal bool
 	every    int
 	drawn    bool
 }
 
 func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
-	p := &progress{w: w, cfg: cfg, start: time.Now(), every: max(1, cfg.Epochs/20)}
+	p := &progress{w: w, cfg: cfg, every: max(1, cfg.Epochs/20)}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.terminal = true
@@ -35,8 +35,9 @@ func (p *progress) update(e eegkit.EpochStats) {
 	if p == nil {
 		return
 	}
-	elapsed := time.Since(p.start)
-	eta := time.Duration(float64(elapsed) / float64(e.Epoch) * float64(p.cfg.Epochs-e.Epoch)).Round(time.Second)
+	p.seconds += e.Seconds
+	perEpoch := p.seconds / float64(e.Epoch)
+	eta := time.Duration(perEpoch * float64(p.cfg.Epochs-e.Epoch) * float64(time.Second)).Round(time.Second)
 	line := fmt.Sprintf("%s/%s epoch %d/%d loss %.4f train %.1f%% test %.1f%% %.2fs/epoch ETA %s",
 		p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, eta)
 	if p.terminal {
