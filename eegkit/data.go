@@ -15,6 +15,7 @@ type Dataset struct {
 	Y        []int32   // 0 = left hand, 1 = right hand
 	Subject  []int     // index into Subjects, per trial
 	Subjects []string  // e.g. "S4b", "X11b"
+	HadNaN   []bool    // per trial: whether it had NaN values before they were replaced (nil if unknown)
 }
 
 // Len is the number of trials.
@@ -96,12 +97,14 @@ func loadSplit(dir, split string) (*Dataset, int, float64, error) {
 	// (trials, 750, 2) -> (trials, 1, 2, 750)
 	n := len(ds.Y)
 	ds.X = make([]float32, n*TrialSize)
+	ds.HadNaN = make([]bool, n)
 	for i := 0; i < n; i++ {
 		for t := 0; t < Samples; t++ {
 			for c := 0; c < Channels; c++ {
 				v := signal[(i*Samples+t)*Channels+c]
 				if math.IsNaN(v) {
 					v = mean
+					ds.HadNaN[i] = true
 				}
 				ds.X[i*TrialSize+c*Samples+t] = float32(v)
 			}
@@ -159,6 +162,29 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// FirstOfClass returns the index of the first trial of class c, or -1.
+func (d *Dataset) FirstOfClass(c int32) int {
+	for i, y := range d.Y {
+		if y == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// NaNTrials counts, per subject, the trials that had NaN values.
+func (d *Dataset) NaNTrials() map[string]int {
+	out := map[string]int{}
+	for i := range d.Y {
+		s := d.Subjects[d.Subject[i]]
+		out[s] += 0
+		if d.HadNaN != nil && d.HadNaN[i] {
+			out[s]++
+		}
+	}
+	return out
 }
 
 // Counts reports, per subject, the number of trials of each class.

@@ -53,47 +53,15 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 		return nil, err
 	}
-	res := &LabResult{Data: data.Source, Runs: map[string]map[string]float64{}}
-	histories := map[string]map[Activation][]EpochStats{}
-	names := map[string]string{}
-	for _, model := range ModelNames {
-		for _, act := range Activations {
-			cfg, err := Preset(model, act)
-			if err != nil {
-				return nil, err
-			}
-			if opt.Epochs > 0 {
-				cfg.Epochs = opt.Epochs
-			}
-			m, _ := cfg.BuildModel()
-			names[model] = m.Name
-			dir := LabRunDir(opt.OutDir, model, act)
-			run := reusableRun(dir, cfg, data.Source)
-			if run != nil {
-				logf("%s: reusing the finished run in %s", cfg, dir)
-			} else {
-				logf("%s: training", cfg)
-				var progress func(EpochStats)
-				if opt.Progress != nil {
-					progress = func(e EpochStats) { opt.Progress(cfg, e) }
-				}
-				run, err = Train(ctx, cfg, data, progress)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", cfg, err)
-				}
-				if err := run.Save(dir); err != nil {
-					return nil, err
-				}
-				logf("%s: test accuracy %s, saved to %s", cfg, fmtPercent(run.Final().TestAcc), dir)
-			}
-			if res.Runs[m.Name] == nil {
-				res.Runs[m.Name] = map[string]float64{}
-				histories[model] = map[Activation][]EpochStats{}
-			}
-			res.Runs[m.Name][act.Label()] = run.Final().TestAcc
-			histories[model][act] = run.History
-		}
+	var progress func(TrainConfig) func(EpochStats)
+	if opt.Progress != nil {
+		progress = func(cfg TrainConfig) func(EpochStats) { return func(e EpochStats) { opt.Progress(cfg, e) } }
 	}
+	runs, err := EnsureLabRuns(ctx, data, opt.OutDir, opt.Epochs, progress, logf)
+	if err != nil {
+		return nil, err
+	}
+	res := &LabResult{Data: data.Source, Runs: runs.Accuracies()}
 	res.Table, res.Best = Table1(res.Runs)
 	tablePath := filepath.Join(opt.OutDir, "table1.md")
 	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n", data.Source)
@@ -102,7 +70,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	}
 	res.Files = append(res.Files, tablePath)
 	for i, model := range ModelNames {
-		p, err := AccuracyFigure(names[model], histories[model])
+		p, err := AccuracyFigure(runs.ModelName(model), runs.Histories(model))
 		if err != nil {
 			return nil, err
 		}
@@ -117,6 +85,23 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// LoadOrTrain returns the run saved in dir if it finished with exactly cfg
+// on the same data (reused is then true); otherwise it trains cfg and saves
+// the run in dir. On interruption the epochs that finished are saved too.
+func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
+	if reusableRun(dir, cfg, data.Source) != nil {
+		run, err = LoadRun(dir)
+		return run, err == nil, err
+	}
+	run, err = Train(ctx, cfg, data, progress)
+	if run != nil && len(run.History) > 0 {
+		if serr := run.Save(dir); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return run, false, err
 }
 
 // reusableRun returns the saved run in dir if it finished with exactly cfg on the same data.

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Sets up eegkit on a fresh machine: the Go 1.27 toolchain, the Go modules,
-# the eegkit command (bin/eegkit) and, when data/ has no lab files, the
-# default synthetic dataset. Safe to run again; it only does what is missing.
+# Sets up eegkit on a fresh machine: the Go 1.27 toolchain (fetched by the go
+# command through the module proxy), the eegkit command (bin/eegkit) and, when
+# data/ has no lab files, the default synthetic dataset. Safe to run again; it
+# only does what is missing.
+#
+#   scripts/setup.sh            the Go package and command line
+#   scripts/setup.sh --jupyter  also JupyterLab, GoNB, goimports, gopls and the kernel
+#   scripts/setup.sh --browser  also Chromium and playwright-core for the browser test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+
+jupyter=0 browser=0
+for arg in "$@"; do
+	case "$arg" in
+	--jupyter) jupyter=1 ;;
+	--browser) browser=1 ;;
+	*) echo "setup: unknown option $arg (use --jupyter or --browser)" >&2; exit 2 ;;
+	esac
+done
 
 if ! command -v go >/dev/null 2>&1; then
 	echo "setup: the go command is not installed; install Go 1.21 or newer (https://go.dev/dl), then run this again" >&2
 	exit 1
 fi
-echo "setup: $(go version)"   # fetches go1.27.3 on first use
+echo "setup: $(go version)" # fetches go1.27.3 on first use
 go build -o bin/eegkit ./eegkit/cmd/eegkit
 echo "setup: built bin/eegkit"
 
@@ -25,3 +39,19 @@ elif [ "$have" -lt 4 ]; then
 	exit 1
 fi
 echo "setup: data/ is ready"
+
+if [ "$jupyter" = 1 ]; then
+	scripts/jupyter_setup.sh
+fi
+if [ "$browser" = 1 ]; then
+	if [ ! -x /usr/bin/chromium ]; then
+		if [ "$(id -u)" = 0 ]; then
+			apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+		else
+			sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null
+		fi
+		echo "setup: installed $(/usr/bin/chromium --version)"
+	fi
+	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+	echo "setup: installed playwright-core for the browser test"
+fi

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Set up, then run every check: formatting, go vet and the tests of ./eegkit/...
+# Set up, then run every check: formatting, go vet, the Go tests of
+# ./eegkit/..., every notebook headless on the GoNB kernel (quick mode,
+# EEGKIT_EPOCHS=2), and the real-browser test of JupyterLab.
+# Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --jupyter --browser
 . scripts/env.sh
+
 unformatted=$(gofmt -l eegkit)
 if [ -n "$unformatted" ]; then
 	echo "test: gofmt would change: $unformatted" >&2
@@ -11,3 +15,9 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 20m ./eegkit/... "$@"
+
+echo "test: notebooks (headless, GoNB kernel, EEGKIT_EPOCHS=2)"
+.venv/bin/python scripts/run_notebooks.py --epochs 2 --out runs/artifacts/notebooks
+
+echo "test: JupyterLab in headless Chromium"
+ARTIFACTS=runs/artifacts node --test tests/browser/notebook.test.mjs

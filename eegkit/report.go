@@ -1,0 +1,281 @@
+package eegkit
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
+type LabRuns map[string]map[Activation]*Run
+
+// LoadLabRuns reads the six runs saved under dir (as RunLab writes them).
+func LoadLabRuns(dir string) (LabRuns, error) {
+	out := LabRuns{}
+	for _, model := range ModelNames {
+		out[model] = map[Activation]*Run{}
+		for _, act := range Activations {
+			r, err := LoadRun(LabRunDir(dir, model, act))
+			if err != nil {
+				return nil, err
+			}
+			out[model][act] = r
+		}
+	}
+	return out, nil
+}
+
+// Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
+func (lr LabRuns) Accuracies() map[string]map[string]float64 {
+	acc := map[string]map[string]float64{}
+	for model, runs := range lr {
+		m, _ := NewModel(model, ReLU)
+		for act, r := range runs {
+			if acc[m.Name] == nil {
+				acc[m.Name] = map[string]float64{}
+			}
+			acc[m.Name][act.Label()] = r.Final().TestAcc
+		}
+	}
+	return acc
+}
+
+// Best returns the run with the highest final test accuracy.
+func (lr LabRuns) Best() (model string, act Activation, run *Run) {
+	for _, m := range ModelNames {
+		for _, a := range Activations {
+			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
+				model, act, run = m, a, r
+			}
+		}
+	}
+	return
+}
+
+// Discussion writes the lab report's discussion from the runs: every number
+// in it is computed from their histories.
+func (lr LabRuns) Discussion() string {
+	var sb strings.Builder
+	mean := func(model string) float64 {
+		s, n := 0.0, 0
+		for _, r := range lr[model] {
+			s += r.Final().TestAcc
+			n++
+		}
+		return s / float64(max(n, 1))
+	}
+	_, ba, br := lr.Best()
+	if br == nil {
+		return "No runs to discuss.\n"
+	}
+	fmt.Fprintf(&sb, "- **Best run**: %s with %s, %.2f%% test accuracy after %d epochs (batch %d, learning rate %g).\n",
+		br.Net.Model.Name, ba.Label(), 100*br.Final().TestAcc, len(br.History), br.Config.Batch, br.Config.LR)
+	e, d := mean("eegnet"), mean("deepconvnet")
+	fmt.Fprintf(&sb, "- **EEGNet vs DeepConvNet**: averaged over the three activations, EEGNet reaches %.2f%% and DeepConvNet %.2f%% (%+.2f points), "+
+		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), EEGNet(ReLU).NumParams(), DeepConvNet(ReLU).NumParams())
+	for _, model := range ModelNames {
+		runs := lr[model]
+		if len(runs) == 0 {
+			continue
+		}
+		acts := append([]Activation(nil), Activations...)
+		sort.SliceStable(acts, func(i, j int) bool { return runs[acts[i]].Final().TestAcc > runs[acts[j]].Final().TestAcc })
+		spread := runs[acts[0]].Final().TestAcc - runs[acts[len(acts)-1]].Final().TestAcc
+		name := runs[acts[0]].Net.Model.Name
+		fmt.Fprintf(&sb, "- **Activations in %s**: %s %.2f%%, %s %.2f%%, %s %.2f%%: a spread of %.2f points.\n", name,
+			acts[0].Label(), 100*runs[acts[0]].Final().TestAcc, acts[1].Label(), 100*runs[acts[1]].Final().TestAcc,
+			acts[2].Label(), 100*runs[acts[2]].Final().TestAcc, 100*spread)
+	}
+	gapModel, gapAct, gap := "", Activation(0), -1.0
+	for _, model := range ModelNames {
+		for act, r := range lr[model] {
+			if g := r.Final().TrainAcc - r.Final().TestAcc; g > gap {
+				gapModel, gapAct, gap = r.Net.Model.Name, act, g
+			}
+		}
+	}
+	fmt.Fprintf(&sb, "- **Overfitting**: final train accuracy exceeds test accuracy most for %s with %s, by %.2f points.\n",
+		gapModel, gapAct.Label(), 100*gap)
+	peak, peakEpoch := 0.0, 0
+	for _, e := range br.History {
+		if e.TestAcc > peak {
+			peak, peakEpoch = e.TestAcc, e.Epoch
+		}
+	}
+	fmt.Fprintf(&sb, "- **Choosing the epoch on the test set** would report %.2f%% for the best run (epoch %d) instead of %.2f%% at the last epoch: "+
+		"%.2f points of optimism, which is why this report, like the lab, uses the last epoch.\n", 100*peak, peakEpoch, 100*br.Final().TestAcc,
+		100*(peak-br.Final().TestAcc))
+	return sb.String()
+}
+
+// ConfusionMarkdown renders a confusion matrix as a Markdown table.
+func (m Metrics) ConfusionMarkdown() string {
+	return fmt.Sprintf("| true \\ predicted | %s | %s |\n|---|---|---|\n| %s | %d | %d |\n| %s | %d | %d |\n",
+		ClassNames[0], ClassNames[1], ClassNames[0], m.Confusion[0][0], m.Confusion[0][1], ClassNames[1], m.Confusion[1][0], m.Confusion[1][1])
+}
+
+// LoadRuns reads the saved runs of the given configurations from dir
+// (LabRunDir layout), by model key and activation.
+func LoadRuns(dir string, configs []TrainConfig) (LabRuns, error) {
+	out := LabRuns{}
+	for _, cfg := range configs {
+		act, err := ParseActivation(cfg.Activation)
+		if err != nil {
+			return nil, err
+		}
+		m, err := NewModel(cfg.Model, act)
+		if err != nil {
+			return nil, err
+		}
+		r, err := LoadRun(LabRunDir(dir, m.Key(), act))
+		if err != nil {
+			return nil, err
+		}
+		if out[m.Key()] == nil {
+			out[m.Key()] = map[Activation]*Run{}
+		}
+		out[m.Key()][act] = r
+	}
+	return out, nil
+}
+
+// ModelName is the display name of a model key ("EEGNet" for "eegnet").
+func (lr LabRuns) ModelName(model string) string {
+	m, err := NewModel(model, ReLU)
+	if err != nil {
+		return model
+	}
+	return m.Name
+}
+
+// Histories returns the per-epoch history of each activation's run of a model.
+func (lr LabRuns) Histories(model string) map[Activation][]EpochStats {
+	out := map[Activation][]EpochStats{}
+	for act, r := range lr[model] {
+		out[act] = r.History
+	}
+	return out
+}
+
+// Data says which data the runs were trained on (they must agree).
+func (lr LabRuns) Data() string {
+	seen := map[string]bool{}
+	var list []string
+	for _, runs := range lr {
+		for _, r := range runs {
+			if !seen[r.Data] {
+				seen[r.Data] = true
+				list = append(list, r.Data)
+			}
+		}
+	}
+	sort.Strings(list)
+	return strings.Join(list, "; ")
+}
+
+// EnsureLabRuns makes sure the six preset runs (with the given epochs) are
+// saved under dir: finished runs are reused, missing ones trained.
+// progress, if not nil, makes an epoch callback for each training; logf, if
+// not nil, gets one line per run.
+func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	out := LabRuns{}
+	for _, model := range ModelNames {
+		out[model] = map[Activation]*Run{}
+		for _, act := range Activations {
+			cfg, err := Preset(model, act)
+			if err != nil {
+				return nil, err
+			}
+			if epochs > 0 {
+				cfg.Epochs = epochs
+			}
+			var pf func(EpochStats)
+			if progress != nil {
+				pf = progress(cfg)
+			}
+			runDir := LabRunDir(dir, model, act)
+			run, reused, err := LoadOrTrain(ctx, cfg, data, runDir, pf)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", cfg, err)
+			}
+			if reused {
+				logf("%s: reusing the finished run in %s", cfg, runDir)
+			} else {
+				logf("%s: test accuracy %s, saved to %s", cfg, fmtPercent(run.Final().TestAcc), runDir)
+			}
+			out[model][act] = run
+		}
+	}
+	return out, nil
+}
+
+// RunSummary is a one-paragraph Markdown account of a run.
+func RunSummary(r *Run, reused bool, dir string) string {
+	how := "trained and saved in"
+	if reused {
+		how = "reused from"
+	}
+	f := r.Final()
+	return fmt.Sprintf("**%s**: %s `%s`; after %d epochs train accuracy %.2f%%, test accuracy %.2f%% (S4b %.2f%%, X11b %.2f%%).",
+		r.Config, how, dir, len(r.History), 100*f.TrainAcc, 100*f.TestAcc, 100*r.Test.PerSubject["S4b"], 100*r.Test.PerSubject["X11b"])
+}
+
+// HyperparameterTable lists a run's hyperparameters and results as Markdown.
+func HyperparameterTable(r *Run) string {
+	b1, b2, eps := r.Config.adam()
+	dropout := "the lab's (0.25 in EEGNet, 0.5 in DeepConvNet)"
+	if r.Config.Dropout != nil {
+		dropout = fmt.Sprintf("%g", *r.Config.Dropout)
+	}
+	rows := [][2]string{
+		{"model", r.Net.Model.Name},
+		{"activation", r.Net.Model.Act.Label()},
+		{"parameters", fmt.Sprint(r.Net.Model.NumParams())},
+		{"epochs", fmt.Sprint(r.Config.Epochs)},
+		{"batch size", fmt.Sprint(r.Config.Batch)},
+		{"optimizer", fmt.Sprintf("Adam (lr %g, betas %g/%g, eps %g, weight decay %g)", r.Config.LR, b1, b2, eps, r.Config.WeightDecay)},
+		{"loss", "cross-entropy"},
+		{"dropout", dropout},
+		{"seed", fmt.Sprint(r.Config.Seed)},
+		{"final train accuracy", fmt.Sprintf("%.2f%%", 100*r.Final().TrainAcc)},
+		{"final test accuracy", fmt.Sprintf("%.2f%%", 100*r.Final().TestAcc)},
+	}
+	s := "| hyperparameter | value |\n|---|---|\n"
+	for _, row := range rows {
+		s += "| " + row[0] + " | " + row[1] + " |\n"
+	}
+	return s
+}
+
+// DataReport describes loaded lab data as Markdown: which data it is, trial
+// and class counts per subject and split, and the missing values replaced.
+func DataReport(ld *LabData) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Data**: %s, read from `%s`.\n\n", ld.Source, ld.Dir)
+	sb.WriteString("| split | subject | trials | left hand | right hand | trials with NaN |\n|---|---|---|---|---|---|\n")
+	for _, sp := range []struct {
+		name string
+		ds   *Dataset
+	}{{"train", ld.Train}, {"test", ld.Test}} {
+		counts, nans := sp.ds.Counts(), sp.ds.NaNTrials()
+		for _, s := range sp.ds.Subjects {
+			c := counts[s]
+			fmt.Fprintf(&sb, "| %s | %s | %d | %d | %d | %d |\n", sp.name, s, c[0]+c[1], c[0], c[1], nans[s])
+		}
+	}
+	fmt.Fprintf(&sb, "\nMissing values: %d NaN values in the training set and %d in the test set, replaced (as the lab does) by the "+
+		"nanmean of the whole set: %.4f µV and %.4f µV.\n", ld.TrainNaNs, ld.TestNaNs, ld.TrainNaNMean, ld.TestNaNMean)
+	return sb.String()
+}
+
+// SpectraReport summarises the mu-band difference between the classes as Markdown.
+func SpectraReport(subject string, s *Spectra) string {
+	lat := s.Lateralization()
+	return fmt.Sprintf("Subject %s (%d left, %d right trials, from %.1f s): mu-band (8–13 Hz) power for right-hand vs left-hand imagery "+
+		"is %+.1f%% over C3 and %+.1f%% over C4. Imagery weakens mu over the opposite hemisphere, so right-hand trials have less mu "+
+		"over C3 (left hemisphere) and left-hand trials less over C4.", subject, s.Count[0], s.Count[1], s.From, 100*lat[0], 100*lat[1])
+}

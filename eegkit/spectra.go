@@ -1,0 +1,123 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+)
+
+// Spectra are average power spectral densities per class and channel.
+type Spectra struct {
+	Freqs []float64       // Hz
+	Power [2][2][]float64 // [class][channel C3, C4] µV²/Hz
+	Count [2]int          // trials per class
+	From  float64         // seconds into the trial where the analysed window starts
+}
+
+// ClassSpectra averages, per class and channel, the power spectral density
+// (Welch's method: 2 s Hann windows with 50 % overlap) of the trials of
+// subject (or of every trial when subject is ""), from fromSeconds to the
+// end of the trial, where imagery-related desynchronisation shows.
+func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, error) {
+	const seg = 250 // 2 s
+	start := int(fromSeconds * SampleRate)
+	if start < 0 || Samples-start < seg {
+		return nil, fmt.Errorf("spectra: window from %.2f s leaves fewer than %d samples", fromSeconds, seg)
+	}
+	fft := fourier.NewFFT(seg)
+	win := make([]float64, seg)
+	wsum := 0.0
+	for i := range win {
+		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/seg)
+		wsum += win[i] * win[i]
+	}
+	sp := &Spectra{From: fromSeconds, Freqs: make([]float64, seg/2+1)}
+	for k := range sp.Freqs {
+		sp.Freqs[k] = float64(k) * SampleRate / seg
+		for c := range 2 {
+			for ch := range 2 {
+				if k == 0 {
+					sp.Power[c][ch] = make([]float64, seg/2+1)
+				}
+			}
+		}
+	}
+	buf := make([]float64, seg)
+	coef := make([]complex128, seg/2+1)
+	for i, y := range ds.Y {
+		if subject != "" && ds.Subjects[ds.Subject[i]] != subject {
+			continue
+		}
+		sp.Count[y]++
+		trial := ds.Trial(i)
+		for ch := range Channels {
+			x := trial[ch*Samples : (ch+1)*Samples]
+			nseg := 0
+			acc := make([]float64, seg/2+1)
+			for s := start; s+seg <= Samples; s += seg / 2 {
+				mean := 0.0
+				for j := range seg {
+					mean += float64(x[s+j])
+				}
+				mean /= seg
+				for j := range seg {
+					buf[j] = (float64(x[s+j]) - mean) * win[j]
+				}
+				fft.Coefficients(coef, buf)
+				for k, v := range coef {
+					p := (real(v)*real(v) + imag(v)*imag(v)) / (SampleRate * wsum)
+					if k > 0 && k < seg/2 {
+						p *= 2 // one-sided
+					}
+					acc[k] += p
+				}
+				nseg++
+			}
+			for k := range acc {
+				sp.Power[y][ch][k] += acc[k] / float64(nseg)
+			}
+		}
+	}
+	if sp.Count[0] == 0 || sp.Count[1] == 0 {
+		return nil, fmt.Errorf("spectra: subject %q has no trials of one class", subject)
+	}
+	for c := range 2 {
+		for ch := range 2 {
+			for k := range sp.Power[c][ch] {
+				sp.Power[c][ch][k] /= float64(sp.Count[c])
+			}
+		}
+	}
+	return sp, nil
+}
+
+// BandPower is the mean power in [lo, hi] Hz of a class and channel.
+func (s *Spectra) BandPower(class, channel int, lo, hi float64) float64 {
+	sum, n := 0.0, 0
+	for k, f := range s.Freqs {
+		if f >= lo && f <= hi {
+			sum += s.Power[class][channel][k]
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// ChannelNames are the lab's two bipolar channels.
+var ChannelNames = [2]string{"C3", "C4"}
+
+// Lateralization is the relative mu-band (8–13 Hz) power difference,
+// (right-hand − left-hand) / left-hand, per channel: negative over C3 and
+// positive over C4 when imagery desynchronises the contralateral hemisphere.
+func (s *Spectra) Lateralization() [2]float64 {
+	var out [2]float64
+	for ch := range 2 {
+		l, r := s.BandPower(0, ch, 8, 13), s.BandPower(1, ch, 8, 13)
+		out[ch] = (r - l) / l
+	}
+	return out
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up the notebooks: JupyterLab, nbclient and papermill (PyPI, pinned in
+# notebooks/requirements.txt) in .venv; GoNB, goimports and gopls (pinned in
+# tools/go.mod) in bin/; and the GoNB kernel registered with Jupyter, with the
+# Go settings eegkit needs. Called by scripts/setup.sh --jupyter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+root=$(pwd)
+
+# Go tools: GoNB kernel, goimports and gopls (GoNB needs both on its PATH).
+if [ ! -x bin/gonb ] || [ ! -x bin/goimports ] || [ ! -x bin/gopls ] || [ tools/go.mod -nt bin/gonb ]; then
+	(cd tools && GOBIN="$root/bin" go install tool)
+	echo "jupyter setup: built bin/gonb, bin/goimports, bin/gopls"
+fi
+
+# Python: JupyterLab and the notebook runners.
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/jupyter ] || [ notebooks/requirements.txt -nt .venv/bin/jupyter ]; then
+	"$python" -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
+	touch .venv/bin/jupyter
+	echo "jupyter setup: installed $(.venv/bin/jupyter lab --version | head -1 | sed 's/^/JupyterLab /') in .venv"
+fi
+
+# Register the GoNB kernel and give it the Go settings and tools.
+PATH="$root/bin:$PATH" JUPYTER_DATA_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}" bin/gonb --install 2>/dev/null
+kernel="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel.json"
+.venv/bin/python - "$kernel" "$root" <<'PY'
+import json, os, sys
+path, root = sys.argv[1], sys.argv[2]
+k = json.load(open(path))
+# Keep the kernel's own log out of notebook runs (klog writes it to files in /tmp instead).
+k["argv"] = [a for a in k["argv"] if not a.startswith(("-logtostderr", "-stderrthreshold"))] + ["-logtostderr=false", "-stderrthreshold=3"]
+k["env"] = {
+    "GOTOOLCHAIN": os.environ["GOTOOLCHAIN"],
+    "GOEXPERIMENT": os.environ["GOEXPERIMENT"],
+    "GOFLAGS": os.environ.get("GOFLAGS", ""),
+    "PATH": root + "/bin:" + os.environ["PATH"],
+}
+json.dump(k, open(path, "w"), indent=1)
+PY
+echo "jupyter setup: GoNB kernel registered ($kernel)"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up (JupyterLab, GoNB kernel) and open JupyterLab on notebooks/.
+# Extra arguments go to `jupyter lab`, e.g. --port 8890 or --ip 0.0.0.0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --jupyter
+. scripts/env.sh
+exec .venv/bin/jupyter lab --ServerApp.root_dir="$(pwd)/notebooks" "$@"

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Execute eegkit's notebooks headless with the GoNB kernel (nbclient).
+
+Quick mode (the default, used by the tests): EEGKIT_EPOCHS (default 2)
+overrides every epoch count and EEGKIT_RUNS points at a fresh directory, so
+each notebook runs in minutes; executed copies go to --out and the committed
+notebooks are left alone. Any cell error fails the run, and each notebook's
+expected figures, tables and files are checked.
+
+Full mode (--full): run the notebooks in place with the lab's settings and
+save their outputs into them (what is committed).
+
+  .venv/bin/python scripts/run_notebooks.py [--epochs 2] [--out DIR] [--full] [NAME ...]
+"""
+import argparse
+import glob
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+NOTEBOOKS = os.path.join(ROOT, "notebooks")
+
+# What each notebook must produce: files (relative to the runs directory) and text in its outputs.
+EXPECT = {
+    "01-data": (["figures/01_example_trials.png", "figures/01_example_trials.svg", "figures/01_spectra_S4b.png", "figures/01_spectra_X11b.svg"],
+                ["| split | subject | trials |", "mu-band (8–13 Hz) power", "<svg"]),
+    "02-eegnet": (["figures/figure9_eegnet.png", "figures/figure9_eegnet.svg", "eegnet_relu/model.npz", "eegnet_leakyrelu/history.csv", "eegnet_elu/run.json"],
+                  ["Total trainable parameters: 17874", "true \\ predicted", "<svg"]),
+    "03-deepconvnet": (["figures/figure10_deepconvnet.png", "deepconvnet_relu/model.npz", "deepconvnet_elu/run.json"],
+                       ["Total trainable parameters: 150977", "true \\ predicted", "<svg"]),
+    "04-report": (["figures/figure9_eegnet.svg", "figures/figure10_deepconvnet.svg"],
+                  ["| | ReLU | Leaky ReLU | ELU |", "Highest accuracy", "| batch size |", "**Best run**", "<svg"]),
+    "05-sweep": (["sweep.csv", "figures/05_sweep_heatmap.png", "figures/05_sweep_heatmap.svg"],
+                 ["| rank | model |", "<svg"]),
+}
+
+
+def outputs_text(nb):
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                parts.append(out["text"])
+            for v in out.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else str(v))
+    return "\n".join(parts)
+
+
+def run(path, out_path, runs_dir, timeout, env_epochs):
+    nb = nbformat.read(path, as_version=4)
+    os.environ["EEGKIT_RUNS"] = runs_dir
+    if env_epochs:
+        os.environ["EEGKIT_EPOCHS"] = str(env_epochs)
+    else:
+        os.environ.pop("EEGKIT_EPOCHS", None)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="gonb", resources={"metadata": {"path": NOTEBOOKS}})
+    start = time.time()
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        nbformat.write(nb, out_path)
+        msg = str(e).strip().splitlines()
+        raise SystemExit(f"FAIL {os.path.basename(path)}: a cell failed:\n" + "\n".join(msg[-25:]))
+    nbformat.write(nb, out_path)
+    return nb, time.time() - start
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=2, help="EEGKIT_EPOCHS in quick mode")
+    ap.add_argument("--out", help="where executed copies go in quick mode (default: a temporary directory)")
+    ap.add_argument("--runs", help="EEGKIT_RUNS (default: OUT/runs in quick mode, runs/lab in full mode)")
+    ap.add_argument("--full", action="store_true", help="run in place with the lab's settings and keep the outputs")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    ap.add_argument("names", nargs="*", help="notebooks to run (default: all), e.g. 01-data")
+    args = ap.parse_args()
+    paths = sorted(glob.glob(os.path.join(NOTEBOOKS, "[0-9][0-9]-*.ipynb")))
+    if args.names:
+        paths = [p for p in paths if os.path.basename(p)[:-6] in args.names or os.path.basename(p)[:2] in args.names]
+    if not paths:
+        raise SystemExit("no notebooks selected")
+    out = args.out or tempfile.mkdtemp(prefix="eegkit-notebooks-")
+    os.makedirs(out, exist_ok=True)
+    runs = args.runs or (os.path.join(ROOT, "runs", "lab") if args.full else os.path.join(out, "runs"))
+    failures, results = 0, []
+    for p in paths:
+        name = os.path.basename(p)[:-6]
+        target = p if args.full else os.path.join(out, name + ".ipynb")
+        nb, secs = run(p, target, runs, args.timeout, None if args.full else args.epochs)
+        files, texts = EXPECT.get(name, ([], []))
+        text = outputs_text(nb)
+        missing = [f for f in files if not os.path.exists(os.path.join(runs, f))]
+        absent = [t for t in texts if t not in text]
+        ok = not missing and not absent
+        failures += not ok
+        results.append((name, secs, ok))
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {secs:.1f} s" + (f"; missing files {missing}" if missing else "") +
+              (f"; outputs lack {absent}" if absent else ""), flush=True)
+    print(f"{len(results) - failures} passed, {failures} failed")
+    if not args.out and not failures and not args.full:
+        shutil.rmtree(out, ignore_errors=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
