@@ -86,9 +86,9 @@ def main():
         paths = [p for p in paths if os.path.basename(p)[:-6] in args.names or os.path.basename(p)[:2] in args.names]
     if not paths:
         raise SystemExit("no notebooks selected")
-    out = args.out or tempfile.mkdtemp(prefix="eegkit-notebooks-")
+    out = os.path.abspath(args.out or tempfile.mkdtemp(prefix="eegkit-notebooks-"))
     os.makedirs(out, exist_ok=True)
-    runs = args.runs or (os.path.join(ROOT, "runs", "lab") if args.full else os.path.join(out, "runs"))
+    runs = os.path.abspath(args.runs or (os.path.join(ROOT, "runs", "lab") if args.full else os.path.join(out, "runs")))
     failures, results = 0, []
     for p in paths:
         name = os.path.basename(p)[:-6]

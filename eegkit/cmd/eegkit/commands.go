@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -285,5 +286,37 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, f := range res.Files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}
+	return nil
+}
+
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench", "--model eegnet|deepconvnet [--act elu] [--batch 64] [--epochs 3]", stderr)
+	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
+	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
+	batch := fs.Int("batch", 64, "training batch size")
+	epochs := fs.Int("epochs", 3, "timed training epochs and evaluations (after one warm-up)")
+	latency := fs.Int("latency-runs", 200, "single-trial inferences; the median is reported")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	act, err := eegkit.ParseActivation(*actName)
+	if err != nil {
+		return usageError{err}
+	}
+	if _, err := eegkit.NewModel(*model, act); err != nil {
+		return usageError{err}
+	}
+	if *batch < 2 || *epochs < 1 || *latency < 1 {
+		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
+	}
+	res, err := eegkit.Benchmark(*model, act, *batch, *epochs, *latency)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, string(raw))
 	return nil
 }

@@ -13,6 +13,7 @@
 //	summary   print a model's layers, output shapes and parameter counts
 //	gen-data  write the synthetic BCI-IIIb-like dataset
 //	lab       run the lab's six runs, Table 1 and Figures 9 and 10
+//	bench     time training, evaluation and single-trial latency (one JSON line)
 //
 // Run `eegkit <command> --help` for a command's flags.
 package main
@@ -40,6 +41,7 @@ var commands = []command{
 	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
 	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
 	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},
+	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
 }
 
 // usageError marks errors caused by how the command was called (exit code 2).

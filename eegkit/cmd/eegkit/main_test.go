@@ -51,6 +51,8 @@ func TestCLI(t *testing.T) {
 			"--input", filepath.Join(data, "X11b_test.npz"), "--out", preds}, 0, "540 trials"},
 		{"predict wrong model for weights", []string{"predict", "--model", "deepconvnet", "--act", "relu", "--weights", filepath.Join(model, "model.npz"),
 			"--input", filepath.Join(data, "X11b_test.npz"), "--out", preds}, 1, "weights for DeepConvNet"},
+		{"bench", []string{"bench", "--model", "eegnet", "--epochs", "1", "--latency-runs", "3"}, 0, `"train_epoch_s":`},
+		{"bench bad batch", []string{"bench", "--batch", "1"}, 2, "--batch must be at least 2"},
 		{"predict bad input", []string{"predict", "--model-dir", model, "--input", filepath.Join(model, "run.json"), "--out", preds}, 1, "not a readable .npz"},
 	}
 	for _, tc := range cases {
