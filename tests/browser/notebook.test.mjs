@@ -109,7 +109,13 @@ test("a GoNB cell runs in JupyterLab and its output shows in the page", { timeou
     throw e;
   } finally {
     if (browser) await browser.close();
+    // Stop JupyterLab (and its kernel); do not wait long for a clean shutdown.
+    const exited = new Promise((resolve) => lab.once("exit", resolve));
     lab.kill("SIGTERM");
+    const timer = setTimeout(() => lab.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+    lab.stderr.destroy();
     rmSync(work, { recursive: true, force: true });
   }
 });
