@@ -77,7 +77,11 @@ test("a GoNB cell runs in JupyterLab and its output shows in the page", { timeou
     });
     await page.goto(`http://127.0.0.1:${port}/lab/tree/01-data.ipynb?token=${token}`);
     await page.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 120_000 });
-    await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error("the GoNB kernel did not answer")), 120_000))]);
+    let readyTimer;
+    await Promise.race([ready, new Promise((_, reject) => {
+      readyTimer = setTimeout(() => reject(new Error("the GoNB kernel did not answer in 120 s")), 120_000);
+    })]);
+    clearTimeout(readyTimer);
     await page.waitForTimeout(2000);
     const cells = page.locator(".jp-Notebook .jp-CodeCell");
     // Setup cell, hyperparameter cell, then the first Go program (loads the data and reports it).
