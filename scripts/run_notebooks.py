@@ -55,7 +55,10 @@ def outputs_text(nb):
 
 def run(path, out_path, runs_dir, timeout, env_epochs):
     nb = nbformat.read(path, as_version=4)
-    os.environ["EEGKIT_RUNS"] = runs_dir
+    if env_epochs:
+        os.environ["EEGKIT_RUNS"] = runs_dir
+    else:  # full mode: the notebooks' own settings (runs in ../runs/lab, relative paths in the outputs)
+        os.environ.pop("EEGKIT_RUNS", None)
     if env_epochs:
         os.environ["EEGKIT_EPOCHS"] = str(env_epochs)
     else:
@@ -76,7 +79,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=2, help="EEGKIT_EPOCHS in quick mode")
     ap.add_argument("--out", help="where executed copies go in quick mode (default: a temporary directory)")
-    ap.add_argument("--runs", help="EEGKIT_RUNS (default: OUT/runs in quick mode, runs/lab in full mode)")
+    ap.add_argument("--runs", help="EEGKIT_RUNS in quick mode (default: OUT/runs); full mode uses the notebooks' runs/lab")
     ap.add_argument("--full", action="store_true", help="run in place with the lab's settings and keep the outputs")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     ap.add_argument("names", nargs="*", help="notebooks to run (default: all), e.g. 01-data")
@@ -88,7 +91,7 @@ def main():
         raise SystemExit("no notebooks selected")
     out = os.path.abspath(args.out or tempfile.mkdtemp(prefix="eegkit-notebooks-"))
     os.makedirs(out, exist_ok=True)
-    runs = os.path.abspath(args.runs or (os.path.join(ROOT, "runs", "lab") if args.full else os.path.join(out, "runs")))
+    runs = os.path.join(ROOT, "runs", "lab") if args.full else os.path.abspath(args.runs or os.path.join(out, "runs"))
     failures, results = 0, []
     for p in paths:
         name = os.path.basename(p)[:-6]
