@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit"
@@ -296,8 +297,20 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	batch := fs.Int("batch", 64, "training batch size")
 	epochs := fs.Int("epochs", 3, "timed training epochs and evaluations (after one warm-up)")
 	latency := fs.Int("latency-runs", 200, "single-trial inferences; the median is reported")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the whole benchmark to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	act, err := eegkit.ParseActivation(*actName)
 	if err != nil {
