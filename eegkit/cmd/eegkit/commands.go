@@ -17,6 +17,19 @@ import (
 
 const defaultData = "data"
 
+// modelFlags builds the model named by --model and --act; unknown names are usage errors.
+func modelFlags(model, act string) (*eegkit.Model, error) {
+	a, err := eegkit.ParseActivation(act)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	m, err := eegkit.NewModel(model, a)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return m, nil
+}
+
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu [flags]", stderr)
 	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
@@ -35,13 +48,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		return usageError{errors.New("--out is required")}
 	}
-	act, err := eegkit.ParseActivation(*actName)
+	m, err := modelFlags(*model, *actName)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	cfg, err := eegkit.Preset(*model, act)
+	cfg, err := eegkit.Preset(m.Key(), m.Act)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -153,13 +166,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if *model == "" || *actName == "" {
 			return usageError{errors.New("--weights needs --model and --act")}
 		}
-		act, err := eegkit.ParseActivation(*actName)
+		m, err := modelFlags(*model, *actName)
 		if err != nil {
-			return usageError{err}
-		}
-		m, err := eegkit.NewModel(*model, act)
-		if err != nil {
-			return usageError{err}
+			return err
 		}
 		sd, err := eegkit.LoadWeights(*weights, m)
 		if err != nil {
@@ -200,13 +209,9 @@ func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	act, err := eegkit.ParseActivation(*actName)
+	m, err := modelFlags(*model, *actName)
 	if err != nil {
-		return usageError{err}
-	}
-	m, err := eegkit.NewModel(*model, act)
-	if err != nil {
-		return usageError{err}
+		return err
 	}
 	table, err := m.SummaryTable()
 	if err != nil {
@@ -312,17 +317,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer pprof.StopCPUProfile()
 	}
-	act, err := eegkit.ParseActivation(*actName)
+	m, err := modelFlags(*model, *actName)
 	if err != nil {
-		return usageError{err}
-	}
-	if _, err := eegkit.NewModel(*model, act); err != nil {
-		return usageError{err}
+		return err
 	}
 	if *batch < 2 || *epochs < 1 || *latency < 1 {
 		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
 	}
-	res, err := eegkit.Benchmark(*model, act, *batch, *epochs, *latency)
+	res, err := eegkit.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
 	if err != nil {
 		return err
 	}
