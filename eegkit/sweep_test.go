@@ -15,7 +15,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0
 	progress := func(cfg TrainConfig, e EpochStats) { trained++ }
-	points, err := SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, progress)
+	points, err := SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, 2, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	}
 	// A re-run with one new learning rate trains only the new points.
 	trained = 0
-	points, err = SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, csvPath, progress)
+	points, err = SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, csvPath, 1, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +42,16 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	if err != nil || len(back) != 4 {
 		t.Fatalf("ReadSweep: %d points, %v", len(back), err)
 	}
+	// Points trained two at a time equal points trained alone.
+	alone, err := SweepGrid(context.Background(), base, []int{16}, []float64{1e-3}, small, filepath.Join(t.TempDir(), "alone.csv"), 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range points {
+		if p.Config.Batch == 16 && p.Config.LR == 1e-3 && (p.TestAcc != alone[0].TestAcc || p.TrainAcc != alone[0].TrainAcc) {
+			t.Errorf("parallel point %+v differs from the same point trained alone %+v", p, alone[0])
+		}
+	}
 	table := SweepTable(points)
 	if !strings.Contains(table, "| 1 | eegnet | relu |") {
 		t.Errorf("table:\n%s", table)
@@ -49,7 +59,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	if _, err := SweepHeatmap("t", points, []int{16, 32}, []float64{1e-3, 3e-3}); err != nil {
 		t.Error(err)
 	}
-	if _, err := SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, csvPath, nil); err == nil {
+	if _, err := SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, csvPath, 0, nil); err == nil {
 		t.Error("batch size 1 accepted")
 	}
 	if err := os.WriteFile(csvPath, []byte("model,activation\nx,y\n"), 0o644); err != nil {
