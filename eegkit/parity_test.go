@@ -144,19 +144,39 @@ func TestParityWithPyTorch(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				worstStep, worstStat := 0.0, 0.0
+				worstStep, worstStat, illConditioned := 0.0, 0.0, 0
 				for _, p := range m.Params() {
-					d := maxAbsDiff(sd[p.FullName].Data, fx.after[p.FullName].Data)
-					tol := 1e-4
+					ours, want := sd[p.FullName].Data, fx.after[p.FullName].Data
 					if !p.Kind.Trainable() {
-						tol = 1e-5
+						d := maxAbsDiff(ours, want)
 						worstStat = math.Max(worstStat, d)
-					} else {
+						if d > 1e-5 {
+							t.Errorf("running statistic %s differs by %g (> 1e-5)", p.FullName, d)
+						}
+						continue
+					}
+					// Adam's first update is lr·g/(|g|+eps) with g the gradient plus weight decay: where
+					// |g| is below 1e-6 it swings with the float32 rounding of g, so there the update is
+					// only required to stay within Adam's bound (lr); everywhere else it must match.
+					before, grad := fx.init[p.FullName].Data, fx.grads[p.FullName].Data
+					for i := range ours {
+						g := float64(grad[i]) + cfg.WeightDecay*float64(before[i])
+						if math.Abs(g) < 1e-6 {
+							illConditioned++
+							if step := math.Abs(float64(ours[i]) - float64(before[i])); step > cfg.LR*1.001 {
+								t.Errorf("%s[%d]: Adam moved it by %g, more than lr", p.FullName, i, step)
+							}
+							continue
+						}
+						d := math.Abs(float64(ours[i]) - float64(want[i]))
 						worstStep = math.Max(worstStep, d)
+						if d > 1e-4 {
+							t.Errorf("after one Adam step %s[%d] differs by %g (> 1e-4)", p.FullName, i, d)
+						}
 					}
-					if d > tol {
-						t.Errorf("after one Adam step %s differs by %g (> %g)", p.FullName, d, tol)
-					}
+				}
+				if illConditioned > 0 {
+					t.Logf("%d weights with |gradient| < 1e-6 checked against Adam's bound only", illConditioned)
 				}
 				t.Logf("grad %.2g, Adam step %.2g, running stats %.2g", worstGrad, worstStep, worstStat)
 			})
