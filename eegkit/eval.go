@@ -12,6 +12,8 @@ type Metrics struct {
 	Trials     int                `json:"trials"`
 	Accuracy   float64            `json:"accuracy"`    // fraction of trials classified correctly
 	Loss       float64            `json:"loss"`        // mean cross-entropy
+	Kappa      float64            `json:"kappa"`       // Cohen's kappa of predictions vs labels (the BCI competition's metric)
+	AUC        float64            `json:"auc"`         // ROC-AUC of the right-hand score (logit difference)
 	Confusion  [2][2]int          `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right
 	PerSubject map[string]float64 `json:"per_subject"` // accuracy per subject
 }
@@ -72,6 +74,12 @@ func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
 	}
 	m.Loss /= float64(ds.Len())
 	m.Accuracy = float64(correct) / float64(ds.Len())
+	m.Kappa = cohenKappa(m.Confusion)
+	scores := make([]float64, len(logits))
+	for i, l := range logits {
+		scores[i] = float64(l[1]) - float64(l[0])
+	}
+	m.AUC = rocAUC(scores, ds.Y)
 	for s, n := range subjN {
 		if n > 0 {
 			m.PerSubject[ds.Subjects[s]] = float64(subjOK[s]) / float64(n)
@@ -83,7 +91,7 @@ func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
 // String renders the metrics as a short report with the confusion matrix.
 func (m Metrics) String() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss)
+	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %.3f)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, m.AUC)
 	var subs []string
 	for s := range m.PerSubject {
 		subs = append(subs, s)
@@ -98,4 +106,51 @@ func (m Metrics) String() string {
 		fmt.Fprintf(&sb, "  %-11s %10d %10d\n", ClassNames[i], m.Confusion[i][0], m.Confusion[i][1])
 	}
 	return sb.String()
+}
+
+// cohenKappa is (observed agreement − chance agreement) / (1 − chance agreement)
+// of a 2×2 confusion matrix; 0 when chance agreement is 1.
+func cohenKappa(c [2][2]int) float64 {
+	n := float64(c[0][0] + c[0][1] + c[1][0] + c[1][1])
+	if n == 0 {
+		return 0
+	}
+	po := float64(c[0][0]+c[1][1]) / n
+	pe := (float64(c[0][0]+c[0][1])*float64(c[0][0]+c[1][0]) + float64(c[1][0]+c[1][1])*float64(c[0][1]+c[1][1])) / (n * n)
+	if pe == 1 {
+		return 0
+	}
+	return (po - pe) / (1 - pe)
+}
+
+// rocAUC is the area under the ROC curve of scores for class 1: the
+// probability that a random class-1 trial scores above a random class-0 one
+// (ties count one half). NaN when a class is missing.
+func rocAUC(scores []float64, labels []int32) float64 {
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
+	var pos, neg, rankSum float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		avgRank := float64(i+j+1) / 2 // ranks i+1 … j, averaged over ties
+		for k := i; k < j; k++ {
+			if labels[idx[k]] == 1 {
+				rankSum += avgRank
+				pos++
+			} else {
+				neg++
+			}
+		}
+		i = j
+	}
+	if pos == 0 || neg == 0 {
+		return math.NaN()
+	}
+	return (rankSum - pos*(pos+1)/2) / (pos * neg)
 }
