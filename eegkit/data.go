@@ -81,19 +81,10 @@ func loadSplit(dir, split string) (*Dataset, int, float64, error) {
 		}
 	}
 	// NaN -> nanmean of the whole (concatenated) array, as the lab does.
-	sum, count, nans := 0.0, 0, 0
-	for _, v := range signal {
-		if math.IsNaN(v) {
-			nans++
-			continue
-		}
-		sum += v
-		count++
-	}
-	if count == 0 {
+	mean, nans, ok := nanMean(signal)
+	if !ok {
 		return nil, 0, 0, fmt.Errorf("%s: the %s signal is all NaN", dir, split)
 	}
-	mean := sum / float64(count)
 	// (trials, 750, 2) -> (trials, 1, 2, 750)
 	n := len(ds.Y)
 	ds.X = make([]float32, n*TrialSize)
@@ -137,10 +128,8 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if sig.Shape[0] == 0 {
 		return nil, nil, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	for _, v := range sig.Data {
-		if math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("%s: signal contains infinite values", path)
-		}
+	if err := checkFinite(path, sig.Data); err != nil {
+		return nil, nil, err
 	}
 	lab, err := z.read("label")
 	if err != nil {
@@ -157,6 +146,33 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 		labels[i] = int(v)
 	}
 	return sig.Data, labels, nil
+}
+
+// nanMean is numpy's nanmean of x (the mean of its non-NaN values) and the
+// number of NaN values; ok is false when every value is NaN.
+func nanMean(x []float64) (mean float64, nans int, ok bool) {
+	sum := 0.0
+	for _, v := range x {
+		if math.IsNaN(v) {
+			nans++
+			continue
+		}
+		sum += v
+	}
+	if nans == len(x) {
+		return 0, nans, false
+	}
+	return sum / float64(len(x)-nans), nans, true
+}
+
+// checkFinite rejects a signal with infinite values.
+func checkFinite(path string, x []float64) error {
+	for _, v := range x {
+		if math.IsInf(v, 0) {
+			return fmt.Errorf("%s: signal contains infinite values", path)
+		}
+	}
+	return nil
 }
 
 func fileExists(path string) bool {

@@ -35,22 +35,13 @@ func ReadTrials(path string) (*Dataset, int, error) {
 	if n == 0 {
 		return nil, 0, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	sum, count, nans := 0.0, 0, 0
-	for _, v := range a.Data {
-		switch {
-		case math.IsNaN(v):
-			nans++
-		case math.IsInf(v, 0):
-			return nil, 0, fmt.Errorf("%s: signal contains infinite values", path)
-		default:
-			sum += v
-			count++
-		}
+	if err := checkFinite(path, a.Data); err != nil {
+		return nil, 0, err
 	}
-	if count == 0 {
+	mean, nans, ok := nanMean(a.Data)
+	if !ok {
 		return nil, 0, fmt.Errorf("%s: signal is all NaN", path)
 	}
-	mean := sum / float64(count)
 	ds := &Dataset{X: make([]float32, n*TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
 	for i := 0; i < n; i++ {
 		for c := 0; c < Channels; c++ {
