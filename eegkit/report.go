@@ -12,18 +12,17 @@ type LabRuns map[string]map[Activation]*Run
 
 // LoadLabRuns reads the six runs saved under dir (as RunLab writes them).
 func LoadLabRuns(dir string) (LabRuns, error) {
-	out := LabRuns{}
+	var configs []TrainConfig
 	for _, model := range ModelNames {
-		out[model] = map[Activation]*Run{}
 		for _, act := range Activations {
-			r, err := LoadRun(LabRunDir(dir, model, act))
+			cfg, err := Preset(model, act)
 			if err != nil {
 				return nil, err
 			}
-			out[model][act] = r
+			configs = append(configs, cfg)
 		}
 	}
-	return out, nil
+	return LoadRuns(dir, configs)
 }
 
 // Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
