@@ -19,7 +19,33 @@ type TrainConfig struct {
 	Beta1       float64  `json:"beta1,omitempty"`   // 0.9 when zero
 	Beta2       float64  `json:"beta2,omitempty"`   // 0.999 when zero
 	Eps         float64  `json:"eps,omitempty"`     // 1e-8 when zero
+
+	// The validation protocol. With ValFraction zero (the default) a run
+	// follows the lab's protocol: a fixed number of epochs and the final
+	// epoch's model.
+	ValFraction float64 `json:"val_fraction,omitempty"` // share of each subject's trials of each class held out of training for validation
+	Select      string  `json:"select,omitempty"`       // which epoch's model to keep: "last" (default), "val_loss" or "val_acc"
+	Patience    int     `json:"patience,omitempty"`     // stop after this many epochs without a better validation score (0: never)
+
+	// The learning-rate schedule, stepped once per epoch as PyTorch's schedulers are.
+	Schedule  string  `json:"schedule,omitempty"`   // "constant" (default), "step" (StepLR) or "cosine" (CosineAnnealingLR over Epochs)
+	StepEvery int     `json:"step_every,omitempty"` // step schedule: epochs between decays
+	Gamma     float64 `json:"gamma,omitempty"`      // step schedule: decay factor (0.1 when zero)
 }
+
+// Model-selection rules for TrainConfig.Select.
+const (
+	SelectLast    = "last"
+	SelectValLoss = "val_loss"
+	SelectValAcc  = "val_acc"
+)
+
+// Learning-rate schedules for TrainConfig.Schedule.
+const (
+	ScheduleConstant = "constant"
+	ScheduleStep     = "step"
+	ScheduleCosine   = "cosine"
+)
 
 // Adam's defaults in PyTorch.
 const (
@@ -81,8 +107,67 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("beta2 must be in [0, 1), got %g", c.Beta2)
 	case bad(c.Eps) || c.Eps < 0:
 		return fmt.Errorf("eps must be >= 0, got %g", c.Eps)
+	case bad(c.ValFraction) || c.ValFraction < 0 || c.ValFraction > 0.5:
+		return fmt.Errorf("validation fraction must be in [0, 0.5], got %g", c.ValFraction)
+	case c.Select != "" && c.Select != SelectLast && c.Select != SelectValLoss && c.Select != SelectValAcc:
+		return fmt.Errorf("unknown model selection %q (want %s, %s or %s)", c.Select, SelectLast, SelectValLoss, SelectValAcc)
+	case c.selection() != SelectLast && c.ValFraction == 0:
+		return fmt.Errorf("selecting the model by %s needs a validation split (set a validation fraction such as 0.2)", c.Select)
+	case c.Patience < 0:
+		return fmt.Errorf("patience must be >= 0, got %d", c.Patience)
+	case c.Patience > 0 && c.selection() == SelectLast:
+		return fmt.Errorf("early stopping (patience %d) needs a validation score: select by %s or %s", c.Patience, SelectValLoss, SelectValAcc)
+	case c.Schedule != "" && c.Schedule != ScheduleConstant && c.Schedule != ScheduleStep && c.Schedule != ScheduleCosine:
+		return fmt.Errorf("unknown learning-rate schedule %q (want %s, %s or %s)", c.Schedule, ScheduleConstant, ScheduleStep, ScheduleCosine)
+	case c.Schedule == ScheduleStep && c.StepEvery < 1:
+		return fmt.Errorf("the step schedule needs step_every >= 1 epochs, got %d", c.StepEvery)
+	case bad(c.Gamma) || c.Gamma < 0 || c.Gamma > 1:
+		return fmt.Errorf("schedule gamma must be in (0, 1], got %g", c.Gamma)
 	}
 	return nil
+}
+
+func (c TrainConfig) selection() string {
+	if c.Select == "" {
+		return SelectLast
+	}
+	return c.Select
+}
+
+// EpochLR is the learning rate of epoch (1-based) under the configuration's
+// schedule: constant; step, lr·gamma^⌊(epoch−1)/StepEvery⌋ as StepLR; cosine,
+// lr·(1+cos(π·(epoch−1)/Epochs))/2 as CosineAnnealingLR with T_max = Epochs.
+func (c TrainConfig) EpochLR(epoch int) float64 {
+	switch c.Schedule {
+	case ScheduleStep:
+		g := c.Gamma
+		if g == 0 {
+			g = 0.1
+		}
+		return c.LR * math.Pow(g, float64((epoch-1)/c.StepEvery))
+	case ScheduleCosine:
+		return c.LR * (1 + math.Cos(math.Pi*float64(epoch-1)/float64(c.Epochs))) / 2
+	}
+	return c.LR
+}
+
+// Protocol describes how the run picks its model and what its test
+// accuracy means, for reports.
+func (c TrainConfig) Protocol() string {
+	if c.ValFraction == 0 {
+		return fmt.Sprintf("lab protocol: %d epochs on the whole training set, test accuracy of the final epoch", c.Epochs)
+	}
+	s := fmt.Sprintf("validation protocol: %.0f %% of each subject's training trials per class held out (seed %d)", 100*c.ValFraction, c.Seed)
+	switch c.selection() {
+	case SelectLast:
+		s += fmt.Sprintf(", final epoch of %d", c.Epochs)
+	default:
+		s += fmt.Sprintf(", epoch with the best validation %s of at most %d", map[string]string{SelectValLoss: "loss", SelectValAcc: "accuracy"}[c.selection()], c.Epochs)
+		if c.Patience > 0 {
+			s += fmt.Sprintf(", early stopping after %d epochs without improvement", c.Patience)
+		}
+	}
+	return s + "; the test set is never used to choose"
 }
 
 // BuildModel returns the model the configuration describes.
@@ -123,6 +208,15 @@ func (c TrainConfig) String() string {
 	}
 	if c.Dropout != nil {
 		s += fmt.Sprintf(" dropout %g", *c.Dropout)
+	}
+	if c.Schedule != "" && c.Schedule != ScheduleConstant {
+		s += " " + c.Schedule + " schedule"
+	}
+	if c.ValFraction > 0 {
+		s += fmt.Sprintf(" val %g select %s", c.ValFraction, c.selection())
+		if c.Patience > 0 {
+			s += fmt.Sprintf(" patience %d", c.Patience)
+		}
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package eegkit
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -10,8 +11,11 @@ import (
 // EpochStats is one epoch of a run's history.
 type EpochStats struct {
 	Epoch     int     `json:"epoch"` // 1-based
+	LR        float64 `json:"lr"`    // learning rate of the epoch
 	TrainLoss float64 `json:"train_loss"`
-	TrainAcc  float64 `json:"train_acc"` // over the epoch's mini-batches in training mode, as the lab's loop counts it
+	TrainAcc  float64 `json:"train_acc"`          // over the epoch's mini-batches in training mode, as the lab's loop counts it
+	ValLoss   float64 `json:"val_loss,omitempty"` // validation set, evaluation mode (validation protocol only)
+	ValAcc    float64 `json:"val_acc,omitempty"`
 	TestLoss  float64 `json:"test_loss"`
 	TestAcc   float64 `json:"test_acc"` // evaluation mode, after the epoch
 	Seconds   float64 `json:"seconds"`  // wall time of the epoch, training and evaluation
@@ -19,11 +23,16 @@ type EpochStats struct {
 
 // Run is a trained model with its configuration and history.
 type Run struct {
-	Config  TrainConfig  `json:"config"`
-	Data    string       `json:"data"` // which data it was trained on (LabData.Source)
-	History []EpochStats `json:"history"`
-	Test    Metrics      `json:"test"` // of the final model
-	Net     *Net         `json:"-"`
+	Config    TrainConfig  `json:"config"`
+	Protocol  string       `json:"protocol"` // how the model was chosen (TrainConfig.Protocol)
+	Data      string       `json:"data"`     // which data it was trained on (LabData.Source)
+	History   []EpochStats `json:"history"`
+	BestEpoch int          `json:"best_epoch"`        // the epoch whose model the run kept
+	Complete  bool         `json:"complete"`          // false if training was interrupted
+	ResumedAt []int        `json:"resumed,omitempty"` // epochs after which training resumed from a checkpoint
+	Val       *Metrics     `json:"val,omitempty"`     // of the kept model on the validation set
+	Test      Metrics      `json:"test"`              // of the kept model
+	Net       *Net         `json:"-"`
 }
 
 // Final is the last epoch's statistics (zero if no epoch finished).
@@ -34,6 +43,28 @@ func (r *Run) Final() EpochStats {
 	return r.History[len(r.History)-1]
 }
 
+// Kept is the statistics of the epoch whose model the run kept: the final
+// epoch under the lab's protocol, the best validation epoch otherwise.
+func (r *Run) Kept() EpochStats {
+	for _, e := range r.History {
+		if e.Epoch == r.BestEpoch {
+			return e
+		}
+	}
+	return r.Final()
+}
+
+// FitOptions say how a run is carried out, apart from its hyperparameters.
+type FitOptions struct {
+	// Progress, if not nil, is called after each epoch.
+	Progress func(EpochStats)
+	// CheckpointDir, if set, is where a checkpoint is written every
+	// CheckpointEvery epochs (and after the last one), atomically, and
+	// where Fit looks for one to resume from.
+	CheckpointDir   string
+	CheckpointEvery int
+}
+
 // Train trains a model as the lab does: PyTorch-initialised weights from
 // cfg.Seed, Adam with cross-entropy on shuffled mini-batches (the last
 // partial batch included), and after every epoch an evaluation on the test
@@ -41,11 +72,31 @@ func (r *Run) Final() EpochStats {
 // cancelled, Train stops after the current mini-batch and returns the run so
 // far together with ctx's error, so no finished epoch is lost.
 func Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (*Run, error) {
+	return Fit(ctx, cfg, data, FitOptions{Progress: progress})
+}
+
+// Fit is Train with checkpoints, resumption and the validation protocol.
+// With cfg.ValFraction > 0 it holds out a stratified validation set
+// (Dataset.SplitValidation), evaluates it after every epoch, keeps the model
+// of the best validation epoch (cfg.Select) and stops early after
+// cfg.Patience epochs without improvement. A run resumed from a checkpoint
+// ends with the same weights as an uninterrupted one.
+func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if data == nil || data.Train == nil || data.Train.Len() < 2 {
 		return nil, fmt.Errorf("training needs at least 2 training trials")
+	}
+	if opt.CheckpointEvery < 0 {
+		return nil, fmt.Errorf("checkpoint interval must be >= 0 epochs, got %d", opt.CheckpointEvery)
+	}
+	train, val := data.Train, (*Dataset)(nil)
+	if cfg.ValFraction > 0 {
+		var err error
+		if train, val, err = data.Train.SplitValidation(cfg.ValFraction, cfg.Seed); err != nil {
+			return nil, err
+		}
 	}
 	m, err := cfg.BuildModel()
 	if err != nil {
@@ -55,12 +106,33 @@ func Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(Ep
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Config: cfg, Data: data.Source, Net: net}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73687566)) // "shuf"
-	train := data.Train
+	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, Net: net}
+	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
+	rng := rand.New(shuffle)
+	sel := newSelector(cfg.selection())
+	if opt.CheckpointDir != "" {
+		ck, err := readCheckpoint(opt.CheckpointDir)
+		if err != nil {
+			return nil, err
+		}
+		if ck != nil {
+			if err := ck.matches(cfg, data.Source, opt.CheckpointDir); err != nil {
+				return nil, err
+			}
+			if err := ck.restore(net, shuffle, sel); err != nil {
+				return nil, fmt.Errorf("resume from %s: %w", opt.CheckpointDir, err)
+			}
+			run.History = ck.History
+			run.ResumedAt = append(ck.ResumedAt, len(ck.History))
+			if ck.Stopped {
+				return finish(run, net, sel, val, data.Test)
+			}
+		}
+	}
 	n := train.Len()
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+	for epoch := len(run.History) + 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
+		lr := cfg.EpochLR(epoch)
 		perm := rng.Perm(n)
 		var lossSum float64
 		correct, seen := 0, 0
@@ -72,28 +144,113 @@ func Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(Ep
 			if len(idx) < 2 { // BatchNorm cannot train on one trial; PyTorch would raise
 				continue
 			}
-			res, err := net.TrainStep(train.X, train.Y, idx, cfg, cfg.LR)
+			res, err := net.TrainStep(train.X, train.Y, idx, cfg, lr)
 			if err != nil {
 				return run, err
+			}
+			if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
+				return run, fmt.Errorf("epoch %d: the training loss is %g: training diverged; lower the learning rate (now %g)", epoch, res.Loss, lr)
 			}
 			lossSum += res.Loss * float64(len(idx))
 			correct += res.Correct
 			seen += len(idx)
 		}
-		st := EpochStats{Epoch: epoch, TrainLoss: lossSum / float64(seen), TrainAcc: float64(correct) / float64(seen)}
+		st := EpochStats{Epoch: epoch, LR: lr, TrainLoss: lossSum / float64(seen), TrainAcc: float64(correct) / float64(seen)}
+		if val != nil {
+			vm, err := net.Evaluate(val)
+			if err != nil {
+				return run, err
+			}
+			st.ValLoss, st.ValAcc = vm.Loss, vm.Accuracy
+		}
 		if data.Test != nil && data.Test.Len() > 0 {
 			tm, err := net.Evaluate(data.Test)
 			if err != nil {
 				return run, err
 			}
 			st.TestLoss, st.TestAcc = tm.Loss, tm.Accuracy
-			run.Test = tm
 		}
 		st.Seconds = time.Since(start).Seconds()
 		run.History = append(run.History, st)
-		if progress != nil {
-			progress(st)
+		if err := sel.observe(net, st); err != nil {
+			return run, err
+		}
+		stop := cfg.Patience > 0 && epoch-sel.bestEpoch >= cfg.Patience
+		if opt.CheckpointDir != "" && opt.CheckpointEvery > 0 && (epoch%opt.CheckpointEvery == 0 || epoch == cfg.Epochs || stop) {
+			if err := writeCheckpoint(opt.CheckpointDir, run, net, shuffle, sel, stop); err != nil {
+				return run, err
+			}
+		}
+		if opt.Progress != nil {
+			opt.Progress(st)
+		}
+		if stop {
+			break
 		}
 	}
+	return finish(run, net, sel, val, data.Test)
+}
+
+// finish puts the selected epoch's model in the network and evaluates it.
+func finish(run *Run, net *Net, sel *selector, val, test *Dataset) (*Run, error) {
+	run.Complete = true
+	run.BestEpoch = run.Final().Epoch
+	if sel.rule != SelectLast && sel.best != nil {
+		if err := net.SetStateDict(sel.best); err != nil {
+			return run, err
+		}
+		run.BestEpoch = sel.bestEpoch
+	}
+	if val != nil {
+		vm, err := net.Evaluate(val)
+		if err != nil {
+			return run, err
+		}
+		run.Val = &vm
+	}
+	if test != nil && test.Len() > 0 {
+		tm, err := net.Evaluate(test)
+		if err != nil {
+			return run, err
+		}
+		run.Test = tm
+	}
 	return run, nil
+}
+
+// selector remembers the best epoch by a validation score and its weights.
+type selector struct {
+	rule      string
+	best      StateDict
+	bestEpoch int
+	bestLoss  float64
+	bestAcc   float64
+}
+
+func newSelector(rule string) *selector {
+	return &selector{rule: rule, bestLoss: math.Inf(1), bestAcc: -1}
+}
+
+// observe records an epoch and copies the weights when it is the best so far.
+// Ties in accuracy are broken by the lower validation loss.
+func (s *selector) observe(net *Net, e EpochStats) error {
+	better := false
+	switch s.rule {
+	case SelectLast:
+		s.bestEpoch = e.Epoch
+		return nil
+	case SelectValLoss:
+		better = e.ValLoss < s.bestLoss
+	case SelectValAcc:
+		better = e.ValAcc > s.bestAcc || (e.ValAcc == s.bestAcc && e.ValLoss < s.bestLoss)
+	}
+	if !better {
+		return nil
+	}
+	sd, err := net.StateDict()
+	if err != nil {
+		return err
+	}
+	s.best, s.bestEpoch, s.bestLoss, s.bestAcc = sd, e.Epoch, e.ValLoss, e.ValAcc
+	return nil
 }

@@ -45,7 +45,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	data, err := LoadLab(opt.DataDir)
+	data, err := LoadData(opt.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +89,15 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 
 // LoadOrTrain returns the run saved in dir if it finished with exactly cfg
 // on the same data (reused is then true); otherwise it trains cfg and saves
-// the run in dir. On interruption the epochs that finished are saved too.
+// the run in dir, checkpointing it every LabCheckpointEvery epochs and resuming
+// from a checkpoint it finds there. On interruption the epochs that finished
+// are saved too.
 func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
 	if reusableRun(dir, cfg, data.Source) != nil {
 		run, err = LoadRun(dir)
 		return run, err == nil, err
 	}
-	run, err = Train(ctx, cfg, data, progress)
+	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: LabCheckpointEvery})
 	if run != nil && len(run.History) > 0 {
 		if serr := run.Save(dir); serr != nil && err == nil {
 			err = serr
@@ -104,6 +106,10 @@ func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string
 	return run, false, err
 }
 
+// LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
+// so that an interrupted run resumes where it was.
+const LabCheckpointEvery = 10
+
 // reusableRun returns the saved run in dir if it finished with exactly cfg on the same data.
 func reusableRun(dir string, cfg TrainConfig, source string) *Run {
 	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
@@ -111,7 +117,7 @@ func reusableRun(dir string, cfg TrainConfig, source string) *Run {
 		return nil
 	}
 	var r Run
-	if json.Unmarshal(raw, &r) != nil || r.Data != source || len(r.History) != cfg.Epochs {
+	if json.Unmarshal(raw, &r) != nil || r.Data != source || !r.Complete {
 		return nil
 	}
 	a, _ := json.Marshal(r.Config)

@@ -21,7 +21,8 @@ const (
 
 // Save writes the run to dir: its weights (model.npz, loadable by PyTorch),
 // run.json (configuration, data, history, test metrics), history.csv and
-// history.json. Every file is replaced atomically.
+// history.json. Every file is replaced atomically. Saving a complete run
+// removes its checkpoint.
 func (r *Run) Save(dir string) error {
 	if r.Net == nil {
 		return fmt.Errorf("save %s: the run has no network", dir)
@@ -50,16 +51,29 @@ func (r *Run) Save(dir string) error {
 	if err := writeFileAtomic(filepath.Join(dir, HistoryJSONFile), append(hist, '\n')); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History))
+	if err := writeFileAtomic(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History, r.Config.ValFraction > 0)); err != nil {
+		return err
+	}
+	if r.Complete { // the checkpoint of a finished run is no longer needed
+		if err := os.Remove(filepath.Join(dir, CheckpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
-func historyCSV(h []EpochStats) []byte {
+// historyCSV renders a history; the validation columns are empty for runs without a validation split.
+func historyCSV(h []EpochStats, val bool) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"epoch", "train_loss", "train_acc", "test_loss", "test_acc", "seconds"})
+	_ = w.Write([]string{"epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc", "seconds"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
 	for _, e := range h {
-		_ = w.Write([]string{strconv.Itoa(e.Epoch), f(e.TrainLoss), f(e.TrainAcc), f(e.TestLoss), f(e.TestAcc), f(e.Seconds)})
+		vl, va := "", ""
+		if val {
+			vl, va = f(e.ValLoss), f(e.ValAcc)
+		}
+		_ = w.Write([]string{strconv.Itoa(e.Epoch), f(e.LR), f(e.TrainLoss), f(e.TrainAcc), vl, va, f(e.TestLoss), f(e.TestAcc), f(e.Seconds)})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -27,7 +27,7 @@ func TestRunSaveLoadRoundTrip(t *testing.T) {
 		}
 	}
 	csv, _ := os.ReadFile(filepath.Join(dir, HistoryCSVFile))
-	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[0], "epoch,train_loss") {
+	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[0], "epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss") || !strings.Contains(lines[1], ",,") {
 		t.Errorf("history.csv:\n%s", csv)
 	}
 	back, err := LoadRun(dir)

@@ -19,9 +19,10 @@ import (
 
 // npzFile is an open .npz archive (numpy.savez or savez_compressed).
 type npzFile struct {
-	path string
-	f    *os.File
-	r    *npz.Reader
+	path  string
+	f     io.Closer
+	r     *npz.Reader
+	sizes map[string]uint64 // uncompressed size of each member
 }
 
 // openNPZ opens an .npz archive, turning every failure into an error that
@@ -47,12 +48,35 @@ func openNPZ(path string) (*npzFile, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: file is empty (want a numpy .npz archive)", path)
 	}
-	r, err := npz.NewReader(f, st.Size())
+	z, err := readNPZ(path, f, st.Size())
 	if err != nil {
 		f.Close()
+		return nil, err
+	}
+	z.f = f
+	return z, nil
+}
+
+// readNPZ opens an .npz archive held in r (size bytes), named path in errors.
+func readNPZ(path string, r io.ReaderAt, size int64) (z *npzFile, err error) {
+	defer func() { // the npy decoder panics on some malformed headers
+		if p := recover(); p != nil {
+			z, err = nil, fmt.Errorf("%s: not a readable .npz archive (corrupt: %v)", path, p)
+		}
+	}()
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, unwrapAll(err))
 	}
-	return &npzFile{path: path, f: f, r: r}, nil
+	sizes := map[string]uint64{}
+	for _, f := range zr.File {
+		sizes[f.Name] = f.UncompressedSize64
+	}
+	nr, err := npz.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, unwrapAll(err))
+	}
+	return &npzFile{path: path, f: io.NopCloser(nil), r: nr, sizes: sizes}, nil
 }
 
 func (z *npzFile) Close() error { return z.f.Close() }
@@ -84,7 +108,12 @@ type array struct {
 }
 
 // read reads one array (by key, without ".npy") of any numeric dtype into float64.
-func (z *npzFile) read(key string) (*array, error) {
+func (z *npzFile) read(key string) (a *array, err error) {
+	defer func() { // the npy decoder panics on some malformed data
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("%s: array %q is corrupt (%v)", z.path, key, p)
+		}
+	}()
 	if !z.has(key) {
 		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.keys(), ", "))
 	}
@@ -96,8 +125,17 @@ func (z *npzFile) read(key string) (*array, error) {
 	if hdr.Descr.Fortran {
 		return nil, fmt.Errorf("%s: array %q is stored in Fortran order; save it with numpy.ascontiguousarray", z.path, key)
 	}
-	a := &array{Shape: append([]int(nil), hdr.Descr.Shape...), DType: hdr.Descr.Type}
-	var err error
+	a = &array{Shape: append([]int(nil), hdr.Descr.Shape...), DType: hdr.Descr.Type}
+	n := uint64(1)
+	for _, d := range a.Shape {
+		if d < 0 || (d > 0 && n > z.sizes[name]/uint64(d)) {
+			return nil, fmt.Errorf("%s: array %q has shape %v, more values than its %d bytes can hold (corrupt header)", z.path, key, a.Shape, z.sizes[name])
+		}
+		n *= uint64(d)
+	}
+	if n > z.sizes[name] {
+		return nil, fmt.Errorf("%s: array %q has shape %v, more values than its %d bytes can hold (corrupt header)", z.path, key, a.Shape, z.sizes[name])
+	}
 	switch strings.TrimLeft(hdr.Descr.Type, "<>|=") {
 	case "f8":
 		err = z.r.Read(name, &a.Data)

@@ -3,12 +3,15 @@ package eegkit
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -21,110 +24,267 @@ import (
 type SweepPoint struct {
 	Config    TrainConfig
 	TrainAcc  float64 // last epoch
-	TestAcc   float64 // last epoch
+	ValAcc    float64 // of the kept model on the validation split (NaN under the lab protocol)
+	TestAcc   float64 // of the kept model (the last epoch under the lab protocol)
+	Kappa     float64 // of the kept model on the test set
+	AUC       float64 // of the kept model on the test set
+	BestEpoch int     // the epoch whose model was kept
 	BestTest  float64 // best test accuracy over the epochs (shown for comparison only: choosing by it is optimistic)
 	Seconds   float64 // training time
 	Data      string
 	Completed time.Time
 }
 
-var sweepHeader = []string{"model", "activation", "batch", "lr", "epochs", "seed", "weight_decay", "train_acc", "test_acc", "best_test_acc", "seconds", "data", "completed"}
+var sweepHeader = []string{"model", "activation", "batch", "lr", "weight_decay", "dropout", "epochs", "seed", "val_fraction",
+	"train_acc", "val_acc", "test_acc", "kappa", "auc", "best_epoch", "best_test_acc", "seconds", "data", "completed", "config"}
 
-// SweepGrid trains base with every batch size × learning rate, appending each
-// finished point to csvPath at once. Points already in csvPath (same model,
-// activation, batch, lr, epochs, seed, weight decay and data) are not trained
-// again, so an interrupted sweep resumes. Up to workers points train at the
-// same time (0: two when the machine has at least two cores, which is faster
-// than one at a time because a single training does not keep two cores busy);
-// every point is deterministic whatever the order. It returns every point of
-// the grid, sorted by final test accuracy, best first.
-func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *LabData, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
-	if len(batches) == 0 || len(lrs) == 0 {
-		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
+// Grid is a hyperparameter grid: every combination of its lists. An empty
+// list leaves that hyperparameter as Base has it, except that batch and
+// learning rate default to the lab's preset for each model and activation.
+type Grid struct {
+	Base         TrainConfig // epochs, seed, validation protocol, schedule, Adam's constants
+	Models       []string
+	Activations  []string
+	Batches      []int
+	LRs          []float64
+	WeightDecays []float64
+	Dropouts     []float64 // a negative value means the lab's dropout
+	Epochs       []int
+	Seeds        []uint64
+}
+
+// Configs expands the grid, validating every point.
+func (g Grid) Configs() ([]TrainConfig, error) {
+	models, acts := g.Models, g.Activations
+	if len(models) == 0 {
+		models = []string{g.Base.Model}
 	}
+	if len(acts) == 0 {
+		acts = []string{g.Base.Activation}
+	}
+	orKeep := func(n int) int { return max(n, 1) }
+	var out []TrainConfig
+	for _, model := range models {
+		for _, an := range acts {
+			act, err := ParseActivation(an)
+			if err != nil {
+				return nil, err
+			}
+			preset, err := Preset(model, act)
+			if err != nil {
+				return nil, err
+			}
+			for bi := range orKeep(len(g.Batches)) {
+				for li := range orKeep(len(g.LRs)) {
+					for wi := range orKeep(len(g.WeightDecays)) {
+						for di := range orKeep(len(g.Dropouts)) {
+							for ei := range orKeep(len(g.Epochs)) {
+								for si := range orKeep(len(g.Seeds)) {
+									c := g.Base
+									c.Model, c.Activation, c.Batch, c.LR = preset.Model, preset.Activation, preset.Batch, preset.LR
+									if c.Epochs == 0 {
+										c.Epochs = preset.Epochs
+									}
+									if len(g.Batches) > 0 {
+										c.Batch = g.Batches[bi]
+									}
+									if len(g.LRs) > 0 {
+										c.LR = g.LRs[li]
+									}
+									if len(g.WeightDecays) > 0 {
+										c.WeightDecay = g.WeightDecays[wi]
+									}
+									if len(g.Dropouts) > 0 {
+										c.Dropout = nil
+										if d := g.Dropouts[di]; d >= 0 {
+											c.Dropout = &d
+										}
+									}
+									if len(g.Epochs) > 0 {
+										c.Epochs = g.Epochs[ei]
+									}
+									if len(g.Seeds) > 0 {
+										c.Seed = g.Seeds[si]
+									}
+									if err := c.Validate(); err != nil {
+										return nil, fmt.Errorf("grid point %s: %w", c, err)
+									}
+									out = append(out, c)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// SweepOptions say how a sweep runs.
+type SweepOptions struct {
+	CSV string // every finished point is appended here at once; points already in it are not trained again
+	// RunsDir, if set, keeps each point's model under RunsDir/<n>/ with a
+	// checkpoint every CheckpointEvery epochs, so an interrupted point resumes.
+	RunsDir         string
+	CheckpointEvery int
+	// Workers is how many points train at the same time (0: two when the
+	// machine has at least two cores, which is faster than one at a time
+	// because one training does not keep two cores busy).
+	Workers  int
+	Progress func(TrainConfig, EpochStats)
+}
+
+// Sweep trains every configuration that opt.CSV does not already hold (same
+// configuration and data), appending each finished point to the CSV at once,
+// so an interrupted sweep resumes. Every point is deterministic whatever the
+// order and the number of workers. It returns the points of configs, sorted
+// by validation accuracy (then by train accuracy), best first.
+func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepOptions) ([]SweepPoint, error) {
+	if len(configs) == 0 {
+		return nil, errors.New("sweep: the grid is empty")
+	}
+	if opt.CSV == "" {
+		return nil, errors.New("sweep: no CSV file for the results")
+	}
+	workers := opt.Workers
 	if workers <= 0 {
 		workers = min(2, runtime.NumCPU())
 	}
-	done, err := ReadSweep(csvPath)
+	done, err := ReadSweep(opt.CSV)
 	if err != nil {
 		return nil, err
 	}
 	var (
 		out  []SweepPoint
-		todo []TrainConfig
+		todo []int
 	)
-	for _, b := range batches {
-		for _, lr := range lrs {
-			cfg := base
-			cfg.Batch, cfg.LR = b, lr
-			if err := cfg.Validate(); err != nil {
-				return nil, fmt.Errorf("sweep point batch %d lr %g: %w", b, lr, err)
-			}
-			if p, ok := findPoint(done, cfg, data.Source); ok {
-				out = append(out, p)
-			} else {
-				todo = append(todo, cfg)
-			}
+	for i, cfg := range configs {
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("sweep point %s: %w", cfg, err)
+		}
+		if p, ok := findPoint(done, cfg, data.Source); ok {
+			out = append(out, p)
+		} else {
+			todo = append(todo, i)
 		}
 	}
 	var (
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
-		next     = make(chan TrainConfig)
+		next     = make(chan int)
 	)
 	for range min(workers, max(len(todo), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for cfg := range next {
-				var pf func(EpochStats)
-				if progress != nil {
-					pf = func(e EpochStats) {
+			for i := range next {
+				cfg := configs[i]
+				fo := FitOptions{}
+				if opt.Progress != nil {
+					fo.Progress = func(e EpochStats) {
 						mu.Lock()
 						defer mu.Unlock()
-						progress(cfg, e)
+						opt.Progress(cfg, e)
 					}
 				}
+				dir := ""
+				if opt.RunsDir != "" {
+					dir = filepath.Join(opt.RunsDir, pointDir(cfg))
+					fo.CheckpointDir, fo.CheckpointEvery = dir, opt.CheckpointEvery
+				}
 				start := time.Now()
-				run, err := Train(ctx, cfg, data, pf)
+				run, err := Fit(ctx, cfg, data, fo)
+				if err == nil && dir != "" {
+					err = run.Save(dir)
+				}
 				mu.Lock()
 				if err == nil {
-					p := SweepPoint{Config: cfg, TrainAcc: run.Final().TrainAcc, TestAcc: run.Final().TestAcc,
-						Seconds: time.Since(start).Seconds(), Data: data.Source, Completed: time.Now().UTC()}
-					for _, e := range run.History {
-						p.BestTest = max(p.BestTest, e.TestAcc)
-					}
-					err = appendSweep(csvPath, p)
+					p := pointOf(run, time.Since(start))
+					err = appendSweep(opt.CSV, p)
 					out = append(out, p)
 				}
 				if err != nil && firstErr == nil {
-					firstErr = err
+					firstErr = fmt.Errorf("sweep point %s: %w", cfg, err)
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for _, cfg := range todo {
+	for _, i := range todo {
 		mu.Lock()
 		failed := firstErr != nil
 		mu.Unlock()
 		if failed {
 			break
 		}
-		next <- cfg
+		next <- i
 	}
 	close(next)
 	wg.Wait()
-	sort.SliceStable(out, func(i, j int) bool { return out[i].TestAcc > out[j].TestAcc })
+	SortPoints(out)
 	return out, firstErr
 }
 
+// pointDir names a point's run directory after its configuration.
+func pointDir(c TrainConfig) string {
+	raw, _ := json.Marshal(c)
+	return fmt.Sprintf("%s_%s_b%d_lr%g_s%d_%08x", c.Model, c.Activation, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(raw))
+}
+
+func pointOf(run *Run, took time.Duration) SweepPoint {
+	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
+		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data,
+		Completed: time.Now().UTC()}
+	if run.Val != nil {
+		p.ValAcc = run.Val.Accuracy
+	}
+	for _, e := range run.History {
+		p.BestTest = max(p.BestTest, e.TestAcc)
+	}
+	return p
+}
+
+// SortPoints orders points by validation accuracy, best first (points
+// without a validation split by final train accuracy, after those with
+// one); the test set never decides.
+func SortPoints(points []SweepPoint) {
+	sort.SliceStable(points, func(i, j int) bool {
+		a, b := points[i], points[j]
+		av, bv := !math.IsNaN(a.ValAcc), !math.IsNaN(b.ValAcc)
+		switch {
+		case av && bv:
+			return a.ValAcc > b.ValAcc
+		case av != bv:
+			return av
+		}
+		return a.TrainAcc > b.TrainAcc
+	})
+}
+
+// SweepGrid trains base with every batch size × learning rate (see Sweep),
+// with up to workers points at a time, appending each to csvPath. It returns
+// the points sorted by final test accuracy, best first, as the lab's
+// brute-force search ranks them.
+func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *LabData, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
+	if len(batches) == 0 || len(lrs) == 0 {
+		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
+	}
+	configs, err := Grid{Base: base, Batches: batches, LRs: lrs}.Configs()
+	if err != nil {
+		return nil, err
+	}
+	points, err := Sweep(ctx, configs, data, SweepOptions{CSV: csvPath, Workers: workers, Progress: progress})
+	sort.SliceStable(points, func(i, j int) bool { return points[i].TestAcc > points[j].TestAcc })
+	return points, err
+}
+
 func findPoint(done []SweepPoint, cfg TrainConfig, data string) (SweepPoint, bool) {
+	want, _ := json.Marshal(cfg)
 	for _, p := range done {
-		c := p.Config
-		if c.Model == cfg.Model && c.Activation == cfg.Activation && c.Batch == cfg.Batch && c.LR == cfg.LR &&
-			c.Epochs == cfg.Epochs && c.Seed == cfg.Seed && c.WeightDecay == cfg.WeightDecay && p.Data == data {
+		got, _ := json.Marshal(p.Config)
+		if string(got) == string(want) && p.Data == data {
 			return p, true
 		}
 	}
@@ -145,28 +305,29 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if !slices.Equal(rows[0], sweepHeader) {
+		return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (header %v, want %v); move it away or choose another file", path, rows[0], sweepHeader)
+	}
+	col := func(name string) int { return slices.Index(sweepHeader, name) }
 	var out []SweepPoint
-	for i, r := range rows {
-		if i == 0 {
-			continue
-		}
-		if len(r) != len(sweepHeader) {
-			return nil, fmt.Errorf("%s line %d: %d fields, want %d", path, i+1, len(r), len(sweepHeader))
-		}
+	for i, r := range rows[1:] {
 		var p SweepPoint
 		var errs []error
-		num := func(s string) float64 {
-			v, err := strconv.ParseFloat(s, 64)
+		num := func(name string) float64 {
+			v, err := strconv.ParseFloat(r[col(name)], 64)
 			errs = append(errs, err)
 			return v
 		}
-		p.Config = TrainConfig{Model: r[0], Activation: r[1], Batch: int(num(r[2])), LR: num(r[3]), Epochs: int(num(r[4])),
-			Seed: uint64(num(r[5])), WeightDecay: num(r[6])}
-		p.TrainAcc, p.TestAcc, p.BestTest, p.Seconds, p.Data = num(r[7]), num(r[8]), num(r[9]), num(r[10]), r[11]
-		p.Completed, err = time.Parse(time.RFC3339, r[12])
+		errs = append(errs, json.Unmarshal([]byte(r[col("config")]), &p.Config))
+		p.TrainAcc, p.ValAcc, p.TestAcc, p.Kappa, p.AUC = num("train_acc"), num("val_acc"), num("test_acc"), num("kappa"), num("auc")
+		p.BestEpoch, p.BestTest, p.Seconds, p.Data = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")]
+		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
 		if err := errors.Join(errs...); err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", path, i+1, err)
+			return nil, fmt.Errorf("%s line %d: %v", path, i+2, err)
 		}
 		out = append(out, p)
 	}
@@ -193,9 +354,14 @@ func appendSweep(path string, p SweepPoint) error {
 	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	c := p.Config
-	_ = w.Write([]string{c.Model, c.Activation, strconv.Itoa(c.Batch), g(c.LR), strconv.Itoa(c.Epochs),
-		strconv.FormatUint(c.Seed, 10), g(c.WeightDecay), g(p.TrainAcc), g(p.TestAcc), g(p.BestTest), g(p.Seconds), p.Data,
-		p.Completed.Format(time.RFC3339)})
+	dropout := "lab"
+	if c.Dropout != nil {
+		dropout = g(*c.Dropout)
+	}
+	cfg, _ := json.Marshal(c)
+	_ = w.Write([]string{c.Model, c.Activation, strconv.Itoa(c.Batch), g(c.LR), g(c.WeightDecay), dropout, strconv.Itoa(c.Epochs),
+		strconv.FormatUint(c.Seed, 10), g(c.ValFraction), g(p.TrainAcc), g(p.ValAcc), g(p.TestAcc), g(p.Kappa), g(p.AUC),
+		strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.Completed.Format(time.RFC3339), string(cfg)})
 	w.Flush()
 	if err := w.Error(); err != nil {
 		f.Close()

@@ -2,6 +2,7 @@ package eegkit
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,5 +68,117 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	}
 	if _, err := ReadSweep(csvPath); err == nil {
 		t.Error("malformed CSV accepted")
+	}
+}
+
+func TestGridConfigs(t *testing.T) {
+	g := Grid{Base: TrainConfig{Epochs: 5, ValFraction: 0.2, Select: SelectValAcc}, Models: []string{"eegnet", "deepconvnet"},
+		Activations: []string{"relu", "elu"}, Dropouts: []float64{-1, 0.1}, Seeds: []uint64{1, 2}}
+	configs, err := g.Configs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(configs) != 2*2*2*2 {
+		t.Fatalf("%d configurations, want 16", len(configs))
+	}
+	// Batch and learning rate come from each model's preset when not swept.
+	for _, c := range configs {
+		act, _ := ParseActivation(c.Activation)
+		p, _ := Preset(c.Model, act)
+		if c.Batch != p.Batch || c.LR != p.LR || c.Epochs != 5 || c.ValFraction != 0.2 {
+			t.Errorf("%s: not the preset's batch/lr or lost the base settings", c)
+		}
+	}
+	if configs[0].Dropout != nil || configs[2].Dropout == nil || *configs[2].Dropout != 0.1 || configs[1].Seed != 2 {
+		t.Errorf("dropout/seed axes: %s, %s, %s", configs[0], configs[1], configs[2])
+	}
+	if _, err := (Grid{Base: TrainConfig{Model: "eegnet", Activation: "elu"}, LRs: []float64{-1}}).Configs(); err == nil {
+		t.Error("a negative learning rate was accepted")
+	}
+	if _, err := (Grid{Models: []string{"lenet"}, Activations: []string{"elu"}}).Configs(); err == nil {
+		t.Error("an unknown model was accepted")
+	}
+}
+
+func TestSweepSeedsTableAndHeatmap(t *testing.T) {
+	data := smallData(t)
+	g := Grid{Base: TrainConfig{Epochs: 2, ValFraction: 0.25, Select: SelectValAcc}, Models: []string{"eegnet"},
+		Activations: []string{"relu"}, Batches: []int{16}, LRs: []float64{1e-3, 3e-3}, Seeds: []uint64{1, 2}}
+	configs, err := g.Configs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	opt := SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
+	points, err := Sweep(context.Background(), configs, data, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) != 4 {
+		t.Fatalf("%d points", len(points))
+	}
+	for i := 1; i < len(points); i++ {
+		if points[i].ValAcc > points[i-1].ValAcc {
+			t.Error("points are not sorted by validation accuracy")
+		}
+	}
+	// Every point's model is kept, with no checkpoint left behind.
+	runs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", RunFile))
+	left, _ := filepath.Glob(filepath.Join(dir, "runs", "*", CheckpointFile))
+	if len(runs) != 4 || len(left) != 0 {
+		t.Errorf("%d saved runs, %d checkpoints left", len(runs), len(left))
+	}
+	back, err := ReadSweep(opt.CSV)
+	if err != nil || len(back) != 4 {
+		t.Fatalf("ReadSweep: %d points, %v", len(back), err)
+	}
+	groups := GroupSeeds(back)
+	if len(groups) != 2 || len(groups[0].Seeds) != 2 {
+		t.Fatalf("%d groups", len(groups))
+	}
+	for _, gr := range groups {
+		var accs []float64
+		for _, p := range back {
+			if p.Config.LR == gr.Config.LR {
+				accs = append(accs, p.TestAcc)
+			}
+		}
+		if want := NewMeanStd(accs); gr.TestAcc != want {
+			t.Errorf("lr %g: test accuracy %+v, want %+v", gr.Config.LR, gr.TestAcc, want)
+		}
+	}
+	SortGroups(groups)
+	table := ResultsTable(groups)
+	if !strings.Contains(table, "| 1 | eegnet | relu | 16 |") || !strings.Contains(table, "val 0.25, val_acc") || !strings.Contains(table, " ± ") {
+		t.Errorf("table:\n%s", table)
+	}
+	if _, err := ResultsHeatmap("t", groups); err != nil {
+		t.Error(err)
+	}
+	// A rerun trains nothing.
+	trained := 0
+	opt.Progress = func(TrainConfig, EpochStats) { trained++ }
+	if _, err := Sweep(context.Background(), configs, data, opt); err != nil || trained != 0 {
+		t.Errorf("rerun trained %d epochs (%v)", trained, err)
+	}
+}
+
+func TestMeanStd(t *testing.T) {
+	cases := []struct {
+		in   []float64
+		want MeanStd
+		pct  string
+	}{
+		{[]float64{0.8, 0.9}, MeanStd{Mean: 0.85, Std: math.Sqrt(0.005), N: 2}, "85.00 ± 7.07 %"},
+		{[]float64{0.5}, MeanStd{Mean: 0.5, N: 1}, "50.00 %"},
+		{[]float64{0.7, math.NaN(), 0.7}, MeanStd{Mean: 0.7, N: 2}, "70.00 ± 0.00 %"},
+		{nil, MeanStd{Mean: math.NaN(), Std: math.NaN()}, "–"},
+	}
+	for _, tc := range cases {
+		got := NewMeanStd(tc.in)
+		same := func(a, b float64) bool { return (math.IsNaN(a) && math.IsNaN(b)) || math.Abs(a-b) < 1e-12 }
+		if got.N != tc.want.N || !same(got.Mean, tc.want.Mean) || !same(got.Std, tc.want.Std) || got.Percent() != tc.pct {
+			t.Errorf("NewMeanStd(%v) = %+v %q, want %+v %q", tc.in, got, got.Percent(), tc.want, tc.pct)
+		}
 	}
 }

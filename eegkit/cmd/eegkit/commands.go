@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -16,6 +17,9 @@ import (
 )
 
 const defaultData = "data"
+
+// dataHelp describes --data.
+const dataHelp = "data: a directory with the lab's four .npz files, or with EEGMMIDB subject folders (S001/S001R04.edf, …)"
 
 // modelFlags builds the model named by --model and --act; unknown names are usage errors.
 func modelFlags(model, act string) (*eegkit.Model, error) {
@@ -31,7 +35,7 @@ func modelFlags(model, act string) (*eegkit.Model, error) {
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu [flags]", stderr)
+	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu --out DIR [flags]", stderr)
 	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
 	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
@@ -39,8 +43,10 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lr := fs.Float64("lr", 0, "Adam learning rate (0: the lab preset)")
 	wd := fs.Float64("weight-decay", 0, "Adam weight decay (L2)")
 	dropout := fs.Float64("dropout", -1, "dropout probability for every dropout layer (-1: the lab's)")
-	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout)")
-	dataDir := fs.String("data", defaultData, "directory with the lab's four .npz files")
+	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout, validation split)")
+	seeds := fs.Int("seeds", 1, "train with seeds seed, seed+1, … and report mean ± std (each run in DIR/seed-N)")
+	proto := addProtocolFlags(fs)
+	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the model, history.csv and history.json (required)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -67,46 +73,101 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if set["lr"] {
 		cfg.LR = *lr
 	}
-	cfg.WeightDecay, cfg.Seed = *wd, *seed
+	cfg.WeightDecay = *wd
 	if set["dropout"] {
 		cfg.Dropout = dropout
+	}
+	proto.apply(&cfg)
+	every, err := proto.checkpointEvery()
+	if err != nil {
+		return err
+	}
+	seedValues, err := seedList(*seed, *seeds)
+	if err != nil {
+		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	data, err := eegkit.LoadLab(*dataDir)
+	data, err := eegkit.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "data: %s (%s)\ntraining %s\n", data.Source, *dataDir, cfg)
+	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, *dataDir)
+	var points []eegkit.SweepPoint
+	for _, s := range seedValues {
+		c := cfg
+		c.Seed = s
+		dir := *out
+		if len(seedValues) > 1 {
+			dir = filepath.Join(*out, fmt.Sprintf("seed-%d", s))
+		}
+		run, err := trainOne(ctx, c, data, dir, every, stdout, stderr)
+		if err != nil {
+			return err
+		}
+		points = append(points, eegkit.SweepPoint{Config: c, TrainAcc: run.Final().TrainAcc, ValAcc: valAcc(run), TestAcc: run.Test.Accuracy,
+			Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Data: run.Data})
+	}
+	if len(points) > 1 {
+		table := eegkit.ResultsTable(eegkit.GroupSeeds(points))
+		note := fmt.Sprintf("\nData: %s. %s. Mean ± sample std over seeds %v.\n", data.Source, cfg.Protocol(), seedValues)
+		if err := os.WriteFile(filepath.Join(*out, "seeds.md"), []byte(table+note), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%s%swrote %s\n", table, note, filepath.Join(*out, "seeds.md"))
+	}
+	return nil
+}
+
+func valAcc(run *eegkit.Run) float64 {
+	if run.Val == nil {
+		return math.NaN()
+	}
+	return run.Val.Accuracy
+}
+
+// trainOne trains (or resumes) one run into dir and prints its result.
+func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eegkit.LabData, dir string, every int, stdout, stderr io.Writer) (*eegkit.Run, error) {
+	fmt.Fprintf(stdout, "training %s\n%s\n", cfg, cfg.Protocol())
 	bar := newProgress(stderr, cfg)
-	run, trainErr := eegkit.Train(ctx, cfg, data, bar.update)
+	run, trainErr := eegkit.Fit(ctx, cfg, data, eegkit.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every})
 	bar.done()
 	if run == nil {
-		return trainErr
+		return nil, trainErr
+	}
+	if len(run.ResumedAt) > 0 {
+		fmt.Fprintf(stdout, "resumed from the checkpoint after epoch %d in %s\n", run.ResumedAt[len(run.ResumedAt)-1], dir)
 	}
 	if len(run.History) > 0 || trainErr == nil {
-		if err := run.Save(*out); err != nil {
-			return err
+		if err := run.Save(dir); err != nil {
+			return nil, err
 		}
 	}
 	if trainErr != nil {
 		if errors.Is(trainErr, context.Canceled) {
-			return fmt.Errorf("interrupted after %d of %d epochs; what finished is saved in %s", len(run.History), cfg.Epochs, *out)
+			msg := fmt.Sprintf("interrupted after %d of %d epochs; what finished is saved in %s", len(run.History), cfg.Epochs, dir)
+			if every > 0 {
+				msg += "; run the same command again to resume from the last checkpoint"
+			}
+			return nil, errors.New(msg)
 		}
-		return trainErr
+		return nil, trainErr
 	}
 	f := run.Final()
-	fmt.Fprintf(stdout, "final: train accuracy %.2f%%, test accuracy %.2f%%\n", 100*f.TrainAcc, 100*f.TestAcc)
+	fmt.Fprintf(stdout, "final epoch %d: train accuracy %.2f%%, test accuracy %.2f%%\n", f.Epoch, 100*f.TrainAcc, 100*f.TestAcc)
+	if run.Val != nil {
+		fmt.Fprintf(stdout, "kept the model of epoch %d: validation accuracy %.2f%%\n", run.BestEpoch, 100*run.Val.Accuracy)
+	}
 	fmt.Fprint(stdout, run.Test.String())
-	fmt.Fprintf(stdout, "saved %s, %s, %s, %s in %s\n", eegkit.WeightsFile, eegkit.RunFile, eegkit.HistoryCSVFile, eegkit.HistoryJSONFile, *out)
-	return nil
+	fmt.Fprintf(stdout, "saved %s, %s, %s, %s in %s\n", eegkit.WeightsFile, eegkit.RunFile, eegkit.HistoryCSVFile, eegkit.HistoryJSONFile, dir)
+	return run, nil
 }
 
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "--model-dir DIR [--data DIR] [--split test|train]", stderr)
 	modelDir := fs.String("model-dir", "", "directory written by `eegkit train` (required)")
-	dataDir := fs.String("data", defaultData, "directory with the lab's four .npz files")
+	dataDir := fs.String("data", defaultData, dataHelp)
 	split := fs.String("split", "test", "which set to evaluate: test or train")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -121,7 +182,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	data, err := eegkit.LoadLab(*dataDir)
+	data, err := eegkit.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -254,7 +315,7 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lab", "[--epochs N] [--data DIR] --out DIR", stderr)
 	epochs := fs.Int("epochs", eegkit.LabEpochs, "epochs of every run")
-	dataDir := fs.String("data", defaultData, "directory with the lab's four .npz files")
+	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the six runs, table1.md and the figures (required)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -13,6 +13,8 @@
 //	summary   print a model's layers, output shapes and parameter counts
 //	gen-data  write the synthetic BCI-IIIb-like dataset
 //	lab       run the lab's six runs, Table 1 and Figures 9 and 10
+//	baseline  fit the classical baseline (band log-variance or CSP + LDA)
+//	sweep     train a hyperparameter grid (CSV, resumable, parallel), table and heat map
 //	bench     time training, evaluation and single-trial latency (one JSON line)
 //
 // Run `eegkit <command> --help` for a command's flags.
@@ -41,6 +43,8 @@ var commands = []command{
 	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
 	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
 	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},
+	{"baseline", "fit the classical baseline (band log-variance or CSP + LDA)", cmdBaseline},
+	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},
 	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
 }
 

@@ -53,6 +53,15 @@ func TestCLI(t *testing.T) {
 			"--input", filepath.Join(data, "X11b_test.npz"), "--out", preds}, 1, "weights for DeepConvNet"},
 		{"bench", []string{"bench", "--model", "eegnet", "--epochs", "1", "--latency-runs", "3"}, 0, `"train_epoch_s":`},
 		{"bench bad batch", []string{"bench", "--batch", "1"}, 2, "--batch must be at least 2"},
+		{"train seeds", []string{"train", "--model", "eegnet", "--act", "relu", "--epochs", "1", "--batch", "64", "--seeds", "2", "--val", "0.2",
+			"--data", data, "--out", filepath.Join(tmp, "seeds")}, 0, "| 1 | eegnet | relu | 64 | 0.001 | 0 | lab | 1 | 2 | val 0.2, val_loss |"},
+		{"train bad seeds", []string{"train", "--seeds", "0", "--out", model, "--data", data}, 2, "--seeds must be at least 1"},
+		{"train select without val", []string{"train", "--select", "val_acc", "--out", model, "--data", data}, 2, "needs a validation split"},
+		{"train bad schedule", []string{"train", "--schedule", "linear", "--out", model, "--data", data}, 2, "unknown learning-rate schedule"},
+		{"sweep", []string{"sweep", "--model", "eegnet", "--act", "relu,elu", "--batch", "64", "--epochs", "1", "--val", "0.2",
+			"--data", data, "--out", filepath.Join(tmp, "sweep")}, 0, "Ranked by mean validation accuracy"},
+		{"sweep bad list", []string{"sweep", "--lr", "1e-3,x", "--out", filepath.Join(tmp, "sweep")}, 2, `--lr: "x" is not valid`},
+		{"sweep bad workers", []string{"sweep", "--workers", "-1", "--out", filepath.Join(tmp, "sweep")}, 2, "--workers must be >= 0"},
 		{"predict bad input", []string{"predict", "--model-dir", model, "--input", filepath.Join(model, "run.json"), "--out", preds}, 1, "not a readable .npz"},
 	}
 	for _, tc := range cases {
@@ -71,6 +80,11 @@ func TestCLI(t *testing.T) {
 	for _, f := range []string{"model.npz", "run.json", "history.csv", "history.json"} {
 		if _, err := os.Stat(filepath.Join(model, f)); err != nil {
 			t.Errorf("train did not write %s", f)
+		}
+	}
+	for _, f := range []string{"seeds/seeds.md", "seeds/seed-2/model.npz", "sweep/sweep.csv", "sweep/results.md", "sweep/heatmap.png", "sweep/heatmap.svg"} {
+		if _, err := os.Stat(filepath.Join(tmp, f)); err != nil {
+			t.Errorf("missing %s", f)
 		}
 	}
 	out, err := eegkit.ReadPredictions(preds)

@@ -15,7 +15,8 @@ import (
 type progress struct {
 	w        io.Writer
 	cfg      eegkit.TrainConfig
-	seconds  float64 // sum of the finished epochs' durations
+	seconds  float64 // sum of the durations of the epochs seen
+	seen     int     // epochs seen (fewer than e.Epoch after a resume)
 	terminal bool
 	every    int
 	drawn    bool
@@ -36,10 +37,15 @@ func (p *progress) update(e eegkit.EpochStats) {
 		return
 	}
 	p.seconds += e.Seconds
-	perEpoch := p.seconds / float64(e.Epoch)
+	p.seen++
+	perEpoch := p.seconds / float64(p.seen)
 	eta := time.Duration(perEpoch * float64(p.cfg.Epochs-e.Epoch) * float64(time.Second)).Round(time.Second)
-	line := fmt.Sprintf("%s/%s epoch %d/%d loss %.4f train %.1f%% test %.1f%% %.2fs/epoch ETA %s",
-		p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, eta)
+	val := ""
+	if p.cfg.ValFraction > 0 {
+		val = fmt.Sprintf(" val %.1f%%", 100*e.ValAcc)
+	}
+	line := fmt.Sprintf("%s/%s epoch %d/%d loss %.4f train %.1f%%%s test %.1f%% %.2fs/epoch ETA %s",
+		p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, e.Seconds, eta)
 	if p.terminal {
 		const width = 20
 		filled := width * e.Epoch / p.cfg.Epochs
@@ -47,7 +53,7 @@ func (p *progress) update(e eegkit.EpochStats) {
 		p.drawn = true
 		return
 	}
-	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || e.Epoch == 1 {
+	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || p.seen == 1 {
 		fmt.Fprintln(p.w, line)
 	}
 }

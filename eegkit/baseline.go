@@ -1,0 +1,393 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"strings"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The classical baseline's feature methods.
+const (
+	BaselineLogVar = "logvar" // log-variance of C3 and C4 in each band
+	BaselineCSP    = "csp"    // log-variance of the CSP components of each band
+)
+
+// BaselineConfig configures the classical baseline EEG researchers compare
+// deep models against: band power (log-variance of the band-passed signal)
+// of C3 and C4, or of their common spatial patterns (CSP), classified by
+// linear discriminant analysis (LDA). One model is fitted per subject, as is
+// usual for these methods.
+type BaselineConfig struct {
+	Method    string       `json:"method"`    // BaselineLogVar (default) or BaselineCSP
+	Bands     [][2]float64 `json:"bands"`     // Hz; default mu 8–13 and beta 13–30
+	From      float64      `json:"from_s"`    // start of the analysed window, seconds into the trial
+	To        float64      `json:"to_s"`      // its end; From = To = 0 means the whole trial, 0–6 s
+	Shrinkage float64      `json:"shrinkage"` // LDA covariance shrinkage towards a scaled identity, in [0, 1]
+}
+
+// DefaultBands are the mu and beta bands.
+var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
+
+func (c BaselineConfig) withDefaults() BaselineConfig {
+	if c.Method == "" {
+		c.Method = BaselineLogVar
+	}
+	if len(c.Bands) == 0 {
+		c.Bands = DefaultBands
+	}
+	if c.From == 0 && c.To == 0 {
+		c.To = float64(Samples) / SampleRate
+	}
+	return c
+}
+
+// Validate says what is wrong with a configuration.
+func (c BaselineConfig) Validate() error {
+	c = c.withDefaults()
+	dur := float64(Samples) / SampleRate
+	switch {
+	case c.Method != BaselineLogVar && c.Method != BaselineCSP:
+		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, BaselineLogVar, BaselineCSP)
+	case !(c.From >= 0 && c.To <= dur && c.To-c.From >= 0.5):
+		return fmt.Errorf("baseline window %g–%g s must lie in 0–%g s and last at least 0.5 s", c.From, c.To, dur)
+	case !(c.Shrinkage >= 0 && c.Shrinkage <= 1):
+		return fmt.Errorf("LDA shrinkage must be in [0, 1], got %g", c.Shrinkage)
+	}
+	for _, b := range c.Bands {
+		if !(b[0] > 0 && b[1] > b[0] && b[1] <= SampleRate/2) {
+			return fmt.Errorf("band %g–%g Hz must satisfy 0 < low < high <= %g Hz (Nyquist)", b[0], b[1], float64(SampleRate)/2)
+		}
+	}
+	return nil
+}
+
+// String names the baseline, e.g. "log-variance (8–13, 13–30 Hz) + LDA".
+func (c BaselineConfig) String() string {
+	c = c.withDefaults()
+	bands := make([]string, len(c.Bands))
+	for i, b := range c.Bands {
+		bands[i] = fmt.Sprintf("%g–%g", b[0], b[1])
+	}
+	name := "log-variance of C3, C4"
+	if c.Method == BaselineCSP {
+		name = "CSP log-variance"
+	}
+	return fmt.Sprintf("%s (%s Hz, %g–%g s) + LDA", name, strings.Join(bands, ", "), c.From, c.To)
+}
+
+// Baseline is a fitted classical baseline: per subject, optional CSP
+// filters and an LDA.
+type Baseline struct {
+	Config   BaselineConfig
+	subjects map[string]*subjectBaseline
+}
+
+type subjectBaseline struct {
+	csp [][2][2]float64 // per band, two spatial filters
+	w   []float64       // LDA weights
+	b   float64         // LDA bias: w·x + b is the log-odds of right hand
+}
+
+// FitBaseline fits the baseline on ds, one model per subject.
+func FitBaseline(cfg BaselineConfig, ds *Dataset) (*Baseline, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	bl := &Baseline{Config: cfg, subjects: map[string]*subjectBaseline{}}
+	covs := bandCovariances(cfg, ds)
+	for s, name := range ds.Subjects {
+		var idx []int
+		var n [2]int
+		for i := range ds.Y {
+			if subjectOf(ds, i) == s {
+				idx = append(idx, i)
+				n[ds.Y[i]]++
+			}
+		}
+		if len(idx) == 0 {
+			continue
+		}
+		if n[0] < 2 || n[1] < 2 {
+			return nil, fmt.Errorf("baseline: subject %s has %d left and %d right trials; LDA needs at least 2 of each", name, n[0], n[1])
+		}
+		sb := &subjectBaseline{}
+		if cfg.Method == BaselineCSP {
+			for band := range cfg.Bands {
+				f, err := cspFilters(covs, ds.Y, idx, band)
+				if err != nil {
+					return nil, fmt.Errorf("baseline: subject %s: %w", name, err)
+				}
+				sb.csp = append(sb.csp, f)
+			}
+		}
+		x := make([][]float64, len(idx))
+		y := make([]int32, len(idx))
+		for j, i := range idx {
+			x[j], y[j] = sb.features(covs[i]), ds.Y[i]
+		}
+		var err error
+		if sb.w, sb.b, err = fitLDA(x, y, cfg.Shrinkage); err != nil {
+			return nil, fmt.Errorf("baseline: subject %s: %w", name, err)
+		}
+		bl.subjects[name] = sb
+	}
+	return bl, nil
+}
+
+func subjectOf(ds *Dataset, i int) int {
+	if ds.Subject == nil {
+		return 0
+	}
+	return ds.Subject[i]
+}
+
+// Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
+// gives LDA's posterior) and the predicted classes.
+func (bl *Baseline) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error) {
+	covs := bandCovariances(bl.Config, ds)
+	for i := range ds.Y {
+		name := "?"
+		if s := subjectOf(ds, i); s < len(ds.Subjects) {
+			name = ds.Subjects[s]
+		}
+		sb := bl.subjects[name]
+		if sb == nil {
+			return nil, nil, fmt.Errorf("baseline: trial %d is of subject %s, which the baseline was not fitted on", i, name)
+		}
+		score := sb.b
+		for k, v := range sb.features(covs[i]) {
+			score += sb.w[k] * v
+		}
+		logits = append(logits, [2]float32{0, float32(score)})
+		p := int32(0)
+		if score > 0 {
+			p = 1
+		}
+		pred = append(pred, p)
+	}
+	return logits, pred, nil
+}
+
+// Evaluate scores the baseline on ds.
+func (bl *Baseline) Evaluate(ds *Dataset) (Metrics, error) {
+	logits, pred, err := bl.Predict(ds)
+	if err != nil {
+		return Metrics{}, err
+	}
+	return Score(ds, logits, pred), nil
+}
+
+// features are the log-variances of a trial: per band, of C3 and C4, or of
+// the two CSP components.
+func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
+	var out []float64
+	for band, c := range cov {
+		if sb.csp == nil {
+			out = append(out, math.Log(c[0][0]+1e-12), math.Log(c[1][1]+1e-12))
+			continue
+		}
+		for _, w := range sb.csp[band] {
+			v := w[0]*w[0]*c[0][0] + 2*w[0]*w[1]*c[0][1] + w[1]*w[1]*c[1][1]
+			out = append(out, math.Log(v+1e-12))
+		}
+	}
+	return out
+}
+
+// bandCovariances returns, per trial and band, the 2×2 covariance of C3 and
+// C4 band-passed with an ideal (FFT) filter over the configured window:
+// by Parseval, the sum over the band's frequency bins of the cross-spectrum.
+func bandCovariances(cfg BaselineConfig, ds *Dataset) [][][2][2]float64 {
+	from, to := int(math.Round(cfg.From*SampleRate)), int(math.Round(cfg.To*SampleRate))
+	n := to - from
+	fft := fourier.NewFFT(n)
+	buf := make([]float64, n)
+	spec := [2][]complex128{make([]complex128, n/2+1), make([]complex128, n/2+1)}
+	out := make([][][2][2]float64, ds.Len())
+	for i := range ds.Y {
+		trial := ds.Trial(i)
+		for ch := range Channels {
+			for t := range n {
+				buf[t] = float64(trial[ch*Samples+from+t])
+			}
+			fft.Coefficients(spec[ch], buf)
+		}
+		out[i] = make([][2][2]float64, len(cfg.Bands))
+		for b, band := range cfg.Bands {
+			var c [2][2]float64
+			for k := range spec[0] {
+				f := float64(k) * SampleRate / float64(n)
+				if f < band[0] || f >= band[1] {
+					continue
+				}
+				w := 2.0
+				if k == 0 || 2*k == n {
+					w = 1
+				}
+				for p := range 2 {
+					for q := range 2 {
+						c[p][q] += w * real(spec[p][k]*cmplx.Conj(spec[q][k]))
+					}
+				}
+			}
+			for p := range 2 {
+				for q := range 2 {
+					c[p][q] /= float64(n) * float64(n)
+				}
+			}
+			out[i][b] = c
+		}
+	}
+	return out
+}
+
+// cspFilters returns the two common spatial patterns of a band: the
+// generalized eigenvectors of (C_left, C_left + C_right) from the
+// trace-normalised class-mean covariances of trials idx.
+func cspFilters(covs [][][2][2]float64, y []int32, idx []int, band int) ([2][2]float64, error) {
+	var cls [2]*mat.SymDense
+	var n [2]float64
+	for c := range cls {
+		cls[c] = mat.NewSymDense(2, nil)
+	}
+	for _, i := range idx {
+		c := covs[i][band]
+		tr := c[0][0] + c[1][1]
+		if tr <= 0 {
+			continue
+		}
+		m := cls[y[i]]
+		m.SetSym(0, 0, m.At(0, 0)+c[0][0]/tr)
+		m.SetSym(0, 1, m.At(0, 1)+c[0][1]/tr)
+		m.SetSym(1, 1, m.At(1, 1)+c[1][1]/tr)
+		n[y[i]]++
+	}
+	for c := range cls {
+		if n[c] == 0 {
+			return [2][2]float64{}, fmt.Errorf("CSP: no trial of class %d with signal in the band", c)
+		}
+		cls[c].ScaleSym(1/n[c], cls[c])
+	}
+	var composite mat.SymDense
+	composite.AddSym(cls[0], cls[1])
+	// Whitening P = composite^(-1/2), then the eigenvectors of P·C_left·P.
+	var es mat.EigenSym
+	if !es.Factorize(&composite, true) {
+		return [2][2]float64{}, fmt.Errorf("CSP: the composite covariance cannot be factorised")
+	}
+	vals := es.Values(nil)
+	if vals[0] <= 0 {
+		return [2][2]float64{}, fmt.Errorf("CSP: the composite covariance is singular (C3 and C4 carry the same signal)")
+	}
+	var vecs mat.Dense
+	es.VectorsTo(&vecs)
+	inv := mat.NewDiagDense(2, []float64{1 / math.Sqrt(vals[0]), 1 / math.Sqrt(vals[1])})
+	var p, tmp mat.Dense
+	tmp.Mul(&vecs, inv)
+	p.Mul(&tmp, vecs.T())
+	var s mat.Dense
+	tmp.Mul(&p, cls[0])
+	s.Mul(&tmp, &p)
+	sym := mat.NewSymDense(2, []float64{s.At(0, 0), s.At(0, 1), s.At(0, 1), s.At(1, 1)})
+	var es2 mat.EigenSym
+	if !es2.Factorize(sym, true) {
+		return [2][2]float64{}, fmt.Errorf("CSP: the whitened covariance cannot be factorised")
+	}
+	var u, w mat.Dense
+	es2.VectorsTo(&u)
+	w.Mul(&p, &u) // columns are the spatial filters
+	return [2][2]float64{{w.At(0, 0), w.At(1, 0)}, {w.At(0, 1), w.At(1, 1)}}, nil
+}
+
+// fitLDA fits two-class linear discriminant analysis with a pooled,
+// optionally shrunk covariance; w·x + b is the log-odds of class 1 under
+// LDA's Gaussian model with the training set's class priors.
+func fitLDA(x [][]float64, y []int32, shrinkage float64) ([]float64, float64, error) {
+	d := len(x[0])
+	var mean [2][]float64
+	var n [2]float64
+	for c := range mean {
+		mean[c] = make([]float64, d)
+	}
+	for i, v := range x {
+		n[y[i]]++
+		for k := range d {
+			mean[y[i]][k] += v[k]
+		}
+	}
+	for c := range mean {
+		for k := range d {
+			mean[c][k] /= n[c]
+		}
+	}
+	cov := mat.NewSymDense(d, nil)
+	for i, v := range x {
+		m := mean[y[i]]
+		for p := range d {
+			for q := p; q < d; q++ {
+				cov.SetSym(p, q, cov.At(p, q)+(v[p]-m[p])*(v[q]-m[q]))
+			}
+		}
+	}
+	cov.ScaleSym(1/(n[0]+n[1]-2), cov)
+	tr := 0.0
+	for k := range d {
+		tr += cov.At(k, k)
+	}
+	for p := range d {
+		for q := p; q < d; q++ {
+			v := (1 - shrinkage) * cov.At(p, q)
+			if p == q {
+				v += shrinkage*tr/float64(d) + 1e-10*tr/float64(d)
+			}
+			cov.SetSym(p, q, v)
+		}
+	}
+	diff := mat.NewVecDense(d, nil)
+	sum := mat.NewVecDense(d, nil)
+	for k := range d {
+		diff.SetVec(k, mean[1][k]-mean[0][k])
+		sum.SetVec(k, mean[1][k]+mean[0][k])
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(cov) {
+		return nil, 0, fmt.Errorf("LDA: the feature covariance is singular; add shrinkage")
+	}
+	var w mat.VecDense
+	if err := chol.SolveVecTo(&w, diff); err != nil {
+		return nil, 0, fmt.Errorf("LDA: %v", err)
+	}
+	b := -0.5*mat.Dot(&w, sum) + math.Log(n[1]/n[0])
+	return w.RawVector().Data, b, nil
+}
+
+// BaselineResult is a fitted baseline with its scores.
+type BaselineResult struct {
+	Config   BaselineConfig `json:"config"`
+	Name     string         `json:"name"`
+	Data     string         `json:"data"`
+	Train    Metrics        `json:"train"`
+	Test     Metrics        `json:"test"`
+	Baseline *Baseline      `json:"-"`
+}
+
+// RunBaseline fits the baseline on the training set and scores it on both sets.
+func RunBaseline(cfg BaselineConfig, data *LabData) (*BaselineResult, error) {
+	bl, err := FitBaseline(cfg, data.Train)
+	if err != nil {
+		return nil, err
+	}
+	res := &BaselineResult{Config: bl.Config, Name: bl.Config.String(), Data: data.Source, Baseline: bl}
+	if res.Train, err = bl.Evaluate(data.Train); err != nil {
+		return nil, err
+	}
+	if res.Test, err = bl.Evaluate(data.Test); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

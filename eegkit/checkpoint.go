@@ -1,0 +1,200 @@
+package eegkit
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// CheckpointFile is the name of a training checkpoint in a run directory.
+// It is removed when the finished run is saved.
+const CheckpointFile = "checkpoint.gob"
+
+const checkpointVersion = 1
+
+// checkpoint is everything a run needs to continue exactly where it was:
+// weights, BatchNorm statistics, Adam's moments and step count, the
+// shuffling and dropout random states, the history and the best epoch so far.
+type checkpoint struct {
+	Version   int
+	Config    []byte // JSON of the TrainConfig
+	Data      string
+	History   []EpochStats
+	ResumedAt []int
+	Stopped   bool // early stopping ended the run
+
+	Steps        int
+	Shuffle      []byte // math/rand/v2 PCG state
+	DropoutRNG   []uint64
+	Weights      map[string][]float32 // parameters and buffers
+	AdamM, AdamV map[string][]float32
+
+	Best      map[string][]float32
+	BestEpoch int
+	BestLoss  float64
+	BestAcc   float64
+}
+
+func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *selector, stopped bool) error {
+	cfg, err := json.Marshal(run.Config)
+	if err != nil {
+		return err
+	}
+	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, History: run.History, ResumedAt: run.ResumedAt,
+		Stopped: stopped, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
+	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
+		return err
+	}
+	if ck.DropoutRNG, err = tensors.CopyFlatData[uint64](net.rng); err != nil {
+		return err
+	}
+	sd, err := net.StateDict()
+	if err != nil {
+		return err
+	}
+	ck.Weights, ck.Best = flatten(sd), flatten(sel.best)
+	if ck.AdamM, err = net.hostCopies(net.adamM); err != nil {
+		return err
+	}
+	if ck.AdamV, err = net.hostCopies(net.adamV); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, CheckpointFile), buf.Bytes())
+}
+
+// readCheckpoint returns the checkpoint in dir, or nil if there is none.
+func readCheckpoint(dir string) (*checkpoint, error) {
+	path := filepath.Join(dir, CheckpointFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ck := &checkpoint{}
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(ck); err != nil {
+		return nil, fmt.Errorf("checkpoint %s is corrupt (%v); delete it to start the run afresh", path, err)
+	}
+	if ck.Version != checkpointVersion {
+		return nil, fmt.Errorf("checkpoint %s has version %d, this eegkit writes %d; delete it to start the run afresh", path, ck.Version, checkpointVersion)
+	}
+	return ck, nil
+}
+
+func (ck *checkpoint) matches(cfg TrainConfig, data, dir string) error {
+	want, _ := json.Marshal(cfg)
+	if !bytes.Equal(want, ck.Config) || ck.Data != data {
+		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory or delete %s to start afresh",
+			dir, ck.Config, ck.Data, filepath.Join(dir, CheckpointFile))
+	}
+	return nil
+}
+
+func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector) error {
+	if err := shuffle.UnmarshalBinary(ck.Shuffle); err != nil {
+		return err
+	}
+	sd, err := unflatten(ck.Weights, net.Model)
+	if err != nil {
+		return err
+	}
+	if err := net.SetStateDict(sd); err != nil {
+		return err
+	}
+	if net.adamM, err = net.deviceCopies(ck.AdamM); err != nil {
+		return err
+	}
+	if net.adamV, err = net.deviceCopies(ck.AdamV); err != nil {
+		return err
+	}
+	if len(ck.DropoutRNG) != net.rng.Shape().Size() {
+		return fmt.Errorf("dropout random state has %d values, want %d", len(ck.DropoutRNG), net.rng.Shape().Size())
+	}
+	net.rng = tensors.FromFlatDataAndDimensions(append([]uint64(nil), ck.DropoutRNG...), net.rng.Shape().Dimensions...)
+	net.steps = ck.Steps
+	if ck.Best != nil {
+		if sel.best, err = unflatten(ck.Best, net.Model); err != nil {
+			return err
+		}
+	}
+	sel.bestEpoch, sel.bestLoss, sel.bestAcc = ck.BestEpoch, ck.BestLoss, ck.BestAcc
+	return nil
+}
+
+func flatten(sd StateDict) map[string][]float32 {
+	if sd == nil {
+		return nil
+	}
+	out := make(map[string][]float32, len(sd))
+	for k, t := range sd {
+		out[k] = t.Data
+	}
+	return out
+}
+
+func unflatten(flat map[string][]float32, m *Model) (StateDict, error) {
+	sd := StateDict{}
+	for _, p := range m.Params() {
+		d, ok := flat[p.FullName]
+		if !ok {
+			return nil, fmt.Errorf("%s is missing", p.FullName)
+		}
+		sd[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: d}
+	}
+	return sd, sd.Check(m)
+}
+
+// SetStateDict replaces the network's weights and BatchNorm statistics.
+// Adam's state is kept.
+func (n *Net) SetStateDict(sd StateDict) error {
+	if err := sd.Check(n.Model); err != nil {
+		return err
+	}
+	for i, p := range n.trainable {
+		n.params[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
+	}
+	for i, p := range n.buffers {
+		n.bufs[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
+	}
+	return nil
+}
+
+// hostCopies copies per-parameter tensors (Adam's moments) to the host by parameter name.
+func (n *Net) hostCopies(ts []*tensors.Tensor) (map[string][]float32, error) {
+	out := make(map[string][]float32, len(ts))
+	for i, p := range n.trainable {
+		d, err := tensors.CopyFlatData[float32](ts[i])
+		if err != nil {
+			return nil, err
+		}
+		out[p.FullName] = d
+	}
+	return out, nil
+}
+
+func (n *Net) deviceCopies(flat map[string][]float32) ([]*tensors.Tensor, error) {
+	out := make([]*tensors.Tensor, len(n.trainable))
+	for i, p := range n.trainable {
+		d, ok := flat[p.FullName]
+		if !ok || len(d) != shapeSize(p.Shape) {
+			return nil, fmt.Errorf("optimizer state of %s is missing or has the wrong size", p.FullName)
+		}
+		out[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), d...), p.Shape...)
+	}
+	return out, nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/eegkit/eegkit/eegkit"
+)
+
+func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stderr)
+	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet")
+	acts := fs.String("act", "elu", "activations, comma-separated: relu, leakyrelu, elu")
+	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")
+	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
+	wds := fs.String("weight-decay", "0", "weight decays, comma-separated")
+	dropouts := fs.String("dropout", "lab", "dropout probabilities, comma-separated (lab: the lab's)")
+	epochs := fs.String("epochs", strconv.Itoa(eegkit.LabEpochs), "epochs, comma-separated")
+	seed := fs.Uint64("seed", 1, "first seed")
+	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
+	proto := addProtocolFlags(fs)
+	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
+	dataDir := fs.String("data", defaultData, dataHelp)
+	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{errors.New("--out is required")}
+	}
+	if *workers < 0 {
+		return usageError{fmt.Errorf("--workers must be >= 0, got %d", *workers)}
+	}
+	g := eegkit.Grid{Base: eegkit.TrainConfig{}}
+	var err error
+	ident := func(s string) (string, error) { return s, nil }
+	if g.Models, err = list("model", *models, ident); err != nil {
+		return err
+	}
+	if g.Activations, err = list("act", *acts, ident); err != nil {
+		return err
+	}
+	if g.Batches, err = list("batch", *batches, strconv.Atoi); err != nil {
+		return err
+	}
+	if g.LRs, err = list("lr", *lrs, parseFloat); err != nil {
+		return err
+	}
+	if g.WeightDecays, err = list("weight-decay", *wds, parseFloat); err != nil {
+		return err
+	}
+	if g.Dropouts, err = list("dropout", *dropouts, parseDropout); err != nil {
+		return err
+	}
+	if g.Epochs, err = list("epochs", *epochs, strconv.Atoi); err != nil {
+		return err
+	}
+	if g.Seeds, err = seedList(*seed, *seeds); err != nil {
+		return err
+	}
+	proto.apply(&g.Base)
+	every, err := proto.checkpointEvery()
+	if err != nil {
+		return err
+	}
+	configs, err := g.Configs()
+	if err != nil {
+		return usageError{err}
+	}
+	data, err := eegkit.LoadData(*dataDir)
+	if err != nil {
+		return err
+	}
+	csvPath := filepath.Join(*out, "sweep.csv")
+	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, *dataDir, len(configs), configs[0].Protocol(), csvPath)
+	points, err := eegkit.Sweep(ctx, configs, data, eegkit.SweepOptions{
+		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
+		Progress: func(c eegkit.TrainConfig, e eegkit.EpochStats) {
+			if e.Epoch%max(1, c.Epochs/10) == 0 || e.Epoch == c.Epochs {
+				val := ""
+				if c.ValFraction > 0 {
+					val = fmt.Sprintf(" val %.1f%%", 100*e.ValAcc)
+				}
+				fmt.Fprintf(stderr, "%s: epoch %d/%d train %.1f%%%s (%.1fs/epoch)\n", c, e.Epoch, c.Epochs, 100*e.TrainAcc, val, e.Seconds)
+			}
+		},
+	})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted; the %d finished points are in %s and unfinished ones resume from their checkpoints when the sweep is run again", len(points), csvPath)
+		}
+		return err
+	}
+	groups := eegkit.GroupSeeds(points)
+	eegkit.SortGroups(groups)
+	table := eegkit.ResultsTable(groups)
+	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
+		data.Source, configs[0].Protocol(), *seeds)
+	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%s%s", table, note)
+	p, err := eegkit.ResultsHeatmap("Sweep", groups)
+	if err != nil {
+		return err
+	}
+	files, err := eegkit.SavePlot(p, filepath.Join(*out, "heatmap"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s, %s", filepath.Join(*out, "results.md"), csvPath)
+	for _, f := range files {
+		fmt.Fprintf(stdout, ", %s", f)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit"
+)
+
+// protocolFlags are the flags of the validation protocol and the
+// learning-rate schedule, shared by train and sweep.
+type protocolFlags struct {
+	val, gamma                *float64
+	sel, schedule             *string
+	patience, stepEvery, ckpt *int
+}
+
+func addProtocolFlags(fs *flag.FlagSet) *protocolFlags {
+	return &protocolFlags{
+		val:       fs.Float64("val", 0, "hold out this share of each subject's training trials per class for validation (0: the lab's protocol)"),
+		sel:       fs.String("select", "", "which epoch's model to keep: last, val_loss or val_acc (default: val_loss with --val, else last)"),
+		patience:  fs.Int("patience", 0, "stop after this many epochs without a better validation score (0: never)"),
+		schedule:  fs.String("schedule", "constant", "learning-rate schedule: constant, step or cosine"),
+		stepEvery: fs.Int("step-every", 0, "step schedule: epochs between decays"),
+		gamma:     fs.Float64("gamma", 0, "step schedule: decay factor (0: 0.1)"),
+		ckpt:      fs.Int("checkpoint-every", 10, "write a checkpoint every N epochs, from which a rerun resumes (0: none)"),
+	}
+}
+
+func (p *protocolFlags) apply(c *eegkit.TrainConfig) {
+	c.ValFraction, c.Patience, c.StepEvery, c.Gamma = *p.val, *p.patience, *p.stepEvery, *p.gamma
+	c.Select = *p.sel
+	if c.Select == "" && c.ValFraction > 0 {
+		c.Select = eegkit.SelectValLoss
+	}
+	if *p.schedule != eegkit.ScheduleConstant {
+		c.Schedule = *p.schedule
+	}
+}
+
+// checkpointEvery validates --checkpoint-every.
+func (p *protocolFlags) checkpointEvery() (int, error) {
+	if *p.ckpt < 0 {
+		return 0, usageError{fmt.Errorf("--checkpoint-every must be >= 0, got %d", *p.ckpt)}
+	}
+	return *p.ckpt, nil
+}
+
+// seedList is the seeds first, first+1, …, first+n−1.
+func seedList(first uint64, n int) ([]uint64, error) {
+	if n < 1 {
+		return nil, usageError{fmt.Errorf("--seeds must be at least 1, got %d", n)}
+	}
+	s := make([]uint64, n)
+	for i := range s {
+		s[i] = first + uint64(i)
+	}
+	return s, nil
+}
+
+// list parses a comma-separated flag value with parse; empty gives nil.
+func list[T any](name, value string, parse func(string) (T, error)) ([]T, error) {
+	if strings.TrimSpace(value) == "" {
+		return nil, nil
+	}
+	var out []T
+	for _, f := range strings.Split(value, ",") {
+		v, err := parse(strings.TrimSpace(f))
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--%s: %q is not valid: %v", name, f, err)}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+func parseDropout(s string) (float64, error) {
+	if s == "lab" {
+		return -1, nil
+	}
+	return strconv.ParseFloat(s, 64)
+}

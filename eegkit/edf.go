@@ -1,0 +1,277 @@
+package eegkit
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// EDF is a recording in the European Data Format (EDF) or EDF+, the EEG
+// field's standard file format: a fixed ASCII header, then data records of
+// 16-bit samples for every signal. EDF+ adds annotations (events) in
+// signals labelled "EDF Annotations".
+type EDF struct {
+	Version        string
+	Patient        string
+	Recording      string
+	StartDate      string // dd.mm.yy
+	StartTime      string // hh.mm.ss
+	Plus           bool   // EDF+ (reserved field "EDF+C" or "EDF+D")
+	Discontinuous  bool   // EDF+D
+	NumRecords     int
+	RecordDuration float64     // seconds
+	Signals        []EDFSignal // ordinary signals, in file order (annotation signals are not included)
+	Annotations    []Annotation
+}
+
+// EDFSignal is one signal of an EDF file with its samples in physical units.
+type EDFSignal struct {
+	Label            string
+	Transducer       string
+	Unit             string // physical dimension, e.g. "uV"
+	PhysMin, PhysMax float64
+	DigMin, DigMax   int
+	Prefilter        string
+	SamplesPerRecord int
+	Data             []float64 // physical values: (digital − DigMin)·(PhysMax − PhysMin)/(DigMax − DigMin) + PhysMin
+}
+
+// Annotation is an EDF+ event: an onset in seconds from the start of the
+// recording, a duration (0 when not given) and its text, e.g. "T1".
+type Annotation struct {
+	Onset, Duration float64
+	Text            string
+}
+
+// SampleRate is the signal's sampling rate in Hz.
+func (e *EDF) SampleRate(s *EDFSignal) float64 {
+	return float64(s.SamplesPerRecord) / e.RecordDuration
+}
+
+// Signal returns the signal whose label, with spaces and trailing dots
+// removed, equals label case-insensitively ("C3" finds "C3.."), or nil.
+func (e *EDF) Signal(label string) *EDFSignal {
+	norm := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
+	for i := range e.Signals {
+		if norm(e.Signals[i].Label) == norm(label) {
+			return &e.Signals[i]
+		}
+	}
+	return nil
+}
+
+// ReadEDF reads an EDF or EDF+ file.
+func ReadEDF(path string) (*EDF, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("EDF file %s does not exist", path)
+		}
+		return nil, err
+	}
+	e, err := ParseEDF(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a readable EDF file: %w", path, err)
+	}
+	return e, nil
+}
+
+// maxEDFSignals bounds the signal count read from a header.
+const maxEDFSignals = 4096
+
+// ParseEDF decodes an EDF or EDF+ file held in memory. Every inconsistency
+// of the header with the data (including a file longer or shorter than its
+// header says, as a line-ending conversion makes it) is an error.
+func ParseEDF(raw []byte) (*EDF, error) {
+	if len(raw) < 256 {
+		return nil, fmt.Errorf("%d bytes, shorter than the 256-byte header", len(raw))
+	}
+	field := func(off, n int) string { return strings.TrimSpace(string(raw[off : off+n])) }
+	num := func(name string, off, n int) (float64, error) {
+		s := field(off, n)
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("header field %s is %q, not a number", name, s)
+		}
+		return v, nil
+	}
+	integer := func(name string, off, n int) (int, error) {
+		s := field(off, n)
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, fmt.Errorf("header field %s is %q, not an integer", name, s)
+		}
+		return v, nil
+	}
+	e := &EDF{Version: field(0, 8), Patient: field(8, 80), Recording: field(88, 80), StartDate: field(168, 8), StartTime: field(176, 8)}
+	if e.Version != "0" {
+		return nil, fmt.Errorf("version %q, want \"0\" (BDF and other variants are not supported)", e.Version)
+	}
+	reserved := field(192, 44)
+	e.Plus = strings.HasPrefix(reserved, "EDF+")
+	e.Discontinuous = strings.HasPrefix(reserved, "EDF+D")
+	headerBytes, err := integer("header bytes", 184, 8)
+	if err != nil {
+		return nil, err
+	}
+	if e.NumRecords, err = integer("number of data records", 236, 8); err != nil {
+		return nil, err
+	}
+	if e.RecordDuration, err = num("record duration", 244, 8); err != nil {
+		return nil, err
+	}
+	ns, err := integer("number of signals", 252, 4)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case ns < 1 || ns > maxEDFSignals:
+		return nil, fmt.Errorf("%d signals; want 1 to %d", ns, maxEDFSignals)
+	case headerBytes != 256*(ns+1):
+		return nil, fmt.Errorf("header size %d does not match %d signals (want %d)", headerBytes, ns, 256*(ns+1))
+	case len(raw) < headerBytes:
+		return nil, fmt.Errorf("%d bytes, shorter than its %d-byte header", len(raw), headerBytes)
+	case e.RecordDuration <= 0:
+		return nil, fmt.Errorf("record duration %g s; want > 0", e.RecordDuration)
+	}
+	off := 256
+	column := func(width int) []string {
+		out := make([]string, ns)
+		for i := range out {
+			out[i] = field(off+i*width, width)
+		}
+		off += ns * width
+		return out
+	}
+	labels, transducers, units := column(16), column(80), column(8)
+	pmins, pmaxs, dmins, dmaxs := column(8), column(8), column(8), column(8)
+	prefilters, nsamples := column(80), column(8)
+	all := make([]EDFSignal, ns)
+	isAnnot := make([]bool, ns)
+	recordSize := 0
+	for i := range all {
+		s := &all[i]
+		s.Label, s.Transducer, s.Unit, s.Prefilter = labels[i], transducers[i], units[i], prefilters[i]
+		isAnnot[i] = e.Plus && s.Label == "EDF Annotations"
+		var errs []error
+		parse := func(v string) float64 {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				errs = append(errs, fmt.Errorf("%q is not a number", v))
+			}
+			return f
+		}
+		s.PhysMin, s.PhysMax = parse(pmins[i]), parse(pmaxs[i])
+		dmin, dmax, n := parse(dmins[i]), parse(dmaxs[i]), parse(nsamples[i])
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("signal %d (%s): %w", i+1, s.Label, err)
+		}
+		s.DigMin, s.DigMax = int(dmin), int(dmax)
+		switch {
+		case n < 1 || n > 1<<24 || n != math.Trunc(n):
+			return nil, fmt.Errorf("signal %d (%s): %v samples per record", i+1, s.Label, nsamples[i])
+		case !isAnnot[i] && (dmin < -32768 || dmax > 32767 || dmax <= dmin || dmin != math.Trunc(dmin) || dmax != math.Trunc(dmax)):
+			return nil, fmt.Errorf("signal %d (%s): digital range %v..%v is not a valid 16-bit range", i+1, s.Label, dmins[i], dmaxs[i])
+		case !isAnnot[i] && s.PhysMax == s.PhysMin:
+			return nil, fmt.Errorf("signal %d (%s): physical minimum equals maximum (%g)", i+1, s.Label, s.PhysMin)
+		}
+		s.SamplesPerRecord = int(n)
+		recordSize += 2 * s.SamplesPerRecord
+	}
+	dataBytes := len(raw) - headerBytes
+	if e.NumRecords == -1 { // allowed while recording: infer from the size
+		if dataBytes%recordSize != 0 {
+			return nil, fmt.Errorf("unknown record count and %d data bytes are not a whole number of %d-byte records", dataBytes, recordSize)
+		}
+		e.NumRecords = dataBytes / recordSize
+	}
+	if e.NumRecords < 0 {
+		return nil, fmt.Errorf("%d data records", e.NumRecords)
+	}
+	if want := int64(e.NumRecords) * int64(recordSize); int64(dataBytes) != want {
+		return nil, fmt.Errorf("%d bytes of data, but the header says %d records of %d bytes (%d bytes): the file is truncated or altered",
+			dataBytes, e.NumRecords, recordSize, want)
+	}
+	for i := range all {
+		if !isAnnot[i] {
+			all[i].Data = make([]float64, 0, e.NumRecords*all[i].SamplesPerRecord)
+		}
+	}
+	pos := headerBytes
+	for r := range e.NumRecords {
+		for i := range all {
+			s := &all[i]
+			chunk := raw[pos : pos+2*s.SamplesPerRecord]
+			pos += len(chunk)
+			if isAnnot[i] {
+				anns, err := parseTALs(chunk)
+				if err != nil {
+					return nil, fmt.Errorf("record %d: annotations: %w", r+1, err)
+				}
+				e.Annotations = append(e.Annotations, anns...)
+				continue
+			}
+			scale := (s.PhysMax - s.PhysMin) / float64(s.DigMax-s.DigMin)
+			for j := 0; j < len(chunk); j += 2 {
+				d := float64(int16(binary.LittleEndian.Uint16(chunk[j:])))
+				s.Data = append(s.Data, (d-float64(s.DigMin))*scale+s.PhysMin)
+			}
+		}
+	}
+	for i := range all {
+		if !isAnnot[i] {
+			e.Signals = append(e.Signals, all[i])
+		}
+	}
+	return e, nil
+}
+
+// parseTALs decodes the time-stamped annotation lists of one record's
+// annotation signal: "+onset[\x15duration]\x14text\x14…\x14\x00", padded
+// with zeros. A TAL with no text (the record's time stamp) gives no annotation.
+func parseTALs(b []byte) ([]Annotation, error) {
+	var out []Annotation
+	for len(b) > 0 {
+		if b[0] == 0 {
+			b = b[1:]
+			continue
+		}
+		end := bytes.IndexByte(b, 0)
+		if end < 0 {
+			return nil, errors.New("a TAL is not terminated by a zero byte")
+		}
+		tal := b[:end]
+		b = b[end+1:]
+		if len(tal) == 0 || tal[len(tal)-1] != 0x14 {
+			return nil, fmt.Errorf("TAL %q does not end with 0x14", tal)
+		}
+		parts := bytes.Split(tal[:len(tal)-1], []byte{0x14})
+		timing := parts[0]
+		if len(timing) == 0 || (timing[0] != '+' && timing[0] != '-') {
+			return nil, fmt.Errorf("TAL onset %q does not start with + or -", timing)
+		}
+		onsetS, durS, hasDur := bytes.Cut(timing, []byte{0x15})
+		onset, err := strconv.ParseFloat(string(onsetS), 64)
+		if err != nil || math.IsNaN(onset) || math.IsInf(onset, 0) {
+			return nil, fmt.Errorf("TAL onset %q is not a number", onsetS)
+		}
+		dur := 0.0
+		if hasDur {
+			dur, err = strconv.ParseFloat(string(durS), 64)
+			if err != nil || math.IsNaN(dur) || math.IsInf(dur, 0) || dur < 0 {
+				return nil, fmt.Errorf("TAL duration %q is not a number >= 0", durS)
+			}
+		}
+		for _, text := range parts[1:] {
+			if len(text) > 0 {
+				out = append(out, Annotation{Onset: onset, Duration: dur, Text: string(text)})
+			}
+		}
+	}
+	return out, nil
+}

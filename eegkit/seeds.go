@@ -1,0 +1,242 @@
+package eegkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+)
+
+// MeanStd is the mean and sample standard deviation of a metric over
+// repeated runs (NaN values, e.g. a validation accuracy under the lab's
+// protocol, are left out).
+type MeanStd struct {
+	Mean, Std float64
+	N         int
+}
+
+// NewMeanStd summarises values.
+func NewMeanStd(values []float64) MeanStd {
+	var m MeanStd
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			m.Mean += v
+			m.N++
+		}
+	}
+	if m.N == 0 {
+		return MeanStd{Mean: math.NaN(), Std: math.NaN()}
+	}
+	m.Mean /= float64(m.N)
+	if m.N > 1 {
+		for _, v := range values {
+			if !math.IsNaN(v) {
+				m.Std += (v - m.Mean) * (v - m.Mean)
+			}
+		}
+		m.Std = math.Sqrt(m.Std / float64(m.N-1))
+	}
+	return m
+}
+
+// Percent renders a fraction as "83.43 ± 0.52 %" ("83.43 %" for one run, "–" for none).
+func (m MeanStd) Percent() string {
+	switch {
+	case m.N == 0:
+		return "–"
+	case m.N == 1:
+		return fmt.Sprintf("%.2f %%", 100*m.Mean)
+	}
+	return fmt.Sprintf("%.2f ± %.2f %%", 100*m.Mean, 100*m.Std)
+}
+
+// Plain renders the value with the given decimals, "0.691 ± 0.012".
+func (m MeanStd) Plain(decimals int) string {
+	switch {
+	case m.N == 0:
+		return "–"
+	case m.N == 1:
+		return strconv.FormatFloat(m.Mean, 'f', decimals, 64)
+	}
+	return strconv.FormatFloat(m.Mean, 'f', decimals, 64) + " ± " + strconv.FormatFloat(m.Std, 'f', decimals, 64)
+}
+
+// SeedGroup is one configuration run with several seeds.
+type SeedGroup struct {
+	Config    TrainConfig // Seed is the first seed
+	Seeds     []uint64
+	TrainAcc  MeanStd
+	ValAcc    MeanStd
+	TestAcc   MeanStd
+	Kappa     MeanStd
+	AUC       MeanStd
+	BestEpoch MeanStd
+}
+
+// GroupSeeds groups points that differ only in their seed, keeping the
+// points' order (of each group's first point).
+func GroupSeeds(points []SweepPoint) []SeedGroup {
+	var keys []string
+	byKey := map[string][]SweepPoint{}
+	for _, p := range points {
+		c := p.Config
+		c.Seed = 0
+		raw, _ := json.Marshal(c)
+		k := string(raw) + "\x00" + p.Data
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], p)
+	}
+	out := make([]SeedGroup, 0, len(keys))
+	for _, k := range keys {
+		ps := byKey[k]
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Config.Seed < ps[j].Config.Seed })
+		g := SeedGroup{Config: ps[0].Config}
+		col := func(f func(SweepPoint) float64) MeanStd {
+			v := make([]float64, len(ps))
+			for i, p := range ps {
+				v[i] = f(p)
+			}
+			return NewMeanStd(v)
+		}
+		for _, p := range ps {
+			g.Seeds = append(g.Seeds, p.Config.Seed)
+		}
+		g.TrainAcc = col(func(p SweepPoint) float64 { return p.TrainAcc })
+		g.ValAcc = col(func(p SweepPoint) float64 { return p.ValAcc })
+		g.TestAcc = col(func(p SweepPoint) float64 { return p.TestAcc })
+		g.Kappa = col(func(p SweepPoint) float64 { return p.Kappa })
+		g.AUC = col(func(p SweepPoint) float64 { return p.AUC })
+		g.BestEpoch = col(func(p SweepPoint) float64 { return float64(p.BestEpoch) })
+		out = append(out, g)
+	}
+	return out
+}
+
+// SortGroups orders groups by mean validation accuracy, best first (groups
+// without a validation split after them, by mean train accuracy): the test
+// set never decides the ranking.
+func SortGroups(groups []SeedGroup) {
+	sort.SliceStable(groups, func(i, j int) bool {
+		a, b := groups[i], groups[j]
+		av, bv := a.ValAcc.N > 0, b.ValAcc.N > 0
+		switch {
+		case av && bv:
+			return a.ValAcc.Mean > b.ValAcc.Mean
+		case av != bv:
+			return av
+		}
+		return a.TrainAcc.Mean > b.TrainAcc.Mean
+	})
+}
+
+// ResultsTable renders seed groups as a Markdown table, in the given order:
+// hyperparameters, then mean ± std over seeds of each metric of the kept
+// model. Baselines, if any, follow in rows of their own (they have no seed).
+func ResultsTable(groups []SeedGroup, baselines ...*BaselineResult) string {
+	var sb strings.Builder
+	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol | kept epoch | val acc | test acc | kappa | ROC-AUC |\n")
+	sb.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for i, g := range groups {
+		c := g.Config
+		dropout := "lab"
+		if c.Dropout != nil {
+			dropout = strconv.FormatFloat(*c.Dropout, 'g', -1, 64)
+		}
+		protocol := "lab"
+		if c.ValFraction > 0 {
+			protocol = fmt.Sprintf("val %g, %s", c.ValFraction, c.selection())
+			if c.Patience > 0 {
+				protocol += fmt.Sprintf(", patience %d", c.Patience)
+			}
+		}
+		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s | %s | %s | %s | %s | %s |\n", i+1, c.Model, c.Activation,
+			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol, g.BestEpoch.Plain(0), g.ValAcc.Percent(),
+			g.TestAcc.Percent(), g.Kappa.Plain(3), g.AUC.Plain(3))
+	}
+	for _, b := range baselines {
+		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set | – | – | %.2f %% | %.3f | %.3f |\n",
+			b.Name, 100*b.Test.Accuracy, b.Test.Kappa, b.Test.AUC)
+	}
+	return sb.String()
+}
+
+// gridAxes are the hyperparameters a results heat map can be drawn over.
+var gridAxes = []struct {
+	name  string
+	value func(TrainConfig) string
+}{
+	{"model", func(c TrainConfig) string { return c.Model }},
+	{"activation", func(c TrainConfig) string { return c.Activation }},
+	{"batch size", func(c TrainConfig) string { return strconv.Itoa(c.Batch) }},
+	{"learning rate", func(c TrainConfig) string { return strconv.FormatFloat(c.LR, 'g', -1, 64) }},
+	{"weight decay", func(c TrainConfig) string { return strconv.FormatFloat(c.WeightDecay, 'g', -1, 64) }},
+	{"dropout", func(c TrainConfig) string {
+		if c.Dropout == nil {
+			return "lab"
+		}
+		return strconv.FormatFloat(*c.Dropout, 'g', -1, 64)
+	}},
+	{"epochs", func(c TrainConfig) string { return strconv.Itoa(c.Epochs) }},
+}
+
+// ResultsHeatmap draws the mean validation accuracy (the mean test accuracy
+// when no group has a validation split) over the first two hyperparameters
+// that vary among the groups; cells of groups that share both values show
+// their best mean.
+func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Plot, error) {
+	var axes []int
+	for a, ax := range gridAxes {
+		seen := map[string]bool{}
+		for _, g := range groups {
+			seen[ax.value(g.Config)] = true
+		}
+		if len(seen) > 1 {
+			axes = append(axes, a)
+		}
+	}
+	for a := 0; len(axes) < 2 && a < len(gridAxes); a++ { // pad with constant axes
+		if !slices.Contains(axes, a) {
+			axes = append(axes, a)
+		}
+	}
+	useVal := false
+	for _, g := range groups {
+		useVal = useVal || g.ValAcc.N > 0
+	}
+	metric := func(g SeedGroup) float64 { return g.TestAcc.Mean }
+	what := "mean test accuracy (lab protocol)"
+	if useVal {
+		metric, what = func(g SeedGroup) float64 { return g.ValAcc.Mean }, "mean validation accuracy"
+	}
+	rowAx, colAx := gridAxes[axes[0]], gridAxes[axes[1]]
+	var rows, cols []string
+	for _, g := range groups {
+		if r := rowAx.value(g.Config); !slices.Contains(rows, r) {
+			rows = append(rows, r)
+		}
+		if c := colAx.value(g.Config); !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
+	}
+	values := make([][]float64, len(rows))
+	for i := range rows {
+		values[i] = make([]float64, len(cols))
+		for j := range cols {
+			values[i][j] = math.NaN()
+		}
+	}
+	for _, g := range groups {
+		i, j := slices.Index(rows, rowAx.value(g.Config)), slices.Index(cols, colAx.value(g.Config))
+		if v := metric(g); !math.IsNaN(v) && (math.IsNaN(values[i][j]) || v > values[i][j]) {
+			values[i][j] = v
+		}
+	}
+	return HeatmapFigure(title+": "+what, rowAx.name, colAx.name, rows, cols, values)
+}
