@@ -24,6 +24,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "first seed")
 	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
 	proto := addProtocolFlags(fs)
+	baseline := fs.Bool("baseline", false, "add the classical baselines (log-variance and CSP + LDA, mu and beta bands) to the results table")
 	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
@@ -98,7 +99,17 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	groups := eegkit.GroupSeeds(points)
 	eegkit.SortGroups(groups)
-	table := eegkit.ResultsTable(groups)
+	var baselines []*eegkit.BaselineResult
+	if *baseline {
+		for _, m := range []string{eegkit.BaselineLogVar, eegkit.BaselineCSP} {
+			b, err := eegkit.RunBaseline(eegkit.BaselineConfig{Method: m}, data)
+			if err != nil {
+				return err
+			}
+			baselines = append(baselines, b)
+		}
+	}
+	table := eegkit.ResultsTable(groups, baselines...)
 	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
 		data.Source, configs[0].Protocol(), *seeds)
 	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
