@@ -16,23 +16,45 @@ import (
 // temporalConv is a (1, k) convolution with zero padding pad on both sides of
 // the time axis. x is [C, H, N, W]; w is PyTorch's [O, C, 1, k]. It returns
 // [O, H, N, W+2·pad-k+1].
-func temporalConv(x, w *Node, pad int) *Node {
+//
+// Without gradients (evaluation) the windows are [k·C, positions]: a
+// gather of k long runs per channel row, the cheapest to build. When x needs
+// a gradient (training, C > 1) they are laid out so that GoMLX's gradients
+// need no transpose of them: the backend's matrix product wants the
+// contracting axis last on the left and either first or last on the right,
+// and GoMLX computes an operand's gradient as [cross, contracting] and
+// transposes it back otherwise. Windows [positions, C·k] on the right of W
+// [O, C·k] give W's gradient and the windows' gradient in their operands'
+// layouts; only the output gradient [O, positions] is transposed. The first
+// layer (C = 1) takes the data, which needs no gradient, and short kernels
+// keep the first layout (see positionWindowsMinK).
+func temporalConv(x, w *Node, pad int, needsGrad bool) *Node {
 	d := x.Shape().Dimensions
-	c, h, n, width := d[0], d[1], d[2], d[3]
+	c, h, n := d[0], d[1], d[2]
 	wd := w.Shape().Dimensions
 	o, k := wd[0], wd[3]
 	if pad > 0 {
 		x = Pad(x, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
 			compute.PadAxis{Start: pad, End: pad})
 	}
-	out := width + 2*pad - k + 1
-	win := timeWindows(x, k, out) // [k, C, H, N, out]
-	win = Reshape(win, k*c, h*n*out)
-	// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
-	wm := Reshape(TransposeAllAxes(Reshape(w, o, c, k), 0, 2, 1), o, k*c)
-	y := DotGeneral(wm, []int{1}, nil, win, []int{0}, nil)
+	width := x.Shape().Dimensions[3]
+	out := width - k + 1
+	if c == 1 || !needsGrad || k < positionWindowsMinK {
+		win := Reshape(timeWindows(x, k, out), k*c, h*n*out) // [k·C, positions]
+		// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
+		wm := Reshape(TransposeAllAxes(Reshape(w, o, c, k), 0, 2, 1), o, k*c)
+		y := DotGeneral(wm, []int{1}, nil, win, []int{0}, nil)
+		return Reshape(y, o, h, n, out)
+	}
+	win := Reshape(positionWindows(Reshape(x, c, h*n, width), k, out), h*n*out, c*k) // [positions, C·k]
+	y := DotGeneral(Reshape(w, o, c*k), []int{1}, nil, win, []int{1}, nil)           // [O, positions]
 	return Reshape(y, o, h, n, out)
 }
+
+// positionWindowsMinK is the shortest kernel for which position-major
+// windows pay: they are gathered as C runs of k values each, and for short
+// runs (DeepConvNet's k = 5) the per-run cost outweighs the saved transpose.
+const positionWindowsMinK = 8
 
 // timeWindows returns the k shifted views x[..., j:j+out] for j < k, stacked
 // on a new leading axis: [k, C, H, N, out]. A single gather of contiguous
@@ -44,6 +66,20 @@ func timeWindows(x *Node, k, out int) *Node {
 	}
 	idx := Const(x.Graph(), starts)
 	return GatherSlices(x, []int{3}, idx, []int{out}, true)
+}
+
+// positionWindows returns, for every row r of x [C, R, W] and position t <
+// out, the window x[:, r, t:t+k]: [R, out, C, 1, k], one gather.
+func positionWindows(x *Node, k, out int) *Node {
+	rows := x.Shape().Dimensions[1]
+	starts := make([][][]int32, rows)
+	for r := range starts {
+		starts[r] = make([][]int32, out)
+		for t := range out {
+			starts[r][t] = []int32{int32(r), int32(t)}
+		}
+	}
+	return GatherSlices(x, []int{1, 2}, Const(x.Graph(), starts), []int{1, k}, true)
 }
 
 // spatialConv is a (H, 1) convolution spanning all H rows: x [C, H, N, W],

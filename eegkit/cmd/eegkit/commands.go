@@ -345,7 +345,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	bar.done()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted; finished runs are saved in %s and are reused when the lab is run again", *out)
+			return fmt.Errorf("interrupted; finished runs are saved in %s and reused, and the interrupted run resumes from its last checkpoint, when the lab is run again", *out)
 		}
 		return err
 	}
