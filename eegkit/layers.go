@@ -142,7 +142,7 @@ func (c Conv2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
 	w := p.get("weight")
 	var y *Node
 	if c.Kernel[0] == 1 {
-		y = temporalConv(x, w, c.Padding[1], f.train)
+		y = temporalConv(x, w, c.Padding[1])
 	} else if c.groups() == 1 {
 		y = spatialConv(x, w)
 	} else {

@@ -17,44 +17,62 @@ import (
 // the time axis. x is [C, H, N, W]; w is PyTorch's [O, C, 1, k]. It returns
 // [O, H, N, W+2·pad-k+1].
 //
-// Without gradients (evaluation) the windows are [k·C, positions]: a
-// gather of k long runs per channel row, the cheapest to build. When x needs
-// a gradient (training, C > 1) they are laid out so that GoMLX's gradients
-// need no transpose of them: the backend's matrix product wants the
-// contracting axis last on the left and either first or last on the right,
-// and GoMLX computes an operand's gradient as [cross, contracting] and
-// transposes it back otherwise. Windows [positions, C·k] on the right of W
-// [O, C·k] give W's gradient and the windows' gradient in their operands'
-// layouts; only the output gradient [O, positions] is transposed. The first
-// layer (C = 1) takes the data, which needs no gradient, and short kernels
-// keep the first layout (see positionWindowsMinK).
-func temporalConv(x, w *Node, pad int, needsGrad bool) *Node {
+// The forward pass is y = W·windows with windows [k·C, positions], a gather
+// of k long runs per row. Its gradients are written out rather than left to
+// GoMLX's generic DotGeneral and GatherSlices gradients, which on the Go
+// backend transpose the windows' gradient (the largest tensor of a training
+// step), scatter it back and slice away the padding:
+//
+//	dW = (windows·dYᵀ)ᵀ, a product whose large operand is on the left, where the backend packs it fastest;
+//	dX = conv(dY padded by k−1−pad, W flipped in time with C and O swapped),
+//	     the "full" convolution, built from windows of dY like the forward.
+func temporalConv(x, w *Node, pad int) *Node {
 	d := x.Shape().Dimensions
-	c, h, n := d[0], d[1], d[2]
+	c, h, n, width := d[0], d[1], d[2], d[3]
 	wd := w.Shape().Dimensions
 	o, k := wd[0], wd[3]
+	var dy *Node // set by y's gradient, which GoMLX computes before those of x and w
+	xg := IdentityWithCustomGradient(x, func(_, _ *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
+	var win *Node
+	wg := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
+		dw := DotGeneral(win, []int{1}, nil, Reshape(dy, o, -1), []int{1}, nil) // [k·C, O]
+		return Reshape(TransposeAllAxes(Reshape(dw, k, c, o), 2, 1, 0), o, c, 1, k)
+	})
+	xp := xg
 	if pad > 0 {
-		x = Pad(x, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
+		xp = Pad(xg, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
 			compute.PadAxis{Start: pad, End: pad})
 	}
-	width := x.Shape().Dimensions[3]
-	out := width - k + 1
-	if c == 1 || !needsGrad || k < positionWindowsMinK {
-		win := Reshape(timeWindows(x, k, out), k*c, h*n*out) // [k·C, positions]
-		// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
-		wm := Reshape(TransposeAllAxes(Reshape(w, o, c, k), 0, 2, 1), o, k*c)
-		y := DotGeneral(wm, []int{1}, nil, win, []int{0}, nil)
-		return Reshape(y, o, h, n, out)
-	}
-	win := Reshape(positionWindows(Reshape(x, c, h*n, width), k, out), h*n*out, c*k) // [positions, C·k]
-	y := DotGeneral(Reshape(w, o, c*k), []int{1}, nil, win, []int{1}, nil)           // [O, positions]
-	return Reshape(y, o, h, n, out)
+	out := width + 2*pad - k + 1
+	win = Reshape(timeWindows(xp, k, out), k*c, h*n*out) // [k·C, positions]
+	// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
+	wm := Reshape(TransposeAllAxes(Reshape(wg, o, c, k), 0, 2, 1), o, k*c)
+	y := Reshape(DotGeneral(wm, []int{1}, nil, win, []int{0}, nil), o, h, n, out)
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		dy = v
+		return v
+	})
 }
 
-// positionWindowsMinK is the shortest kernel for which position-major
-// windows pay: they are gathered as C runs of k values each, and for short
-// runs (DeepConvNet's k = 5) the per-run cost outweighs the saved transpose.
-const positionWindowsMinK = 8
+// temporalConvInputGrad is the gradient of temporalConv with respect to its
+// input x (width wide) given the output gradient dy [O, H, N, out]:
+// dx[c, t] = Σ_{o,j} W[o, c, j]·dy[o, t+pad−j], a convolution of dy padded by
+// k−1−pad with the kernel flipped in time, [C, H, N, width].
+func temporalConvInputGrad(dy, w *Node, pad, width int) *Node {
+	d := dy.Shape().Dimensions
+	o, h, n := d[0], d[1], d[2]
+	wd := w.Shape().Dimensions
+	c, k := wd[1], wd[3]
+	p := k - 1 - pad
+	if p > 0 {
+		dy = Pad(dy, ScalarZero(dy.Graph(), dy.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
+			compute.PadAxis{Start: p, End: p})
+	}
+	win := Reshape(timeWindows(dy, k, width), k*o, h*n*width) // [k·O, positions of x]
+	// wf[c, j, o] = W[o, c, k-1-j]
+	wf := Reshape(TransposeAllAxes(Reverse(Reshape(w, o, c, k), 2), 1, 2, 0), c, k*o)
+	return Reshape(DotGeneral(wf, []int{1}, nil, win, []int{0}, nil), c, h, n, width)
+}
 
 // timeWindows returns the k shifted views x[..., j:j+out] for j < k, stacked
 // on a new leading axis: [k, C, H, N, out]. A single gather of contiguous
@@ -66,20 +84,6 @@ func timeWindows(x *Node, k, out int) *Node {
 	}
 	idx := Const(x.Graph(), starts)
 	return GatherSlices(x, []int{3}, idx, []int{out}, true)
-}
-
-// positionWindows returns, for every row r of x [C, R, W] and position t <
-// out, the window x[:, r, t:t+k]: [R, out, C, 1, k], one gather.
-func positionWindows(x *Node, k, out int) *Node {
-	rows := x.Shape().Dimensions[1]
-	starts := make([][][]int32, rows)
-	for r := range starts {
-		starts[r] = make([][]int32, out)
-		for t := range out {
-			starts[r][t] = []int32{int32(r), int32(t)}
-		}
-	}
-	return GatherSlices(x, []int{1, 2}, Const(x.Graph(), starts), []int{1, k}, true)
 }
 
 // spatialConv is a (H, 1) convolution spanning all H rows: x [C, H, N, W],
@@ -108,8 +112,13 @@ func depthwiseSpatialConv(x, w *Node, mult int) *Node {
 func temporalPool(x *Node, k int, useMax bool) *Node {
 	d := x.Shape().Dimensions
 	out := d[3] / k
-	if out*k != d[3] {
-		x = Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(0, out*k))
+	if out*k != d[3] { // floor: drop each row's last steps with one gather of contiguous runs
+		rows := d[0] * d[1] * d[2]
+		starts := make([][]int32, rows)
+		for r := range starts {
+			starts[r] = []int32{int32(r), 0}
+		}
+		x = GatherSlices(Reshape(x, rows, d[3]), []int{0, 1}, Const(x.Graph(), starts), []int{1, out * k}, true)
 	}
 	x = Reshape(x, d[0], d[1], d[2], out, k)
 	if useMax {
