@@ -24,6 +24,12 @@ type Layer interface {
 	forward(f *forwardPass, p layerParams, x *Node) *Node
 }
 
+// partsLayer is a layer whose output for one part of a batch depends on the
+// other parts (BatchNorm's batch statistics); see Model.forward.
+type partsLayer interface {
+	forwardParts(f *forwardPass, p layerParams, xs []*Node) []*Node
+}
+
 // Shape3 is the shape of one trial's activation: channels, height (EEG rows), width (time).
 type Shape3 [3]int
 
@@ -195,31 +201,64 @@ func (b BatchNorm2d) OutShape(in Shape3) (Shape3, error) {
 }
 
 func (b BatchNorm2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
+	return b.forwardParts(f, p, []*Node{x})[0]
+}
+
+// forwardParts normalises a batch given in parts (see Model.forward): in
+// training the statistics are those of the whole batch, all parts together.
+func (b BatchNorm2d) forwardParts(f *forwardPass, p layerParams, xs []*Node) []*Node {
 	c := b.Features
 	gamma := Reshape(p.get("weight"), c, 1, 1, 1)
 	beta := Reshape(p.get("bias"), c, 1, 1, 1)
-	var mean, variance *Node
+	out := make([]*Node, len(xs))
 	if f.train {
-		d := x.Shape().Dimensions
-		count := float64(d[1] * d[2] * d[3])
-		mean = ReduceAndKeep(x, ReduceMean, 1, 2, 3)
-		centered := Sub(x, mean)
-		variance = ReduceAndKeep(Square(centered), ReduceMean, 1, 2, 3)
+		count := 0
+		var sum *Node
+		for _, x := range xs {
+			d := x.Shape().Dimensions
+			count += d[1] * d[2] * d[3]
+			s := ReduceAndKeep(x, ReduceSum, 1, 2, 3)
+			if sum == nil {
+				sum = s
+			} else {
+				sum = Add(sum, s)
+			}
+		}
+		mean := DivScalar(sum, float64(count))
+		var sq *Node
+		centered := make([]*Node, len(xs))
+		for i, x := range xs {
+			centered[i] = Sub(x, mean)
+			s := ReduceAndKeep(Square(centered[i]), ReduceSum, 1, 2, 3)
+			if sq == nil {
+				sq = s
+			} else {
+				sq = Add(sq, s)
+			}
+		}
+		variance := DivScalar(sq, float64(count))
 		unbiased := variance
 		if count > 1 {
-			unbiased = MulScalar(variance, count/(count-1))
+			unbiased = MulScalar(variance, float64(count)/float64(count-1))
 		}
 		m := b.Momentum
 		rm, rv := p.get("running_mean"), p.get("running_var")
 		p.set("running_mean", Add(MulScalar(rm, 1-m), MulScalar(StopGradient(Reshape(mean, c)), m)))
 		p.set("running_var", Add(MulScalar(rv, 1-m), MulScalar(StopGradient(Reshape(unbiased, c)), m)))
 		p.set("num_batches_tracked", AddScalar(p.get("num_batches_tracked"), 1))
-		return Add(Mul(Div(centered, Sqrt(AddScalar(variance, b.Eps))), gamma), beta)
+		scale := Div(gamma, Sqrt(AddScalar(variance, b.Eps))) // Rsqrt has no gradient in GoMLX
+		for i := range xs {
+			out[i] = Add(Mul(centered[i], scale), beta)
+		}
+		return out
 	}
-	mean = Reshape(p.get("running_mean"), c, 1, 1, 1)
-	variance = Reshape(p.get("running_var"), c, 1, 1, 1)
+	mean := Reshape(p.get("running_mean"), c, 1, 1, 1)
+	variance := Reshape(p.get("running_var"), c, 1, 1, 1)
 	scale := Mul(Rsqrt(AddScalar(variance, b.Eps)), gamma)
-	return Add(Mul(Sub(x, mean), scale), beta)
+	for i, x := range xs {
+		out[i] = Add(Mul(Sub(x, mean), scale), beta)
+	}
+	return out
 }
 
 // Activation is the nonlinearity of a model: the lab compares three.

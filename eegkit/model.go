@@ -226,13 +226,29 @@ func (f *forwardPass) uniform(shape shapes.Shape) *Node {
 	return u
 }
 
-// forward applies the model to a batch x laid out [1, H, N, W] and returns logits [N, classes].
-func (m *Model) forward(f *forwardPass, x *Node) *Node {
+// forward applies the model to a batch given in parts, each laid out
+// [1, H, N_i, W], and returns the logits [N_i, classes] of each part. The
+// parts go through the layers side by side and meet only in BatchNorm's
+// batch statistics, so the backend can run them on different cores: one
+// training step then uses two cores where a single batch keeps one busy.
+func (m *Model) forward(f *forwardPass, parts ...*Node) []*Node {
+	xs := append([]*Node(nil), parts...)
 	for _, b := range m.Blocks {
 		for i, l := range b.Layers {
-			x = l.forward(f, layerParams{prefix: fmt.Sprintf("%s.%d.", b.Name, i), f: f}, x)
+			p := layerParams{prefix: fmt.Sprintf("%s.%d.", b.Name, i), f: f}
+			if pl, ok := l.(partsLayer); ok {
+				xs = pl.forwardParts(f, p, xs)
+				continue
+			}
+			for j, x := range xs {
+				xs[j] = l.forward(f, p, x)
+			}
 		}
 	}
-	d := x.Shape().Dimensions // [classes, 1, N, 1]
-	return TransposeAllAxes(Reshape(x, d[0], d[2]), 1, 0)
+	out := make([]*Node, len(xs))
+	for i, x := range xs {
+		d := x.Shape().Dimensions // [classes, 1, N, 1]
+		out[i] = TransposeAllAxes(Reshape(x, d[0], d[2]), 1, 0)
+	}
+	return out
 }

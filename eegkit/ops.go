@@ -31,10 +31,10 @@ func temporalConv(x, w *Node, pad int) *Node {
 	c, h, n, width := d[0], d[1], d[2], d[3]
 	wd := w.Shape().Dimensions
 	o, k := wd[0], wd[3]
-	var dy *Node // set by y's gradient, which GoMLX computes before those of x and w
-	xg := IdentityWithCustomGradient(x, func(_, _ *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
+	var g outputGradient
+	xg := g.input(x, func(dy *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
 	var win *Node
-	wg := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
+	wg := g.input(w, func(dy *Node) *Node {
 		dw := DotGeneral(win, []int{1}, nil, Reshape(dy, o, -1), []int{1}, nil) // [k·C, O]
 		return Reshape(TransposeAllAxes(Reshape(dw, k, c, o), 2, 1, 0), o, c, 1, k)
 	})
@@ -47,11 +47,7 @@ func temporalConv(x, w *Node, pad int) *Node {
 	win = Reshape(timeWindows(xp, k, out), k*c, h*n*out) // [k·C, positions]
 	// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
 	wm := Reshape(TransposeAllAxes(Reshape(wg, o, c, k), 0, 2, 1), o, k*c)
-	y := Reshape(DotGeneral(wm, []int{1}, nil, win, []int{0}, nil), o, h, n, out)
-	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
-		dy = v
-		return v
-	})
+	return g.of(Reshape(DotGeneral(wm, []int{1}, nil, win, []int{0}, nil), o, h, n, out))
 }
 
 // temporalConvInputGrad is the gradient of temporalConv with respect to its
@@ -105,6 +101,25 @@ func depthwiseSpatialConv(x, w *Node, mult int) *Node {
 	wg := Reshape(w, c, mult, h)
 	y := DotGeneral(wg, []int{2}, []int{0}, Reshape(x, c, h, n*width), []int{1}, []int{0}) // [C, mult, N·W]
 	return Reshape(y, c*mult, 1, n, width)
+}
+
+// outputGradient hand-writes the gradients of an operation's inputs: use
+// input(x, grad) in place of each input x when computing the output y, and
+// return of(y). GoMLX differentiates y before its inputs, so the gradient
+// dy of the output is known when an input's gradient grad(dy) is asked
+// for; the generic gradient GoMLX would have derived for the input is then
+// unused, and the backend drops it.
+type outputGradient struct{ dy *Node }
+
+func (g *outputGradient) input(x *Node, grad func(dy *Node) *Node) *Node {
+	return IdentityWithCustomGradient(x, func(_, _ *Node) *Node { return grad(g.dy) })
+}
+
+func (g *outputGradient) of(y *Node) *Node {
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		g.dy = v
+		return v
+	})
 }
 
 // temporalPool pools non-overlapping windows of k time steps (stride k,

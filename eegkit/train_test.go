@@ -18,7 +18,7 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 		minAcc float64
 	}{
 		{"eegnet", ELU, 4, 1e-3, 0.70},
-		{"deepconvnet", LeakyReLU, 3, 1e-3, 0.62},
+		{"deepconvnet", LeakyReLU, 5, 1e-3, 0.70},
 	} {
 		cfg := TrainConfig{Model: tc.model, Activation: tc.act.Name(), Epochs: tc.epochs, Batch: 64, LR: tc.lr, Seed: 2}
 		run, err := Train(context.Background(), cfg, ld, nil)

@@ -3,6 +3,8 @@ package eegkit
 import (
 	"fmt"
 	"math"
+	"os"
+	"strconv"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
@@ -24,9 +26,9 @@ type Net struct {
 	rng       *tensors.Tensor
 	steps     int // Adam steps taken
 
-	evalExec  *Exec
-	trainExec *Exec
-	trainFor  [4]float64 // (beta1, beta2, eps, weight decay) trainExec was built for
+	evalExec  map[int]*Exec // by number of batch parts
+	trainExec map[int]*Exec // by number of batch parts
+	trainFor  [4]float64    // (beta1, beta2, eps, weight decay) trainExec was built for
 }
 
 // NewNet puts a model and its weights on the backend. Dropout randomness is
@@ -102,38 +104,96 @@ func (n *Net) Logits(x []float32, numTrials int) ([][2]float32, error) {
 	if len(x) != numTrials*in.Size() {
 		return nil, fmt.Errorf("logits: %d values are not %d trials of %v", len(x), numTrials, in)
 	}
-	if n.evalExec == nil {
-		var err error
-		np, nb := len(n.params), len(n.bufs)
-		n.evalExec, err = NewExec(n.backend, func(inputs []*Node) []*Node {
-			f := &forwardPass{values: n.values(inputs[0].Graph(), inputs[1:1+np], inputs[1+np:1+np+nb])}
-			return []*Node{n.Model.forward(f, inputs[0])}
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
 	chunk := min(numTrials, evalChunk)
+	parts := splitParts(make([]int, chunk))
+	exec, err := n.evalExecFor(len(parts))
+	if err != nil {
+		return nil, err
+	}
 	out := make([][2]float32, 0, numTrials)
 	for start := 0; start < numTrials; start += chunk {
 		idx := make([]int, chunk)
 		for i := range idx {
 			idx[i] = min(start+i, numTrials-1) // pad the last chunk by repeating a trial
 		}
-		args := append([]any{batchTensor(x, in, idx)}, anySlice(n.params, n.bufs)...)
-		res, err := n.evalExec.Exec(args...)
+		var args []any
+		for _, part := range splitParts(idx) {
+			args = append(args, batchTensor(x, in, part))
+		}
+		res, err := exec.Exec(append(args, anySlice(n.params, n.bufs)...)...)
 		if err != nil {
 			return nil, err
 		}
-		logits, err := tensors.CopyFlatData[float32](res[0])
+		logits, err := partsLogits(res[:len(parts)])
 		if err != nil {
 			return nil, err
 		}
-		for i := 0; i < chunk && start+i < numTrials; i++ {
-			out = append(out, [2]float32{logits[2*i], logits[2*i+1]})
+		out = append(out, logits[:min(chunk, numTrials-start)]...)
+	}
+	return out, nil
+}
+
+func (n *Net) evalExecFor(parts int) (*Exec, error) {
+	if e := n.evalExec[parts]; e != nil {
+		return e, nil
+	}
+	np, nb := len(n.params), len(n.bufs)
+	e, err := NewExec(n.backend, func(inputs []*Node) []*Node {
+		rest := inputs[parts:]
+		f := &forwardPass{values: n.values(inputs[0].Graph(), rest[:np], rest[np:np+nb])}
+		return n.Model.forward(f, inputs[:parts]...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n.evalExec == nil {
+		n.evalExec = map[int]*Exec{}
+	}
+	n.evalExec[parts] = e
+	return e, nil
+}
+
+// partsLogits concatenates the logits [N_i, 2] of a batch's parts.
+func partsLogits(res []*tensors.Tensor) ([][2]float32, error) {
+	var out [][2]float32
+	for _, r := range res {
+		flat, err := tensors.CopyFlatData[float32](r)
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i+1 < len(flat); i += 2 {
+			out = append(out, [2]float32{flat[i], flat[i+1]})
 		}
 	}
 	return out, nil
+}
+
+func init() {
+	if v, err := strconv.Atoi(os.Getenv("EEGKIT_PARTS")); err == nil {
+		batchParts = v
+	}
+}
+
+// splitMinTrials is the smallest batch split in parts (see Model.forward).
+const splitMinTrials = 4
+
+// batchParts is how many parts a batch is split into.
+var batchParts = 4
+
+// splitParts splits a batch's trial indices into the parts the model
+// processes side by side, so that several cores work on one step (the whole
+// batch when it is small).
+func splitParts(idx []int) [][]int {
+	k := batchParts
+	if len(idx) < splitMinTrials || k < 2 {
+		return [][]int{idx}
+	}
+	k = min(k, len(idx)/2)
+	parts := make([][]int, 0, k)
+	for i := range k {
+		parts = append(parts, idx[i*len(idx)/k:(i+1)*len(idx)/k])
+	}
+	return parts
 }
 
 // evalChunk is the batch size used for evaluation; every evaluation of at
@@ -155,28 +215,22 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	}
 	b1, b2, eps := cfg.adam()
 	key := [4]float64{b1, b2, eps, cfg.WeightDecay}
-	if n.trainExec == nil || n.trainFor != key {
-		if err := n.buildTrain(key); err != nil {
-			return StepResult{}, err
-		}
+	if n.trainFor != key {
+		n.trainExec, n.trainFor = nil, key
+	}
+	parts := splitParts(idx)
+	exec, err := n.trainExecFor(len(parts))
+	if err != nil {
+		return StepResult{}, err
 	}
 	n.steps++
 	t := float64(n.steps)
 	stepSize := lr / (1 - math.Pow(b1, t))
 	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
-	labels := make([]int32, len(idx))
-	for i, j := range idx {
-		labels[i] = y[j]
-	}
-	args := []any{
-		batchTensor(x, n.Model.Input, idx),
-		tensors.FromFlatDataAndDimensions(labels, len(idx)),
-		tensors.FromScalar(float32(stepSize)),
-		tensors.FromScalar(float32(sqrtBC2)),
-		n.rng,
-	}
+	args := partsArgs(x, y, n.Model.Input, parts)
+	args = append(args, tensors.FromScalar(float32(stepSize)), tensors.FromScalar(float32(sqrtBC2)), n.rng)
 	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs)...)
-	res, err := n.trainExec.Exec(args...)
+	res, err := exec.Exec(args...)
 	if err != nil {
 		n.steps--
 		return StepResult{}, err
@@ -190,15 +244,33 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	return StepResult{Loss: loss, Correct: correct}, nil
 }
 
-func (n *Net) buildTrain(key [4]float64) error {
-	b1, b2, eps, wd := key[0], key[1], key[2], key[3]
+// partsArgs are the inputs of a batch's parts: the trials of each part, then the labels of each part.
+func partsArgs(x []float32, y []int32, in Shape3, parts [][]int) []any {
+	var xs, ys []any
+	for _, part := range parts {
+		labels := make([]int32, len(part))
+		for i, j := range part {
+			labels[i] = y[j]
+		}
+		xs = append(xs, batchTensor(x, in, part))
+		ys = append(ys, tensors.FromFlatDataAndDimensions(labels, len(part)))
+	}
+	return append(xs, ys...)
+}
+
+func (n *Net) trainExecFor(parts int) (*Exec, error) {
+	if e := n.trainExec[parts]; e != nil {
+		return e, nil
+	}
+	b1, b2, eps, wd := n.trainFor[0], n.trainFor[1], n.trainFor[2], n.trainFor[3]
 	np, nb := len(n.params), len(n.bufs)
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
-		x, labels, stepSize, sqrtBC2, rng := inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]
-		rest := inputs[5:]
+		xs, labels := inputs[:parts], inputs[parts:2*parts]
+		stepSize, sqrtBC2, rng := inputs[2*parts], inputs[2*parts+1], inputs[2*parts+2]
+		rest := inputs[2*parts+3:]
 		params, ms, vs, bufs := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb]
-		f, logits, loss, grads := n.lossAndGrads(x, labels, rng, params, bufs)
-		outs := []*Node{loss, countCorrect(logits, labels), f.rng}
+		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, rng, params, bufs)
+		outs := []*Node{loss, correct, f.rng}
 		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
 		for i, p := range params {
 			gr := grads[i]
@@ -223,19 +295,35 @@ func (n *Net) buildTrain(key [4]float64) error {
 		return outs
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	n.trainExec, n.trainFor = exec, key
-	return nil
+	if n.trainExec == nil {
+		n.trainExec = map[int]*Exec{}
+	}
+	n.trainExec[parts] = exec
+	return exec, nil
 }
 
-// lossAndGrads applies the model in training mode and differentiates the
-// cross-entropy with respect to the trainable parameters.
-func (n *Net) lossAndGrads(x, labels, rng *Node, params, bufs []*Node) (f *forwardPass, logits, loss *Node, grads []*Node) {
-	f = &forwardPass{train: true, values: n.values(x.Graph(), params, bufs), updates: map[string]*Node{}, rng: rng}
-	logits = n.Model.forward(f, x)
-	loss = crossEntropy(logits, labels)
-	return f, logits, loss, Gradient(loss, params...)
+// lossAndGrads applies the model in training mode to a batch in parts and
+// differentiates the mean cross-entropy over the whole batch with respect to
+// the trainable parameters. It returns the logits of each part and the count
+// of correctly classified trials.
+func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) (f *forwardPass, correct, loss *Node, grads []*Node, logits []*Node) {
+	f = &forwardPass{train: true, values: n.values(xs[0].Graph(), params, bufs), updates: map[string]*Node{}, rng: rng}
+	logits = n.Model.forward(f, xs...)
+	total := 0
+	for i, l := range logits {
+		s := MulScalar(crossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
+		c := countCorrect(l, labels[i])
+		if i == 0 {
+			loss, correct = s, c
+		} else {
+			loss, correct = Add(loss, s), Add(correct, c)
+		}
+		total += l.Shape().Dimensions[0]
+	}
+	loss = DivScalar(loss, float64(total))
+	return f, correct, loss, Gradient(loss, params...), logits
 }
 
 // Gradients evaluates one training-mode forward and backward pass on trials
@@ -244,35 +332,29 @@ func (n *Net) lossAndGrads(x, labels, rng *Node, params, bufs []*Node) (f *forwa
 // state_dict name). Dropout draws from the network's random state.
 func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][2]float32, loss float64, grads StateDict, err error) {
 	np, nb := len(n.params), len(n.bufs)
+	parts := splitParts(idx)
+	k := len(parts)
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
-		_, logits, loss, grads := n.lossAndGrads(inputs[0], inputs[1], inputs[2], inputs[3:3+np], inputs[3+np:3+np+nb])
-		return append([]*Node{logits, loss}, grads...)
+		rest := inputs[2*k+1:]
+		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], inputs[2*k], rest[:np], rest[np:np+nb])
+		return append(append(logits, loss), grads...)
 	})
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	defer exec.Finalize()
-	labels := make([]int32, len(idx))
-	for i, j := range idx {
-		labels[i] = y[j]
-	}
-	args := append([]any{batchTensor(x, n.Model.Input, idx), tensors.FromFlatDataAndDimensions(labels, len(idx)), n.rng},
-		anySlice(n.params, n.bufs)...)
-	res, err := exec.Exec(args...)
+	args := append(partsArgs(x, y, n.Model.Input, parts), n.rng)
+	res, err := exec.Exec(append(args, anySlice(n.params, n.bufs)...)...)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	flat, err := tensors.CopyFlatData[float32](res[0])
-	if err != nil {
+	if logits, err = partsLogits(res[:k]); err != nil {
 		return nil, 0, nil, err
 	}
-	for i := range idx {
-		logits = append(logits, [2]float32{flat[2*i], flat[2*i+1]})
-	}
-	loss = float64(tensors.ToScalar[float32](res[1]))
+	loss = float64(tensors.ToScalar[float32](res[k]))
 	grads = StateDict{}
 	for i, p := range n.trainable {
-		g, err := tensors.CopyFlatData[float32](res[2+i])
+		g, err := tensors.CopyFlatData[float32](res[k+1+i])
 		if err != nil {
 			return nil, 0, nil, err
 		}
