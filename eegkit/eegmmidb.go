@@ -201,7 +201,7 @@ func readSHA256Sums(dir string) (map[string]string, string, error) {
 func verifySHA256(path, rel string, sums map[string]string, sumsFile string) error {
 	want, ok := sums[rel]
 	if !ok {
-		return fmt.Errorf("%s is not listed in %s, so it cannot be verified", rel, sumsFile)
+		return fmt.Errorf("%s is not listed in %s, so it cannot be verified; add its sha256 there, or remove that file to read unverified data", rel, sumsFile)
 	}
 	f, err := os.Open(path)
 	if err != nil {
