@@ -29,6 +29,7 @@ type checkpoint struct {
 	History   []EpochStats
 	ResumedAt []int
 	Stopped   bool // early stopping ended the run
+	Parts     int  // batchParts the run was trained with: another split gives other float rounding and dropout masks
 
 	Steps        int
 	Shuffle      []byte // math/rand/v2 PCG state
@@ -48,7 +49,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 		return err
 	}
 	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, History: run.History, ResumedAt: run.ResumedAt,
-		Stopped: stopped, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
+		Stopped: stopped, Parts: batchParts, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
 	}
@@ -101,6 +102,10 @@ func (ck *checkpoint) matches(cfg TrainConfig, data, dir string) error {
 	if !bytes.Equal(want, ck.Config) || ck.Data != data {
 		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory or delete %s to start afresh",
 			dir, ck.Config, ck.Data, filepath.Join(dir, CheckpointFile))
+	}
+	if ck.Parts != batchParts {
+		return fmt.Errorf("the checkpoint in %s was written with EEGKIT_PARTS=%d and this process splits batches in %d; resume with EEGKIT_PARTS=%d to end with the same weights",
+			dir, ck.Parts, batchParts, ck.Parts)
 	}
 	return nil
 }

@@ -205,6 +205,13 @@ func TestFitCheckpointErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "checkpoint of another run") {
 		t.Errorf("checkpoint of another configuration: %v", err)
 	}
+	saved := batchParts
+	batchParts = saved + 1
+	_, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	batchParts = saved
+	if err == nil || !strings.Contains(err.Error(), "EEGKIT_PARTS") {
+		t.Errorf("checkpoint of another batch split: %v", err)
+	}
 	path := filepath.Join(dir, CheckpointFile)
 	raw, _ := os.ReadFile(path)
 	if err := os.WriteFile(path, raw[:len(raw)/2], 0o644); err != nil {
