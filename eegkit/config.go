@@ -157,7 +157,7 @@ func (c TrainConfig) Protocol() string {
 	if c.ValFraction == 0 {
 		return fmt.Sprintf("lab protocol: %d epochs on the whole training set, test accuracy of the final epoch", c.Epochs)
 	}
-	s := fmt.Sprintf("validation protocol: %.0f %% of each subject's training trials per class held out (seed %d)", 100*c.ValFraction, c.Seed)
+	s := fmt.Sprintf("validation protocol: %.0f %% of each subject's training trials per class held out (drawn with the run's seed)", 100*c.ValFraction)
 	switch c.selection() {
 	case SelectLast:
 		s += fmt.Sprintf(", final epoch of %d", c.Epochs)
