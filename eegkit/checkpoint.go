@@ -171,12 +171,17 @@ func (n *Net) SetStateDict(sd StateDict) error {
 		return err
 	}
 	for i, p := range n.trainable {
-		n.params[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
+		n.params[i] = deviceTensor(sd[p.FullName].Data, p.Shape)
 	}
 	for i, p := range n.buffers {
-		n.bufs[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
+		n.bufs[i] = deviceTensor(sd[p.FullName].Data, p.Shape)
 	}
 	return nil
+}
+
+// deviceTensor is a tensor holding a copy of data, shaped shape.
+func deviceTensor(data []float32, shape []int) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(append([]float32(nil), data...), shape...)
 }
 
 // hostCopies copies per-parameter tensors (Adam's moments) to the host by parameter name.
@@ -199,7 +204,7 @@ func (n *Net) deviceCopies(flat map[string][]float32) ([]*tensors.Tensor, error)
 		if !ok || len(d) != shapeSize(p.Shape) {
 			return nil, fmt.Errorf("optimizer state of %s is missing or has the wrong size", p.FullName)
 		}
-		out[i] = tensors.FromFlatDataAndDimensions(append([]float32(nil), d...), p.Shape...)
+		out[i] = deviceTensor(d, p.Shape)
 	}
 	return out, nil
 }

@@ -213,30 +213,19 @@ func (b BatchNorm2d) forwardParts(f *forwardPass, p layerParams, xs []*Node) []*
 	out := make([]*Node, len(xs))
 	if f.train {
 		count := 0
-		var sum *Node
-		for _, x := range xs {
+		sums := make([]*Node, len(xs))
+		for i, x := range xs {
 			d := x.Shape().Dimensions
 			count += d[1] * d[2] * d[3]
-			s := ReduceAndKeep(x, ReduceSum, 1, 2, 3)
-			if sum == nil {
-				sum = s
-			} else {
-				sum = Add(sum, s)
-			}
+			sums[i] = ReduceAndKeep(x, ReduceSum, 1, 2, 3)
 		}
-		mean := DivScalar(sum, float64(count))
-		var sq *Node
+		mean := DivScalar(sumNodes(sums), float64(count))
 		centered := make([]*Node, len(xs))
 		for i, x := range xs {
 			centered[i] = Sub(x, mean)
-			s := ReduceAndKeep(Square(centered[i]), ReduceSum, 1, 2, 3)
-			if sq == nil {
-				sq = s
-			} else {
-				sq = Add(sq, s)
-			}
+			sums[i] = ReduceAndKeep(Square(centered[i]), ReduceSum, 1, 2, 3)
 		}
-		variance := DivScalar(sq, float64(count))
+		variance := DivScalar(sumNodes(sums), float64(count))
 		unbiased := variance
 		if count > 1 {
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))

@@ -153,6 +153,15 @@ func flattenLinear(x, w, b *Node) *Node {
 	return Add(y, Reshape(b, 1, o))
 }
 
+// sumNodes adds nodes of one shape (the per-part values of a batch).
+func sumNodes(xs []*Node) *Node {
+	sum := xs[0]
+	for _, x := range xs[1:] {
+		sum = Add(sum, x)
+	}
+	return sum
+}
+
 // crossEntropy is PyTorch's nn.CrossEntropyLoss (mean over the batch) of
 // logits [N, K] against integer labels [N].
 func crossEntropy(logits, labels *Node) *Node {

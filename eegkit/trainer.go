@@ -43,16 +43,17 @@ func NewNet(m *Model, sd StateDict, seed uint64) (*Net, error) {
 	}
 	n := &Net{Model: m, backend: backend}
 	for _, p := range m.Params() {
-		t := tensors.FromFlatDataAndDimensions(append([]float32(nil), sd[p.FullName].Data...), p.Shape...)
 		if p.Kind.Trainable() {
 			n.trainable = append(n.trainable, p)
-			n.params = append(n.params, t)
-			n.adamM = append(n.adamM, tensors.FromShape(t.Shape()))
-			n.adamV = append(n.adamV, tensors.FromShape(t.Shape()))
+			n.adamM = append(n.adamM, tensors.FromFlatDataAndDimensions(make([]float32, shapeSize(p.Shape)), p.Shape...))
+			n.adamV = append(n.adamV, tensors.FromFlatDataAndDimensions(make([]float32, shapeSize(p.Shape)), p.Shape...))
 		} else {
 			n.buffers = append(n.buffers, p)
-			n.bufs = append(n.bufs, t)
 		}
+	}
+	n.params, n.bufs = make([]*tensors.Tensor, len(n.trainable)), make([]*tensors.Tensor, len(n.buffers))
+	if err := n.SetStateDict(sd); err != nil {
+		return nil, err
 	}
 	n.rng, err = RNGStateFromSeed(int64(seed))
 	if err != nil {
@@ -312,17 +313,13 @@ func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) 
 	f = &forwardPass{train: true, values: n.values(xs[0].Graph(), params, bufs), updates: map[string]*Node{}, rng: rng}
 	logits = n.Model.forward(f, xs...)
 	total := 0
+	sums, counts := make([]*Node, len(logits)), make([]*Node, len(logits))
 	for i, l := range logits {
-		s := MulScalar(crossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
-		c := countCorrect(l, labels[i])
-		if i == 0 {
-			loss, correct = s, c
-		} else {
-			loss, correct = Add(loss, s), Add(correct, c)
-		}
+		sums[i] = MulScalar(crossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
+		counts[i] = countCorrect(l, labels[i])
 		total += l.Shape().Dimensions[0]
 	}
-	loss = DivScalar(loss, float64(total))
+	loss, correct = DivScalar(sumNodes(sums), float64(total)), sumNodes(counts)
 	return f, correct, loss, Gradient(loss, params...), logits
 }
 
