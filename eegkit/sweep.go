@@ -201,7 +201,7 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepO
 				}
 				mu.Lock()
 				if err == nil {
-					p := pointOf(run, time.Since(start))
+					p := NewSweepPoint(run, time.Since(start))
 					err = appendSweep(opt.CSV, p)
 					out = append(out, p)
 				}
@@ -233,7 +233,8 @@ func pointDir(c TrainConfig) string {
 	return fmt.Sprintf("%s_%s_b%d_lr%g_s%d_%08x", c.Model, c.Activation, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(raw))
 }
 
-func pointOf(run *Run, took time.Duration) SweepPoint {
+// NewSweepPoint summarises a finished run that took the given time.
+func NewSweepPoint(run *Run, took time.Duration) SweepPoint {
 	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
 		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data,
 		Completed: time.Now().UTC()}

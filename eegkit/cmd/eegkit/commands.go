@@ -7,11 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
 )
@@ -102,12 +102,12 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(seedValues) > 1 {
 			dir = filepath.Join(*out, fmt.Sprintf("seed-%d", s))
 		}
+		start := time.Now()
 		run, err := trainOne(ctx, c, data, dir, every, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		points = append(points, eegkit.SweepPoint{Config: c, TrainAcc: run.Final().TrainAcc, ValAcc: valAcc(run), TestAcc: run.Test.Accuracy,
-			Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Data: run.Data})
+		points = append(points, eegkit.NewSweepPoint(run, time.Since(start)))
 	}
 	if len(points) > 1 {
 		table := eegkit.ResultsTable(eegkit.GroupSeeds(points))
@@ -118,13 +118,6 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "\n%s%swrote %s\n", table, note, filepath.Join(*out, "seeds.md"))
 	}
 	return nil
-}
-
-func valAcc(run *eegkit.Run) float64 {
-	if run.Val == nil {
-		return math.NaN()
-	}
-	return run.Val.Accuracy
 }
 
 // trainOne trains (or resumes) one run into dir and prints its result.
