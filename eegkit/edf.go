@@ -94,8 +94,8 @@ func ParseEDF(raw []byte) (*EDF, error) {
 	field := func(off, n int) string { return strings.TrimSpace(string(raw[off : off+n])) }
 	num := func(name string, off, n int) (float64, error) {
 		s := field(off, n)
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		v, ok := finiteNumber(s)
+		if !ok {
 			return 0, fmt.Errorf("header field %s is %q, not a number", name, s)
 		}
 		return v, nil
@@ -160,8 +160,8 @@ func ParseEDF(raw []byte) (*EDF, error) {
 		isAnnot[i] = e.Plus && s.Label == "EDF Annotations"
 		var errs []error
 		parse := func(v string) float64 {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			f, ok := finiteNumber(v)
+			if !ok {
 				errs = append(errs, fmt.Errorf("%q is not a number", v))
 			}
 			return f
@@ -256,14 +256,13 @@ func parseTALs(b []byte) ([]Annotation, error) {
 			return nil, fmt.Errorf("TAL onset %q does not start with + or -", timing)
 		}
 		onsetS, durS, hasDur := bytes.Cut(timing, []byte{0x15})
-		onset, err := strconv.ParseFloat(string(onsetS), 64)
-		if err != nil || math.IsNaN(onset) || math.IsInf(onset, 0) {
+		onset, ok := finiteNumber(string(onsetS))
+		if !ok {
 			return nil, fmt.Errorf("TAL onset %q is not a number", onsetS)
 		}
 		dur := 0.0
 		if hasDur {
-			dur, err = strconv.ParseFloat(string(durS), 64)
-			if err != nil || math.IsNaN(dur) || math.IsInf(dur, 0) || dur < 0 {
+			if dur, ok = finiteNumber(string(durS)); !ok || dur < 0 {
 				return nil, fmt.Errorf("TAL duration %q is not a number >= 0", durS)
 			}
 		}
@@ -274,4 +273,10 @@ func parseTALs(b []byte) ([]Annotation, error) {
 		}
 	}
 	return out, nil
+}
+
+// finiteNumber parses s as a finite number (ParseFloat also accepts NaN and Inf).
+func finiteNumber(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
