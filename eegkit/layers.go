@@ -160,6 +160,54 @@ func (c Conv2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
 	return y
 }
 
+// composable reports whether a temporal convolution a followed directly by a
+// full spatial convolution b (DeepConvNet's first two layers, with no
+// nonlinearity between them) is cheaper computed as their composition, one
+// (H, k) convolution, on an input laid out x [C, H, N, W]: that needs
+// O₂·k·C·H multiply-adds per output position instead of O₁·k·C·H for a and
+// O₂·O₁·H for b, and no intermediate activation.
+func composable(a, b Layer, x []int) (Conv2d, bool) {
+	c1, ok1 := a.(Conv2d)
+	c2, ok2 := b.(Conv2d)
+	if !ok1 || !ok2 || c1.Kernel[0] != 1 || c1.groups() != 1 || c2.Kernel[1] != 1 || c2.groups() != 1 ||
+		c2.Kernel[0] != x[1] || c2.In != c1.Out {
+		return Conv2d{}, false
+	}
+	c, h, k := x[0], x[1], c1.Kernel[1]
+	return c2, c2.Out*k*c*h < c1.Out*k*c*h+c2.Out*c1.Out*h
+}
+
+// temporalSpatialConv applies the temporal convolution a and then the full
+// spatial convolution b (see composable) as one temporal convolution of the
+// input's C·H rows taken as channels, with the composed kernel
+// K[o, (c, h), j] = Σ_m B[o, m, h]·A[m, c, j] and bias b_B + Σ_{m,h} B[o, m, h]·b_A[m].
+// The parameters stay the lab's; gradients reach them through the composition.
+func temporalSpatialConv(a, b Conv2d, pa, pb layerParams, x *Node) *Node {
+	d := x.Shape().Dimensions
+	c, h, n, width := d[0], d[1], d[2], d[3]
+	k, m, o := a.Kernel[1], a.Out, b.Out
+	wa := Reshape(pa.get("weight"), m, c, k)
+	wb := Reshape(pb.get("weight"), o, m, h)
+	kern := DotGeneral(wb, []int{1}, nil, wa, []int{0}, nil) // [O, H, C, k]
+	kern = Reshape(TransposeAllAxes(kern, 0, 2, 1, 3), o, c*h, 1, k)
+	y := temporalConv(Reshape(x, c*h, 1, n, width), kern, a.Padding[1])
+	var bias *Node
+	if a.Bias {
+		bias = ReduceSum(Mul(wb, Reshape(pa.get("bias"), 1, m, 1)), 1, 2)
+	}
+	if b.Bias {
+		if bias == nil {
+			bias = pb.get("bias")
+		} else {
+			bias = Add(bias, pb.get("bias"))
+		}
+	}
+	if bias != nil {
+		y = Add(y, Reshape(bias, o, 1, 1, 1))
+	}
+	return y
+}
+
 // BatchNorm2d is PyTorch's nn.BatchNorm2d with affine weights and running
 // statistics. In training it normalises with the batch statistics (and
 // back-propagates through them) and updates the running statistics with the

@@ -234,8 +234,19 @@ func (f *forwardPass) uniform(shape shapes.Shape) *Node {
 func (m *Model) forward(f *forwardPass, parts ...*Node) []*Node {
 	xs := append([]*Node(nil), parts...)
 	for _, b := range m.Blocks {
-		for i, l := range b.Layers {
+		for i := 0; i < len(b.Layers); i++ {
+			l := b.Layers[i]
 			p := layerParams{prefix: fmt.Sprintf("%s.%d.", b.Name, i), f: f}
+			if i+1 < len(b.Layers) {
+				if next, ok := composable(l, b.Layers[i+1], xs[0].Shape().Dimensions); ok {
+					p2 := layerParams{prefix: fmt.Sprintf("%s.%d.", b.Name, i+1), f: f}
+					for j, x := range xs {
+						xs[j] = temporalSpatialConv(l.(Conv2d), next, p, p2, x)
+					}
+					i++
+					continue
+				}
+			}
 			if pl, ok := l.(partsLayer); ok {
 				xs = pl.forwardParts(f, p, xs)
 				continue

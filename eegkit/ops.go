@@ -23,7 +23,7 @@ import (
 // backend transpose the windows' gradient (the largest tensor of a training
 // step), scatter it back and slice away the padding:
 //
-//	dW = (windows·dYᵀ)ᵀ, a product whose large operand is on the left, where the backend packs it fastest;
+//	dW = dY·windowsᵀ (see weightGrad);
 //	dX = conv(dY padded by k−1−pad, W flipped in time with C and O swapped),
 //	     the "full" convolution, built from windows of dY like the forward.
 func temporalConv(x, w *Node, pad int) *Node {
@@ -35,8 +35,11 @@ func temporalConv(x, w *Node, pad int) *Node {
 	xg := g.input(x, func(dy *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
 	var win *Node
 	wg := g.input(w, func(dy *Node) *Node {
-		dw := DotGeneral(win, []int{1}, nil, Reshape(dy, o, -1), []int{1}, nil) // [k·C, O]
-		return Reshape(TransposeAllAxes(Reshape(dw, k, c, o), 2, 1, 0), o, c, 1, k)
+		dw, oFirst := weightGrad(win, Reshape(dy, o, -1))
+		if oFirst { // [O, k·C]
+			return Reshape(TransposeAllAxes(Reshape(dw, o, k, c), 0, 2, 1), o, c, 1, k)
+		}
+		return Reshape(TransposeAllAxes(Reshape(dw, k, c, o), 2, 1, 0), o, c, 1, k) // [k·C, O]
 	})
 	xp := xg
 	if pad > 0 {
@@ -82,25 +85,72 @@ func timeWindows(x *Node, k, out int) *Node {
 	return GatherSlices(x, []int{3}, idx, []int{out}, true)
 }
 
+// weightGrad is the gradient dY·Xᵀ of a weight W [O, R] used as y = W·x, for
+// x [R, P] and dy [O, P]: [O, R] when oFirst, else its transpose [R, O].
+// Both operands contract their long trailing axis P, so the backend packs the
+// right operand transposed, which the Go backend does with scalar code; its
+// 4×32 kernel then runs ⌈rows/4⌉·⌈cols/32⌉ times per step. dY goes on the left
+// when it has fewer rows than x or at most half a strip (measured on the lab's
+// shapes: 1.6–2.2× faster there, slower elsewhere). Either order is exact.
+func weightGrad(x, dy *Node) (g *Node, oFirst bool) {
+	if r, o := x.Shape().Dimensions[0], dy.Shape().Dimensions[0]; r < o || o <= 16 {
+		return DotGeneral(dy, []int{1}, nil, x, []int{1}, nil), true
+	}
+	return DotGeneral(x, []int{1}, nil, dy, []int{1}, nil), false
+}
+
+// weightTimes is y = W·x for a weight w [O, R] and x [R, P], with its
+// gradients written out so that every product is in a layout the backend
+// multiplies without transposing a large operand: dx = Wᵀ·dY (only W, small,
+// is transposed) and dW from weightGrad. GoMLX's generic gradient of the
+// product computes dx transposed and transposes it back.
+func weightTimes(w, x *Node) *Node {
+	var g outputGradient
+	xg := g.input(x, func(dy *Node) *Node {
+		return DotGeneral(Transpose(w, 0, 1), []int{1}, nil, dy, []int{0}, nil)
+	})
+	wg := g.input(w, func(dy *Node) *Node {
+		dw, oFirst := weightGrad(x, dy)
+		if oFirst {
+			return dw
+		}
+		return Transpose(dw, 0, 1)
+	})
+	return g.of(DotGeneral(wg, []int{1}, nil, xg, []int{0}, nil))
+}
+
 // spatialConv is a (H, 1) convolution spanning all H rows: x [C, H, N, W],
 // w [O, C, H, 1] -> [O, 1, N, W].
 func spatialConv(x, w *Node) *Node {
 	d := x.Shape().Dimensions
 	c, h, n, width := d[0], d[1], d[2], d[3]
 	o := w.Shape().Dimensions[0]
-	y := DotGeneral(Reshape(w, o, c*h), []int{1}, nil, Reshape(x, c*h, n*width), []int{0}, nil)
-	return Reshape(y, o, 1, n, width)
+	return Reshape(weightTimes(Reshape(w, o, c*h), Reshape(x, c*h, n*width)), o, 1, n, width)
 }
 
 // depthwiseSpatialConv is a (H, 1) convolution with groups == C and
 // mult output channels per input channel: x [C, H, N, W], w [C·mult, 1, H, 1]
 // -> [C·mult, 1, N, W], output channel g·mult+m reading input channel g.
+//
+// It runs as the full spatial convolution whose weight [C·mult, C·H] is zero
+// outside the groups' diagonal blocks: C times the arithmetic of a grouped
+// product, but one well-shaped matrix product where a grouped one contracts
+// only H values per group (the Go backend's slowest case). Gradients reach w
+// only through its blocks.
 func depthwiseSpatialConv(x, w *Node, mult int) *Node {
-	d := x.Shape().Dimensions
-	c, h, n, width := d[0], d[1], d[2], d[3]
-	wg := Reshape(w, c, mult, h)
-	y := DotGeneral(wg, []int{2}, []int{0}, Reshape(x, c, h, n*width), []int{1}, []int{0}) // [C, mult, N·W]
-	return Reshape(y, c*mult, 1, n, width)
+	c, h := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
+	mask := make([][][]float32, c*mult)
+	for i := range mask {
+		mask[i] = make([][]float32, c)
+		for j := range mask[i] {
+			mask[i][j] = []float32{0}
+			if i/mult == j {
+				mask[i][j][0] = 1
+			}
+		}
+	}
+	full := Mul(Reshape(w, c*mult, 1, h), ConvertDType(Const(x.Graph(), mask), w.DType())) // [C·mult, C, H]
+	return spatialConv(x, Reshape(full, c*mult, c, h, 1))
 }
 
 // outputGradient hand-writes the gradients of an operation's inputs: use

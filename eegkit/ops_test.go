@@ -1,0 +1,115 @@
+package eegkit
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // as in the package
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+func TestComposable(t *testing.T) {
+	temporal := func(in, out, k int) Conv2d { return Conv2d{In: in, Out: out, Kernel: [2]int{1, k}} }
+	spatial := func(in, out, h int) Conv2d { return Conv2d{In: in, Out: out, Kernel: [2]int{h, 1}} }
+	for _, tc := range []struct {
+		name string
+		a, b Layer
+		x    []int // [C, H, N, W]
+		want bool
+	}{
+		{"DeepConvNet's first two layers", temporal(1, 25, 5), spatial(25, 25, 2), []int{1, 2, 16, 750}, true},
+		{"EEGNet: BatchNorm follows the first conv", temporal(1, 16, 51), BatchNorm(16), []int{1, 2, 16, 750}, false},
+		{"depthwise spatial conv", temporal(1, 16, 5), Conv2d{In: 16, Out: 32, Kernel: [2]int{2, 1}, Groups: 16}, []int{1, 2, 16, 750}, false},
+		{"spatial then temporal", spatial(1, 25, 2), temporal(25, 25, 5), []int{1, 2, 16, 750}, false},
+		{"composition costs more", temporal(1, 4, 51), spatial(4, 64, 2), []int{1, 2, 16, 750}, false},
+		{"channel mismatch", temporal(1, 25, 5), spatial(24, 25, 2), []int{1, 2, 16, 750}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, got := composable(tc.a, tc.b, tc.x); got != tc.want {
+				t.Errorf("composable = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTemporalSpatialConvMatchesTheLayers checks the composed convolution
+// against the two layers applied one after the other: outputs and the
+// gradients of every parameter and of the input.
+func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
+	backend, err := Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const c, h, n, width, m, o, k = 2, 3, 4, 20, 4, 6, 5
+	for _, tc := range []struct {
+		pad          int
+		biasA, biasB bool
+	}{{0, true, true}, {2, false, true}, {2, true, false}, {0, false, false}} {
+		t.Run(fmt.Sprintf("pad=%d,biasA=%v,biasB=%v", tc.pad, tc.biasA, tc.biasB), func(t *testing.T) {
+			a := Conv2d{In: c, Out: m, Kernel: [2]int{1, k}, Padding: [2]int{0, tc.pad}, Bias: tc.biasA}
+			b := Conv2d{In: m, Out: o, Kernel: [2]int{h, 1}, Bias: tc.biasB}
+			if _, ok := composable(a, b, []int{c, h, n, width}); !ok {
+				t.Fatal("the test's layers are not composable")
+			}
+			rng := rand.New(rand.NewPCG(3, uint64(tc.pad)))
+			random := func(dims ...int) *tensors.Tensor {
+				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
+				for i := range v {
+					v[i] = float32(rng.NormFloat64())
+				}
+				return tensors.FromFlatDataAndDimensions(v, dims...)
+			}
+			inputs := []*tensors.Tensor{random(c, h, n, width), random(m, c, 1, k), random(m), random(o, m, h, 1), random(o)}
+			run := func(composed bool) []*tensors.Tensor {
+				exec, err := NewExec(backend, func(in []*Node) []*Node {
+					f := &forwardPass{values: map[string]*Node{"a.weight": in[1], "a.bias": in[2], "b.weight": in[3], "b.bias": in[4]}}
+					pa, pb := layerParams{prefix: "a.", f: f}, layerParams{prefix: "b.", f: f}
+					var y *Node
+					if composed {
+						y = temporalSpatialConv(a, b, pa, pb, in[0])
+					} else {
+						y = b.forward(f, pb, a.forward(f, pa, in[0]))
+					}
+					// A fixed random projection of y, so that every output position has its own gradient.
+					proj := Iota(y.Graph(), y.Shape(), 3)
+					loss := ReduceAllSum(Mul(y, Sin(AddScalar(MulScalar(ConvertDType(proj, dtypes.Float32), 0.7), 0.3))))
+					return append([]*Node{y}, Gradient(loss, in...)...)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				args := make([]any, len(inputs))
+				for i, x := range inputs {
+					args[i] = x
+				}
+				res, err := exec.Exec(args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			want, got := run(false), run(true)
+			names := []string{"output", "dx", "d a.weight", "d a.bias", "d b.weight", "d b.bias"}
+			for i := range want {
+				if i == 3 && !tc.biasA || i == 5 && !tc.biasB {
+					continue // an unused bias has no gradient to compare
+				}
+				if !want[i].Shape().Equal(got[i].Shape()) {
+					t.Fatalf("%s: shape %s, want %s", names[i], got[i].Shape(), want[i].Shape())
+				}
+				w, g := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
+				worst := 0.0
+				for j := range w {
+					worst = max(worst, math.Abs(float64(w[j]-g[j]))/(1+math.Abs(float64(w[j]))))
+				}
+				if worst > 1e-5 {
+					t.Errorf("%s differs by %.2g (relative)", names[i], worst)
+				}
+			}
+		})
+	}
+}
