@@ -17,8 +17,8 @@ import (
 // the time axis. x is [C, H, N, W]; w is PyTorch's [O, C, 1, k]. It returns
 // [O, H, N, W+2·pad-k+1].
 //
-// The forward pass is y = W·windows with windows [k·C, positions], a gather
-// of k long runs per row. Its gradients are written out rather than left to
+// The forward pass is y = W·windows with windows [C·k, positions], a gather
+// of C·k long runs in the weight's own (C, k) order, so W needs no transpose. Its gradients are written out rather than left to
 // GoMLX's generic DotGeneral and GatherSlices gradients, which on the Go
 // backend transpose the windows' gradient (the largest tensor of a training
 // step), scatter it back and slice away the padding:
@@ -36,10 +36,10 @@ func temporalConv(x, w *Node, pad int) *Node {
 	var win *Node
 	wg := g.input(w, func(dy *Node) *Node {
 		dw, oFirst := weightGrad(win, Reshape(dy, o, -1))
-		if oFirst { // [O, k·C]
-			return Reshape(TransposeAllAxes(Reshape(dw, o, k, c), 0, 2, 1), o, c, 1, k)
+		if !oFirst {
+			dw = Transpose(dw, 0, 1)
 		}
-		return Reshape(TransposeAllAxes(Reshape(dw, k, c, o), 2, 1, 0), o, c, 1, k) // [k·C, O]
+		return Reshape(dw, o, c, 1, k)
 	})
 	xp := xg
 	if pad > 0 {
@@ -47,10 +47,8 @@ func temporalConv(x, w *Node, pad int) *Node {
 			compute.PadAxis{Start: pad, End: pad})
 	}
 	out := width + 2*pad - k + 1
-	win = Reshape(timeWindows(xp, k, out), k*c, h*n*out) // [k·C, positions]
-	// Weight [O, C, 1, k] -> [O, k, C] so that its contraction axis matches the windows' (k, C).
-	wm := Reshape(TransposeAllAxes(Reshape(wg, o, c, k), 0, 2, 1), o, k*c)
-	return g.of(Reshape(DotGeneral(wm, []int{1}, nil, win, []int{0}, nil), o, h, n, out))
+	win = Reshape(timeWindows(xp, k, out), c*k, h*n*out) // [C·k, positions], the weight's (C, k) order
+	return g.of(Reshape(DotGeneral(Reshape(wg, o, c*k), []int{1}, nil, win, []int{0}, nil), o, h, n, out))
 }
 
 // temporalConvInputGrad is the gradient of temporalConv with respect to its
@@ -67,22 +65,26 @@ func temporalConvInputGrad(dy, w *Node, pad, width int) *Node {
 		dy = Pad(dy, ScalarZero(dy.Graph(), dy.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
 			compute.PadAxis{Start: p, End: p})
 	}
-	win := Reshape(timeWindows(dy, k, width), k*o, h*n*width) // [k·O, positions of x]
-	// wf[c, j, o] = W[o, c, k-1-j]
-	wf := Reshape(TransposeAllAxes(Reverse(Reshape(w, o, c, k), 2), 1, 2, 0), c, k*o)
+	win := Reshape(timeWindows(dy, k, width), o*k, h*n*width) // [O·k, positions of x]
+	// wf[c, o, j] = W[o, c, k-1-j]
+	wf := Reshape(TransposeAllAxes(Reverse(Reshape(w, o, c, k), 2), 1, 0, 2), c, o*k)
 	return Reshape(DotGeneral(wf, []int{1}, nil, win, []int{0}, nil), c, h, n, width)
 }
 
-// timeWindows returns the k shifted views x[..., j:j+out] for j < k, stacked
-// on a new leading axis: [k, C, H, N, out]. A single gather of contiguous
-// slices, so it costs one copy of the result.
+// timeWindows returns the k shifted views x[c, ..., j:j+out] for j < k of
+// each channel c of x [C, H, N, W], laid out [C, k, 1, H, N, out] so that
+// (C, k) matches PyTorch's weight layout [O, C, 1, k]. A single gather of
+// contiguous runs, so it costs one copy of the result.
 func timeWindows(x *Node, k, out int) *Node {
-	starts := make([][]int32, k)
-	for j := range starts {
-		starts[j] = []int32{int32(j)}
+	c := x.Shape().Dimensions[0]
+	starts := make([][][]int32, c)
+	for ch := range starts {
+		starts[ch] = make([][]int32, k)
+		for j := range starts[ch] {
+			starts[ch][j] = []int32{int32(ch), int32(j)}
+		}
 	}
-	idx := Const(x.Graph(), starts)
-	return GatherSlices(x, []int{3}, idx, []int{out}, true)
+	return GatherSlices(x, []int{0, 3}, Const(x.Graph(), starts), []int{1, out}, true)
 }
 
 // weightGrad is the gradient dY·Xᵀ of a weight W [O, R] used as y = W·x, for
@@ -135,10 +137,17 @@ func spatialConv(x, w *Node) *Node {
 // It runs as the full spatial convolution whose weight [C·mult, C·H] is zero
 // outside the groups' diagonal blocks: C times the arithmetic of a grouped
 // product, but one well-shaped matrix product where a grouped one contracts
-// only H values per group (the Go backend's slowest case). Gradients reach w
-// only through its blocks.
+// only H values per group (the Go backend's slowest case). The weight's
+// gradient, a long contraction per group, is the grouped product
+// dW[g, m, h] = Σ_p dY[g·mult+m, p]·x[g, h, p] (2× faster than the full one).
 func depthwiseSpatialConv(x, w *Node, mult int) *Node {
-	c, h := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
+	d := x.Shape().Dimensions
+	c, h, positions := d[0], d[1], d[2]*d[3]
+	var g outputGradient
+	wg := g.input(w, func(dy *Node) *Node {
+		dw := DotGeneral(Reshape(dy, c, mult, positions), []int{2}, []int{0}, Reshape(x, c, h, positions), []int{2}, []int{0})
+		return Reshape(dw, c*mult, 1, h, 1)
+	})
 	mask := make([][][]float32, c*mult)
 	for i := range mask {
 		mask[i] = make([][]float32, c)
@@ -149,8 +158,8 @@ func depthwiseSpatialConv(x, w *Node, mult int) *Node {
 			}
 		}
 	}
-	full := Mul(Reshape(w, c*mult, 1, h), ConvertDType(Const(x.Graph(), mask), w.DType())) // [C·mult, C, H]
-	return spatialConv(x, Reshape(full, c*mult, c, h, 1))
+	full := Mul(Reshape(wg, c*mult, 1, h), ConvertDType(Const(x.Graph(), mask), w.DType())) // [C·mult, C, H]
+	return g.of(spatialConv(x, Reshape(full, c*mult, c, h, 1)))
 }
 
 // outputGradient hand-writes the gradients of an operation's inputs: use
