@@ -231,6 +231,8 @@ func (f *forwardPass) uniform(shape shapes.Shape) *Node {
 // parts go through the layers side by side and meet only in BatchNorm's
 // batch statistics, so the backend can run them on different cores: one
 // training step then uses two cores where a single batch keeps one busy.
+// Consecutive layers that compose into a cheaper one (see composable) are
+// applied as their composition.
 func (m *Model) forward(f *forwardPass, parts ...*Node) []*Node {
 	xs := append([]*Node(nil), parts...)
 	for _, b := range m.Blocks {

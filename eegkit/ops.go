@@ -18,10 +18,11 @@ import (
 // [O, H, N, W+2·pad-k+1].
 //
 // The forward pass is y = W·windows with windows [C·k, positions], a gather
-// of C·k long runs in the weight's own (C, k) order, so W needs no transpose. Its gradients are written out rather than left to
-// GoMLX's generic DotGeneral and GatherSlices gradients, which on the Go
-// backend transpose the windows' gradient (the largest tensor of a training
-// step), scatter it back and slice away the padding:
+// of C·k long runs in the weight's own (C, k) order, so W needs no
+// transpose. Its gradients are written out rather than left to GoMLX's
+// generic DotGeneral and GatherSlices gradients, which on the Go backend
+// transpose the windows' gradient (the largest tensor of a training step),
+// scatter it back and slice away the padding:
 //
 //	dW = dY·windowsᵀ (see weightGrad);
 //	dX = conv(dY padded by k−1−pad, W flipped in time with C and O swapped),
@@ -34,13 +35,7 @@ func temporalConv(x, w *Node, pad int) *Node {
 	var g outputGradient
 	xg := g.input(x, func(dy *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
 	var win *Node
-	wg := g.input(w, func(dy *Node) *Node {
-		dw, oFirst := weightGrad(win, Reshape(dy, o, -1))
-		if !oFirst {
-			dw = Transpose(dw, 0, 1)
-		}
-		return Reshape(dw, o, c, 1, k)
-	})
+	wg := g.input(w, func(dy *Node) *Node { return Reshape(weightGrad(win, Reshape(dy, o, -1)), o, c, 1, k) })
 	xp := xg
 	if pad > 0 {
 		xp = Pad(xg, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
@@ -87,18 +82,19 @@ func timeWindows(x *Node, k, out int) *Node {
 	return GatherSlices(x, []int{0, 3}, Const(x.Graph(), starts), []int{1, out}, true)
 }
 
-// weightGrad is the gradient dY·Xᵀ of a weight W [O, R] used as y = W·x, for
-// x [R, P] and dy [O, P]: [O, R] when oFirst, else its transpose [R, O].
-// Both operands contract their long trailing axis P, so the backend packs the
-// right operand transposed, which the Go backend does with scalar code; its
-// 4×32 kernel then runs ⌈rows/4⌉·⌈cols/32⌉ times per step. dY goes on the left
-// when it has fewer rows than x or at most half a strip (measured on the lab's
-// shapes: 1.6–2.2× faster there, slower elsewhere). Either order is exact.
-func weightGrad(x, dy *Node) (g *Node, oFirst bool) {
+// weightGrad is the gradient dY·Xᵀ [O, R] of a weight W [O, R] used as
+// y = W·x, for x [R, P] and dy [O, P]. Both operands contract their long
+// trailing axis P, so the backend packs the right operand transposed, which
+// the Go backend does with scalar code; its 4×32 kernel then runs
+// ⌈rows/4⌉·⌈cols/32⌉ times per step. dY goes on the left when it has fewer
+// rows than x or at most half a strip (measured on the lab's shapes: 1.6–2.2×
+// faster there); otherwise x does, and the small [R, O] result is
+// transposed. Either order gives the same values.
+func weightGrad(x, dy *Node) *Node {
 	if r, o := x.Shape().Dimensions[0], dy.Shape().Dimensions[0]; r < o || o <= 16 {
-		return DotGeneral(dy, []int{1}, nil, x, []int{1}, nil), true
+		return DotGeneral(dy, []int{1}, nil, x, []int{1}, nil)
 	}
-	return DotGeneral(x, []int{1}, nil, dy, []int{1}, nil), false
+	return Transpose(DotGeneral(x, []int{1}, nil, dy, []int{1}, nil), 0, 1)
 }
 
 // weightTimes is y = W·x for a weight w [O, R] and x [R, P], with its
@@ -111,13 +107,7 @@ func weightTimes(w, x *Node) *Node {
 	xg := g.input(x, func(dy *Node) *Node {
 		return DotGeneral(Transpose(w, 0, 1), []int{1}, nil, dy, []int{0}, nil)
 	})
-	wg := g.input(w, func(dy *Node) *Node {
-		dw, oFirst := weightGrad(x, dy)
-		if oFirst {
-			return dw
-		}
-		return Transpose(dw, 0, 1)
-	})
+	wg := g.input(w, func(dy *Node) *Node { return weightGrad(x, dy) })
 	return g.of(DotGeneral(wg, []int{1}, nil, xg, []int{0}, nil))
 }
 

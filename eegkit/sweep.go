@@ -129,8 +129,8 @@ type SweepOptions struct {
 	RunsDir         string
 	CheckpointEvery int
 	// Workers is how many points train at the same time (0: two when the
-	// machine has at least two cores, which is faster than one at a time
-	// because one training does not keep two cores busy).
+	// machine has at least two cores; a few percent more throughput than one
+	// at a time on 2 cores, where one training already keeps both busy).
 	Workers  int
 	Progress func(TrainConfig, EpochStats)
 }
