@@ -22,8 +22,8 @@ var (
 // $GOMLX_BACKEND (for example "go", or "xla:cuda" in a build with the xla
 // tag), else the pure-Go backend. Every model and trainer uses it.
 //
-// The pure-Go backend runs one graph-node executor per CPU (see
-// goBackendConfig) unless $GOMLX_BACKEND sets num_executors itself.
+// The pure-Go backend runs one graph-node executor per CPU, up to 8 (see
+// goBackendConfig), unless $GOMLX_BACKEND sets num_executors itself.
 func Backend() (compute.Backend, error) {
 	backendOnce.Do(func() {
 		cfg := goBackendConfig(os.Getenv(compute.ConfigEnvVar), runtime.GOMAXPROCS(0))
@@ -44,11 +44,12 @@ func Backend() (compute.Backend, error) {
 }
 
 // goBackendConfig completes a $GOMLX_BACKEND value: empty means the pure-Go
-// backend, and the Go backend gets num_executors=cpus unless the value sets
-// it. The Go backend's default of 8 node executors (capped at twice the CPUs)
-// on top of its multi-threaded matrix products oversubscribes the cores; one
-// executor per CPU trained the lab's models 25–35 % faster on 2 cores
-// (scripts/bench.sh). Other backends' values are returned unchanged.
+// backend, and the Go backend gets one graph-node executor per CPU, at most
+// its default of 8, unless the value sets num_executors. The default (8,
+// capped at twice the CPUs) on top of multi-threaded matrix products
+// oversubscribes small machines; one executor per CPU trained the lab's
+// models 25–35 % faster on 2 cores (scripts/bench.sh). Other backends'
+// values are returned unchanged.
 func goBackendConfig(cfg string, cpus int) string {
 	if cfg == "" {
 		cfg = "go"
@@ -60,5 +61,5 @@ func goBackendConfig(cfg string, cpus int) string {
 	if opts != "" {
 		opts += ","
 	}
-	return fmt.Sprintf("go:%snum_executors=%d", opts, cpus)
+	return fmt.Sprintf("go:%snum_executors=%d", opts, min(max(cpus, 1), 8))
 }
