@@ -3,6 +3,7 @@ package eegkit
 import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
 
@@ -173,9 +174,25 @@ func (g *outputGradient) of(y *Node) *Node {
 
 // temporalPool pools non-overlapping windows of k time steps (stride k,
 // floor), averaging or taking the maximum: [C, H, N, W] -> [C, H, N, W/k].
+// The average's gradient is written out: dY/k repeated k times (an outer
+// product with a row of ones) and zero-padded over the steps the floor
+// dropped, where GoMLX's generic one broadcasts element by element and
+// scatters into zeros.
 func temporalPool(x *Node, k int, useMax bool) *Node {
 	d := x.Shape().Dimensions
 	out := d[3] / k
+	var g outputGradient
+	if !useMax {
+		x = g.input(x, func(dy *Node) *Node {
+			ones := MulScalar(Ones(dy.Graph(), shapes.Make(dy.DType(), 1, k)), 1/float64(k))
+			dx := Reshape(DotGeneral(Reshape(dy, -1, 1), []int{1}, nil, ones, []int{0}, nil), d[0], d[1], d[2], out*k)
+			if out*k == d[3] {
+				return dx
+			}
+			return Pad(dx, ScalarZero(dy.Graph(), dy.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
+				compute.PadAxis{End: d[3] - out*k})
+		})
+	}
 	if out*k != d[3] { // floor: drop each row's last steps with one gather of contiguous runs
 		rows := d[0] * d[1] * d[2]
 		starts := make([][]int32, rows)
@@ -188,7 +205,7 @@ func temporalPool(x *Node, k int, useMax bool) *Node {
 	if useMax {
 		return ReduceMax(x, 4)
 	}
-	return ReduceMean(x, 4)
+	return g.of(ReduceMean(x, 4))
 }
 
 // flattenLinear applies nn.Linear to x [C, H, N, W] flattened per trial in
