@@ -178,19 +178,19 @@ func composable(a, b Layer, x []int) (Conv2d, bool) {
 }
 
 // temporalSpatialConv applies the temporal convolution a and then the full
-// spatial convolution b (see composable) as one temporal convolution of the
-// input's C·H rows taken as channels, with the composed kernel
-// K[o, (c, h), j] = Σ_m B[o, m, h]·A[m, c, j] and bias b_B + Σ_{m,h} B[o, m, h]·b_A[m].
-// The parameters stay the lab's; gradients reach them through the composition.
-func temporalSpatialConv(a, b Conv2d, pa, pb layerParams, x *Node) *Node {
-	d := x.Shape().Dimensions
-	c, h, n, width := d[0], d[1], d[2], d[3]
+// spatial convolution b (see composable) to each part of a batch as one
+// temporal convolution of the input's C·H rows taken as channels, with the
+// composed kernel K[o, (c, h), j] = Σ_m B[o, m, h]·A[m, c, j] and bias
+// b_B + Σ_{m,h} B[o, m, h]·b_A[m], composed once for all parts. The
+// parameters stay the lab's; gradients reach them through the composition.
+func temporalSpatialConv(a, b Conv2d, pa, pb layerParams, xs []*Node) []*Node {
+	d := xs[0].Shape().Dimensions
+	c, h := d[0], d[1]
 	k, m, o := a.Kernel[1], a.Out, b.Out
 	wa := Reshape(pa.get("weight"), m, c, k)
 	wb := Reshape(pb.get("weight"), o, m, h)
 	kern := DotGeneral(wb, []int{1}, nil, wa, []int{0}, nil) // [O, H, C, k]
 	kern = Reshape(TransposeAllAxes(kern, 0, 2, 1, 3), o, c*h, 1, k)
-	y := temporalConv(Reshape(x, c*h, 1, n, width), kern, a.Padding[1])
 	var bias *Node
 	if a.Bias {
 		bias = ReduceSum(Mul(wb, Reshape(pa.get("bias"), 1, m, 1)), 1, 2)
@@ -202,10 +202,15 @@ func temporalSpatialConv(a, b Conv2d, pa, pb layerParams, x *Node) *Node {
 			bias = Add(bias, pb.get("bias"))
 		}
 	}
-	if bias != nil {
-		y = Add(y, Reshape(bias, o, 1, 1, 1))
+	ys := make([]*Node, len(xs))
+	for i, x := range xs {
+		d := x.Shape().Dimensions
+		ys[i] = temporalConv(Reshape(x, c*h, 1, d[2], d[3]), kern, a.Padding[1])
+		if bias != nil {
+			ys[i] = Add(ys[i], Reshape(bias, o, 1, 1, 1))
+		}
 	}
-	return y
+	return ys
 }
 
 // BatchNorm2d is PyTorch's nn.BatchNorm2d with affine weights and running

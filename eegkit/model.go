@@ -242,9 +242,7 @@ func (m *Model) forward(f *forwardPass, parts ...*Node) []*Node {
 			if i+1 < len(b.Layers) {
 				if next, ok := composable(l, b.Layers[i+1], xs[0].Shape().Dimensions); ok {
 					p2 := layerParams{prefix: fmt.Sprintf("%s.%d.", b.Name, i+1), f: f}
-					for j, x := range xs {
-						xs[j] = temporalSpatialConv(l.(Conv2d), next, p, p2, x)
-					}
+					xs = temporalSpatialConv(l.(Conv2d), next, p, p2, xs)
 					i++
 					continue
 				}

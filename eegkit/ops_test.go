@@ -70,7 +70,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 					pa, pb := layerParams{prefix: "a.", f: f}, layerParams{prefix: "b.", f: f}
 					var y *Node
 					if composed {
-						y = temporalSpatialConv(a, b, pa, pb, in[0])
+						y = temporalSpatialConv(a, b, pa, pb, []*Node{in[0]})[0]
 					} else {
 						y = b.forward(f, pb, a.forward(f, pa, in[0]))
 					}
