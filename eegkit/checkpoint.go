@@ -2,9 +2,9 @@ package eegkit
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -17,7 +17,11 @@ import (
 // It is removed when the finished run is saved.
 const CheckpointFile = "checkpoint.gob"
 
-const checkpointVersion = 1
+// checkpointVersion 2 added the data's content hash (DataID).
+const checkpointVersion = 2
+
+// checkpointMagic starts a checkpoint file; the sha256 of the gob payload follows it.
+const checkpointMagic = "EEGKITCK"
 
 // checkpoint is everything a run needs to continue exactly where it was:
 // weights, BatchNorm statistics, Adam's moments and step count, the
@@ -25,7 +29,8 @@ const checkpointVersion = 1
 type checkpoint struct {
 	Version   int
 	Config    []byte // JSON of the TrainConfig
-	Data      string
+	Data      string // LabData.Source
+	DataID    string // LabData.ID
 	History   []EpochStats
 	ResumedAt []int
 	Stopped   bool // early stopping ended the run
@@ -48,7 +53,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 	if err != nil {
 		return err
 	}
-	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, History: run.History, ResumedAt: run.ResumedAt,
+	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
 		Stopped: stopped, Parts: batchParts, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
@@ -67,28 +72,40 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 	if ck.AdamV, err = net.hostCopies(net.adamV); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
+	if err := sd.Check(net.Model); err != nil { // never checkpoint NaN weights: a rerun would resume into them
+		return fmt.Errorf("training diverged at epoch %d: %v; not checkpointing it", len(run.History), err)
+	}
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(&ck); err != nil {
 		return err
 	}
+	sum := sha256.Sum256(payload.Bytes())
+	file := append(append([]byte(checkpointMagic), sum[:]...), payload.Bytes()...)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, CheckpointFile), buf.Bytes())
+	return writeFileAtomic(filepath.Join(dir, CheckpointFile), file)
 }
 
 // readCheckpoint returns the checkpoint in dir, or nil if there is none.
 func readCheckpoint(dir string) (*checkpoint, error) {
 	path := filepath.Join(dir, CheckpointFile)
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if !fileExistsAny(path) {
 		return nil, nil
 	}
+	raw, err := readRegular(path, "a checkpoint")
 	if err != nil {
 		return nil, err
 	}
+	if len(raw) < len(checkpointMagic)+sha256.Size || string(raw[:len(checkpointMagic)]) != checkpointMagic {
+		return nil, fmt.Errorf("checkpoint %s is not an eegkit checkpoint of this version (or is truncated); delete it, or ask to replace the run (--replace), to start afresh", path)
+	}
+	payload := raw[len(checkpointMagic)+sha256.Size:]
+	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], raw[len(checkpointMagic):len(checkpointMagic)+sha256.Size]) {
+		return nil, fmt.Errorf("checkpoint %s is damaged (its sha256 does not match its content); delete it, or ask to replace the run (--replace), to start afresh", path)
+	}
 	ck := &checkpoint{}
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(ck); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(ck); err != nil {
 		return nil, fmt.Errorf("checkpoint %s is corrupt (%v); delete it to start the run afresh", path, err)
 	}
 	if ck.Version != checkpointVersion {
@@ -97,11 +114,11 @@ func readCheckpoint(dir string) (*checkpoint, error) {
 	return ck, nil
 }
 
-func (ck *checkpoint) matches(cfg TrainConfig, data, dir string) error {
+func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 	want, _ := json.Marshal(cfg)
-	if !bytes.Equal(want, ck.Config) || ck.Data != data {
-		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory or delete %s to start afresh",
-			dir, ck.Config, ck.Data, filepath.Join(dir, CheckpointFile))
+	if !bytes.Equal(want, ck.Config) || ck.DataID != dataID {
+		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory, or ask to replace it (--replace)",
+			dir, ck.Config, ck.Data)
 	}
 	if ck.Parts != batchParts {
 		return fmt.Errorf("the checkpoint in %s was written with EEGKIT_PARTS=%d and this process splits batches in %d; resume with EEGKIT_PARTS=%d to end with the same weights",

@@ -1,6 +1,9 @@
 package eegkit
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -38,6 +41,34 @@ type LabData struct {
 	// NaNsReplaced counts the values that were NaN, per set, and the nanmean that replaced them.
 	TrainNaNs, TestNaNs       int
 	TrainNaNMean, TestNaNMean float64
+
+	id string // ID, computed when first asked
+}
+
+// ID identifies the data by content: the sha256 of the train and test
+// trials as the models see them (values, labels, subjects). Runs,
+// checkpoints and sweep points record it, and reuse or resume only on the
+// same ID, so data that differs in a single value or label never passes for
+// other data, whatever its files are called. It is computed when first
+// asked; do not change the trials afterwards.
+func (d *LabData) ID() string {
+	if d.id == "" {
+		h := sha256.New()
+		for _, ds := range []*Dataset{d.Train, d.Test} {
+			if ds == nil {
+				ds = &Dataset{}
+			}
+			binary.Write(h, binary.LittleEndian, int64(ds.Len()))
+			binary.Write(h, binary.LittleEndian, ds.X)
+			binary.Write(h, binary.LittleEndian, ds.Y)
+			for _, s := range ds.Subject {
+				binary.Write(h, binary.LittleEndian, int64(s))
+			}
+			fmt.Fprintf(h, "%q", ds.Subjects)
+		}
+		d.id = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	}
+	return d.id
 }
 
 // LabFiles are the four files the lab reads, for a split ("train" or "test").
@@ -131,6 +162,9 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if err := checkFinite(path, sig.Data); err != nil {
 		return nil, nil, err
 	}
+	if _, _, ok := nanMean(sig.Data); !ok {
+		return nil, nil, fmt.Errorf("%s: signal has no finite value (every value is NaN); the lab would fill it with the other subject's mean and train on constants", path)
+	}
 	lab, err := z.read("label")
 	if err != nil {
 		return nil, nil, err
@@ -165,11 +199,16 @@ func nanMean(x []float64) (mean float64, nans int, ok bool) {
 	return sum / float64(len(x)-nans), nans, true
 }
 
-// checkFinite rejects a signal with infinite values.
+// checkFinite rejects a signal with infinite values or values beyond
+// float32's range (the models compute in float32, where they would become
+// infinite), naming the trial; trials are TrialSize values each.
 func checkFinite(path string, x []float64) error {
-	for _, v := range x {
-		if math.IsInf(v, 0) {
-			return fmt.Errorf("%s: signal contains infinite values", path)
+	for i, v := range x {
+		switch {
+		case math.IsInf(v, 0):
+			return fmt.Errorf("%s: signal contains infinite values (trial %d)", path, i/TrialSize)
+		case math.Abs(v) > math.MaxFloat32:
+			return fmt.Errorf("%s: trial %d holds %g, beyond float32's range (±3.4e38) that the models compute in; check the file's units", path, i/TrialSize, v)
 		}
 	}
 	return nil

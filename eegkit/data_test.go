@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -150,16 +151,24 @@ func TestLoadLabErrors(t *testing.T) {
 			return writeNPZ(p, e)
 		}, "label 1 is 0"},
 		{"zero trials", func(p string) error { return writeNPZ(p, good(0)) }, "zero trials"},
-		{"all NaN", func(p string) error {
+		{"one file all NaN", func(p string) error { // the other subject's file is fine
 			e := good(3)
 			e[0].Data = allNaN
-			// the other test file is NaN-free, so make the whole test split NaN
-			other := filepath.Join(filepath.Dir(p), "S4b_test.npz")
-			if err := writeNPZ(other, e); err != nil {
+			return writeNPZ(p, e)
+		}, "every value is NaN"},
+		{"beyond float32", func(p string) error {
+			e := good(3)
+			s := sig(3, 0)
+			s[2*TrialSize] = -1e300
+			e[0].Data = s
+			return writeNPZ(p, e)
+		}, "trial 2 holds -1e+300, beyond float32"},
+		{"FIFO", func(p string) error {
+			if err := os.Remove(p); err != nil {
 				return err
 			}
-			return writeNPZ(p, e)
-		}, "all NaN"},
+			return syscall.Mkfifo(p, 0o644)
+		}, "is a FIFO"},
 		{"infinite values", func(p string) error {
 			e := good(3)
 			s := sig(3, 0)
@@ -189,7 +198,7 @@ func TestLoadLabErrors(t *testing.T) {
 			if !strings.Contains(msg, tc.wantMsg) {
 				t.Errorf("error %q does not say %q", msg, tc.wantMsg)
 			}
-			if tc.name != "all NaN" && !strings.Contains(msg, target) {
+			if !strings.Contains(msg, target) {
 				t.Errorf("error %q does not name %s", msg, target)
 			}
 			if strings.Contains(msg, "\n") {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -67,11 +66,8 @@ func (e *EDF) Signal(label string) *EDFSignal {
 
 // ReadEDF reads an EDF or EDF+ file.
 func ReadEDF(path string) (*EDF, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := readRegular(path, "an EDF file")
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("EDF file %s does not exist", path)
-		}
 		return nil, err
 	}
 	e, err := ParseEDF(raw)
@@ -179,6 +175,8 @@ func ParseEDF(raw []byte) (*EDF, error) {
 			return nil, fmt.Errorf("signal %d (%s): digital range %v..%v is not a valid 16-bit range", i+1, s.Label, dmins[i], dmaxs[i])
 		case !isAnnot[i] && s.PhysMax == s.PhysMin:
 			return nil, fmt.Errorf("signal %d (%s): physical minimum equals maximum (%g)", i+1, s.Label, s.PhysMin)
+		case !isAnnot[i] && (math.Abs(s.PhysMin) > math.MaxFloat32 || math.Abs(s.PhysMax) > math.MaxFloat32):
+			return nil, fmt.Errorf("signal %d (%s): physical range %g..%g is beyond float32's range (±3.4e38) that the models compute in", i+1, s.Label, s.PhysMin, s.PhysMax)
 		}
 		s.SamplesPerRecord = int(n)
 		recordSize += 2 * s.SamplesPerRecord

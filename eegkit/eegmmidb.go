@@ -111,11 +111,21 @@ func subjectList(names []string) string {
 }
 
 // appendMMIDBRun adds the imagery trials of one run to ds as subject s.
-func appendMMIDBRun(ds *Dataset, path string, s int) error {
+func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
 	e, err := ReadEDF(path)
 	if err != nil {
 		return err
 	}
+	if e.Discontinuous {
+		return fmt.Errorf("%s is a discontinuous EDF+D recording; eegkit cuts trials from continuous recordings only (EDF or EDF+C), since a window could span a gap", path)
+	}
+	before := ds.Len()
+	defer func() {
+		if err == nil && ds.Len() == before {
+			err = fmt.Errorf("%s has no %s/%s cue with a whole trial window (%g s before to %g s after the cue); is it a motor-imagery run with its annotations?",
+				path, mmidbLeft, mmidbRight, MMIDBPreCue, float64(Samples)/SampleRate-MMIDBPreCue)
+		}
+	}()
 	var chans [2]*EDFSignal
 	for i, name := range []string{"C3", "C4"} {
 		if chans[i] = e.Signal(name); chans[i] == nil {

@@ -1,6 +1,7 @@
 package eegkit
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -13,7 +14,7 @@ type Metrics struct {
 	Accuracy   float64            `json:"accuracy"`    // fraction of trials classified correctly
 	Loss       float64            `json:"loss"`        // mean cross-entropy
 	Kappa      float64            `json:"kappa"`       // Cohen's kappa of predictions vs labels (the BCI competition's metric)
-	AUC        float64            `json:"auc"`         // ROC-AUC of the right-hand score (logit difference)
+	AUC        float64            `json:"auc"`         // ROC-AUC of the right-hand score (logit difference); NaN (JSON null) when the set holds one class
 	Confusion  [2][2]int          `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right
 	PerSubject map[string]float64 `json:"per_subject"` // accuracy per subject
 }
@@ -21,7 +22,9 @@ type Metrics struct {
 // ClassNames are the lab's classes in label order.
 var ClassNames = [2]string{"left hand", "right hand"}
 
-// Predict returns the logits [N][2] and predicted classes of every trial of ds.
+// Predict returns the logits [N][2] and predicted classes of every trial of
+// ds. Logits that are not finite are an error naming the first such trial: a
+// NaN has no class.
 func (n *Net) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error) {
 	logits, err = n.Logits(ds.X, ds.Len())
 	if err != nil {
@@ -29,6 +32,9 @@ func (n *Net) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error
 	}
 	pred = make([]int32, len(logits))
 	for i, l := range logits {
+		if !isFinite32(l[0]) || !isFinite32(l[1]) {
+			return nil, nil, fmt.Errorf("the model's output for trial %d is %v, not finite: that trial's values or the model's weights are too large for float32 arithmetic (check the data's units and the weights)", i, l)
+		}
 		if l[1] > l[0] {
 			pred[i] = 1
 		}
@@ -91,7 +97,11 @@ func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
 // String renders the metrics as a short report with the confusion matrix.
 func (m Metrics) String() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %.3f)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, m.AUC)
+	auc := "undefined (the set holds one class)"
+	if !math.IsNaN(m.AUC) {
+		auc = fmt.Sprintf("%.3f", m.AUC)
+	}
+	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
 	var subs []string
 	for s := range m.PerSubject {
 		subs = append(subs, s)
@@ -127,6 +137,11 @@ func cohenKappa(c [2][2]int) float64 {
 // probability that a random class-1 trial scores above a random class-0 one
 // (ties count one half). NaN when a class is missing.
 func rocAUC(scores []float64, labels []int32) float64 {
+	for _, s := range scores {
+		if math.IsNaN(s) {
+			return math.NaN()
+		}
+	}
 	idx := make([]int, len(scores))
 	for i := range idx {
 		idx[i] = i
@@ -134,7 +149,7 @@ func rocAUC(scores []float64, labels []int32) float64 {
 	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
 	var pos, neg, rankSum float64
 	for i := 0; i < len(idx); {
-		j := i
+		j := i + 1 // a group holds at least one score, so the loop always advances
 		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
 			j++
 		}
@@ -154,3 +169,42 @@ func rocAUC(scores []float64, labels []int32) float64 {
 	}
 	return (rankSum - pos*(pos+1)/2) / (pos * neg)
 }
+
+// metricsJSON is Metrics as JSON, where an undefined ROC-AUC is null.
+type metricsJSON struct {
+	Trials     int                `json:"trials"`
+	Accuracy   float64            `json:"accuracy"`
+	Loss       float64            `json:"loss"`
+	Kappa      float64            `json:"kappa"`
+	AUC        *float64           `json:"auc"`
+	AUCNote    string             `json:"auc_undefined,omitempty"`
+	Confusion  [2][2]int          `json:"confusion"`
+	PerSubject map[string]float64 `json:"per_subject"`
+}
+
+// MarshalJSON writes an undefined ROC-AUC (one class in the set) as null
+// with the reason, since JSON has no NaN.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	j := metricsJSON{Trials: m.Trials, Accuracy: m.Accuracy, Loss: m.Loss, Kappa: m.Kappa, Confusion: m.Confusion, PerSubject: m.PerSubject}
+	if math.IsNaN(m.AUC) {
+		j.AUCNote = "the set holds trials of one class only"
+	} else {
+		j.AUC = &m.AUC
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (null ROC-AUC as NaN).
+func (m *Metrics) UnmarshalJSON(raw []byte) error {
+	var j metricsJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return err
+	}
+	*m = Metrics{Trials: j.Trials, Accuracy: j.Accuracy, Loss: j.Loss, Kappa: j.Kappa, AUC: math.NaN(), Confusion: j.Confusion, PerSubject: j.PerSubject}
+	if j.AUC != nil {
+		m.AUC = *j.AUC
+	}
+	return nil
+}
+
+func isFinite32(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }

@@ -25,6 +25,9 @@ const GenuineSource = "genuine BCI III-IIIb lab data"
 type fileDigests struct{ sha256, blob string }
 
 func digestFile(path string) (fileDigests, error) {
+	if _, err := statRegular(path, "a data file"); err != nil {
+		return fileDigests{}, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fileDigests{}, err

@@ -25,7 +25,8 @@ type EpochStats struct {
 type Run struct {
 	Config    TrainConfig  `json:"config"`
 	Protocol  string       `json:"protocol"` // how the model was chosen (TrainConfig.Protocol)
-	Data      string       `json:"data"`     // which data it was trained on (LabData.Source)
+	Data      string       `json:"data"`     // which data it was trained on, in words (LabData.Source)
+	DataID    string       `json:"data_id"`  // the content hash of that data (LabData.ID)
 	History   []EpochStats `json:"history"`
 	BestEpoch int          `json:"best_epoch"`        // the epoch whose model the run kept
 	Complete  bool         `json:"complete"`          // false if training was interrupted
@@ -88,6 +89,9 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	if data == nil || data.Train == nil || data.Train.Len() < 2 {
 		return nil, fmt.Errorf("training needs at least 2 training trials")
 	}
+	if data.Test == nil || data.Test.Len() == 0 {
+		return nil, fmt.Errorf("the test set is empty: there is nothing to report the run's accuracy on; check the data (%s)", data.Source)
+	}
 	if opt.CheckpointEvery < 0 {
 		return nil, fmt.Errorf("checkpoint interval must be >= 0 epochs, got %d", opt.CheckpointEvery)
 	}
@@ -106,7 +110,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, Net: net}
+	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
 	sel := newSelector(cfg.selection())
@@ -116,7 +120,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 			return nil, err
 		}
 		if ck != nil {
-			if err := ck.matches(cfg, data.Source, opt.CheckpointDir); err != nil {
+			if err := ck.matches(cfg, run.DataID, opt.CheckpointDir); err != nil {
 				return nil, err
 			}
 			if err := ck.restore(net, shuffle, sel); err != nil {
@@ -131,46 +135,20 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	}
 	n := train.Len()
 	for epoch := len(run.History) + 1; epoch <= cfg.Epochs; epoch++ {
-		start := time.Now()
-		lr := cfg.EpochLR(epoch)
-		perm := rng.Perm(n)
-		var lossSum float64
-		correct, seen := 0, 0
-		for b := 0; b < n; b += cfg.Batch {
-			if err := ctx.Err(); err != nil {
-				return run, err
-			}
-			idx := perm[b:min(b+cfg.Batch, n)]
-			if len(idx) < 2 { // BatchNorm cannot train on one trial; PyTorch would raise
-				continue
-			}
-			res, err := net.TrainStep(train.X, train.Y, idx, cfg, lr)
-			if err != nil {
-				return run, err
-			}
-			if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
-				return run, fmt.Errorf("epoch %d: the training loss is %g: training diverged; lower the learning rate (now %g)", epoch, res.Loss, lr)
-			}
-			lossSum += res.Loss * float64(len(idx))
-			correct += res.Correct
-			seen += len(idx)
+		// The weights of the last finished epoch: an interruption or a
+		// failure inside an epoch puts them back, so what is saved is always
+		// the model of len(run.History) epochs, never a half-trained one.
+		finished, err := net.StateDict()
+		if err != nil {
+			return run, err
 		}
-		st := EpochStats{Epoch: epoch, LR: lr, TrainLoss: lossSum / float64(seen), TrainAcc: float64(correct) / float64(seen)}
-		if val != nil {
-			vm, err := net.Evaluate(val)
-			if err != nil {
-				return run, err
+		st, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test)
+		if err != nil {
+			if rerr := net.SetStateDict(finished); rerr != nil {
+				return run, rerr
 			}
-			st.ValLoss, st.ValAcc = vm.Loss, vm.Accuracy
+			return run, err
 		}
-		if data.Test != nil && data.Test.Len() > 0 {
-			tm, err := net.Evaluate(data.Test)
-			if err != nil {
-				return run, err
-			}
-			st.TestLoss, st.TestAcc = tm.Loss, tm.Accuracy
-		}
-		st.Seconds = time.Since(start).Seconds()
 		run.History = append(run.History, st)
 		if err := sel.observe(net, st); err != nil {
 			return run, err
@@ -189,6 +167,55 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 		}
 	}
 	return finish(run, net, sel, val, data.Test)
+}
+
+// fitEpoch trains one epoch on the trials of train in the order perm, then
+// evaluates the validation and test sets. Every batch trains, the last
+// partial one included, down to a single trial as PyTorch's DataLoader
+// (drop_last=False) and BatchNorm2d do (checked against PyTorch by
+// TestParityBatchOfOne). A non-finite loss or output is an error that says
+// training diverged.
+func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset) (EpochStats, error) {
+	start := time.Now()
+	lr := cfg.EpochLR(epoch)
+	var lossSum float64
+	correct, seen := 0, 0
+	for b := 0; b < len(perm); b += cfg.Batch {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		idx := perm[b:min(b+cfg.Batch, len(perm))]
+		res, err := net.TrainStep(train.X, train.Y, idx, cfg, lr)
+		if err != nil {
+			return EpochStats{}, err
+		}
+		if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
+			return EpochStats{}, fmt.Errorf("training diverged at epoch %d: the training loss is %g; lower the learning rate (now %g) or check the data's scale", epoch, res.Loss, lr)
+		}
+		lossSum += res.Loss * float64(len(idx))
+		correct += res.Correct
+		seen += len(idx)
+	}
+	st := EpochStats{Epoch: epoch, LR: lr, TrainLoss: lossSum / float64(seen), TrainAcc: float64(correct) / float64(seen)}
+	if err := net.checkFinite(); err != nil {
+		return EpochStats{}, fmt.Errorf("training diverged at epoch %d: %v; lower the learning rate (now %g) or check the data's scale", epoch, err, lr)
+	}
+	if val != nil {
+		vm, err := net.Evaluate(val)
+		if err != nil {
+			return EpochStats{}, fmt.Errorf("epoch %d, validation set: %w", epoch, err)
+		}
+		st.ValLoss, st.ValAcc = vm.Loss, vm.Accuracy
+	}
+	if test != nil && test.Len() > 0 {
+		tm, err := net.Evaluate(test)
+		if err != nil {
+			return EpochStats{}, fmt.Errorf("epoch %d, test set: %w", epoch, err)
+		}
+		st.TestLoss, st.TestAcc = tm.Loss, tm.Accuracy
+	}
+	st.Seconds = time.Since(start).Seconds()
+	return st, nil
 }
 
 // finish puts the selected epoch's model in the network and evaluates it.

@@ -218,8 +218,24 @@ func TestFitCheckpointErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err == nil ||
-		!strings.Contains(err.Error(), "is corrupt") {
+		!strings.Contains(err.Error(), "is damaged") {
 		t.Errorf("truncated checkpoint: %v", err)
+	}
+	// Every single-bit flip, anywhere in the file, is refused (the probe
+	// resumed 7 of 12 silently before checkpoints carried a checksum).
+	for i := range 24 {
+		flipped := append([]byte(nil), raw...)
+		bit := (i*7919 + 13) % (8 * len(raw))
+		if i < 4 {
+			bit = i * 13 // the magic and the checksum themselves
+		}
+		flipped[bit/8] ^= 1 << (bit % 8)
+		if err := os.WriteFile(path, flipped, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readCheckpoint(dir); err == nil {
+			t.Errorf("a checkpoint with bit %d flipped is accepted", bit)
+		}
 	}
 	if _, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointEvery: -1}); err == nil {
 		t.Error("negative checkpoint interval accepted")

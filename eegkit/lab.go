@@ -90,10 +90,17 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // LoadOrTrain returns the run saved in dir if it finished with exactly cfg
 // on the same data (reused is then true); otherwise it trains cfg and saves
 // the run in dir, checkpointing it every LabCheckpointEvery epochs and resuming
-// from a checkpoint it finds there. On interruption the epochs that finished
-// are saved too.
+// from a checkpoint it finds there. A run of another configuration in dir is
+// replaced: dir is the lab's place for the latest run of one model and
+// activation. dir is locked while it trains. On interruption the epochs that
+// finished are saved too.
 func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	if reusableRun(dir, cfg, data.Source) != nil {
+	rd, err := OpenRunDir(dir, cfg, data.ID(), true)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rd.Close()
+	if rd.Finished != nil {
 		run, err = LoadRun(dir)
 		return run, err == nil, err
 	}
@@ -109,27 +116,6 @@ func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
 // so that an interrupted run resumes where it was.
 const LabCheckpointEvery = 10
-
-// reusableRun returns the saved run in dir if it finished with exactly cfg on the same data.
-func reusableRun(dir string, cfg TrainConfig, source string) *Run {
-	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
-	if err != nil {
-		return nil
-	}
-	var r Run
-	if json.Unmarshal(raw, &r) != nil || r.Data != source || !r.Complete {
-		return nil
-	}
-	a, _ := json.Marshal(r.Config)
-	b, _ := json.Marshal(cfg)
-	if string(a) != string(b) {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, WeightsFile)); err != nil {
-		return nil
-	}
-	return &r
-}
 
 // Table1 renders the lab's Table 1 (test accuracy per model and activation)
 // as Markdown with the best run in bold, and names the best run.

@@ -61,7 +61,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 // the state_dict of the lab's PyTorch modules (from the parity fixtures).
 func TestStateDictNamesMatchPyTorch(t *testing.T) {
 	for _, model := range ModelNames {
-		fx := loadParityFixture(t, model, ELU)
+		fx := loadParityFixture(t, model, ELU, "")
 		m, _ := NewModel(model, ELU)
 		var ours, theirs []string
 		for _, p := range m.Params() {

@@ -21,8 +21,8 @@ const (
 
 // Save writes the run to dir: its weights (model.npz, loadable by PyTorch),
 // run.json (configuration, data, history, test metrics), history.csv and
-// history.json. Every file is replaced atomically. Saving a complete run
-// removes its checkpoint.
+// history.json, then SHA256SUMS over them. Every file is replaced
+// atomically and durably. Saving a complete run removes its checkpoint.
 func (r *Run) Save(dir string) error {
 	if r.Net == nil {
 		return fmt.Errorf("save %s: the run has no network", dir)
@@ -54,6 +54,9 @@ func (r *Run) Save(dir string) error {
 	if err := writeFileAtomic(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History, r.Config.ValFraction > 0)); err != nil {
 		return err
 	}
+	if err := writeRunSums(dir); err != nil {
+		return err
+	}
 	if r.Complete { // the checkpoint of a finished run is no longer needed
 		if err := os.Remove(filepath.Join(dir, CheckpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -79,14 +82,19 @@ func historyCSV(h []EpochStats, val bool) []byte {
 	return buf.Bytes()
 }
 
-// LoadRun reads a model directory written by Run.Save and puts the network
-// on the backend, ready to evaluate or predict.
+// LoadRun reads a model directory written by Run.Save, checks its files
+// against their checksums, and puts the network on the backend, ready to
+// evaluate or predict. A run whose training was interrupted loads too
+// (Complete is false): it holds the model of its last finished epoch.
 func LoadRun(dir string) (*Run, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, RunFile))
+	if !fileExistsAny(filepath.Join(dir, RunFile)) {
+		return nil, fmt.Errorf("%s is not a saved model: %s is missing (train one with: eegkit train --out %s)", dir, RunFile, dir)
+	}
+	raw, err := readRegular(filepath.Join(dir, RunFile), "a run.json")
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a saved model: %s is missing (train one with `eegkit train --out %s`)", dir, RunFile, dir)
-		}
+		return nil, err
+	}
+	if err := VerifyRunFiles(dir); err != nil {
 		return nil, err
 	}
 	r := &Run{}
@@ -109,27 +117,4 @@ func LoadRun(dir string) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-// writeFileAtomic writes data to a temporary file and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -8,45 +8,51 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/sbinet/npyio/npz"
 )
+
+// The reader is written on archive/zip rather than npyio's npz.Reader because
+// a hostile or damaged file must be refused, not decoded: npyio stops reading a
+// member before its end (so the zip CRC-32 is never checked), reads the first
+// of duplicate member names where numpy reads the last, trusts the zip
+// directory's sizes when it allocates, and panics on valid headers whose keys
+// come in another order or that use format version 3. The npy header grammar
+// it parses is in npy.go.
+
+// maxArrayBytes bounds one array's decoded size; the lab's largest file
+// holds 13 MB.
+const maxArrayBytes = 1 << 30
+
+// maxDeflateRatio bounds how much a compressed member may inflate. EEG
+// signals compress 1.2–5×; a member claiming more than this is a deflate
+// bomb (its compressed bytes are checked as they are read, too).
+const maxDeflateRatio = 100
 
 // npzFile is an open .npz archive (numpy.savez or savez_compressed).
 type npzFile struct {
-	path  string
-	f     io.Closer
-	r     *npz.Reader
-	sizes map[string]uint64 // uncompressed size of each member
+	path    string
+	f       io.Closer
+	members map[string]*zip.File // by key, without ".npy"
 }
 
 // openNPZ opens an .npz archive, turning every failure into an error that
 // names the file and says what is wrong with it.
 func openNPZ(path string) (*npzFile, error) {
-	f, err := os.Open(path)
+	st, err := statRegular(path, "an .npz file")
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: file not found", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not an .npz file", path)
+		return nil, err
 	}
 	if st.Size() == 0 {
-		f.Close()
 		return nil, fmt.Errorf("%s: file is empty (want a numpy .npz archive)", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	z, err := readNPZ(path, f, st.Size())
 	if err != nil {
@@ -58,46 +64,37 @@ func openNPZ(path string) (*npzFile, error) {
 }
 
 // readNPZ opens an .npz archive held in r (size bytes), named path in errors.
-func readNPZ(path string, r io.ReaderAt, size int64) (z *npzFile, err error) {
-	defer func() { // the npy decoder panics on some malformed headers
-		if p := recover(); p != nil {
-			z, err = nil, fmt.Errorf("%s: not a readable .npz archive (corrupt: %v)", path, p)
-		}
-	}()
+func readNPZ(path string, r io.ReaderAt, size int64) (*npzFile, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, unwrapAll(err))
 	}
-	sizes := map[string]uint64{}
-	for _, f := range zr.File {
-		sizes[f.Name] = f.UncompressedSize64
+	z := &npzFile{path: path, f: io.NopCloser(nil), members: map[string]*zip.File{}}
+	for _, m := range zr.File {
+		key := strings.TrimSuffix(m.Name, ".npy")
+		if _, dup := z.members[key]; dup {
+			return nil, fmt.Errorf("%s: the archive holds two members named %q; numpy would read the last and eegkit refuses to guess: save the file again", path, m.Name)
+		}
+		z.members[key] = m
 	}
-	nr, err := npz.NewReader(r, size)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, unwrapAll(err))
-	}
-	return &npzFile{path: path, f: io.NopCloser(nil), r: nr, sizes: sizes}, nil
+	return z, nil
 }
 
 func (z *npzFile) Close() error { return z.f.Close() }
 
 // keys lists the arrays in the archive, without the ".npy" suffix, sorted.
 func (z *npzFile) keys() []string {
-	var ks []string
-	for _, k := range z.r.Keys() {
-		ks = append(ks, strings.TrimSuffix(k, ".npy"))
+	ks := make([]string, 0, len(z.members))
+	for k := range z.members {
+		ks = append(ks, k)
 	}
 	sort.Strings(ks)
 	return ks
 }
 
 func (z *npzFile) has(key string) bool {
-	for _, k := range z.r.Keys() {
-		if k == key+".npy" {
-			return true
-		}
-	}
-	return false
+	_, ok := z.members[key]
+	return ok
 }
 
 // array is an n-dimensional numeric array read from an .npz archive, converted to float64.
@@ -107,78 +104,114 @@ type array struct {
 	Data  []float64
 }
 
-// read reads one array (by key, without ".npy") of any numeric dtype into float64.
-func (z *npzFile) read(key string) (a *array, err error) {
-	defer func() { // the npy decoder panics on some malformed data
-		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("%s: array %q is corrupt (%v)", z.path, key, p)
-		}
-	}()
-	if !z.has(key) {
+// read reads one array (by key, without ".npy") of any numeric dtype into
+// float64. Every size is checked against the bytes really there before
+// anything is allocated, and the member's CRC-32 is checked at its end.
+func (z *npzFile) read(key string) (*array, error) {
+	m, ok := z.members[key]
+	if !ok {
 		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.keys(), ", "))
 	}
-	name := key + ".npy"
-	hdr := z.r.Header(name)
-	if hdr == nil {
-		return nil, fmt.Errorf("%s: array %q is unreadable (corrupt .npy header)", z.path, key)
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%s: array %q %s", z.path, key, fmt.Sprintf(format, args...))
 	}
-	if hdr.Descr.Fortran {
-		return nil, fmt.Errorf("%s: array %q is stored in Fortran order; save it with numpy.ascontiguousarray", z.path, key)
-	}
-	a = &array{Shape: append([]int(nil), hdr.Descr.Shape...), DType: hdr.Descr.Type}
-	n := uint64(1)
-	for _, d := range a.Shape {
-		if d < 0 || (d > 0 && n > z.sizes[name]/uint64(d)) {
-			return nil, fmt.Errorf("%s: array %q has shape %v, more values than its %d bytes can hold (corrupt header)", z.path, key, a.Shape, z.sizes[name])
+	switch m.Method {
+	case zip.Store:
+		if m.UncompressedSize64 != m.CompressedSize64 {
+			return nil, fail("is corrupt: a stored member of %d bytes claims %d uncompressed", m.CompressedSize64, m.UncompressedSize64)
 		}
-		n *= uint64(d)
-	}
-	if n > z.sizes[name] {
-		return nil, fmt.Errorf("%s: array %q has shape %v, more values than its %d bytes can hold (corrupt header)", z.path, key, a.Shape, z.sizes[name])
-	}
-	switch strings.TrimLeft(hdr.Descr.Type, "<>|=") {
-	case "f8":
-		err = z.r.Read(name, &a.Data)
-	case "f4":
-		a.Data, err = readConverted[float32](z.r, name)
-	case "i8":
-		a.Data, err = readConverted[int64](z.r, name)
-	case "i4":
-		a.Data, err = readConverted[int32](z.r, name)
-	case "i2":
-		a.Data, err = readConverted[int16](z.r, name)
-	case "i1":
-		a.Data, err = readConverted[int8](z.r, name)
-	case "u8":
-		a.Data, err = readConverted[uint64](z.r, name)
-	case "u4":
-		a.Data, err = readConverted[uint32](z.r, name)
-	case "u2":
-		a.Data, err = readConverted[uint16](z.r, name)
-	case "u1":
-		a.Data, err = readConverted[uint8](z.r, name)
+	case zip.Deflate:
+		if m.UncompressedSize64 > maxDeflateRatio*m.CompressedSize64+4096 {
+			return nil, fail("claims %d bytes from %d compressed (more than %d:1): refusing a possible deflate bomb", m.UncompressedSize64, m.CompressedSize64, maxDeflateRatio)
+		}
 	default:
-		return nil, fmt.Errorf("%s: array %q has dtype %s; want a float or integer array", z.path, key, hdr.Descr.Type)
+		return nil, fail("uses zip compression method %d; numpy writes stored or deflated members", m.Method)
 	}
+	rc, err := m.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%s: array %q could not be read (truncated or corrupt): %v", z.path, key, unwrapAll(err))
+		return nil, fail("could not be opened (%v)", unwrapAll(err))
 	}
-	if len(a.Data) != shapeSize(a.Shape) {
-		return nil, fmt.Errorf("%s: array %q is truncated: %d of %d values", z.path, key, len(a.Data), shapeSize(a.Shape))
+	defer rc.Close()
+	// The bound on the inflated stream holds whatever the directory claims.
+	src := &limitedReader{r: rc, n: int64(min(m.UncompressedSize64, maxArrayBytes+1<<20))}
+	hdr, hdrLen, err := readNPYHeader(src)
+	if err != nil {
+		return nil, fail("%v", err)
 	}
+	a := &array{Shape: hdr.shape, DType: hdr.descr}
+	if hdr.fortran {
+		return nil, fail("is stored in Fortran order; save it with numpy.ascontiguousarray")
+	}
+	dt, err := parseDType(hdr.descr)
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	n, ok := shapeValues(hdr.shape)
+	if !ok || n > maxArrayBytes/uint64(dt.size) {
+		return nil, fail("has shape %v, more than the %d bytes eegkit reads in one array (corrupt header?)", hdr.shape, maxArrayBytes)
+	}
+	if want := uint64(hdrLen) + n*uint64(dt.size); want != m.UncompressedSize64 {
+		return nil, fail("is corrupt: shape %v of %s needs %d bytes with its header, the archive holds %d", hdr.shape, hdr.descr, want, m.UncompressedSize64)
+	}
+	raw := make([]byte, n*uint64(dt.size))
+	if _, err := io.ReadFull(src, raw); err != nil {
+		return nil, fail("could not be read (truncated or corrupt): %v", unwrapAll(err))
+	}
+	// Reading to the end makes archive/zip compare the CRC-32 and the size.
+	if _, err := io.Copy(io.Discard, src); err != nil {
+		if errors.Is(err, zip.ErrChecksum) {
+			return nil, fail("fails its CRC-32 check: the file is damaged")
+		}
+		return nil, fail("could not be read (truncated or corrupt): %v", unwrapAll(err))
+	}
+	if src.over {
+		return nil, fail("is corrupt: it holds more bytes than the archive says")
+	}
+	a.Data = dt.decode(raw, int(n))
 	return a, nil
 }
 
-func readConverted[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32](r *npz.Reader, name string) ([]float64, error) {
-	var raw []T
-	if err := r.Read(name, &raw); err != nil {
-		return nil, err
+// limitedReader reads at most n bytes from r and notes whether r had more.
+type limitedReader struct {
+	r    io.Reader
+	n    int64
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		var one [1]byte
+		k, err := l.r.Read(one[:]) // at the member's end, archive/zip checks its CRC-32 here
+		if k > 0 {
+			l.over = true
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		return 0, io.EOF
 	}
-	out := make([]float64, len(raw))
-	for i, v := range raw {
-		out[i] = float64(v)
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
 	}
-	return out, nil
+	k, err := l.r.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+// shapeValues is the number of values of shape; ok is false on a negative
+// dimension or an overflow.
+func shapeValues(shape []int) (n uint64, ok bool) {
+	n = 1
+	for _, d := range shape {
+		if d < 0 {
+			return 0, false
+		}
+		if d > 0 && n > math.MaxUint64/uint64(d) {
+			return 0, false
+		}
+		n *= uint64(d)
+	}
+	return n, true
 }
 
 // npzEntry is one array to write: data is a flat slice ([]float32, []float64,

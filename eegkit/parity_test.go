@@ -21,9 +21,9 @@ type parityFixture struct {
 	numTrial int
 }
 
-func loadParityFixture(t *testing.T, model string, act Activation) parityFixture {
+func loadParityFixture(t *testing.T, model string, act Activation, suffix string) parityFixture {
 	t.Helper()
-	path := filepath.Join("testdata", "parity", fmt.Sprintf("%s_%s.npz", model, act.Name()))
+	path := filepath.Join("testdata", "parity", fmt.Sprintf("%s_%s%s.npz", model, act.Name(), suffix))
 	z, err := openNPZ(path)
 	if err != nil {
 		t.Fatal(err)
@@ -94,92 +94,104 @@ func flatLogits(l [][2]float32) []float32 {
 func TestParityWithPyTorch(t *testing.T) {
 	for _, model := range ModelNames {
 		for _, act := range Activations {
-			t.Run(model+"/"+act.Name(), func(t *testing.T) {
-				fx := loadParityFixture(t, model, act)
-				m, err := NewModel(model, act)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m = m.WithDropout(0)
-				net, err := NewNet(m, fx.init, 1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				idx := make([]int, fx.numTrial)
-				for i := range idx {
-					idx[i] = i
-				}
-				logits, err := net.Logits(fx.x, fx.numTrial)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d := maxAbsDiff(flatLogits(logits), toFloat32(fx.eval)); d > 1e-4 {
-					t.Errorf("eval logits differ by %g (> 1e-4)", d)
-				} else {
-					t.Logf("eval logits max abs diff %.2g", d)
-				}
-				tl, loss, grads, err := net.Gradients(fx.x, fx.y, idx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d := maxAbsDiff(flatLogits(tl), toFloat32(fx.train)); d > 1e-4 {
-					t.Errorf("train logits differ by %g", d)
-				}
-				if d := math.Abs(loss - fx.loss); d > 1e-5 {
-					t.Errorf("loss %g, PyTorch %g", loss, fx.loss)
-				}
-				worstGrad := 0.0
-				for name, g := range fx.grads {
-					d := maxAbsDiff(grads[name].Data, g.Data)
-					worstGrad = math.Max(worstGrad, d)
-					if d > 1e-4 {
-						t.Errorf("gradient of %s differs by %g", name, d)
-					}
-				}
-				cfg := TrainConfig{Model: model, Activation: act.Name(), Epochs: 1, Batch: fx.numTrial, LR: 1e-3, WeightDecay: 1e-2}
-				if _, err := net.TrainStep(fx.x, fx.y, idx, cfg, cfg.LR); err != nil {
-					t.Fatal(err)
-				}
-				sd, err := net.StateDict()
-				if err != nil {
-					t.Fatal(err)
-				}
-				worstStep, worstStat, illConditioned := 0.0, 0.0, 0
-				for _, p := range m.Params() {
-					ours, want := sd[p.FullName].Data, fx.after[p.FullName].Data
-					if !p.Kind.Trainable() {
-						d := maxAbsDiff(ours, want)
-						worstStat = math.Max(worstStat, d)
-						if d > 1e-5 {
-							t.Errorf("running statistic %s differs by %g (> 1e-5)", p.FullName, d)
-						}
-						continue
-					}
-					// Adam's first update is lr·g/(|g|+eps) with g the gradient plus weight decay: where
-					// |g| is below 1e-6 it swings with the float32 rounding of g, so there the update is
-					// only required to stay within Adam's bound (lr); everywhere else it must match.
-					before, grad := fx.init[p.FullName].Data, fx.grads[p.FullName].Data
-					for i := range ours {
-						g := float64(grad[i]) + cfg.WeightDecay*float64(before[i])
-						if math.Abs(g) < 1e-6 {
-							illConditioned++
-							if step := math.Abs(float64(ours[i]) - float64(before[i])); step > cfg.LR*1.001 {
-								t.Errorf("%s[%d]: Adam moved it by %g, more than lr", p.FullName, i, step)
-							}
-							continue
-						}
-						d := math.Abs(float64(ours[i]) - float64(want[i]))
-						worstStep = math.Max(worstStep, d)
-						if d > 1e-4 {
-							t.Errorf("after one Adam step %s[%d] differs by %g (> 1e-4)", p.FullName, i, d)
-						}
-					}
-				}
-				if illConditioned > 0 {
-					t.Logf("%d weights with |gradient| < 1e-6 checked against Adam's bound only", illConditioned)
-				}
-				t.Logf("grad %.2g, Adam step %.2g, running stats %.2g", worstGrad, worstStep, worstStat)
-			})
+			t.Run(model+"/"+act.Name(), func(t *testing.T) { checkParity(t, model, act, "") })
 		}
 	}
+}
+
+// TestParityBatchOfOne checks a training step on a batch of one trial (the
+// last partial batch when trials % batch == 1) against PyTorch, which trains
+// on it: BatchNorm2d's batch statistics then run over the samples of one trial.
+func TestParityBatchOfOne(t *testing.T) {
+	for _, model := range ModelNames {
+		t.Run(model, func(t *testing.T) { checkParity(t, model, ELU, "_batch1") })
+	}
+}
+
+// checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
+func checkParity(t *testing.T, model string, act Activation, suffix string) {
+	fx := loadParityFixture(t, model, act, suffix)
+	m, err := NewModel(model, act)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = m.WithDropout(0)
+	net, err := NewNet(m, fx.init, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, fx.numTrial)
+	for i := range idx {
+		idx[i] = i
+	}
+	logits, err := net.Logits(fx.x, fx.numTrial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxAbsDiff(flatLogits(logits), toFloat32(fx.eval)); d > 1e-4 {
+		t.Errorf("eval logits differ by %g (> 1e-4)", d)
+	} else {
+		t.Logf("eval logits max abs diff %.2g", d)
+	}
+	tl, loss, grads, err := net.Gradients(fx.x, fx.y, idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxAbsDiff(flatLogits(tl), toFloat32(fx.train)); d > 1e-4 {
+		t.Errorf("train logits differ by %g", d)
+	}
+	if d := math.Abs(loss - fx.loss); d > 1e-5 {
+		t.Errorf("loss %g, PyTorch %g", loss, fx.loss)
+	}
+	worstGrad := 0.0
+	for name, g := range fx.grads {
+		d := maxAbsDiff(grads[name].Data, g.Data)
+		worstGrad = math.Max(worstGrad, d)
+		if d > 1e-4 {
+			t.Errorf("gradient of %s differs by %g", name, d)
+		}
+	}
+	cfg := TrainConfig{Model: model, Activation: act.Name(), Epochs: 1, Batch: fx.numTrial, LR: 1e-3, WeightDecay: 1e-2}
+	if _, err := net.TrainStep(fx.x, fx.y, idx, cfg, cfg.LR); err != nil {
+		t.Fatal(err)
+	}
+	sd, err := net.StateDict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	worstStep, worstStat, illConditioned := 0.0, 0.0, 0
+	for _, p := range m.Params() {
+		ours, want := sd[p.FullName].Data, fx.after[p.FullName].Data
+		if !p.Kind.Trainable() {
+			d := maxAbsDiff(ours, want)
+			worstStat = math.Max(worstStat, d)
+			if d > 1e-5 {
+				t.Errorf("running statistic %s differs by %g (> 1e-5)", p.FullName, d)
+			}
+			continue
+		}
+		// Adam's first update is lr·g/(|g|+eps) with g the gradient plus weight decay: where
+		// |g| is below 1e-6 it swings with the float32 rounding of g, so there the update is
+		// only required to stay within Adam's bound (lr); everywhere else it must match.
+		before, grad := fx.init[p.FullName].Data, fx.grads[p.FullName].Data
+		for i := range ours {
+			g := float64(grad[i]) + cfg.WeightDecay*float64(before[i])
+			if math.Abs(g) < 1e-6 {
+				illConditioned++
+				if step := math.Abs(float64(ours[i]) - float64(before[i])); step > cfg.LR*1.001 {
+					t.Errorf("%s[%d]: Adam moved it by %g, more than lr", p.FullName, i, step)
+				}
+				continue
+			}
+			d := math.Abs(float64(ours[i]) - float64(want[i]))
+			worstStep = math.Max(worstStep, d)
+			if d > 1e-4 {
+				t.Errorf("after one Adam step %s[%d] differs by %g (> 1e-4)", p.FullName, i, d)
+			}
+		}
+	}
+	if illConditioned > 0 {
+		t.Logf("%d weights with |gradient| < 1e-6 checked against Adam's bound only", illConditioned)
+	}
+	t.Logf("grad %.2g, Adam step %.2g, running stats %.2g", worstGrad, worstStep, worstStat)
 }

@@ -1,6 +1,7 @@
 package eegkit
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -31,12 +32,13 @@ type SweepPoint struct {
 	BestEpoch int     // the epoch whose model was kept
 	BestTest  float64 // best test accuracy over the epochs (shown for comparison only: choosing by it is optimistic)
 	Seconds   float64 // training time
-	Data      string
+	Data      string  // the data, in words (LabData.Source)
+	DataID    string  // the data's content hash (LabData.ID): what a rerun compares
 	Completed time.Time
 }
 
 var sweepHeader = []string{"model", "activation", "batch", "lr", "weight_decay", "dropout", "epochs", "seed", "val_fraction",
-	"train_acc", "val_acc", "test_acc", "kappa", "auc", "best_epoch", "best_test_acc", "seconds", "data", "completed", "config"}
+	"train_acc", "val_acc", "test_acc", "kappa", "auc", "best_epoch", "best_test_acc", "seconds", "data", "data_id", "completed", "config"}
 
 // Grid is a hyperparameter grid: every combination of its lists. An empty
 // list leaves that hyperparameter as Base has it, except that batch and
@@ -118,7 +120,22 @@ func (g Grid) Configs() ([]TrainConfig, error) {
 			}
 		}
 	}
-	return out, nil
+	return dedupConfigs(out), nil
+}
+
+// dedupConfigs drops repeated points (the same configuration after names
+// are normalised, e.g. --act relu,ReLU or --batch 32,32), keeping the first.
+func dedupConfigs(cs []TrainConfig) []TrainConfig {
+	seen := map[string]bool{}
+	out := cs[:0]
+	for _, c := range cs {
+		k, _ := json.Marshal(c)
+		if !seen[string(k)] {
+			seen[string(k)] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // SweepOptions say how a sweep runs.
@@ -133,6 +150,8 @@ type SweepOptions struct {
 	// at a time on 2 cores, where one training already keeps both busy).
 	Workers  int
 	Progress func(TrainConfig, EpochStats)
+	// Log, if not nil, is told what the sweep repaired (a torn last CSV row).
+	Log func(string)
 }
 
 // Sweep trains every configuration that opt.CSV does not already hold (same
@@ -151,6 +170,17 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepO
 	if workers <= 0 {
 		workers = min(2, runtime.NumCPU())
 	}
+	configs = dedupConfigs(append([]TrainConfig(nil), configs...))
+	lock, err := lockDir(filepath.Dir(opt.CSV)) // one sweep at a time writes the CSV
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if torn, err := repairSweepCSV(opt.CSV); err != nil {
+		return nil, err
+	} else if torn != "" && opt.Log != nil {
+		opt.Log(fmt.Sprintf("%s: dropped a torn last row (%q), written when a write was cut short; its point is trained again", opt.CSV, torn))
+	}
 	done, err := ReadSweep(opt.CSV)
 	if err != nil {
 		return nil, err
@@ -163,7 +193,7 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepO
 		if err := cfg.Validate(); err != nil {
 			return nil, fmt.Errorf("sweep point %s: %w", cfg, err)
 		}
-		if p, ok := findPoint(done, cfg, data.Source); ok {
+		if p, ok := findPoint(done, cfg, data.ID()); ok {
 			out = append(out, p)
 		} else {
 			todo = append(todo, i)
@@ -189,16 +219,8 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepO
 						opt.Progress(cfg, e)
 					}
 				}
-				dir := ""
-				if opt.RunsDir != "" {
-					dir = filepath.Join(opt.RunsDir, pointDir(cfg))
-					fo.CheckpointDir, fo.CheckpointEvery = dir, opt.CheckpointEvery
-				}
 				start := time.Now()
-				run, err := Fit(ctx, cfg, data, fo)
-				if err == nil && dir != "" {
-					err = run.Save(dir)
-				}
+				run, err := sweepPoint(ctx, cfg, data, opt, fo)
 				mu.Lock()
 				if err == nil {
 					p := NewSweepPoint(run, time.Since(start))
@@ -227,16 +249,57 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *LabData, opt SweepO
 	return out, firstErr
 }
 
-// pointDir names a point's run directory after its configuration.
-func pointDir(c TrainConfig) string {
+// sweepPoint trains one point, in its own locked run directory under
+// opt.RunsDir when set (reusing it when it finished already).
+func sweepPoint(ctx context.Context, cfg TrainConfig, data *LabData, opt SweepOptions, fo FitOptions) (*Run, error) {
+	if opt.RunsDir == "" {
+		return Fit(ctx, cfg, data, fo)
+	}
+	dir := filepath.Join(opt.RunsDir, pointDir(cfg, data.ID()))
+	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	if rd.Finished != nil {
+		return rd.Finished, nil
+	}
+	fo.CheckpointDir, fo.CheckpointEvery = dir, opt.CheckpointEvery
+	run, err := Fit(ctx, cfg, data, fo)
+	if err == nil {
+		err = run.Save(dir)
+	}
+	return run, err
+}
+
+// pointDir names a point's run directory after its configuration and data.
+func pointDir(c TrainConfig, dataID string) string {
 	raw, _ := json.Marshal(c)
-	return fmt.Sprintf("%s_%s_b%d_lr%g_s%d_%08x", c.Model, c.Activation, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(raw))
+	return fmt.Sprintf("%s_%s_b%d_lr%g_s%d_%08x", c.Model, c.Activation, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(append(raw, dataID...)))
+}
+
+// repairSweepCSV drops a torn last row: one not ended by a newline, as a
+// write cut short by a full disk or a kill leaves it (appendSweep ends every
+// row with one and syncs). It returns the dropped text.
+func repairSweepCSV(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && (len(raw) == 0 || raw[len(raw)-1] == '\n')) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	keep := bytes.LastIndexByte(raw, '\n') + 1
+	if err := os.Truncate(path, int64(keep)); err != nil {
+		return "", fmt.Errorf("%s: cannot drop its torn last row: %v", path, unwrapAll(err))
+	}
+	return string(raw[keep:]), nil
 }
 
 // NewSweepPoint summarises a finished run that took the given time.
 func NewSweepPoint(run *Run, took time.Duration) SweepPoint {
 	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
-		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data,
+		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
 		Completed: time.Now().UTC()}
 	if run.Val != nil {
 		p.ValAcc = run.Val.Accuracy
@@ -281,11 +344,11 @@ func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float
 	return points, err
 }
 
-func findPoint(done []SweepPoint, cfg TrainConfig, data string) (SweepPoint, bool) {
+func findPoint(done []SweepPoint, cfg TrainConfig, dataID string) (SweepPoint, bool) {
 	want, _ := json.Marshal(cfg)
 	for _, p := range done {
 		got, _ := json.Marshal(p.Config)
-		if string(got) == string(want) && p.Data == data {
+		if string(got) == string(want) && p.DataID == dataID {
 			return p, true
 		}
 	}
@@ -310,7 +373,7 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 		return nil, nil
 	}
 	if !slices.Equal(rows[0], sweepHeader) {
-		return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (header %v, want %v); move it away or choose another file", path, rows[0], sweepHeader)
+		return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (an older eegkit's has no data_id column; header %v, want %v); move it away or choose another file", path, rows[0], sweepHeader)
 	}
 	col := func(name string) int { return slices.Index(sweepHeader, name) }
 	var out []SweepPoint
@@ -324,7 +387,7 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 		}
 		errs = append(errs, json.Unmarshal([]byte(r[col("config")]), &p.Config))
 		p.TrainAcc, p.ValAcc, p.TestAcc, p.Kappa, p.AUC = num("train_acc"), num("val_acc"), num("test_acc"), num("kappa"), num("auc")
-		p.BestEpoch, p.BestTest, p.Seconds, p.Data = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")]
+		p.BestEpoch, p.BestTest, p.Seconds, p.Data, p.DataID = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")], r[col("data_id")]
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
 		if err := errors.Join(errs...); err != nil {
@@ -362,7 +425,7 @@ func appendSweep(path string, p SweepPoint) error {
 	cfg, _ := json.Marshal(c)
 	_ = w.Write([]string{c.Model, c.Activation, strconv.Itoa(c.Batch), g(c.LR), g(c.WeightDecay), dropout, strconv.Itoa(c.Epochs),
 		strconv.FormatUint(c.Seed, 10), g(c.ValFraction), g(p.TrainAcc), g(p.ValAcc), g(p.TestAcc), g(p.Kappa), g(p.AUC),
-		strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.Completed.Format(time.RFC3339), string(cfg)})
+		strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)})
 	w.Flush()
 	if err := w.Error(); err != nil {
 		f.Close()

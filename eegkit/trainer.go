@@ -84,6 +84,16 @@ func (n *Net) StateDict() (StateDict, error) {
 	return sd, nil
 }
 
+// checkFinite reports the first weight or BatchNorm statistic that is NaN or
+// infinite (see StateDict.Check).
+func (n *Net) checkFinite() error {
+	sd, err := n.StateDict()
+	if err != nil {
+		return err
+	}
+	return sd.Check(n.Model)
+}
+
 func (n *Net) values(g *Graph, params, bufs []*Node) map[string]*Node {
 	v := make(map[string]*Node, len(params)+len(bufs))
 	for i, p := range n.trainable {
@@ -211,8 +221,8 @@ type StepResult struct {
 // training mode, cross-entropy, back-propagation, an Adam update with
 // learning rate lr, and the BatchNorm running-statistics update.
 func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr float64) (StepResult, error) {
-	if len(idx) < 2 {
-		return StepResult{}, fmt.Errorf("a training batch needs at least 2 trials, got %d", len(idx))
+	if len(idx) == 0 {
+		return StepResult{}, fmt.Errorf("a training batch needs at least 1 trial")
 	}
 	b1, b2, eps := cfg.adam()
 	key := [4]float64{b1, b2, eps, cfg.WeightDecay}

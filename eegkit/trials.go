@@ -105,3 +105,15 @@ func ReadPredictions(path string) (*Predictions, error) {
 	}
 	return out, nil
 }
+
+// IsPredictionsFile reports whether path is an .npz holding exactly what
+// WritePredictions writes (logits and pred), so that replacing it loses no data.
+func IsPredictionsFile(path string) bool {
+	z, err := openNPZ(path)
+	if err != nil {
+		return false
+	}
+	defer z.Close()
+	k := z.keys()
+	return len(k) == 2 && k[0] == "logits" && k[1] == "pred"
+}

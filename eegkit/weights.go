@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // Tensor is a float32 array in C order with PyTorch's shape.
@@ -50,6 +51,9 @@ func (sd StateDict) Check(m *Model) error {
 		for _, v := range t.Data {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return fmt.Errorf("weights for %s: %q contains NaN or Inf", m.Name, p.FullName)
+			}
+			if v < 0 && strings.HasSuffix(p.FullName, "running_var") {
+				return fmt.Errorf("weights for %s: %q holds %g, but a variance cannot be negative (damaged or wrongly converted weights)", m.Name, p.FullName, v)
 			}
 		}
 	}

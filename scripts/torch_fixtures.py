@@ -5,6 +5,8 @@ For each model (EEGNet, DeepConvNet) and activation (ReLU, LeakyReLU, ELU) it
 writes eegkit/testdata/parity/<model>_<act>.npz with:
 
   x, y                      an input batch [6,1,2,750] and labels
+                            (<model>_elu_batch1.npz: its first trial alone, the
+                            last partial batch of one trial that PyTorch trains on)
   init__<name>              random weights and BatchNorm running statistics
   eval_logits               model.eval() logits
   train_logits, loss        model.train() logits (dropout p=0) and cross-entropy
@@ -92,7 +94,7 @@ class DeepConvNet(nn.Module):
         return self.classify(x.view(x.size(0), -1))
 
 
-def fixture(model_cls, act_name, seed):
+def fixture(model_cls, act_name, seed, trials=6):
     torch.manual_seed(seed)
     model = model_cls(ACTS[act_name])
     with torch.no_grad():
@@ -110,8 +112,8 @@ def fixture(model_cls, act_name, seed):
     out = {}
     for name, t in model.state_dict().items():
         out["init__" + name] = t.numpy().copy()
-    x = (torch.randn(6, 1, 2, 750) * 5.0).float()
-    y = torch.tensor([0, 1, 1, 0, 1, 0], dtype=torch.int64)
+    x = (torch.randn(6, 1, 2, 750) * 5.0).float()[:trials]
+    y = torch.tensor([0, 1, 1, 0, 1, 0], dtype=torch.int64)[:trials]
     out["x"] = x.numpy()
     out["y"] = y.numpy()
 
@@ -151,6 +153,10 @@ def main():
             path = os.path.join(OUT, f"{mname}_{act}.npz")
             np.savez(path, **out)
             print(f"wrote {path} ({os.path.getsize(path)} bytes), loss {float(out['loss']):.5f}")
+        out = fixture(cls, "elu", seed=100 + 10 * mi + 2, trials=1)
+        path = os.path.join(OUT, f"{mname}_elu_batch1.npz")
+        np.savez(path, **out)
+        print(f"wrote {path} ({os.path.getsize(path)} bytes), loss {float(out['loss']):.5f}")
     print("torch", torch.__version__, file=sys.stderr)
 
 

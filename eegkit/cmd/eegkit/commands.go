@@ -48,6 +48,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proto := addProtocolFlags(fs)
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the model, history.csv and history.json (required)")
+	replace := fs.Bool("replace", false, "replace a run of another configuration or other data that --out holds (without it, that is refused)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			dir = filepath.Join(*out, fmt.Sprintf("seed-%d", s))
 		}
 		start := time.Now()
-		run, err := trainOne(ctx, c, data, dir, every, stdout, stderr)
+		run, err := trainOne(ctx, c, data, dir, every, *replace, stdout, stderr)
 		if err != nil {
 			return err
 		}
@@ -120,8 +121,19 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// trainOne trains (or resumes) one run into dir and prints its result.
-func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eegkit.LabData, dir string, every int, stdout, stderr io.Writer) (*eegkit.Run, error) {
+// trainOne trains (or resumes) one run into dir and prints its result. A
+// run dir already holds with the same configuration and data is reused.
+func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eegkit.LabData, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
+	rd, err := eegkit.OpenRunDir(dir, cfg, data.ID(), replace)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	if run := rd.Finished; run != nil {
+		fmt.Fprintf(stdout, "%s already holds this run (%s, finished, on the same data); nothing to train\n", dir, cfg)
+		fmt.Fprint(stdout, run.Test.String())
+		return run, nil
+	}
 	fmt.Fprintf(stdout, "training %s\n%s\n", cfg, cfg.Protocol())
 	bar := newProgress(stderr, cfg)
 	run, trainErr := eegkit.Fit(ctx, cfg, data, eegkit.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every})
@@ -188,6 +200,13 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "model: %s (%s)\ndata: %s (%s), %s set\n", run.Config, *modelDir, data.Source, *dataDir, *split)
+	if !run.Complete {
+		fmt.Fprintf(stdout, "note: this run is incomplete: its training was interrupted after %d of %d epochs, and this is the model of epoch %d\n",
+			len(run.History), run.Config.Epochs, len(run.History))
+	}
+	if run.DataID != "" && run.DataID != data.ID() {
+		fmt.Fprintf(stdout, "note: the model was trained on other data (%s)\n", run.Data)
+	}
 	fmt.Fprint(stdout, m.String())
 	return nil
 }
@@ -199,12 +218,16 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	actName := fs.String("act", "", "activation for --weights: relu, leakyrelu or elu")
 	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
 	input := fs.String("input", "", "input .npz with key signal: [N,750,2] as in the lab files or [N,1,2,750] (required)")
-	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required)")
+	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required; an existing file is replaced only if it holds predictions)")
+	force := fs.Bool("force", false, "replace an existing --out file even if it does not hold predictions")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *input == "" || *out == "" {
 		return usageError{errors.New("--input and --out are required")}
+	}
+	if err := checkPredictOut(*out, *input, *weights, *modelDir, *force); err != nil {
+		return err
 	}
 	var net *eegkit.Net
 	switch {
@@ -289,10 +312,10 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, split := range []string{"train", "test"} {
 		for _, f := range eegkit.LabFiles(split) {
 			p := filepath.Join(*out, f)
+			if eegkit.IsGenuine(p) { // --force or not
+				return fmt.Errorf("%s is the genuine course file; refusing to overwrite it (generate into another directory)", p)
+			}
 			if _, err := os.Stat(p); err == nil && !*force {
-				if eegkit.IsGenuine(p) {
-					return fmt.Errorf("%s is the genuine course file; refusing to overwrite it", p)
-				}
 				return fmt.Errorf("%s exists; use --force to overwrite it", p)
 			}
 		}
@@ -387,5 +410,55 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintln(stdout, string(raw))
+	return nil
+}
+
+// checkPredictOut refuses an --out that would destroy data: the input, the
+// weights, a file of the model directory or a genuine course file, and
+// (unless force) any existing file that does not hold predictions.
+func checkPredictOut(out, input, weights, modelDir string, force bool) error {
+	st, err := os.Stat(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return checkInsideDir(out, modelDir)
+	}
+	if err != nil {
+		return fmt.Errorf("--out %s: %v", out, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("--out %s is a directory; name the .npz file to write", out)
+	}
+	for _, other := range []struct{ flag, path string }{{"--input", input}, {"--weights", weights}} {
+		if o, err := os.Stat(other.path); other.path != "" && err == nil && os.SameFile(st, o) {
+			return fmt.Errorf("--out %s is the %s file; write the predictions to another file", out, other.flag)
+		}
+	}
+	if err := checkInsideDir(out, modelDir); err != nil {
+		return err
+	}
+	if eegkit.IsGenuine(out) {
+		return fmt.Errorf("--out %s is a genuine course data file; refusing to overwrite it", out)
+	}
+	if !force && !eegkit.IsPredictionsFile(out) {
+		return fmt.Errorf("--out %s exists and does not hold predictions (logits, pred); refusing to overwrite it: choose another file, or add --force", out)
+	}
+	return nil
+}
+
+// checkInsideDir refuses an output file inside the model directory dir.
+func checkInsideDir(out, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	a, err1 := filepath.Abs(filepath.Dir(out))
+	b, err2 := filepath.Abs(dir)
+	if ra, err := filepath.EvalSymlinks(a); err == nil {
+		a = ra
+	}
+	if rb, err := filepath.EvalSymlinks(b); err == nil {
+		b = rb
+	}
+	if err1 == nil && err2 == nil && a == b {
+		return fmt.Errorf("--out %s is inside the model directory %s; write the predictions elsewhere", out, dir)
+	}
 	return nil
 }

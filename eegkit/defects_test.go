@@ -1,0 +1,386 @@
+package eegkit
+
+// Tests that reproduce the defects a fault-and-bad-input probe found: each
+// failed (hung, crashed, or lost or accepted data silently) before its fix.
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestROCAUCNeverLoops: a NaN score made the tie-grouping loop spin forever.
+func TestROCAUCNeverLoops(t *testing.T) {
+	nan := math.NaN()
+	cases := []struct {
+		name   string
+		scores []float64
+		labels []int32
+		want   float64 // NaN: undefined
+	}{
+		{"separable", []float64{-2, -1, 1, 2}, []int32{0, 0, 1, 1}, 1},
+		{"reversed", []float64{2, 1, -1, -2}, []int32{0, 0, 1, 1}, 0},
+		{"all tied", []float64{3, 3, 3, 3}, []int32{0, 1, 0, 1}, 0.5},
+		{"NaN score", []float64{nan, 1, 2, nan}, []int32{0, 1, 0, 1}, nan},
+		{"one class", []float64{1, 2, 3}, []int32{1, 1, 1}, nan},
+		{"infinite scores", []float64{math.Inf(-1), math.Inf(1)}, []int32{0, 1}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			done := make(chan float64, 1)
+			go func() { done <- rocAUC(c.scores, c.labels) }()
+			select {
+			case got := <-done:
+				if math.IsNaN(c.want) != math.IsNaN(got) || (!math.IsNaN(got) && got != c.want) {
+					t.Errorf("AUC %g, want %g", got, c.want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("rocAUC does not return")
+			}
+		})
+	}
+}
+
+// TestUndefinedMetricsAreNull: a one-class evaluation set made the AUC NaN,
+// which json refused, so no run.json was written.
+func TestUndefinedMetricsAreNull(t *testing.T) {
+	ds := &Dataset{Y: []int32{1, 1, 1}, Subject: []int{0, 0, 0}, Subjects: []string{"S"}}
+	m := Score(ds, [][2]float32{{0, 1}, {1, 0}, {0, 2}}, []int32{1, 0, 1})
+	raw, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"auc":null`) || !strings.Contains(string(raw), "one class") {
+		t.Errorf("JSON %s", raw)
+	}
+	var back Metrics
+	if err := json.Unmarshal(raw, &back); err != nil || !math.IsNaN(back.AUC) || back.Accuracy != m.Accuracy {
+		t.Errorf("round trip: %+v, %v", back, err)
+	}
+	m2 := Score(&Dataset{Y: []int32{0, 1}}, [][2]float32{{0, 1}, {1, 0}}, []int32{1, 0})
+	raw, _ = json.Marshal(m2)
+	if err := json.Unmarshal(raw, &back); err != nil || back.AUC != m2.AUC {
+		t.Errorf("a defined AUC does not round-trip: %s", raw)
+	}
+	if !strings.Contains(m.String(), "ROC-AUC undefined") {
+		t.Errorf("String: %s", m.String())
+	}
+}
+
+// withTrialValue returns a copy of ds whose trial i holds v everywhere.
+func withTrialValue(ds *Dataset, i int, v float32) *Dataset {
+	c := ds.Subset(allIndices(ds.Len()))
+	c.X = append([]float32(nil), c.X...)
+	for j := range TrialSize {
+		c.X[i*TrialSize+j] = v
+	}
+	return c
+}
+
+func allIndices(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// TestNonFiniteOutputsAreErrors: a test trial of 3e38 made train hang after
+// epoch 1, and predict call every trial "left hand" on NaN logits.
+func TestNonFiniteOutputsAreErrors(t *testing.T) {
+	data := smallData(t)
+	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
+	bad := &LabData{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
+	done := make(chan error, 1)
+	go func() { _, err := Fit(context.Background(), cfg, bad, FitOptions{}); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "test set") || !strings.Contains(err.Error(), "trial 3") {
+			t.Errorf("got %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("Fit hangs on a test trial of 3e38")
+	}
+	m, _ := NewModel("eegnet", ELU)
+	net, err := NewNet(m, InitWeights(m, 1), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := net.Predict(withTrialValue(data.Test, 0, 3e38)); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("Predict: %v", err)
+	}
+}
+
+// TestDivergenceKeepsTheLastGoodEpoch: a diverging run used to leave NaN
+// weights and a NaN checkpoint that blocked every rerun.
+func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
+	data := smallData(t)
+	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
+	bad := &LabData{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
+	dir := t.TempDir()
+	run, err := Fit(context.Background(), cfg, bad, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	if err == nil || !strings.Contains(err.Error(), "training diverged at epoch 1") {
+		t.Fatalf("got %v", err)
+	}
+	if err := run.Net.checkFinite(); err != nil {
+		t.Errorf("the network was left with %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); !os.IsNotExist(err) {
+		t.Errorf("a checkpoint of the diverged run was written: %v", err)
+	}
+}
+
+// cancelAfter is a context whose Err turns to Canceled after n calls: Fit
+// asks before every batch, so it stops at a chosen batch of an epoch.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestInterruptKeepsFinishedEpochWeights: Ctrl-C saved weights from partway
+// through the next epoch while run.json listed the finished epochs only.
+func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
+	data := smallData(t) // 120 trials: 4 batches of 32 an epoch
+	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	one, err := Fit(context.Background(), cfg, data, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := one.Net.StateDict()
+	cfg.Epochs = 3
+	run, err := Fit(&cancelAfter{Context: context.Background(), n: 4 + 2}, cfg, data, FitOptions{})
+	if err != context.Canceled || len(run.History) != 1 {
+		t.Fatalf("err %v, %d epochs", err, len(run.History))
+	}
+	got, _ := run.Net.StateDict()
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the interrupted run holds other weights than its finished epoch's")
+	}
+	dir := t.TempDir()
+	if err := run.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadRun(dir)
+	if err != nil || back.Complete {
+		t.Fatalf("LoadRun: complete %v, %v", back != nil && back.Complete, err)
+	}
+	m, err := back.Net.Evaluate(data.Test)
+	if err != nil || m.Loss != run.History[0].TestLoss {
+		t.Errorf("the saved model's test loss %g, the recorded epoch's %g (%v)", m.Loss, run.History[0].TestLoss, err)
+	}
+}
+
+// TestLastBatchOfOneTrial: with trials % batch == 1 the last trial of every
+// epoch was dropped; PyTorch trains on it (TestParityBatchOfOne).
+func TestLastBatchOfOneTrial(t *testing.T) {
+	data := smallData(t)
+	train := data.Train.Subset(allIndices(33))
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
+	run, err := Fit(context.Background(), cfg, &LabData{Train: train, Test: data.Test}, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Net.steps != 2*3 {
+		t.Errorf("%d steps for 2 epochs of 33 trials in batches of 16, want 6 (16 + 16 + 1)", run.Net.steps)
+	}
+	for _, e := range run.History {
+		if n := e.TrainAcc * 33; math.Abs(n-math.Round(n)) > 1e-9 {
+			t.Errorf("epoch %d: train accuracy %g is not a count of 33 trials", e.Epoch, e.TrainAcc)
+		}
+	}
+}
+
+// TestEmptyTestSetIsRefused: a test set without trials trained and reported 0 %.
+func TestEmptyTestSetIsRefused(t *testing.T) {
+	data := smallData(t)
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
+	if _, err := Fit(context.Background(), cfg, &LabData{Train: data.Train, Test: &Dataset{}}, FitOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "test set is empty") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestDataIdentityIsContent: data identity was one constant string for any
+// user data, so runs, sweeps and checkpoints of A were taken for B.
+func TestDataIdentityIsContent(t *testing.T) {
+	a := smallData(t)
+	swapped := a.Train.Subset(allIndices(a.Train.Len()))
+	swapped.Y = append([]int32(nil), swapped.Y...)
+	for i := range swapped.Y {
+		swapped.Y[i] = 1 - swapped.Y[i]
+	}
+	b := &LabData{Train: swapped, Test: a.Test, Source: a.Source}
+	same := &LabData{Train: a.Train.Subset(allIndices(a.Train.Len())), Test: a.Test, Source: "another name"}
+	if a.ID() == b.ID() || a.ID() != same.ID() || !strings.HasPrefix(a.ID(), "sha256:") {
+		t.Fatalf("ids: A %s, B (labels swapped) %s, A copied %s", a.ID(), b.ID(), same.ID())
+	}
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	dir := t.TempDir()
+	if _, reused, err := LoadOrTrain(context.Background(), cfg, a, dir, nil); err != nil || reused {
+		t.Fatalf("first run: reused %v, %v", reused, err)
+	}
+	if _, reused, err := LoadOrTrain(context.Background(), cfg, same, dir, nil); err != nil || !reused {
+		t.Errorf("the same data is not reused: %v %v", reused, err)
+	}
+	run, reused, err := LoadOrTrain(context.Background(), cfg, b, dir, nil)
+	if err != nil || reused || run.DataID != b.ID() {
+		t.Errorf("data B reused A's run: reused %v, %v", reused, err)
+	}
+	// A checkpoint made on A does not resume on B.
+	ckDir := t.TempDir()
+	cfg.Epochs = 2
+	if _, err := Fit(&cancelAfter{Context: context.Background(), n: 4 + 1}, cfg, a, FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err != context.Canceled {
+		t.Fatal(err)
+	}
+	if _, err := Fit(context.Background(), cfg, b, FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err == nil ||
+		!strings.Contains(err.Error(), "checkpoint of another run") {
+		t.Errorf("a checkpoint of A resumed on B: %v", err)
+	}
+}
+
+// TestRunDir covers what a run directory refuses, reuses and cleans.
+func TestRunDir(t *testing.T) {
+	data := smallData(t)
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	other := cfg
+	other.LR = 2e-3
+	dir := t.TempDir()
+	train := func(c TrainConfig, replace bool) (*RunDir, error) {
+		rd, err := OpenRunDir(dir, c, data.ID(), replace)
+		if err != nil || rd.Finished != nil {
+			return rd, err
+		}
+		defer rd.Close()
+		run, err := Fit(context.Background(), c, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+		if err != nil {
+			return rd, err
+		}
+		return rd, run.Save(dir)
+	}
+	if _, err := train(cfg, false); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
+	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
+	if err != nil || rd.Finished == nil {
+		t.Fatalf("the same finished run is not reused: %v", err)
+	}
+	// While one process holds the directory, another is refused, naming its pid.
+	if _, err := OpenRunDir(dir, cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process (pid") {
+		t.Errorf("a second writer: %v", err)
+	}
+	rd.Close()
+	if _, err := train(other, false); err == nil || !strings.Contains(err.Error(), "holds a finished run of another configuration") {
+		t.Errorf("another configuration replaced the finished run: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, WeightsFile)); string(after) != string(before) {
+		t.Error("the refused run changed model.npz")
+	}
+	if _, err := train(other, true); err != nil {
+		t.Fatalf("--replace: %v", err)
+	}
+	if r, err := LoadRun(dir); err != nil || r.Config.LR != other.LR {
+		t.Errorf("after replace: %v", err)
+	}
+	// Orphans of a killed atomic write are removed when the directory is opened.
+	orphan := filepath.Join(dir, tmpPrefix+"123")
+	if err := os.WriteFile(orphan, make([]byte, 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rd, err = OpenRunDir(dir, other, data.ID(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.Close()
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Errorf("orphan temporary file left: %v", err)
+	}
+	// A damaged saved file is found by its checksum.
+	raw, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
+	raw[len(raw)/2] ^= 4
+	os.WriteFile(filepath.Join(dir, WeightsFile), raw, 0o644)
+	if _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "does not match its checksum") {
+		t.Errorf("damaged model.npz: %v", err)
+	}
+	if _, err := OpenRunDir(dir, other, data.ID(), false); err == nil || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("damaged run reopened: %v", err)
+	}
+	// An output directory that cannot be written is found before training.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := OpenRunDir(filepath.Join(file, "run"), cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "cannot create the output directory") {
+		t.Errorf("unwritable --out: %v", err)
+	}
+}
+
+// TestNegativeRunningVarIsRefused: imported weights with a negative
+// BatchNorm variance were accepted and made every prediction "left hand".
+func TestNegativeRunningVarIsRefused(t *testing.T) {
+	m, _ := NewModel("eegnet", ELU)
+	sd := InitWeights(m, 1)
+	for name, w := range sd {
+		if strings.HasSuffix(name, "running_var") {
+			w.Data[0] = -0.5
+			break
+		}
+	}
+	if err := sd.Check(m); err == nil || !strings.Contains(err.Error(), "variance cannot be negative") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestSweepRepeatsAndTornRows: a grid with repeated values trained one
+// point several times, and a torn last CSV row made every rerun fail.
+func TestSweepRepeatsAndTornRows(t *testing.T) {
+	g := Grid{Base: TrainConfig{Epochs: 1, Seed: 1}, Models: []string{"eegnet"}, Activations: []string{"relu", "ReLU"}, Batches: []int{32, 32}, LRs: []float64{1e-3}}
+	cs, err := g.Configs()
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%d points, %v", len(cs), err)
+	}
+	data := smallData(t)
+	dir := t.TempDir()
+	opt := SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
+	if _, err := Sweep(context.Background(), append(cs, cs...), data, opt); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(opt.CSV)
+	if n := strings.Count(string(raw), "\n"); n != 2 {
+		t.Fatalf("the CSV has %d lines, want a header and one row:\n%s", n, raw)
+	}
+	// A torn last row (a write cut short) is dropped and its point done again.
+	torn := string(raw) + string(raw[strings.Index(string(raw), "\n")+1:][:40])
+	os.WriteFile(opt.CSV, []byte(torn), 0o644)
+	var logged []string
+	opt.Log = func(s string) { logged = append(logged, s) }
+	points, err := Sweep(context.Background(), cs, data, opt)
+	if err != nil || len(points) != 1 || len(logged) != 1 || !strings.Contains(logged[0], "torn last row") {
+		t.Fatalf("after a torn row: %d points, %v, log %q", len(points), err, logged)
+	}
+	// The same data in another sweep is recognised; another data is not.
+	back, _ := ReadSweep(opt.CSV)
+	if len(back) != 1 || back[0].DataID != data.ID() {
+		t.Errorf("CSV rows %+v", back)
+	}
+	// Two sweeps on one directory at once: the second is refused.
+	lock, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	if _, err := Sweep(context.Background(), cs, data, opt); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process") {
+		t.Errorf("concurrent sweep: %v", err)
+	}
+}
