@@ -192,3 +192,53 @@ func TestResample(t *testing.T) {
 		}
 	}
 }
+
+// TestEDFDefects: what the fault probe found in the EDF path. A physical
+// range of ±1e308 gave NaN data and a "successful" 50 % run; a run without
+// T1/T2 cues gave 0 test trials and "test accuracy 0.00%"; EDF+D was read as
+// if continuous.
+func TestEDFDefects(t *testing.T) {
+	raw := testEDF([]string{"C3.."}, [][]int16{{-1000, 0, 1000, 500}}, "+0\x14\x14\x00")
+	ns := 2
+	off := 256 + ns*(16+80+8) // the physical minima
+	copy(raw[off:off+8], "-1e308  ")
+	copy(raw[off+ns*8:off+ns*8+8], "1e308   ")
+	if _, err := ParseEDF(raw); err == nil || !strings.Contains(err.Error(), "beyond float32") {
+		t.Errorf("physical range ±1e308: %v", err)
+	}
+
+	src := filepath.Join("..", "data", "eegmmidb", "S001")
+	edit := func(t *testing.T, run string, change func([]byte) []byte) string {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "S001"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []string{"R04", "R08", "R12"} {
+			b, err := os.ReadFile(filepath.Join(src, "S001"+r+".edf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r == run {
+				b = change(b)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "S001", "S001"+r+".edf"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	noCues := edit(t, "R12", func(b []byte) []byte {
+		b = bytes.ReplaceAll(b, []byte("\x14T1\x14"), []byte("\x14T0\x14"))
+		return bytes.ReplaceAll(b, []byte("\x14T2\x14"), []byte("\x14T0\x14"))
+	})
+	if _, err := LoadEEGMMIDB(noCues); err == nil || !strings.Contains(err.Error(), "S001R12.edf has no T1/T2 cue") {
+		t.Errorf("run 12 without cues: %v", err)
+	}
+	disc := edit(t, "R08", func(b []byte) []byte { copy(b[192:197], "EDF+D"); return b })
+	if _, err := LoadEEGMMIDB(disc); err == nil || !strings.Contains(err.Error(), "discontinuous EDF+D") {
+		t.Errorf("EDF+D: %v", err)
+	}
+	if _, err := LoadEEGMMIDB(edit(t, "", nil)); err != nil {
+		t.Errorf("the unchanged copy: %v", err)
+	}
+}

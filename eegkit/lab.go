@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -50,7 +49,12 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		return nil, err
 	}
 	logf("data: %s (%s): %d train, %d test trials", data.Source, opt.DataDir, data.Train.Len(), data.Test.Len())
-	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+	lock, err := lockDir(opt.OutDir) // one lab at a time writes the table and figures
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if err := removeOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
 	var progress func(TrainConfig) func(EpochStats)

@@ -34,6 +34,10 @@ func (r *Run) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	// Until the new SHA256SUMS is written last, the run counts as not saved (saveFinished).
+	if err := os.Remove(filepath.Join(dir, SumsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	if err := SaveWeights(filepath.Join(dir, WeightsFile), r.Net.Model, sd); err != nil {
 		return err
 	}
@@ -100,6 +104,9 @@ func LoadRun(dir string) (*Run, error) {
 	r := &Run{}
 	if err := json.Unmarshal(raw, r); err != nil {
 		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, RunFile, err)
+	}
+	if !saveFinished(dir, r) {
+		return nil, fmt.Errorf("%s: the run's last save was cut short (no %s); run the same train command again to finish it", dir, SumsFile)
 	}
 	if err := r.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", dir, RunFile, err)

@@ -143,11 +143,15 @@ func (d *RunDir) holds(cfg TrainConfig, dataID string) (held *Run, other string,
 		if !bytes.Equal(got, want) || r.DataID != dataID {
 			return nil, fmt.Sprintf("%s of another configuration or other data (%s on %s)", state, r.Config, r.Data), nil
 		}
-		if !r.Complete {
-			return nil, "", nil
+		if !r.Complete || !saveFinished(d.Path, &r) {
+			return nil, "", nil // interrupted, in training or in saving: resume from the checkpoint
 		}
 		if err := VerifyRunFiles(d.Path); err != nil {
 			return nil, "a damaged run", err
+		}
+		// A kill between the checksums and the checkpoint's removal leaves the checkpoint behind.
+		if err := os.Remove(filepath.Join(d.Path, CheckpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, "", err
 		}
 		return &r, "", nil
 	case !errors.Is(rerr, os.ErrNotExist) && fileExistsAny(filepath.Join(d.Path, RunFile)):
@@ -204,6 +208,13 @@ func VerifyRunFiles(dir string) error {
 		}
 	}
 	return nil
+}
+
+// saveFinished reports whether the last Save of run r in dir ran to its
+// end: Save removes SHA256SUMS first and writes it last. Runs saved before
+// eegkit recorded data identities have no checksums and count as saved.
+func saveFinished(dir string, r *Run) bool {
+	return r.DataID == "" || fileExistsAny(filepath.Join(dir, SumsFile))
 }
 
 func fileSHA256(path string) (string, error) {

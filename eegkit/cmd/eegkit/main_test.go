@@ -63,6 +63,17 @@ func TestCLI(t *testing.T) {
 		{"sweep bad list", []string{"sweep", "--lr", "1e-3,x", "--out", filepath.Join(tmp, "sweep")}, 2, `--lr: "x" is not valid`},
 		{"sweep bad workers", []string{"sweep", "--workers", "-1", "--out", filepath.Join(tmp, "sweep")}, 2, "--workers must be >= 0"},
 		{"predict bad input", []string{"predict", "--model-dir", model, "--input", filepath.Join(model, "run.json"), "--out", preds}, 1, "not a readable .npz"},
+		// What the fault probe found: data lost or replaced without a word.
+		{"predict over its input", []string{"predict", "--model-dir", model, "--input", filepath.Join(data, "S4b_test.npz"), "--out", filepath.Join(data, "S4b_test.npz")}, 1, "is the --input file"},
+		{"predict over a data file", []string{"predict", "--model-dir", model, "--input", filepath.Join(data, "X11b_test.npz"), "--out", filepath.Join(data, "S4b_test.npz")}, 1, "does not hold predictions"},
+		{"predict into the model", []string{"predict", "--model-dir", model, "--input", filepath.Join(data, "X11b_test.npz"), "--out", filepath.Join(model, "model.npz"), "--force"}, 1, "inside the model directory"},
+		{"predict over the weights", []string{"predict", "--model", "eegnet", "--act", "relu", "--weights", filepath.Join(model, "model.npz"),
+			"--input", filepath.Join(data, "X11b_test.npz"), "--out", filepath.Join(model, "model.npz"), "--force"}, 1, "is the --weights file"},
+		{"train the same run again", []string{"train", "--model", "eegnet", "--act", "relu", "--epochs", "2", "--batch", "64", "--data", data, "--out", model}, 0, "already holds this run"},
+		{"train another run into it", []string{"train", "--model", "eegnet", "--act", "relu", "--epochs", "1", "--lr", "0.002", "--data", data, "--out", model}, 1, "holds a finished run of another configuration"},
+		{"train into an unwritable place", []string{"train", "--epochs", "1", "--data", data, "--out", filepath.Join(data, "S4b_test.npz", "run")}, 1, "cannot create the output directory"},
+		{"train sweep repeats", []string{"sweep", "--model", "eegnet", "--act", "relu,ReLU", "--batch", "64,64", "--epochs", "1",
+			"--data", data, "--out", filepath.Join(tmp, "sweep2")}, 0, "sweep: 1 points"},
 	}
 	for _, tc := range cases {
 		code, stdout, stderr := runCLI(tc.args...)
@@ -86,6 +97,12 @@ func TestCLI(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(tmp, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
+	}
+	if _, err := eegkit.LoadData(data); err != nil {
+		t.Errorf("predict damaged the data: %v", err)
+	}
+	if code, _, stderr := runCLI("train", "--model", "eegnet", "--act", "relu", "--epochs", "1", "--lr", "0.002", "--data", data, "--out", model, "--replace"); code != 0 {
+		t.Errorf("train --replace: exit %d: %s", code, stderr)
 	}
 	out, err := eegkit.ReadPredictions(preds)
 	if err != nil {
@@ -122,5 +139,33 @@ func TestLabCommand(t *testing.T) {
 	code, stdout, _ = runCLI("lab", "--epochs", "1", "--data", data, "--out", out)
 	if code != 0 || strings.Count(stdout, "reusing") != 6 {
 		t.Errorf("second lab run: exit %d, output:\n%s", code, stdout)
+	}
+}
+
+// TestEvalSaysIncomplete: an interrupted run holds its last finished
+// epoch's model, and eval says so.
+func TestEvalSaysIncomplete(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	if err := eegkit.GenerateLab(data, 3); err != nil {
+		t.Fatal(err)
+	}
+	ld, err := eegkit.LoadData(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := eegkit.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 3, Batch: 64, LR: 1e-3, Seed: 1}
+	run, err := eegkit.Fit(ctx, cfg, ld, eegkit.FitOptions{Progress: func(eegkit.EpochStats) { cancel() }})
+	if err != context.Canceled {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "run")
+	if err := run.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI("eval", "--model-dir", dir, "--data", data)
+	if code != 0 || !strings.Contains(stdout, "incomplete: its training was interrupted after 1 of 3 epochs") {
+		t.Errorf("eval: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

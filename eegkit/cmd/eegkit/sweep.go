@@ -81,6 +81,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, *dataDir, len(configs), configs[0].Protocol(), csvPath)
 	points, err := eegkit.Sweep(ctx, configs, data, eegkit.SweepOptions{
 		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
+		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },
 		Progress: func(c eegkit.TrainConfig, e eegkit.EpochStats) {
 			if e.Epoch%max(1, c.Epochs/10) == 0 || e.Epoch == c.Epochs {
 				val := ""
