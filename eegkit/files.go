@@ -57,6 +57,13 @@ const tmpPrefix = ".tmp-"
 // flushes it to the disk, renames it over path and flushes the directory, so
 // that after a crash path holds either its old or its new content, whole.
 func writeFileAtomic(path string, data []byte) error {
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("writing %s: %v", path, unwrapAll(err))
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
