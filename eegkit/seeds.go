@@ -87,7 +87,7 @@ func GroupSeeds(points []SweepPoint) []SeedGroup {
 		c := p.Config
 		c.Seed = 0
 		raw, _ := json.Marshal(c)
-		k := string(raw) + "\x00" + p.Data
+		k := string(raw) + "\x00" + p.DataID + "\x00" + p.Data
 		if _, ok := byKey[k]; !ok {
 			keys = append(keys, k)
 		}
