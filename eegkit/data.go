@@ -83,7 +83,7 @@ func LabFiles(split string) []string {
 // data it read (genuine files are recognised by checksum).
 func LoadLab(dir string) (*LabData, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("data directory %s does not exist; run `eegkit gen-data --out %s` or point --data at the lab's four .npz files", dir, dir)
+		return nil, fmt.Errorf("data directory %s does not exist; put the lab's four .npz files (or EEGMMIDB subject folders) there, or generate the synthetic data into it (eegkit gen-data --out %s)", dir, dir)
 	}
 	ld := &LabData{Dir: dir}
 	var err error

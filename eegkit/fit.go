@@ -33,6 +33,7 @@ type Run struct {
 	ResumedAt []int        `json:"resumed,omitempty"` // epochs after which training resumed from a checkpoint
 	Val       *Metrics     `json:"val,omitempty"`     // of the kept model on the validation set
 	Test      Metrics      `json:"test"`              // of the kept model
+	Version   string       `json:"eegkit_version"`    // the eegkit that trained it
 	Net       *Net         `json:"-"`
 }
 
@@ -110,7 +111,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Net: net}
+	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
 	sel := newSelector(cfg.selection())

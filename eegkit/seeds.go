@@ -1,6 +1,7 @@
 package eegkit
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -225,6 +226,8 @@ func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Plot, error) {
 			cols = append(cols, c)
 		}
 	}
+	sortAxis(rows)
+	sortAxis(cols)
 	values := make([][]float64, len(rows))
 	for i := range rows {
 		values[i] = make([]float64, len(cols))
@@ -239,4 +242,17 @@ func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Plot, error) {
 		}
 	}
 	return HeatmapFigure(title+": "+what, rowAx.name, colAx.name, rows, cols, values)
+}
+
+// sortAxis orders a heat map's axis values ascending: numerically when they
+// are numbers (batch, learning rate), else as text.
+func sortAxis(vals []string) {
+	slices.SortStableFunc(vals, func(a, b string) int {
+		x, errA := strconv.ParseFloat(a, 64)
+		y, errB := strconv.ParseFloat(b, 64)
+		if errA == nil && errB == nil {
+			return cmp.Compare(x, y)
+		}
+		return strings.Compare(a, b)
+	})
 }

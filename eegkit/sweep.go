@@ -329,8 +329,8 @@ func SortPoints(points []SweepPoint) {
 
 // SweepGrid trains base with every batch size × learning rate (see Sweep),
 // with up to workers points at a time, appending each to csvPath. It returns
-// the points sorted by final test accuracy, best first, as the lab's
-// brute-force search ranks them.
+// the points ranked as Sweep ranks them (SortPoints: by validation accuracy,
+// else by final train accuracy), best first; the test set never ranks.
 func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *LabData, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
 	if len(batches) == 0 || len(lrs) == 0 {
 		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
@@ -339,9 +339,7 @@ func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float
 	if err != nil {
 		return nil, err
 	}
-	points, err := Sweep(ctx, configs, data, SweepOptions{CSV: csvPath, Workers: workers, Progress: progress})
-	sort.SliceStable(points, func(i, j int) bool { return points[i].TestAcc > points[j].TestAcc })
-	return points, err
+	return Sweep(ctx, configs, data, SweepOptions{CSV: csvPath, Workers: workers, Progress: progress})
 }
 
 func findPoint(done []SweepPoint, cfg TrainConfig, dataID string) (SweepPoint, bool) {
@@ -449,8 +447,10 @@ func SweepTable(points []SweepPoint) string {
 	return s
 }
 
-// SweepHeatmap draws the final test accuracy of a batch × lr grid.
+// SweepHeatmap draws the final test accuracy of a batch × lr grid, both
+// axes ascending (as ResultsHeatmap orders them).
 func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float64) (*plot.Plot, error) {
+	batches, lrs = slices.Sorted(slices.Values(batches)), slices.Sorted(slices.Values(lrs))
 	rows := make([]string, len(batches))
 	cols := make([]string, len(lrs))
 	values := make([][]float64, len(batches))

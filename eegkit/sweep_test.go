@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -179,6 +180,22 @@ func TestMeanStd(t *testing.T) {
 		same := func(a, b float64) bool { return (math.IsNaN(a) && math.IsNaN(b)) || math.Abs(a-b) < 1e-12 }
 		if got.N != tc.want.N || !same(got.Mean, tc.want.Mean) || !same(got.Std, tc.want.Std) || got.Percent() != tc.pct {
 			t.Errorf("NewMeanStd(%v) = %+v %q, want %+v %q", tc.in, got, got.Percent(), tc.want, tc.pct)
+		}
+	}
+}
+
+// TestHeatmapAxesAscend: the two heat maps ordered the learning-rate axis
+// differently (one as given, one by rank).
+func TestHeatmapAxesAscend(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"0.001", "0.0005", "0.002"}, []string{"0.0005", "0.001", "0.002"}},
+		{[]string{"64", "12", "32"}, []string{"12", "32", "64"}},
+		{[]string{"relu", "elu", "leakyrelu"}, []string{"elu", "leakyrelu", "relu"}},
+	} {
+		got := append([]string(nil), c.in...)
+		sortAxis(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("sortAxis(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }

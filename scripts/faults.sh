@@ -12,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-runs=1 kills=3 flips=5
+runs=1 kills=3 flips=5 epochs=3 sweep_epochs=2
 case "${1:-}" in
---full) runs=3 kills=10 flips=20 ;;
+--full) runs=3 kills=10 flips=20 epochs=10 sweep_epochs=5 ;;
 "") ;;
 *) echo "faults: unknown option $1 (use --full)" >&2; exit 2 ;;
 esac
@@ -35,7 +35,7 @@ bad() { echo "faults: FAIL $*"; failed=$((failed + 1)); }
 one_line() { [ "$(grep -c . "$1")" -le 1 ] && ! grep -q "goroutine \|panic:" "$1"; }
 
 "$bin" gen-data --out "$work/data" --seed 3 >/dev/null
-train=(train --model eegnet --act elu --epochs 3 --batch 64 --checkpoint-every 1 --data "$work/data")
+train=(train --model eegnet --act elu --epochs "$epochs" --batch 64 --checkpoint-every 1 --data "$work/data")
 
 # kill_randomly MAX OUT ARGS…: runs `eegkit ARGS… --out OUT` and kills it with -9
 # after a random 0.3…MAX s, $kills times or until a start ends by itself;
@@ -73,7 +73,7 @@ for k in $(seq "$runs"); do
 done
 
 # 2. kill -9 during a 4-point sweep; the rerun completes it with the same rows.
-sweep=(sweep --model eegnet --act relu,elu --batch 64 --lr 1e-3,2e-3 --epochs 2 --checkpoint-every 1 --data "$work/data")
+sweep=(sweep --model eegnet --act relu,elu --batch 64 --lr 1e-3,2e-3 --epochs "$sweep_epochs" --checkpoint-every 1 --data "$work/data")
 "$bin" "${sweep[@]}" --out "$work/sweep-ref" >/dev/null 2>&1
 rows() { cut -d, -f1-14 "$1/sweep.csv" | sort; }
 for k in $(seq "$runs"); do

@@ -23,15 +23,24 @@ if [ ! -x .venv/bin/jupyter ] || [ notebooks/requirements.txt -nt .venv/bin/jupy
 	echo "jupyter setup: installed $(.venv/bin/jupyter lab --version | head -1 | sed 's/^/JupyterLab /') in .venv"
 fi
 
-# Register the GoNB kernel and give it the Go settings and tools.
-PATH="$root/bin:$PATH" JUPYTER_DATA_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}" bin/gonb --install 2>/dev/null
-kernel="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel.json"
+# Register a GoNB kernel named for eegkit ("Go (eegkit)", kernels/eegkit), with
+# the Go settings and tools eegkit needs. A GoNB kernel of the user's own
+# (kernels/gonb) is left alone. The eegkit kernel runs this checkout's GoNB;
+# setup says when it re-points it from another checkout.
+data_dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
+staging=$(mktemp -d)
+PATH="$root/bin:$PATH" JUPYTER_DATA_DIR="$staging" bin/gonb --install >/dev/null 2>&1
+mkdir -p "$data_dir/kernels/eegkit"
+cp "$staging"/kernels/gonb/* "$data_dir/kernels/eegkit/"
+rm -rf "$staging"
+kernel="$data_dir/kernels/eegkit/kernel.json"
 .venv/bin/python - "$kernel" "$root" <<'PY'
 import json, os, sys
 path, root = sys.argv[1], sys.argv[2]
 k = json.load(open(path))
 # Keep the kernel's own log out of notebook runs (klog writes it to files in /tmp instead).
 k["argv"] = [a for a in k["argv"] if not a.startswith(("-logtostderr", "-stderrthreshold"))] + ["-logtostderr=false", "-stderrthreshold=3"]
+k["display_name"] = "Go (eegkit)"
 k["env"] = {
     "GOTOOLCHAIN": os.environ["GOTOOLCHAIN"],
     "GOEXPERIMENT": os.environ["GOEXPERIMENT"],
@@ -40,4 +49,9 @@ k["env"] = {
 }
 json.dump(k, open(path, "w"), indent=1)
 PY
-echo "jupyter setup: GoNB kernel registered ($kernel)"
+prev=$(cat "$data_dir/kernels/eegkit/.checkout" 2>/dev/null || true)
+echo "$root" >"$data_dir/kernels/eegkit/.checkout"
+if [ -n "$prev" ] && [ "$prev" != "$root" ]; then
+	echo "jupyter setup: the \"Go (eegkit)\" kernel now runs this checkout ($root), no longer $prev"
+fi
+echo "jupyter setup: \"Go (eegkit)\" kernel registered ($kernel); a kernel of your own named gonb is not touched"

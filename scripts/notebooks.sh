@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --jupyter
 . scripts/env.sh
-exec .venv/bin/jupyter lab --ServerApp.root_dir="$(pwd)/notebooks" "$@"
+# JupyterLab refuses to start as root without --allow-root (a container or a lab machine).
+root_flag=()
+if [ "$(id -u)" = 0 ]; then root_flag=(--allow-root); fi
+exec .venv/bin/jupyter lab --ServerApp.root_dir="$(pwd)/notebooks" "${root_flag[@]}" "$@"

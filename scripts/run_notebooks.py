@@ -63,7 +63,7 @@ def run(path, out_path, runs_dir, timeout, env_epochs):
         os.environ["EEGKIT_EPOCHS"] = str(env_epochs)
     else:
         os.environ.pop("EEGKIT_EPOCHS", None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="gonb", resources={"metadata": {"path": NOTEBOOKS}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})
     start = time.time()
     try:
         client.execute()

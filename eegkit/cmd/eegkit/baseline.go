@@ -15,7 +15,7 @@ import (
 )
 
 func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("baseline", "[--method logvar|csp] [--bands 8-13,13-30] [--from S --to S] [--data DIR] [--out DIR]", stderr)
+	fs := newFlags("baseline", "[--method logvar|csp] [--bands 8-13,13-30] [--from S --to S] [--data DIR] [--out DIR]", stdout, stderr)
 	method := fs.String("method", eegkit.BaselineLogVar, "features: logvar (log-variance of C3, C4 per band) or csp (of the CSP components)")
 	bands := fs.String("bands", "8-13,13-30", "frequency bands in Hz, comma-separated LOW-HIGH")
 	from := fs.Float64("from", 0, "start of the analysed window, seconds into the trial")

@@ -35,7 +35,7 @@ func modelFlags(model, act string) (*eegkit.Model, error) {
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu --out DIR [flags]", stderr)
+	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu --out DIR [flags]", stdout, stderr)
 	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
 	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
@@ -170,8 +170,8 @@ func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eegkit.LabData,
 }
 
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("eval", "--model-dir DIR [--data DIR] [--split test|train]", stderr)
-	modelDir := fs.String("model-dir", "", "directory written by `eegkit train` (required)")
+	fs := newFlags("eval", "--model-dir DIR [--data DIR] [--split test|train]", stdout, stderr)
+	modelDir := fs.String("model-dir", "", "directory written by eegkit train (required)")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	split := fs.String("split", "test", "which set to evaluate: test or train")
 	if err := parse(fs, args); err != nil {
@@ -212,8 +212,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stderr)
-	modelDir := fs.String("model-dir", "", "directory written by `eegkit train`")
+	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stdout, stderr)
+	modelDir := fs.String("model-dir", "", "directory written by eegkit train")
 	model := fs.String("model", "", "model for --weights: eegnet or deepconvnet")
 	actName := fs.String("act", "", "activation for --weights: relu, leakyrelu or elu")
 	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
@@ -280,7 +280,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("summary", "--model eegnet|deepconvnet [--act relu|leakyrelu|elu]", stderr)
+	fs := newFlags("summary", "--model eegnet|deepconvnet [--act relu|leakyrelu|elu]", stdout, stderr)
 	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
 	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
 	if err := parse(fs, args); err != nil {
@@ -299,7 +299,7 @@ func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen-data", "--out DIR [--seed N]", stderr)
+	fs := newFlags("gen-data", "--out DIR [--seed N]", stdout, stderr)
 	out := fs.String("out", "", "directory to write S4b/X11b × train/test .npz into (required)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives identical files")
 	force := fs.Bool("force", false, "overwrite lab files already in --out")
@@ -329,7 +329,7 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("lab", "[--epochs N] [--data DIR] --out DIR", stderr)
+	fs := newFlags("lab", "[--epochs N] [--data DIR] --out DIR", stdout, stderr)
 	epochs := fs.Int("epochs", eegkit.LabEpochs, "epochs of every run")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the six runs, table1.md and the figures (required)")
@@ -348,6 +348,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Progress: func(cfg eegkit.TrainConfig, e eegkit.EpochStats) {
 			if bar == nil || bar.cfg != cfg {
 				bar.done()
+				fmt.Fprintf(stderr, "training %s\n", cfg) // the bar does not repeat the model
 				bar = newProgress(stderr, cfg)
 			}
 			bar.update(e)
@@ -373,7 +374,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "--model eegnet|deepconvnet [--act elu] [--batch 64] [--epochs 3]", stderr)
+	fs := newFlags("bench", "--model eegnet|deepconvnet [--act elu] [--batch 64] [--epochs 3]", stdout, stderr)
 	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
 	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
 	batch := fs.Int("batch", 64, "training batch size")

@@ -28,7 +28,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
+
+	"github.com/eegkit/eegkit/eegkit"
 )
 
 type command struct {
@@ -70,8 +73,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		printUsage(stderr)
 		return 2
 	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch args[0] {
+	case "-h", "--help", "help":
 		printUsage(stdout)
+		return 0
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "eegkit %s (%s, %s/%s)\n", eegkit.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
 	}
 	for _, c := range commands {
@@ -103,25 +110,33 @@ func printUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'eegkit <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'eegkit <command> --help' for a command's flags, 'eegkit --version' for the version.")
 	fmt.Fprintln(w, "Backend: the pure-Go backend by default; set GOMLX_BACKEND to choose another.")
 }
 
-// newFlags makes a FlagSet whose errors are returned, not printed and exited on.
-func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+// flagSet is a command's flags and where its --help goes.
+type flagSet struct {
+	*flag.FlagSet
+	usage  string
+	stdout io.Writer
+}
+
+// newFlags makes a FlagSet whose errors are returned (as one line, by run),
+// not printed and exited on; --help prints the usage to stdout.
+func newFlags(name, usage string, stdout, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: eegkit %s %s\n\nFlags:\n", name, usage)
-		fs.PrintDefaults()
-	}
-	return fs
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, usage: fmt.Sprintf("Usage: eegkit %s %s", name, usage), stdout: stdout}
 }
 
 // parse parses flags and rejects stray positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
+func parse(fs *flagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", fs.usage)
+			fs.SetOutput(fs.stdout)
+			fs.PrintDefaults()
 			return err
 		}
 		return usageError{err}

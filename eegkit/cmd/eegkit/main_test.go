@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
 )
@@ -167,5 +168,30 @@ func TestEvalSaysIncomplete(t *testing.T) {
 	code, stdout, stderr := runCLI("eval", "--model-dir", dir, "--data", data)
 	if code != 0 || !strings.Contains(stdout, "incomplete: its training was interrupted after 1 of 3 epochs") {
 		t.Errorf("eval: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestProgress: the ETA comes from the wall time per epoch after the first
+// (which compiles the graphs: 119 s left used to show as 2m59s), and the
+// terminal bar fits 80 columns.
+func TestProgress(t *testing.T) {
+	var b bytes.Buffer
+	cfg := eegkit.TrainConfig{Model: "deepconvnet", Activation: "leakyrelu", Epochs: 300, ValFraction: 0.2}
+	p := newProgress(&b, cfg)
+	clock := time.Unix(0, 0)
+	p.now = func() time.Time { return clock }
+	p.terminal = true
+	p.update(eegkit.EpochStats{Epoch: 1, Seconds: 9, TrainLoss: 0.69, TrainAcc: 0.5, ValAcc: 0.5, TestAcc: 0.5})
+	for e := 2; e <= 181; e++ {
+		clock = clock.Add(time.Second)
+		p.update(eegkit.EpochStats{Epoch: e, Seconds: 0.8, TrainLoss: 0.123456, TrainAcc: 0.999, ValAcc: 0.853, TestAcc: 0.8333})
+	}
+	if got := p.eta(eegkit.EpochStats{Epoch: 181}); got != 119*time.Second {
+		t.Errorf("ETA %v after 180 epochs of 1 s, 119 to go; want 1m59s", got)
+	}
+	last := b.String()[strings.LastIndex(b.String(), "\r")+1:]
+	last = strings.TrimSuffix(last, "\033[K")
+	if len(last) > 79 || !strings.Contains(last, "181/300") || !strings.Contains(last, "ETA 1m59s") {
+		t.Errorf("bar %q (%d columns)", last, len(last))
 	}
 }

@@ -10,20 +10,21 @@ import (
 	"github.com/eegkit/eegkit/eegkit"
 )
 
-// progress shows training progress: a redrawn bar on a terminal, and a line
-// every few epochs otherwise (logs, CI, notebooks).
+// progress shows training progress: a redrawn bar on a terminal (at most 79
+// columns), and a line every few epochs otherwise (logs, CI, notebooks).
 type progress struct {
 	w        io.Writer
 	cfg      eegkit.TrainConfig
-	seconds  float64 // sum of the durations of the epochs seen
-	seen     int     // epochs seen (fewer than e.Epoch after a resume)
+	first    time.Time // when the first epoch seen ended
+	seen     int       // epochs seen (fewer than e.Epoch after a resume)
 	terminal bool
 	every    int
 	drawn    bool
+	now      func() time.Time
 }
 
 func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
-	p := &progress{w: w, cfg: cfg, every: max(1, cfg.Epochs/20)}
+	p := &progress{w: w, cfg: cfg, every: max(1, cfg.Epochs/20), now: time.Now}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.terminal = true
@@ -32,29 +33,47 @@ func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
 	return p
 }
 
+// eta estimates the time left after epoch e: the wall time per epoch since
+// the first one seen (which also compiles the graphs, so it is left out once
+// there is another), checkpoints and evaluations included.
+func (p *progress) eta(e eegkit.EpochStats) time.Duration {
+	perEpoch := e.Seconds
+	if p.seen > 1 {
+		perEpoch = p.now().Sub(p.first).Seconds() / float64(p.seen-1)
+	}
+	return time.Duration(perEpoch * float64(p.cfg.Epochs-e.Epoch) * float64(time.Second)).Round(time.Second)
+}
+
 func (p *progress) update(e eegkit.EpochStats) {
 	if p == nil {
 		return
 	}
-	p.seconds += e.Seconds
 	p.seen++
-	perEpoch := p.seconds / float64(p.seen)
-	eta := time.Duration(perEpoch * float64(p.cfg.Epochs-e.Epoch) * float64(time.Second)).Round(time.Second)
+	if p.seen == 1 {
+		p.first = p.now()
+	}
 	val := ""
 	if p.cfg.ValFraction > 0 {
 		val = fmt.Sprintf(" val %.1f%%", 100*e.ValAcc)
 	}
-	line := fmt.Sprintf("%s/%s epoch %d/%d loss %.4f train %.1f%%%s test %.1f%% %.2fs/epoch ETA %s",
-		p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, e.Seconds, eta)
+	eta := p.eta(e)
 	if p.terminal {
-		const width = 20
+		const width = 10
 		filled := width * e.Epoch / p.cfg.Epochs
-		fmt.Fprintf(p.w, "\r[%s%s] %s\033[K", strings.Repeat("#", filled), strings.Repeat(".", width-filled), line)
+		// The model is named on the line above ("training eegnet/elu …").
+		line := fmt.Sprintf("[%s%s] %d/%d loss %.3f train %.1f%%%s test %.1f%% ETA %s",
+			strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+			e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, eta)
+		if len(line) > 79 {
+			line = line[:79]
+		}
+		fmt.Fprintf(p.w, "\r%s\033[K", line)
 		p.drawn = true
 		return
 	}
 	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || p.seen == 1 {
-		fmt.Fprintln(p.w, line)
+		fmt.Fprintf(p.w, "%s/%s epoch %d/%d loss %.4f train %.1f%%%s test %.1f%% %.2fs/epoch ETA %s\n",
+			p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, e.Seconds, eta)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stderr)
+	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stdout, stderr)
 	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet")
 	acts := fs.String("act", "elu", "activations, comma-separated: relu, leakyrelu, elu")
 	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")

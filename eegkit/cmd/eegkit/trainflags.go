@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,7 +16,7 @@ type protocolFlags struct {
 	patience, stepEvery, ckpt *int
 }
 
-func addProtocolFlags(fs *flag.FlagSet) *protocolFlags {
+func addProtocolFlags(fs *flagSet) *protocolFlags {
 	return &protocolFlags{
 		val:       fs.Float64("val", 0, "hold out this share of each subject's training trials per class for validation (0: the lab's protocol)"),
 		sel:       fs.String("select", "", "which epoch's model to keep: last, val_loss or val_acc (default: val_loss with --val, else last)"),
