@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // accuracyColors gives each activation its colour; train is solid, test dashed.
@@ -21,15 +22,10 @@ var accuracyColors = map[Activation]color.RGBA{
 // AccuracyFigure draws the lab's accuracy-per-epoch figure for one model:
 // train and test accuracy (%) of each activation's run. runs maps activations
 // to their histories; missing activations are left out.
-func AccuracyFigure(model string, runs map[Activation][]EpochStats) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Activation function comparison (%s)", model)
-	p.X.Label.Text = "Epoch"
-	p.Y.Label.Text = "Accuracy (%)"
-	p.Legend.Top = false
-	p.Legend.Left = false
+func AccuracyFigure(model string, runs map[Activation][]EpochStats) (*Figure, error) {
+	p := newFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
-	n := 0
+	n, lowest := 0, 100.0
 	for _, act := range Activations {
 		h, ok := runs[act]
 		if !ok || len(h) == 0 {
@@ -43,13 +39,14 @@ func AccuracyFigure(model string, runs map[Activation][]EpochStats) (*plot.Plot,
 					acc = e.TestAcc
 				}
 				xy[i] = plotter.XY{X: float64(e.Epoch), Y: 100 * acc}
+				lowest = math.Min(lowest, 100*acc)
 			}
 			l, err := plotter.NewLine(xy)
 			if err != nil {
 				return nil, err
 			}
 			l.Color = accuracyColors[act]
-			l.Width = vg.Points(1)
+			l.Width = vg.Points(1.2)
 			name := act.Name() + "_train"
 			if test {
 				l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
@@ -63,24 +60,13 @@ func AccuracyFigure(model string, runs map[Activation][]EpochStats) (*plot.Plot,
 	if n == 0 {
 		return nil, fmt.Errorf("no history to plot for %s", model)
 	}
-	p.Legend.ThumbnailWidth = vg.Points(20)
-	p.Y.Max = 100
+	p.X.Min = 0
+	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
 	return p, nil
 }
 
-// SavePlot writes p as both PNG and SVG: base + ".png" and base + ".svg".
-// It returns the two paths.
-func SavePlot(p *plot.Plot, base string) ([]string, error) {
-	var paths []string
-	for _, ext := range []string{".png", ".svg"} {
-		path := base + ext
-		if err := p.Save(8*vg.Inch, 5*vg.Inch, path); err != nil {
-			return nil, fmt.Errorf("saving %s: %w", filepath.Base(path), err)
-		}
-		paths = append(paths, path)
-	}
-	return paths, nil
-}
+// SavePlot writes f as base.png and base.svg (see Figure.Save) and returns the paths.
+func SavePlot(f *Figure, base string) ([]string, error) { return f.Save(base) }
 
 // traceColors colour example trials by [class][channel].
 var traceColors = [2][2]color.RGBA{
@@ -90,14 +76,12 @@ var traceColors = [2][2]color.RGBA{
 
 // TrialFigure draws one example trial of each class, both channels, with the
 // channels offset so they do not overlap.
-func TrialFigure(ds *Dataset, left, right int) (*plot.Plot, error) {
+func TrialFigure(ds *Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", ClassNames[0], left, ClassNames[1], right)
-	p.X.Label.Text = "Time (s)"
-	p.Y.Label.Text = "µV (channels offset)"
+	p := newFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", ClassNames[0], left, ClassNames[1], right),
+		"Time (s)", "µV (channels offset)")
 	p.Add(plotter.NewGrid())
 	offset := 0.0
 	for ci, trial := range []int{left, right} {
@@ -118,21 +102,16 @@ func TrialFigure(ds *Dataset, left, right int) (*plot.Plot, error) {
 			offset -= 60
 		}
 	}
-	p.Legend.Top = true
-	p.Y.Max = 110 // room for the legend above the first trace
 	return p, nil
 }
 
 // SpectrumFigure draws the average power spectra (log scale, 1–40 Hz) of
 // both classes over C3 and C4.
-func SpectrumFigure(title string, s *Spectra) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "Frequency (Hz)"
-	p.Y.Label.Text = "Power (µV²/Hz)"
+func SpectrumFigure(title string, s *Spectra) (*Figure, error) {
+	p := newFigure(title, "Frequency (Hz)", "Power (µV²/Hz)")
+	p.Add(plotter.NewGrid())
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Add(plotter.NewGrid())
 	for ch := range 2 {
 		for c := range 2 {
 			var xy plotter.XYs
@@ -153,7 +132,6 @@ func SpectrumFigure(title string, s *Spectra) (*plot.Plot, error) {
 			p.Legend.Add(fmt.Sprintf("%s, %s", ChannelNames[ch], ClassNames[c]), l)
 		}
 	}
-	p.Legend.Top = true
 	var ticks []plot.Tick
 	for f := 5; f <= 40; f += 5 {
 		ticks = append(ticks, plot.Tick{Value: float64(f), Label: fmt.Sprint(f)})
@@ -164,8 +142,9 @@ func SpectrumFigure(title string, s *Spectra) (*plot.Plot, error) {
 }
 
 // HeatmapFigure draws values[i][j] (a fraction, shown in %) on a grid with
-// rows labelled by rowLabels and columns by colLabels, each cell annotated.
-func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string, values [][]float64) (*plot.Plot, error) {
+// rows labelled by rowLabels and columns by colLabels, each cell annotated in
+// a colour that contrasts with it, and a colour bar.
+func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string, values [][]float64) (*Figure, error) {
 	if len(values) != len(rowLabels) || len(values) == 0 {
 		return nil, fmt.Errorf("heat map: %d rows of values for %d labels", len(values), len(rowLabels))
 	}
@@ -180,11 +159,9 @@ func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string
 			}
 		}
 	}
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = colName
-	p.Y.Label.Text = rowName
+	f := newFigure(title, colName, rowName)
 	var labels plotter.XYLabels
+	var dark []bool
 	for i, r := range values {
 		for j, v := range r {
 			pts := plotter.XYs{{X: float64(j) - 0.5, Y: float64(i) - 0.5}, {X: float64(j) + 0.5, Y: float64(i) - 0.5},
@@ -195,13 +172,14 @@ func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string
 			}
 			poly.Color = heatColor(v, lo, hi)
 			poly.LineStyle.Width = 0
-			p.Add(poly)
+			f.Add(poly)
 			text := "–"
 			if !math.IsNaN(v) {
 				text = fmt.Sprintf("%.1f%%", 100*v)
 			}
 			labels.XYs = append(labels.XYs, plotter.XY{X: float64(j), Y: float64(i)})
 			labels.Labels = append(labels.Labels, text)
+			dark = append(dark, !math.IsNaN(v) && hi > lo && (v-lo)/(hi-lo) > 0.55)
 		}
 	}
 	l, err := plotter.NewLabels(labels)
@@ -209,15 +187,41 @@ func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string
 		return nil, err
 	}
 	for i := range l.TextStyle {
-		l.TextStyle[i].XAlign = -0.5
-		l.TextStyle[i].YAlign = -0.5
+		l.TextStyle[i].Font = font.From(sans, 11)
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		if dark[i] { // white on the dark greens, black on the light yellows
+			l.TextStyle[i].Color = color.White
+		}
 	}
-	p.Add(l)
-	p.NominalX(colLabels...)
-	p.NominalY(rowLabels...)
-	p.X.Min, p.X.Max = -0.5, float64(len(colLabels))-0.5
-	p.Y.Min, p.Y.Max = -0.5, float64(len(rowLabels))-0.5
-	return p, nil
+	f.Add(l)
+	f.NominalX(colLabels...)
+	f.NominalY(rowLabels...)
+	f.X.Min, f.X.Max = -0.5, float64(len(colLabels))-0.5
+	f.Y.Min, f.Y.Max = -0.5, float64(len(rowLabels))-0.5
+	if hi > lo {
+		bar := plot.New()
+		bar.HideX()
+		bar.Y.Tick.Label.Font = font.From(sans, 10)
+		bar.Y.Tick.Marker = percentTicks{}
+		bar.Add(&plotter.ColorBar{ColorMap: &heatColors{min: lo, max: hi, alpha: 1}, Vertical: true, Colors: 64})
+		f.colorBar = bar
+	}
+	return f, nil
+}
+
+// percentTicks labels a colour bar of fractions in percent, at round values.
+type percentTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := roundTicks{}.Ticks(100*lo, 100*hi)
+	for i := range ticks {
+		ticks[i].Value /= 100
+		if ticks[i].Label != "" {
+			ticks[i].Label += "%"
+		}
+	}
+	return ticks
 }
 
 // heatColor maps v in [lo, hi] from light yellow to dark green.

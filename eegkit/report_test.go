@@ -1,6 +1,9 @@
 package eegkit
 
 import (
+	"bytes"
+	"image/png"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,5 +73,57 @@ func TestDataReport(t *testing.T) {
 	}
 	if ld.Train.FirstOfClass(1) != 1 || ld.Train.FirstOfClass(0) != 0 {
 		t.Errorf("FirstOfClass: %d %d", ld.Train.FirstOfClass(0), ld.Train.FirstOfClass(1))
+	}
+}
+
+// TestFigureRendering: figures render as a 2× PNG (1536 × 960) and an SVG,
+// the legend stands outside the axes, ticks fall on round values, and heat
+// map labels contrast with their cells.
+func TestFigureRendering(t *testing.T) {
+	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 300, TrainAcc: 0.99, TestAcc: 0.83}}
+	f, err := AccuracyFigure("EEGNet", map[Activation][]EpochStats{ReLU: h, ELU: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.Render("png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil || img.Bounds().Dx() != 1536 || img.Bounds().Dy() != 960 {
+		t.Fatalf("PNG %v, %v", img.Bounds(), err)
+	}
+	svg, err := f.Render("svg")
+	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("relu_train")) {
+		t.Errorf("SVG: %v", err)
+	}
+	if f.Y.Min != 50 || f.Y.Max != 100 || f.X.Min != 0 {
+		t.Errorf("axes %g..%g, x from %g", f.Y.Min, f.Y.Max, f.X.Min)
+	}
+	for _, c := range []struct {
+		lo, hi float64
+		want   []float64
+	}{
+		{0, 300, []float64{0, 50, 100, 150, 200, 250, 300}},
+		{50, 100, []float64{50, 60, 70, 80, 90, 100}},
+		{76, 86, []float64{76, 78, 80, 82, 84, 86}},
+		{0, 2, []float64{0, 0.5, 1, 1.5, 2}},
+	} {
+		var got []float64
+		for _, tk := range (roundTicks{}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Value)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ticks of %g..%g: %v, want %v", c.lo, c.hi, got, c.want)
+		}
+	}
+	hm, err := HeatmapFigure("t", "batch", "lr", []string{"12", "64"}, []string{"0.001"}, [][]float64{{0.9}, {0.6}})
+	if err != nil || hm.colorBar == nil {
+		t.Fatalf("heat map: %v, colour bar %v", err, hm != nil && hm.colorBar != nil)
+	}
+	if _, err := hm.Render("png"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"gonum.org/v1/plot"
 )
 
 // MeanStd is the mean and sample standard deviation of a metric over
@@ -191,7 +189,7 @@ var gridAxes = []struct {
 // when no group has a validation split) over the first two hyperparameters
 // that vary among the groups; cells of groups that share both values show
 // their best mean.
-func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Plot, error) {
+func ResultsHeatmap(title string, groups []SeedGroup) (*Figure, error) {
 	var axes []int
 	for a, ax := range gridAxes {
 		seen := map[string]bool{}

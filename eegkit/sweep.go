@@ -17,8 +17,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"gonum.org/v1/plot"
 )
 
 // SweepPoint is one finished point of a hyperparameter grid.
@@ -449,7 +447,7 @@ func SweepTable(points []SweepPoint) string {
 
 // SweepHeatmap draws the final test accuracy of a batch × lr grid, both
 // axes ascending (as ResultsHeatmap orders them).
-func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float64) (*plot.Plot, error) {
+func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float64) (*Figure, error) {
 	batches, lrs = slices.Sorted(slices.Values(batches)), slices.Sorted(slices.Values(lrs))
 	rows := make([]string, len(batches))
 	cols := make([]string, len(lrs))

@@ -30,16 +30,32 @@ NOTEBOOKS = os.path.join(ROOT, "notebooks")
 # What each notebook must produce: files (relative to the runs directory) and text in its outputs.
 EXPECT = {
     "01-data": (["figures/01_example_trials.png", "figures/01_example_trials.svg", "figures/01_spectra_S4b.png", "figures/01_spectra_X11b.svg"],
-                ["| split | subject | trials |", "mu-band (8–13 Hz) power", "<svg"]),
+                ["| split | subject | trials |", "mu-band (8–13 Hz) power"],),
     "02-eegnet": (["figures/figure9_eegnet.png", "figures/figure9_eegnet.svg", "eegnet_relu/model.npz", "eegnet_leakyrelu/history.csv", "eegnet_elu/run.json"],
-                  ["Total trainable parameters: 17874", "true \\ predicted", "<svg"]),
+                  ["Total trainable parameters: 17874", "true \\ predicted"],),
     "03-deepconvnet": (["figures/figure10_deepconvnet.png", "deepconvnet_relu/model.npz", "deepconvnet_elu/run.json"],
-                       ["Total trainable parameters: 150977", "true \\ predicted", "<svg"]),
+                       ["Total trainable parameters: 150977", "true \\ predicted"],),
     "04-report": (["figures/figure9_eegnet.svg", "figures/figure10_deepconvnet.svg"],
-                  ["| | ReLU | Leaky ReLU | ELU |", "Highest accuracy", "| batch size |", "**Best run**", "<svg"]),
+                  ["| | ReLU | Leaky ReLU | ELU |", "Highest accuracy", "| batch size |", "**Best run**"],),
     "05-sweep": (["sweep.csv", "figures/05_sweep_heatmap.png", "figures/05_sweep_heatmap.svg"],
-                 ["| rank | model |", "<svg"]),
+                 ["| rank | model |"],),
 }
+
+
+def figure_problems(nb):
+    """Figures must be image/png + image/svg+xml bundles (shown in untrusted notebooks, GitHub, nbviewer), never SVG in HTML."""
+    bundles, problems = 0, []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data and "image/svg+xml" in data:
+                bundles += 1
+            html = data.get("text/html", "")
+            if "<svg" in (html if isinstance(html, str) else "".join(html)):
+                problems.append("an SVG inside text/html output")
+    if bundles == 0:
+        problems.append("no figure as an image/png + image/svg+xml bundle")
+    return problems
 
 
 def outputs_text(nb):
@@ -100,7 +116,7 @@ def main():
         files, texts = EXPECT.get(name, ([], []))
         text = outputs_text(nb)
         missing = [f for f in files if not os.path.exists(os.path.join(runs, f))]
-        absent = [t for t in texts if t not in text]
+        absent = [t for t in texts if t not in text] + figure_problems(nb)
         ok = not missing and not absent
         failures += not ok
         results.append((name, secs, ok))

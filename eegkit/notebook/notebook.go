@@ -6,17 +6,18 @@
 package notebook
 
 import (
-	"bytes"
 	"fmt"
 	"html"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/janpfeifer/gonb/gonbui"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // Epochs returns n, or the value of $EEGKIT_EPOCHS when it is set to a
@@ -55,36 +56,71 @@ func Markdown(md string) {
 	fmt.Println(md)
 }
 
-// Show saves p as base.png and base.svg and shows it inline.
-func Show(p *plot.Plot, base string) error {
-	paths, err := eegkit.SavePlot(p, base)
+// Show saves f as base.png and base.svg and shows it inline as one MIME
+// bundle: image/png at 2× pixel density (shown in untrusted notebooks, on
+// GitHub and nbviewer) and image/svg+xml (for a vector copy), not SVG inside
+// HTML, which JupyterLab strips from an untrusted notebook.
+func Show(f *eegkit.Figure, base string) error {
+	paths, err := f.Save(base)
 	if err != nil {
 		return err
 	}
 	if gonbui.IsNotebook {
-		w, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, "svg")
+		png, err := f.Render("png")
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		if _, err := w.WriteTo(&buf); err != nil {
+		svg, err := f.Render("svg")
+		if err != nil {
 			return err
 		}
-		gonbui.DisplaySVG(buf.String())
+		w, h := int(eegkit.FigureWidth.Points()*96/72), int(eegkit.FigureHeight.Points()*96/72) // CSS pixels
+		gonbui.SendData(&protocol.DisplayData{
+			Data: map[protocol.MIMEType]any{
+				protocol.MIMEImagePNG:  png,
+				protocol.MIMEImageSVG:  string(svg),
+				protocol.MIMETextPlain: "Figure: " + f.Title.Text,
+			},
+			Metadata: map[string]any{string(protocol.MIMEImagePNG): map[string]any{"width": w, "height": h}},
+		})
 		gonbui.Sync()
+	}
+	for i, p := range paths {
+		paths[i] = relative(p)
 	}
 	fmt.Printf("saved %s\n", strings.Join(paths, ", "))
 	return nil
+}
+
+// relative is path relative to the working directory when it lies below it,
+// so that committed outputs carry no absolute paths of the machine they ran on.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
 }
 
 // Progress returns an epoch callback for eegkit.Train that shows one line,
 // updated in place, with the epoch, loss, accuracies and time left.
 func Progress(cfg eegkit.TrainConfig) func(eegkit.EpochStats) {
 	id := "" // the line is created at the first epoch, so a reused run shows nothing
-	total := 0.0
+	var first time.Time
+	seen := 0
 	return func(e eegkit.EpochStats) {
-		total += e.Seconds
-		left := total / float64(e.Epoch) * float64(cfg.Epochs-e.Epoch)
+		// Time left from the wall time per epoch after the first one seen
+		// (which also compiles the graphs).
+		seen++
+		left := e.Seconds * float64(cfg.Epochs-e.Epoch)
+		if seen == 1 {
+			first = time.Now()
+		} else {
+			left = time.Since(first).Seconds() / float64(seen-1) * float64(cfg.Epochs-e.Epoch)
+		}
 		line := fmt.Sprintf("%s/%s epoch %d/%d · loss %.4f · train %.1f%% · test %.1f%% · %.1fs/epoch · %s left",
 			cfg.Model, cfg.Activation, e.Epoch, cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, fmtDuration(left))
 		if gonbui.IsNotebook {
@@ -103,14 +139,17 @@ func Progress(cfg eegkit.TrainConfig) func(eegkit.EpochStats) {
 	}
 }
 
+// fmtDuration renders s seconds as "59s", "1m59s" or "1h05m" (whole units:
+// 119 s is 1m59s, not the 2m59s that rounding the minutes gave).
 func fmtDuration(s float64) string {
+	n := int(math.Round(s))
 	switch {
-	case s < 60:
-		return fmt.Sprintf("%.0fs", s)
-	case s < 3600:
-		return fmt.Sprintf("%.0fm%02.0fs", s/60, float64(int(s)%60))
+	case n < 60:
+		return fmt.Sprintf("%ds", n)
+	case n < 3600:
+		return fmt.Sprintf("%dm%02ds", n/60, n%60)
 	}
-	return fmt.Sprintf("%.0fh%02.0fm", s/3600, float64(int(s)%3600)/60)
+	return fmt.Sprintf("%dh%02dm", n/3600, n%3600/60)
 }
 
 // FigureDir creates and returns the directory where a notebook saves its figures.

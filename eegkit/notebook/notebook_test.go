@@ -36,6 +36,9 @@ func TestProgressOutsideNotebook(t *testing.T) {
 	if got := fmtDuration(3725); got != "1h02m" {
 		t.Errorf("fmtDuration(3725) = %s", got)
 	}
+	if got := fmtDuration(119); got != "1m59s" {
+		t.Errorf("fmtDuration(119) = %s, want 1m59s", got)
+	}
 	if got := fmtDuration(75); got != "1m15s" {
 		t.Errorf("fmtDuration(75) = %s", got)
 	}
