@@ -6,6 +6,7 @@
 package notebook
 
 import (
+	"encoding/gob"
 	"fmt"
 	"html"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
@@ -75,6 +77,7 @@ func Show(f *eegkit.Figure, base string) error {
 			return err
 		}
 		w, h := int(eegkit.FigureWidth.Points()*96/72), int(eegkit.FigureHeight.Points()*96/72) // CSS pixels
+		registerGob.Do(func() { gob.Register(map[string]any{}) })                               // GoNB sends the nested metadata map with gob
 		gonbui.SendData(&protocol.DisplayData{
 			Data: map[protocol.MIMEType]any{
 				protocol.MIMEImagePNG:  png,
@@ -91,6 +94,8 @@ func Show(f *eegkit.Figure, base string) error {
 	fmt.Printf("saved %s\n", strings.Join(paths, ", "))
 	return nil
 }
+
+var registerGob sync.Once
 
 // relative is path relative to the working directory when it lies below it,
 // so that committed outputs carry no absolute paths of the machine they ran on.
