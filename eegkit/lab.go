@@ -8,12 +8,6 @@ import (
 	"strings"
 )
 
-// LabRunDir is the sub-directory of a lab output directory that holds one
-// model/activation run, e.g. "eegnet_elu".
-func LabRunDir(out, model string, act Activation) string {
-	return filepath.Join(out, strings.ToLower(model)+"_"+act.Name())
-}
-
 // LabOptions configure RunLab.
 type LabOptions struct {
 	DataDir string // the lab's four files
@@ -35,7 +29,7 @@ type LabResult struct {
 }
 
 // RunLab reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
-// ReLU, LeakyReLU, ELU), each saved under OutDir/<model>_<act>/, then Table 1
+// ReLU, LeakyReLU, ELU), each kept in the run store OutDir (see Store), then Table 1
 // (table1.md) and Figures 9 and 10 (figure9_eegnet.{png,svg},
 // figure10_deepconvnet.{png,svg}). A run already saved in OutDir with the same
 // configuration and data is reused, so an interrupted lab resumes where it stopped.

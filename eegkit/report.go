@@ -2,28 +2,17 @@ package eegkit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
 type LabRuns map[string]map[Activation]*Run
-
-// LoadLabRuns reads the six runs saved under dir (as RunLab writes them).
-func LoadLabRuns(dir string) (LabRuns, error) {
-	var configs []TrainConfig
-	for _, model := range ModelNames {
-		for _, act := range Activations {
-			cfg, err := Preset(model, act)
-			if err != nil {
-				return nil, err
-			}
-			configs = append(configs, cfg)
-		}
-	}
-	return LoadRuns(dir, configs)
-}
 
 // Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
 func (lr LabRuns) Accuracies() map[string]map[string]float64 {
@@ -114,29 +103,23 @@ func (m Metrics) ConfusionMarkdown() string {
 		ClassNames[0], ClassNames[1], ClassNames[0], m.Confusion[0][0], m.Confusion[0][1], ClassNames[1], m.Confusion[1][0], m.Confusion[1][1])
 }
 
-// LoadRuns reads the saved runs of the given configurations from dir
-// (LabRunDir layout), by model key and activation.
-func LoadRuns(dir string, configs []TrainConfig) (LabRuns, error) {
-	out := LabRuns{}
-	for _, cfg := range configs {
-		act, err := ParseActivation(cfg.Activation)
-		if err != nil {
-			return nil, err
+// ConfigTable lists which run each cell of Table 1 shows, with its
+// hyperparameters and its id in the run store, as Markdown.
+func (lr LabRuns) ConfigTable() string {
+	var sb strings.Builder
+	sb.WriteString("| model | activation | batch | lr | weight decay | epochs | seed | protocol | test acc | run id |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, model := range ModelNames {
+		for _, act := range Activations {
+			r := lr[model][act]
+			if r == nil {
+				continue
+			}
+			c := r.Config
+			fmt.Fprintf(&sb, "| %s | %s | %d | %g | %g | %d | %d | %s | %s | `%s` |\n", lr.ModelName(model), act.Label(), c.Batch, c.LR,
+				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], fmtPercent(r.Final().TestAcc), RunID(c, r.DataID))
 		}
-		m, err := NewModel(cfg.Model, act)
-		if err != nil {
-			return nil, err
-		}
-		r, err := LoadRun(LabRunDir(dir, m.Key(), act))
-		if err != nil {
-			return nil, err
-		}
-		if out[m.Key()] == nil {
-			out[m.Key()] = map[Activation]*Run{}
-		}
-		out[m.Key()][act] = r
 	}
-	return out, nil
+	return sb.String()
 }
 
 // ModelName is the display name of a model key ("EEGNet" for "eegnet").
@@ -173,17 +156,14 @@ func (lr LabRuns) Data() string {
 	return strings.Join(list, "; ")
 }
 
-// EnsureLabRuns makes sure the six preset runs (with the given epochs) are
-// saved under dir: finished runs are reused, missing ones trained.
-// progress, if not nil, makes an epoch callback for each training; logf, if
-// not nil, gets one line per run.
+// EnsureLabRuns makes sure the run store in dir (see Store) holds the six
+// preset runs (with the given epochs) on data: finished runs are reused,
+// interrupted ones resumed, missing ones trained. progress, if not nil, makes
+// an epoch callback for each training; logf, if not nil, gets the plan and
+// one line per run.
 func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	out := LabRuns{}
+	var configs []TrainConfig
 	for _, model := range ModelNames {
-		out[model] = map[Activation]*Run{}
 		for _, act := range Activations {
 			cfg, err := Preset(model, act)
 			if err != nil {
@@ -192,24 +172,141 @@ func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, p
 			if epochs > 0 {
 				cfg.Epochs = epochs
 			}
-			var pf func(EpochStats)
-			if progress != nil {
-				pf = progress(cfg)
-			}
-			runDir := LabRunDir(dir, model, act)
-			run, reused, err := LoadOrTrain(ctx, cfg, data, runDir, pf)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", cfg, err)
-			}
-			if reused {
-				logf("%s: reusing the finished run in %s", cfg, runDir)
-			} else {
-				logf("%s: test accuracy %s, saved to %s", cfg, fmtPercent(run.Final().TestAcc), runDir)
-			}
-			out[model][act] = run
+			configs = append(configs, cfg)
 		}
 	}
-	return out, nil
+	return ensureRuns(ctx, OpenStore(dir), data, LabRuns{}, configs, progress, logf)
+}
+
+// ReportRuns returns what a report of the store in dir shows for data: the
+// newest finished run of each model and activation on that data, whatever
+// its hyperparameters (a run a notebook tweaked counts), training the lab's
+// preset (with the given epochs) only where there is none. It logs the plan
+// before training anything. Runs on other data are never mixed in.
+func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+	store := OpenStore(dir)
+	have, err := store.Latest(data.ID())
+	if err != nil {
+		return nil, err
+	}
+	var missing []TrainConfig
+	for _, model := range ModelNames {
+		for _, act := range Activations {
+			if have[model][act] != nil {
+				continue
+			}
+			cfg, err := Preset(model, act)
+			if err != nil {
+				return nil, err
+			}
+			if epochs > 0 {
+				cfg.Epochs = epochs
+			}
+			missing = append(missing, cfg)
+		}
+	}
+	return ensureRuns(ctx, store, data, have, missing, progress, logf)
+}
+
+// ensureRuns adds the runs of configs, trained or reused from store, to have.
+func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, configs []TrainConfig, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	var todo []TrainConfig
+	for _, cfg := range configs {
+		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data.ID()), SumsFile)); err != nil || st == nil {
+			todo = append(todo, cfg)
+		}
+	}
+	if len(todo) > 0 {
+		logf("%s", TrainingPlan(todo, store))
+	}
+	for i, cfg := range configs {
+		var pf func(EpochStats)
+		if progress != nil {
+			pf = progress(cfg)
+		}
+		run, reused, err := store.Train(ctx, cfg, data, pf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg, err)
+		}
+		dir := store.RunDir(cfg, data.ID())
+		if reused {
+			logf("%s: reusing the finished run in %s", cfg, dir)
+		} else {
+			logf("run %d of %d, %s: test accuracy %s, saved to %s", i+1, len(configs), cfg, fmtPercent(run.Final().TestAcc), dir)
+		}
+		act, _ := ParseActivation(cfg.Activation)
+		if have[cfg.Model] == nil {
+			have[cfg.Model] = map[Activation]*Run{}
+		}
+		have[cfg.Model][act] = run
+	}
+	return have, nil
+}
+
+// TrainingPlan says what training configs will take: "training 6 runs × 300
+// epochs, about 55 min on this machine". The time per epoch of each model
+// comes from the runs the store already holds (the median epoch of its
+// newest run of that model and batch size); without one it says so.
+func TrainingPlan(configs []TrainConfig, store *Store) string {
+	epochs := map[int]bool{}
+	total, known := 0.0, 0
+	stored, _ := store.List()
+	for _, cfg := range configs {
+		epochs[cfg.Epochs] = true
+		for _, r := range stored {
+			if r.Config.Model == cfg.Model && r.Config.Batch == cfg.Batch && r.Status == StatusFinished {
+				if run, err := readRunJSON(r.Dir); err == nil && len(run.History) > 0 {
+					total += medianEpochSeconds(run.History) * float64(cfg.Epochs)
+					known++
+					break
+				}
+			}
+		}
+	}
+	var ep []string
+	for e := range epochs {
+		ep = append(ep, strconv.Itoa(e))
+	}
+	sort.Strings(ep)
+	plan := fmt.Sprintf("training %d run(s) × %s epochs", len(configs), strings.Join(ep, "/"))
+	switch {
+	case known == len(configs):
+		plan += fmt.Sprintf(", about %s on this machine (from the epoch times of the runs already trained)", fmtMinutes(total))
+	case known > 0:
+		plan += fmt.Sprintf("; %d of them about %s on this machine, the others of unknown time (no run of that model and batch size yet)", known, fmtMinutes(total))
+	default:
+		plan += "; the time left shows after the first epoch"
+	}
+	return plan
+}
+
+func medianEpochSeconds(h []EpochStats) float64 {
+	s := make([]float64, len(h))
+	for i, e := range h {
+		s[i] = e.Seconds
+	}
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func fmtMinutes(s float64) string {
+	if s < 90 {
+		return fmt.Sprintf("%.0f s", s)
+	}
+	return fmt.Sprintf("%.0f min", s/60)
+}
+
+// readRunJSON reads run.json of dir without loading the model.
+func readRunJSON(dir string) (*Run, error) {
+	raw, err := readRegular(filepath.Join(dir, RunFile), "a run.json")
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{}
+	return r, json.Unmarshal(raw, r)
 }
 
 // RunSummary is a one-paragraph Markdown account of a run.

@@ -27,16 +27,16 @@ from nbclient.exceptions import CellExecutionError
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 NOTEBOOKS = os.path.join(ROOT, "notebooks")
 
-# What each notebook must produce: files (relative to the runs directory) and text in its outputs.
+# What each notebook must produce: files (glob patterns relative to the runs directory) and text in its outputs.
 EXPECT = {
     "01-data": (["figures/01_example_trials.png", "figures/01_example_trials.svg", "figures/01_spectra_S4b.png", "figures/01_spectra_X11b.svg"],
                 ["| split | subject | trials |", "mu-band (8–13 Hz) power"],),
-    "02-eegnet": (["figures/figure9_eegnet.png", "figures/figure9_eegnet.svg", "eegnet_relu/model.npz", "eegnet_leakyrelu/history.csv", "eegnet_elu/run.json"],
+    "02-eegnet": (["figures/figure9_eegnet.png", "figures/figure9_eegnet.svg", "eegnet-relu-*/model.npz", "eegnet-leakyrelu-*/history.csv", "eegnet-elu-*/run.json"],
                   ["Total trainable parameters: 17874", "true \\ predicted"],),
-    "03-deepconvnet": (["figures/figure10_deepconvnet.png", "deepconvnet_relu/model.npz", "deepconvnet_elu/run.json"],
+    "03-deepconvnet": (["figures/figure10_deepconvnet.png", "deepconvnet-relu-*/model.npz", "deepconvnet-elu-*/SHA256SUMS"],
                        ["Total trainable parameters: 150977", "true \\ predicted"],),
     "04-report": (["figures/figure9_eegnet.svg", "figures/figure10_deepconvnet.svg"],
-                  ["| | ReLU | Leaky ReLU | ELU |", "Highest accuracy", "| batch size |", "**Best run**"],),
+                  ["| | ReLU | Leaky ReLU | ELU |", "| model | activation | batch | lr |", "Highest accuracy", "| batch size |", "**Best run**"],),
     "05-sweep": (["sweep.csv", "figures/05_sweep_heatmap.png", "figures/05_sweep_heatmap.svg"],
                  ["| rank | model |"],),
 }
@@ -91,6 +91,54 @@ def run(path, out_path, runs_dir, timeout, env_epochs):
     return nb, time.time() - start
 
 
+def store_runs(runs_dir):
+    """The run store's runs: {directory name: sha256 of its model.npz}."""
+    import hashlib
+    out = {}
+    for d in sorted(glob.glob(os.path.join(runs_dir, "*", "run.json"))):
+        d = os.path.dirname(d)
+        with open(os.path.join(d, "model.npz"), "rb") as f:
+            out[os.path.basename(d)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+def workflow(out, runs_dir, timeout, epochs):
+    """Tweak, re-run, report, as a person does after the five notebooks ran: 02 again with ELU's learning
+    rate changed trains one new run and leaves the first unchanged; 04 then reports the new run and trains
+    nothing."""
+    before = store_runs(runs_dir)
+    nb02 = os.path.join(NOTEBOOKS, "02-eegnet.ipynb")
+    nb = nbformat.read(nb02, as_version=4)
+    hp = [c for c in nb.cells if c.cell_type == "code" and "cfg.Epochs, cfg.Seed = epochs, seed" in c.source]
+    if len(hp) != 1:
+        print("FAIL workflow: 02's hyperparameter cell has no line 'cfg.Epochs, cfg.Seed = epochs, seed' to tweak")
+        return False
+    hp[0].source = hp[0].source.replace("cfg.Epochs, cfg.Seed = epochs, seed",
+                                        "cfg.Epochs, cfg.Seed = epochs, seed\n\t\tif act == eegkit.ELU {\n\t\t\tcfg.LR = 2e-3\n\t\t}")
+    tweaked = os.path.join(out, "02-eegnet-tweaked.ipynb")
+    nbformat.write(nb, tweaked)
+    run(tweaked, tweaked, runs_dir, timeout, epochs)
+    after = store_runs(runs_dir)
+    new = sorted(set(after) - set(before))
+    changed = [d for d in before if after.get(d) != before[d]]
+    problems = []
+    if len(new) != 1 or not new[0].startswith("eegnet-elu-b12-lr0.002-"):
+        problems.append(f"the tweak made runs {new}, want one eegnet-elu-b12-lr0.002-… run")
+    if changed:
+        problems.append(f"the tweak changed or removed {changed}")
+    nb04, _ = run(os.path.join(NOTEBOOKS, "04-report.ipynb"), os.path.join(out, "04-report-after-tweak.ipynb"), runs_dir, timeout, epochs)
+    text = outputs_text(nb04)
+    if "training " in text and "run(s)" in text:
+        problems.append("04 trained runs although 02 and 03 had made all six")
+    if "| EEGNet | ELU | 12 | 0.002 |" not in text:
+        problems.append("04 does not report the tweaked ELU run (lr 0.002)")
+    if store_runs(runs_dir).keys() != after.keys():
+        problems.append("04 changed the store")
+    print(("ok   workflow: 02 tweaked (ELU lr 2e-3) made 1 new run, kept the first unchanged; 04 reported it, trained nothing"
+           if not problems else "FAIL workflow: " + "; ".join(problems)), flush=True)
+    return not problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=2, help="EEGKIT_EPOCHS in quick mode")
@@ -108,6 +156,8 @@ def main():
     out = os.path.abspath(args.out or tempfile.mkdtemp(prefix="eegkit-notebooks-"))
     os.makedirs(out, exist_ok=True)
     runs = os.path.join(ROOT, "runs", "lab") if args.full else os.path.abspath(args.runs or os.path.join(out, "runs"))
+    if not args.full and not args.runs:
+        shutil.rmtree(runs, ignore_errors=True)  # a fresh store: what the notebooks train is what is checked
     failures, results = 0, []
     for p in paths:
         name = os.path.basename(p)[:-6]
@@ -115,13 +165,17 @@ def main():
         nb, secs = run(p, target, runs, args.timeout, None if args.full else args.epochs)
         files, texts = EXPECT.get(name, ([], []))
         text = outputs_text(nb)
-        missing = [f for f in files if not os.path.exists(os.path.join(runs, f))]
+        missing = [f for f in files if not glob.glob(os.path.join(runs, f))]
         absent = [t for t in texts if t not in text] + figure_problems(nb)
         ok = not missing and not absent
         failures += not ok
         results.append((name, secs, ok))
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {secs:.1f} s" + (f"; missing files {missing}" if missing else "") +
               (f"; outputs lack {absent}" if absent else ""), flush=True)
+    if not args.full and not args.names:
+        ok = workflow(out, runs, args.timeout, args.epochs)
+        failures += not ok
+        results.append(("workflow", 0, ok))
     print(f"{len(results) - failures} passed, {failures} failed")
     if not args.out and not failures and not args.full:
         shutil.rmtree(out, ignore_errors=True)

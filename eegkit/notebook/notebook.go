@@ -6,11 +6,13 @@
 package notebook
 
 import (
+	"context"
 	"encoding/gob"
 	"fmt"
 	"html"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -156,6 +158,18 @@ func fmtDuration(s float64) string {
 	}
 	return fmt.Sprintf("%dh%02dm", n/3600, n%3600/60)
 }
+
+// Context is cancelled when the cell is interrupted (Kernel → Interrupt:
+// GoNB sends SIGINT to the cell's program), so that training stops after
+// the current batch and saves the epochs that finished; running the cell
+// again resumes from there.
+func Context() context.Context {
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt)
+	return ctx
+}
+
+// Logf prints one line of a training plan or log.
+func Logf(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 
 // FigureDir creates and returns the directory where a notebook saves its figures.
 func FigureDir(dir string) string {

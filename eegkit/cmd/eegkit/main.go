@@ -16,6 +16,7 @@
 //	baseline  fit the classical baseline (band log-variance or CSP + LDA)
 //	sweep     train a hyperparameter grid (CSV, resumable, parallel), table and heat map
 //	bench     time training, evaluation and single-trial latency (one JSON line)
+//	runs      list, show or remove the runs of a run store (runs list|show RUN|rm RUN)
 //
 // Run `eegkit <command> --help` for a command's flags.
 package main
@@ -49,6 +50,7 @@ var commands = []command{
 	{"baseline", "fit the classical baseline (band log-variance or CSP + LDA)", cmdBaseline},
 	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},
 	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
+	{"runs", "list, show or remove the runs of a run store (runs list|show RUN|rm RUN)", cmdRuns},
 }
 
 // usageError marks errors caused by how the command was called (exit code 2).
@@ -114,6 +116,18 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Backend: the pure-Go backend by default; set GOMLX_BACKEND to choose another.")
 }
 
+// parseError prints the usage for --help (to stdout) and makes a usage
+// error of anything else.
+func parseError(fs *flagSet, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", fs.usage)
+		fs.SetOutput(fs.stdout)
+		fs.PrintDefaults()
+		return err
+	}
+	return usageError{err}
+}
+
 // flagSet is a command's flags and where its --help goes.
 type flagSet struct {
 	*flag.FlagSet
@@ -133,13 +147,7 @@ func newFlags(name, usage string, stdout, stderr io.Writer) *flagSet {
 // parse parses flags and rejects stray positional arguments.
 func parse(fs *flagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(fs.stdout, "%s\n\nFlags:\n", fs.usage)
-			fs.SetOutput(fs.stdout)
-			fs.PrintDefaults()
-			return err
-		}
-		return usageError{err}
+		return parseError(fs, err)
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -131,7 +131,10 @@ func TestLabCommand(t *testing.T) {
 			t.Errorf("lab output lacks %q:\n%s", want, stdout)
 		}
 	}
-	for _, f := range []string{"table1.md", "figure9_eegnet.png", "figure9_eegnet.svg", "figure10_deepconvnet.png", "figure10_deepconvnet.svg", "lab.json", "eegnet_elu/model.npz", "deepconvnet_relu/history.csv"} {
+	if runs, err := eegkit.OpenStore(out).List(); err != nil || len(runs) != 6 {
+		t.Errorf("the lab's store holds %d runs (%v), want 6", len(runs), err)
+	}
+	for _, f := range []string{"table1.md", "figure9_eegnet.png", "figure9_eegnet.svg", "figure10_deepconvnet.png", "figure10_deepconvnet.svg", "lab.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("lab did not write %s", f)
 		}
@@ -140,6 +143,25 @@ func TestLabCommand(t *testing.T) {
 	code, stdout, _ = runCLI("lab", "--epochs", "1", "--data", data, "--out", out)
 	if code != 0 || strings.Count(stdout, "reusing") != 6 {
 		t.Errorf("second lab run: exit %d, output:\n%s", code, stdout)
+	}
+	// The store's runs: listed, shown, removed.
+	code, stdout, stderr = runCLI("runs", "list", "--dir", out)
+	if code != 0 || strings.Count(stdout, " finished ") != 6 || !strings.Contains(stdout, "eegnet-elu-b12-lr0.0005-e1-s1") {
+		t.Fatalf("runs list: exit %d\n%s%s", code, stdout, stderr)
+	}
+	runs, _ := eegkit.OpenStore(out).List()
+	id := runs[0].ID
+	if code, stdout, _ = runCLI("runs", "show", id[:6], "--dir", out); code != 0 || !strings.Contains(stdout, "status: finished") || !strings.Contains(stdout, "confusion") {
+		t.Errorf("runs show: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ = runCLI("runs", "rm", id, "--dir", out); code != 0 || !strings.Contains(stdout, "removed") {
+		t.Errorf("runs rm: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr = runCLI("runs", "show", id, "--dir", out); code != 1 || !strings.Contains(stderr, "holds no run") {
+		t.Errorf("runs show of a removed run: exit %d %s", code, stderr)
+	}
+	if code, _, stderr = runCLI("runs", "drop", "--dir", out); code != 2 {
+		t.Errorf("runs drop: exit %d %s", code, stderr)
 	}
 }
 

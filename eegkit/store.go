@@ -1,0 +1,256 @@
+package eegkit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Store keeps runs side by side in one directory: one subdirectory per
+// distinct configuration and data, named
+// <model>-<activation>-b<batch>-lr<lr>-e<epochs>-s<seed>-<id>, where the id is
+// the first 10 hex digits of the sha256 of the configuration (JSON) and the
+// data's content hash (LabData.ID). A tweak of any hyperparameter is another
+// run, so nothing is ever replaced; the same configuration on the same data
+// is reused when it finished and resumed from its checkpoint when it was
+// interrupted.
+type Store struct {
+	Dir string
+}
+
+// OpenStore returns the store in dir (created when a run is first saved).
+func OpenStore(dir string) *Store { return &Store{Dir: dir} }
+
+// RunID is the stable id of cfg trained on the data identified by dataID.
+func RunID(cfg TrainConfig, dataID string) string {
+	raw, _ := json.Marshal(cfg)
+	h := sha256.Sum256(append(append(raw, 0), dataID...))
+	return hex.EncodeToString(h[:5])
+}
+
+// RunName is the human-readable part of a run's directory name.
+func RunName(cfg TrainConfig) string {
+	return fmt.Sprintf("%s-%s-b%d-lr%s-e%d-s%d", cfg.Model, cfg.Activation, cfg.Batch,
+		strconv.FormatFloat(cfg.LR, 'g', -1, 64), cfg.Epochs, cfg.Seed)
+}
+
+// RunDir is where the store keeps cfg trained on dataID.
+func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
+	return filepath.Join(s.Dir, RunName(cfg)+"-"+RunID(cfg, dataID))
+}
+
+// Train returns the store's finished run of cfg on data (reused is then
+// true), resumes it from its checkpoint if it was interrupted, or trains it,
+// checkpointing after every epoch (a few megabytes, milliseconds next to an
+// epoch), so that an interrupted run resumes exactly where it stopped. When
+// ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
+func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
+	dir := s.RunDir(cfg, data.ID())
+	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rd.Close()
+	if rd.Finished != nil {
+		run, err = LoadRun(dir)
+		return run, err == nil, err
+	}
+	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: 1})
+	if run != nil && len(run.History) > 0 {
+		if serr := run.Save(dir); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return run, false, err
+}
+
+// Run statuses in a StoredRun.
+const (
+	StatusFinished    = "finished"
+	StatusInterrupted = "interrupted"
+	StatusDamaged     = "damaged"
+)
+
+// StoredRun is what the store says of one of its runs without loading it.
+type StoredRun struct {
+	ID, Name, Dir string
+	Config        TrainConfig
+	Data, DataID  string
+	Status        string  // StatusFinished, StatusInterrupted or StatusDamaged
+	Problem       string  // what is damaged
+	Epochs        int     // epochs finished
+	TestAcc       float64 // of the kept model when finished, else of the last finished epoch
+	Saved         time.Time
+}
+
+// List returns the store's runs, newest first. A directory with a
+// checkpoint but no saved run yet is listed as interrupted.
+func (s *Store) List() ([]StoredRun, error) {
+	entries, err := os.ReadDir(s.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []StoredRun
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(s.Dir, e.Name())
+		if r, ok := storedRun(dir); ok {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Saved.After(out[j].Saved) })
+	return out, nil
+}
+
+// storedRun describes the run in dir; ok is false when dir holds no run.
+func storedRun(dir string) (StoredRun, bool) {
+	name := filepath.Base(dir)
+	r := StoredRun{Dir: dir, Name: name}
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		r.Name, r.ID = name[:i], name[i+1:]
+	}
+	path := filepath.Join(dir, RunFile)
+	st, err := os.Stat(path)
+	if err != nil {
+		ck, cerr := readCheckpoint(dir)
+		switch {
+		case cerr != nil:
+			r.Status, r.Problem = StatusDamaged, cerr.Error()
+		case ck == nil:
+			return r, false
+		default:
+			r.Status, r.Epochs, r.Data, r.DataID = StatusInterrupted, len(ck.History), ck.Data, ck.DataID
+			_ = json.Unmarshal(ck.Config, &r.Config)
+			if n := len(ck.History); n > 0 {
+				r.TestAcc = ck.History[n-1].TestAcc
+			}
+			if cst, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+				r.Saved = cst.ModTime()
+			}
+		}
+		return r, true
+	}
+	r.Saved = st.ModTime()
+	raw, err := readRegular(path, "a run.json")
+	var run Run
+	if err == nil {
+		err = json.Unmarshal(raw, &run)
+	}
+	if err == nil {
+		err = VerifyRunFiles(dir)
+	}
+	if err != nil {
+		r.Status, r.Problem = StatusDamaged, err.Error()
+		return r, true
+	}
+	r.Config, r.Data, r.DataID, r.Epochs = run.Config, run.Data, run.DataID, len(run.History)
+	r.Status, r.TestAcc = StatusFinished, run.Test.Accuracy
+	if !run.Complete || !saveFinished(dir, &run) {
+		r.Status, r.TestAcc = StatusInterrupted, run.Final().TestAcc
+	}
+	return r, true
+}
+
+// Find returns the run whose id starts with ref, or whose directory or
+// name is ref; it is an error when none or several match.
+func (s *Store) Find(ref string) (StoredRun, error) {
+	runs, err := s.List()
+	if err != nil {
+		return StoredRun{}, err
+	}
+	var found []StoredRun
+	for _, r := range runs {
+		if (ref != "" && strings.HasPrefix(r.ID, ref)) || filepath.Base(r.Dir) == ref || r.Name == ref {
+			found = append(found, r)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return StoredRun{}, fmt.Errorf("%s holds no run %q (eegkit runs list shows them)", s.Dir, ref)
+	case 1:
+		return found[0], nil
+	}
+	return StoredRun{}, fmt.Errorf("%q matches %d runs in %s; give more of the id", ref, len(found), s.Dir)
+}
+
+// Remove deletes a run (see Find), refusing one that a process is training.
+func (s *Store) Remove(ref string) (StoredRun, error) {
+	r, err := s.Find(ref)
+	if err != nil {
+		return r, err
+	}
+	lock, err := lockDir(r.Dir)
+	if err != nil {
+		return r, err
+	}
+	defer lock.Unlock()
+	return r, os.RemoveAll(r.Dir)
+}
+
+// Latest returns, for each model and activation, the newest finished run
+// on the data identified by dataID: what a report of the store shows. Runs
+// on other data are never mixed in.
+func (s *Store) Latest(dataID string) (LabRuns, error) {
+	runs, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	out := LabRuns{}
+	for _, r := range runs { // newest first
+		if r.Status != StatusFinished || r.DataID != dataID {
+			continue
+		}
+		act, err := ParseActivation(r.Config.Activation)
+		if err != nil {
+			continue
+		}
+		if out[r.Config.Model] == nil {
+			out[r.Config.Model] = map[Activation]*Run{}
+		}
+		if out[r.Config.Model][act] != nil {
+			continue
+		}
+		run, err := LoadRun(r.Dir)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Config.Model][act] = run
+	}
+	return out, nil
+}
+
+// Runs returns the finished runs of exactly configs on the data identified
+// by dataID (each must be in the store).
+func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
+	out := LabRuns{}
+	for _, cfg := range configs {
+		act, err := ParseActivation(cfg.Activation)
+		if err != nil {
+			return nil, err
+		}
+		dir := s.RunDir(cfg, dataID)
+		run, err := LoadRun(dir)
+		if err != nil {
+			return nil, fmt.Errorf("%s has not trained %s on this data yet (%v)", s.Dir, cfg, err)
+		}
+		if out[cfg.Model] == nil {
+			out[cfg.Model] = map[Activation]*Run{}
+		}
+		out[cfg.Model][act] = run
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package eegkit
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestStoreKeepsRunsSideBySide: a tweaked hyperparameter is another run; the
+// first stays unchanged; the same configuration is reused; an interrupted
+// run is listed as such and resumes; the report shows the newest run of each
+// model and activation on the current data only.
+func TestStoreKeepsRunsSideBySide(t *testing.T) {
+	data := smallData(t)
+	store := OpenStore(t.TempDir())
+	a := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	b := a
+	b.LR = 2e-3
+	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || reused {
+		t.Fatalf("train A: reused %v, %v", reused, err)
+	}
+	before, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + WeightsFile)
+	if _, reused, err := store.Train(context.Background(), b, data, nil); err != nil || reused {
+		t.Fatalf("train B: reused %v, %v", reused, err)
+	}
+	if after, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + WeightsFile); string(after) != string(before) {
+		t.Error("training B changed A's model")
+	}
+	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || !reused {
+		t.Errorf("A again: reused %v, %v", reused, err)
+	}
+	if store.RunDir(a, data.ID()) == store.RunDir(b, data.ID()) || RunID(a, data.ID()) == RunID(a, "sha256:other") {
+		t.Error("run ids do not tell configurations or data apart")
+	}
+	// An interrupted run: listed as interrupted, resumed by the same configuration.
+	c := a
+	c.Epochs, c.Seed = 3, 2
+	if _, _, err := store.Train(&cancelAfter{Context: context.Background(), n: 4 + 1}, c, data, nil); err != context.Canceled {
+		t.Fatalf("interrupting C: %v", err)
+	}
+	runs, err := store.List()
+	if err != nil || len(runs) != 3 {
+		t.Fatalf("List: %d runs, %v", len(runs), err)
+	}
+	status := map[string]string{}
+	for _, r := range runs {
+		status[r.Config.String()] = r.Status
+		if !strings.HasPrefix(r.Name, "eegnet-elu-b32-lr") || len(r.ID) != 10 {
+			t.Errorf("name %q id %q", r.Name, r.ID)
+		}
+	}
+	if status[c.String()] != StatusInterrupted || status[a.String()] != StatusFinished {
+		t.Errorf("statuses %v", status)
+	}
+	run, reused, err := store.Train(context.Background(), c, data, nil)
+	if err != nil || reused || len(run.ResumedAt) != 1 || len(run.History) != 3 {
+		t.Errorf("resuming C: %v, resumed at %v, %d epochs", err, run.ResumedAt, len(run.History))
+	}
+	// The report: the newest finished eegnet/elu run on this data (C), nothing from other data.
+	latest, err := store.Latest(data.ID())
+	if err != nil || latest["eegnet"][ELU] == nil || latest["eegnet"][ELU].Config != c {
+		t.Errorf("Latest: %v", err)
+	}
+	if other, _ := store.Latest("sha256:other"); len(other) != 0 {
+		t.Errorf("runs of other data reported: %v", other)
+	}
+	// Find by id prefix, remove.
+	id := RunID(b, data.ID())
+	if r, err := store.Find(id[:6]); err != nil || r.Config != b {
+		t.Errorf("Find: %v", err)
+	}
+	if _, err := store.Remove(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Find(id); err == nil {
+		t.Error("removed run still found")
+	}
+	if _, err := store.Find("nope"); err == nil || !strings.Contains(err.Error(), "holds no run") {
+		t.Errorf("Find nope: %v", err)
+	}
+	if plan := TrainingPlan([]TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
+		t.Errorf("plan %q", plan)
+	}
+}
