@@ -93,22 +93,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // activation. dir is locked while it trains. On interruption the epochs that
 // finished are saved too.
 func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	rd, err := OpenRunDir(dir, cfg, data.ID(), true)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rd.Close()
-	if rd.Finished != nil {
-		run, err = LoadRun(dir)
-		return run, err == nil, err
-	}
-	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: LabCheckpointEvery})
-	if run != nil && len(run.History) > 0 {
-		if serr := run.Save(dir); serr != nil && err == nil {
-			err = serr
-		}
-	}
-	return run, false, err
+	return trainInDir(ctx, cfg, data, dir, true, LabCheckpointEvery, progress)
 }
 
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,

@@ -54,8 +54,15 @@ func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
 func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	dir := s.RunDir(cfg, data.ID())
-	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
+	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, 1, progress)
+}
+
+// trainInDir returns the finished run of cfg on data that dir holds
+// (reused), or trains it there, resuming from its checkpoint and
+// checkpointing every `every` epochs, and saves it (the finished epochs too
+// when ctx is cancelled). dir is opened with OpenRunDir(…, replace).
+func trainInDir(ctx context.Context, cfg TrainConfig, data *LabData, dir string, replace bool, every int, progress func(EpochStats)) (run *Run, reused bool, err error) {
+	rd, err := OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err
 	}
@@ -64,7 +71,7 @@ func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *LabData, progr
 		run, err = LoadRun(dir)
 		return run, err == nil, err
 	}
-	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: 1})
+	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: every})
 	if run != nil && len(run.History) > 0 {
 		if serr := run.Save(dir); serr != nil && err == nil {
 			err = serr

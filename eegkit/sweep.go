@@ -253,20 +253,7 @@ func sweepPoint(ctx context.Context, cfg TrainConfig, data *LabData, opt SweepOp
 	if opt.RunsDir == "" {
 		return Fit(ctx, cfg, data, fo)
 	}
-	dir := filepath.Join(opt.RunsDir, pointDir(cfg, data.ID()))
-	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	if rd.Finished != nil {
-		return rd.Finished, nil
-	}
-	fo.CheckpointDir, fo.CheckpointEvery = dir, opt.CheckpointEvery
-	run, err := Fit(ctx, cfg, data, fo)
-	if err == nil {
-		err = run.Save(dir)
-	}
+	run, _, err := trainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, opt.CheckpointEvery, fo.Progress)
 	return run, err
 }
 

@@ -69,6 +69,14 @@ def outputs_text(nb):
     return "\n".join(parts)
 
 
+def scrub_paths(nb):
+    """Committed outputs carry no absolute paths of the machine they ran on: the repository's path becomes '.'."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if isinstance(out.get("text"), str):
+                out["text"] = out["text"].replace(ROOT + "/", "").replace(ROOT, ".")
+
+
 def run(path, out_path, runs_dir, timeout, env_epochs):
     nb = nbformat.read(path, as_version=4)
     if env_epochs:
@@ -87,6 +95,8 @@ def run(path, out_path, runs_dir, timeout, env_epochs):
         nbformat.write(nb, out_path)
         msg = str(e).strip().splitlines()
         raise SystemExit(f"FAIL {os.path.basename(path)}: a cell failed:\n" + "\n".join(msg[-25:]))
+    if env_epochs is None:  # full mode: what is committed
+        scrub_paths(nb)
     nbformat.write(nb, out_path)
     return nb, time.time() - start
 
