@@ -135,21 +135,23 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 		}
 	}
 	n := train.Len()
+	// The weights of the last finished epoch: an interruption or a failure
+	// inside an epoch puts them back, so what is saved is always the model
+	// of len(run.History) epochs, never a half-trained one. Each epoch hands
+	// on the copy it checked for NaN.
+	finished, err := net.StateDict()
+	if err != nil {
+		return run, err
+	}
 	for epoch := len(run.History) + 1; epoch <= cfg.Epochs; epoch++ {
-		// The weights of the last finished epoch: an interruption or a
-		// failure inside an epoch puts them back, so what is saved is always
-		// the model of len(run.History) epochs, never a half-trained one.
-		finished, err := net.StateDict()
-		if err != nil {
-			return run, err
-		}
-		st, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test)
+		st, sd, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test)
 		if err != nil {
 			if rerr := net.SetStateDict(finished); rerr != nil {
 				return run, rerr
 			}
 			return run, err
 		}
+		finished = sd
 		run.History = append(run.History, st)
 		if err := sel.observe(net, st); err != nil {
 			return run, err
@@ -175,48 +177,53 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 // partial one included, down to a single trial as PyTorch's DataLoader
 // (drop_last=False) and BatchNorm2d do (checked against PyTorch by
 // TestParityBatchOfOne). A non-finite loss or output is an error that says
-// training diverged.
-func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset) (EpochStats, error) {
+// training diverged. It also returns the weights after the epoch (checked
+// finite).
+func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset) (EpochStats, StateDict, error) {
 	start := time.Now()
 	lr := cfg.EpochLR(epoch)
 	var lossSum float64
 	correct, seen := 0, 0
 	for b := 0; b < len(perm); b += cfg.Batch {
 		if err := ctx.Err(); err != nil {
-			return EpochStats{}, err
+			return EpochStats{}, nil, err
 		}
 		idx := perm[b:min(b+cfg.Batch, len(perm))]
 		res, err := net.TrainStep(train.X, train.Y, idx, cfg, lr)
 		if err != nil {
-			return EpochStats{}, err
+			return EpochStats{}, nil, err
 		}
 		if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
-			return EpochStats{}, fmt.Errorf("training diverged at epoch %d: the training loss is %g; lower the learning rate (now %g) or check the data's scale", epoch, res.Loss, lr)
+			return EpochStats{}, nil, fmt.Errorf("training diverged at epoch %d: the training loss is %g; lower the learning rate (now %g) or check the data's scale", epoch, res.Loss, lr)
 		}
 		lossSum += res.Loss * float64(len(idx))
 		correct += res.Correct
 		seen += len(idx)
 	}
 	st := EpochStats{Epoch: epoch, LR: lr, TrainLoss: lossSum / float64(seen), TrainAcc: float64(correct) / float64(seen)}
-	if err := net.checkFinite(); err != nil {
-		return EpochStats{}, fmt.Errorf("training diverged at epoch %d: %v; lower the learning rate (now %g) or check the data's scale", epoch, err, lr)
+	sd, err := net.StateDict()
+	if err != nil {
+		return EpochStats{}, nil, err
+	}
+	if err := sd.Check(net.Model); err != nil {
+		return EpochStats{}, nil, fmt.Errorf("training diverged at epoch %d: %v; lower the learning rate (now %g) or check the data's scale", epoch, err, lr)
 	}
 	if val != nil {
 		vm, err := net.Evaluate(val)
 		if err != nil {
-			return EpochStats{}, fmt.Errorf("epoch %d, validation set: %w", epoch, err)
+			return EpochStats{}, nil, fmt.Errorf("epoch %d, validation set: %w", epoch, err)
 		}
 		st.ValLoss, st.ValAcc = vm.Loss, vm.Accuracy
 	}
 	if test != nil && test.Len() > 0 {
 		tm, err := net.Evaluate(test)
 		if err != nil {
-			return EpochStats{}, fmt.Errorf("epoch %d, test set: %w", epoch, err)
+			return EpochStats{}, nil, fmt.Errorf("epoch %d, test set: %w", epoch, err)
 		}
 		st.TestLoss, st.TestAcc = tm.Loss, tm.Accuracy
 	}
 	st.Seconds = time.Since(start).Seconds()
-	return st, nil
+	return st, sd, nil
 }
 
 // finish puts the selected epoch's model in the network and evaluates it.
