@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -21,7 +23,28 @@ import (
 // map has its colour bar there instead.
 type Figure struct {
 	*plot.Plot
+	// Caption, if set, is a line of small text under the axes that says what
+	// the figure shows: which data and which runs.
+	Caption  string
 	colorBar *plot.Plot // drawn to the right when set (heat maps)
+}
+
+// captionStyle is the caption's text style: small and grey, left-aligned.
+var captionStyle = draw.TextStyle{Color: color.Gray{Y: 80}, Font: font.From(sans, 8.5), Handler: plot.DefaultTextHandler}
+
+// dataCaption says which data a figure shows: "Data: …" of the distinct
+// sources in their order ("Data: none recorded" if all are empty).
+func dataCaption(sources []string) string {
+	var list []string
+	for _, s := range sources {
+		if s != "" && !slices.Contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	if len(list) == 0 {
+		return "Data: none recorded"
+	}
+	return "Data: " + strings.Join(list, "; ")
 }
 
 // Figure sizes: 8 × 5 inches; PNGs at 2× pixel density (192 dpi, 1536 × 960).
@@ -89,6 +112,11 @@ func roundStep(raw float64) float64 {
 // draw draws the figure on c: the axes on the left, and the framed legend (or
 // the colour bar) in a column at the right.
 func (f *Figure) draw(c draw.Canvas) {
+	if f.Caption != "" {
+		h := captionStyle.Height(f.Caption)
+		c.FillText(captionStyle, vg.Point{X: c.Min.X + vg.Points(8), Y: c.Min.Y + vg.Points(6)}, f.Caption)
+		c = draw.Crop(c, 0, 0, h+vg.Points(10), 0)
+	}
 	legend := f.Legend
 	var side vg.Length
 	var box vg.Rectangle

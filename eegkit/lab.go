@@ -13,8 +13,8 @@ type LabOptions struct {
 	DataDir string // the lab's four files
 	OutDir  string // where runs, Table 1 and the figures go
 	Epochs  int    // 0: the lab's 300
-	// Progress, if not nil, is told about each epoch of each run.
-	Progress func(cfg TrainConfig, e EpochStats)
+	// Progress, if not nil, makes the epoch callback of each run that trains.
+	Progress ProgressFunc
 	// Log, if not nil, receives one line per event (run started, reused, saved).
 	Log func(format string, args ...any)
 }
@@ -51,11 +51,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	if err := removeOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
-	var progress func(TrainConfig) func(EpochStats)
-	if opt.Progress != nil {
-		progress = func(cfg TrainConfig) func(EpochStats) { return func(e EpochStats) { opt.Progress(cfg, e) } }
-	}
-	runs, err := EnsureLabRuns(ctx, data, opt.OutDir, opt.Epochs, progress, logf)
+	runs, err := EnsureLabRuns(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +64,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	}
 	res.Files = append(res.Files, tablePath)
 	for i, model := range ModelNames {
-		p, err := AccuracyFigure(runs.ModelName(model), runs.Histories(model))
+		p, err := runs.AccuracyFigure(model)
 		if err != nil {
 			return nil, err
 		}

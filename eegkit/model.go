@@ -204,6 +204,27 @@ func (m *Model) SummaryTable() (string, error) {
 	return sb.String(), nil
 }
 
+// SummaryMarkdown renders the summary as a Markdown table for a notebook:
+// unlike SummaryTable's fixed 127 columns, it wraps to the window's width.
+func (m *Model) SummaryMarkdown() (string, error) {
+	rows, err := m.Summary()
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**%s** (activation %s), input `%s`\n\n", m.Name, m.Act.Label(), m.Input)
+	sb.WriteString("| layer | module | output shape | params |\n|---|---|---|---:|\n")
+	for _, r := range rows {
+		out := r.Output.String()
+		if strings.HasPrefix(r.Layer, "Linear") {
+			out = fmt.Sprintf("[-1, %d]", r.Output[0])
+		}
+		fmt.Fprintf(&sb, "| %s | `%s` | `%s` | %d |\n", r.Name, r.Layer, out, r.Params)
+	}
+	fmt.Fprintf(&sb, "\nTotal trainable parameters: %d\n", m.NumParams())
+	return sb.String(), nil
+}
+
 // forwardPass holds what a graph needs while the model is applied.
 type forwardPass struct {
 	train   bool

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,6 +99,33 @@ func (lr LabRuns) Discussion() string {
 	return sb.String()
 }
 
+// Markdown renders the metrics for a notebook: a line with accuracy, loss,
+// kappa and ROC-AUC, a table of accuracy per subject and the confusion matrix
+// (Metrics.String is the same report as plain text, for a terminal).
+func (m Metrics) Markdown() string {
+	var sb strings.Builder
+	auc := "undefined (the set holds one class)"
+	if !math.IsNaN(m.AUC) {
+		auc = fmt.Sprintf("%.3f", m.AUC)
+	}
+	fmt.Fprintf(&sb, "Accuracy **%s** on %d trials (loss %.4f, Cohen's kappa %.3f, ROC-AUC %s).\n\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
+	if len(m.PerSubject) > 0 {
+		subs := make([]string, 0, len(m.PerSubject))
+		for s := range m.PerSubject {
+			subs = append(subs, s)
+		}
+		sort.Strings(subs)
+		sb.WriteString("| subject | accuracy |\n|---|---:|\n")
+		for _, s := range subs {
+			fmt.Fprintf(&sb, "| %s | %s |\n", s, fmtPercent(m.PerSubject[s]))
+		}
+		sb.WriteString("\n")
+	}
+	sb.WriteString("Confusion matrix (rows true, columns predicted):\n\n")
+	sb.WriteString(m.ConfusionMarkdown())
+	return sb.String()
+}
+
 // ConfusionMarkdown renders a confusion matrix as a Markdown table.
 func (m Metrics) ConfusionMarkdown() string {
 	return fmt.Sprintf("| true \\ predicted | %s | %s |\n|---|---|---|\n| %s | %d | %d |\n| %s | %d | %d |\n",
@@ -131,6 +160,25 @@ func (lr LabRuns) ModelName(model string) string {
 	return m.Name
 }
 
+// AccuracyFigure draws the lab's accuracy-per-epoch figure (Figure 9 or 10)
+// of one model's runs, with a caption naming the data and each run's id in
+// the store, so a figure always says what it shows.
+func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
+	f, err := AccuracyFigure(lr.ModelName(model), lr.Histories(model))
+	if err != nil {
+		return nil, err
+	}
+	var sources, ids []string
+	for _, act := range Activations {
+		if r := lr[model][act]; r != nil {
+			sources = append(sources, r.Data)
+			ids = append(ids, act.Name()+" "+RunID(r.Config, r.DataID))
+		}
+	}
+	f.Caption = dataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
+	return f, nil
+}
+
 // Histories returns the per-epoch history of each activation's run of a model.
 func (lr LabRuns) Histories(model string) map[Activation][]EpochStats {
 	out := map[Activation][]EpochStats{}
@@ -161,7 +209,7 @@ func (lr LabRuns) Data() string {
 // interrupted ones resumed, missing ones trained. progress, if not nil, makes
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
-func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	var configs []TrainConfig
 	for _, model := range ModelNames {
 		for _, act := range Activations {
@@ -183,7 +231,7 @@ func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, p
 // its hyperparameters (a run a notebook tweaked counts), training the lab's
 // preset (with the given epochs) only where there is none. It logs the plan
 // before training anything. Runs on other data are never mixed in.
-func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	store := OpenStore(dir)
 	have, err := store.Latest(data.ID())
 	if err != nil {
@@ -208,8 +256,12 @@ func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, prog
 	return ensureRuns(ctx, store, data, have, missing, progress, logf)
 }
 
+// ProgressFunc makes the epoch callback of run k of n runs trained one after
+// another (k counts from 1), so a display can say "run 2 of 6".
+type ProgressFunc func(cfg TrainConfig, k, n int) func(EpochStats)
+
 // ensureRuns adds the runs of configs, trained or reused from store, to have.
-func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, configs []TrainConfig, progress func(TrainConfig) func(EpochStats), logf func(string, ...any)) (LabRuns, error) {
+func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -222,10 +274,14 @@ func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, 
 	if len(todo) > 0 {
 		logf("%s", TrainingPlan(todo, store))
 	}
-	for i, cfg := range configs {
+	k := 0 // counts the runs that train (reused ones show no progress)
+	for _, cfg := range configs {
 		var pf func(EpochStats)
-		if progress != nil {
-			pf = progress(cfg)
+		if slices.Contains(todo, cfg) {
+			k++
+			if progress != nil {
+				pf = progress(cfg, k, len(todo))
+			}
 		}
 		run, reused, err := store.Train(ctx, cfg, data, pf)
 		if err != nil {
@@ -235,7 +291,7 @@ func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, 
 		if reused {
 			logf("%s: reusing the finished run in %s", cfg, dir)
 		} else {
-			logf("run %d of %d, %s: test accuracy %s, saved to %s", i+1, len(configs), cfg, fmtPercent(run.Final().TestAcc), dir)
+			logf("run %d of %d, %s: test accuracy %s, saved to %s", k, len(todo), cfg, fmtPercent(run.Final().TestAcc), dir)
 		}
 		act, _ := ParseActivation(cfg.Activation)
 		if have[cfg.Model] == nil {
@@ -314,6 +370,9 @@ func RunSummary(r *Run, reused bool, dir string) string {
 	how := "trained and saved in"
 	if reused {
 		how = "reused from"
+	}
+	if len(r.ResumedAt) > 0 {
+		how = fmt.Sprintf("resumed after epoch %s and saved in", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(r.ResumedAt)), ", "), "[]"))
 	}
 	f := r.Final()
 	return fmt.Sprintf("**%s**: %s `%s`; after %d epochs train accuracy %.2f%%, test accuracy %.2f%% (S4b %.2f%%, X11b %.2f%%).",

@@ -3,6 +3,7 @@ package eegkit
 import (
 	"bytes"
 	"image/png"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +126,73 @@ func TestFigureRendering(t *testing.T) {
 	}
 	if _, err := hm.Render("png"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNotebookMarkdown: the model summary and the metrics render as Markdown
+// tables (a notebook wraps them to its width; fixed-width text ran on or
+// overflowed), with the same numbers as the plain-text reports.
+func TestNotebookMarkdown(t *testing.T) {
+	sum, err := EEGNet(ELU).SummaryMarkdown()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| layer | module | output shape | params |", "| firstConv.0 | `Conv2d(1, 16, kernel_size=(1, 51)", "| classify.0 | `Linear(in_features=736, out_features=2, bias=True)` | `[-1, 2]` | 1474 |", "Total trainable parameters: 17874"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+	for _, line := range strings.Split(sum, "\n") {
+		if strings.HasPrefix(line, "|") && strings.Count(line, "|") != 5 {
+			t.Errorf("summary row with %d cells: %q", strings.Count(line, "|")-1, line)
+		}
+	}
+	m := Metrics{Trials: 10, Accuracy: 0.7, Loss: 0.5, Kappa: 0.4, AUC: math.NaN(), Confusion: [2][2]int{{4, 1}, {2, 3}}, PerSubject: map[string]float64{"X11b": 0.6, "S4b": 0.8}}
+	md := m.Markdown()
+	for _, want := range []string{"Accuracy **70.0%** on 10 trials", "ROC-AUC undefined", "| S4b | 80.0% |\n| X11b | 60.0% |", "| left hand | 4 | 1 |\n| right hand | 2 | 3 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("metrics Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// TestFigureCaptionNamesDataAndRuns: Figures 9 and 10 say which data and
+// which runs they show, and the caption is drawn (the PNG's bottom rows are
+// not blank).
+func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
+	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 2, TrainAcc: 0.6, TestAcc: 0.55}}
+	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 64, LR: 1e-3, Seed: 1}
+	runs := LabRuns{"eegnet": {ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
+	f, err := runs.AccuracyFigure("eegnet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Data: synthetic (seed 1) · runs: relu " + RunID(cfg, "sha256:x"); f.Caption != want {
+		t.Errorf("caption %q, want %q", f.Caption, want)
+	}
+	blank := func(f *Figure) bool {
+		raw, err := f.Render("png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _ := png.Decode(bytes.NewReader(raw))
+		for y := img.Bounds().Max.Y - 30; y < img.Bounds().Max.Y; y++ {
+			for x := 0; x < img.Bounds().Max.X/4; x++ { // left of the axis label
+				if r, _, _, _ := img.At(x, y).RGBA(); r < 0xf000 {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if blank(f) {
+		t.Error("the caption is not drawn at the bottom of the PNG")
+	}
+	f.Caption = ""
+	if !blank(f) {
+		t.Error("the bottom of a figure without caption is not blank: the check above proves nothing")
+	}
+	if got := dataCaption([]string{"a", "", "b", "a"}); got != "Data: a; b" {
+		t.Errorf("dataCaption = %q", got)
 	}
 }

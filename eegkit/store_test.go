@@ -2,7 +2,9 @@ package eegkit
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -81,5 +83,34 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	}
 	if plan := TrainingPlan([]TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
 		t.Errorf("plan %q", plan)
+	}
+}
+
+// TestEnsureRunsCountsTheRunsItTrains: a progress display hears "run k of n"
+// for the runs that train, not for the ones reused.
+func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
+	data := smallData(t)
+	store := OpenStore(t.TempDir())
+	a := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	b, c := a, a
+	b.LR, c.LR = 2e-3, 3e-3
+	if _, _, err := store.Train(context.Background(), b, data, nil); err != nil {
+		t.Fatal(err)
+	}
+	var heard []string
+	progress := func(cfg TrainConfig, k, n int) func(EpochStats) {
+		heard = append(heard, fmt.Sprintf("%g %d/%d", cfg.LR, k, n))
+		return nil
+	}
+	var logged []string
+	logf := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
+	if _, err := ensureRuns(context.Background(), store, data, LabRuns{}, []TrainConfig{a, b, c}, progress, logf); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"0.001 1/2", "0.003 2/2"}; !slices.Equal(heard, want) {
+		t.Errorf("progress heard %v, want %v", heard, want)
+	}
+	if len(logged) != 4 || !strings.HasPrefix(logged[0], "training 2 run(s) × 1 epochs") || !strings.Contains(logged[2], "reusing the finished run") {
+		t.Errorf("log %q", logged)
 	}
 }

@@ -452,5 +452,14 @@ func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float6
 			}
 		}
 	}
-	return HeatmapFigure(title, "batch size", "learning rate", rows, cols, values)
+	f, err := HeatmapFigure(title, "batch size", "learning rate", rows, cols, values)
+	if err != nil {
+		return nil, err
+	}
+	sources := make([]string, len(points))
+	for i, p := range points {
+		sources[i] = p.Data
+	}
+	f.Caption = dataCaption(sources)
+	return f, nil
 }

@@ -149,6 +149,70 @@ def workflow(out, runs_dir, timeout, epochs):
     return not problems
 
 
+def interrupt_and_resume(out, runs_dir, timeout):
+    """Kernel → Interrupt during 02's training cell keeps the finished epochs; running the cell again resumes
+    from them and finishes the run (a tweaked ELU run of 30 epochs, so that there is time to interrupt it)."""
+    import asyncio
+    import json
+    nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
+    hp = [c for c in nb.cells if c.cell_type == "code" and "cfg.Epochs, cfg.Seed = epochs, seed" in c.source]
+    hp[0].source = hp[0].source.replace("cfg.Epochs, cfg.Seed = epochs, seed",
+                                        "cfg.Epochs, cfg.Seed = epochs, seed\n\t\tif act == eegkit.ELU {\n\t\t\tcfg.LR, cfg.Epochs = 3e-3, 30\n\t\t}")
+    train = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "store.Train(" in c.source][0]
+    pattern = os.path.join(runs_dir, "eegnet-elu-b12-lr0.003-e30-*")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})
+    problems = []
+
+    async def go():
+        async with client.async_setup_kernel():
+            for i, cell in enumerate(nb.cells[:train]):
+                if cell.cell_type == "code":
+                    await client.async_execute_cell(cell, i)
+            task = asyncio.ensure_future(client.async_execute_cell(nb.cells[train], train))
+            deadline = time.time() + timeout
+            while time.time() < deadline and not task.done():  # interrupt once 3 epochs are checkpointed
+                dirs = glob.glob(pattern)
+                if dirs and os.path.exists(os.path.join(dirs[0], "checkpoint.gob")) and progress_epoch(nb.cells[train]) >= 3:
+                    await client.km.interrupt_kernel()
+                    break
+                await asyncio.sleep(0.2)
+            try:
+                await task
+                problems.append("the training cell finished before it was interrupted")
+            except CellExecutionError:
+                pass
+            first = outputs_text(nbformat.v4.new_notebook(cells=[nb.cells[train]]))
+            if "interrupted: the finished epochs are saved" not in first:
+                problems.append("the interrupted cell does not say that its finished epochs are saved")
+            dirs = glob.glob(pattern)
+            if not dirs or not os.path.exists(os.path.join(dirs[0], "checkpoint.gob")):
+                problems.append("no checkpoint was left by the interrupted run")
+            nb.cells[train].outputs = []
+            await client.async_execute_cell(nb.cells[train], train)  # the same cell again
+            return dirs
+
+    dirs = asyncio.run(go())
+    nbformat.write(nb, os.path.join(out, "02-eegnet-interrupted.ipynb"))
+    if dirs:
+        run = json.load(open(os.path.join(dirs[0], "run.json")))
+        if not run.get("complete") or len(run["history"]) != 30 or not run.get("resumed"):
+            problems.append(f"after the rerun the run has complete={run.get('complete')}, {len(run['history'])} epochs, resumed={run.get('resumed')}; want a complete 30-epoch run resumed once")
+        elif "resumed after epoch" not in outputs_text(nbformat.v4.new_notebook(cells=[nb.cells[train]])):
+            problems.append("the rerun does not say it resumed")
+        else:
+            resumed = run["resumed"]
+    print((f"ok   interrupt: Kernel → Interrupt during 02's training kept {resumed[0]} epochs; the same cell run again resumed and finished 30"
+           if not problems else "FAIL interrupt: " + "; ".join(problems)), flush=True)
+    return not problems
+
+
+def progress_epoch(cell):
+    """The epoch that a training cell's progress bar shows ("epoch 21/30"), 0 before the first."""
+    import re
+    found = re.findall(r"epoch (\d+)/30", outputs_text(nbformat.v4.new_notebook(cells=[cell])))
+    return int(found[-1]) if found else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=2, help="EEGKIT_EPOCHS in quick mode")
@@ -186,6 +250,9 @@ def main():
         ok = workflow(out, runs, args.timeout, args.epochs)
         failures += not ok
         results.append(("workflow", 0, ok))
+        ok = interrupt_and_resume(out, runs, args.timeout)
+        failures += not ok
+        results.append(("interrupt", 0, ok))
     print(f"{len(results) - failures} passed, {failures} failed")
     if not args.out and not failures and not args.full:
         shutil.rmtree(out, ignore_errors=True)

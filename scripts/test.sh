@@ -24,4 +24,4 @@ echo "test: notebooks (headless, GoNB kernel, EEGKIT_EPOCHS=2)"
 .venv/bin/python scripts/run_notebooks.py --epochs 2 --out runs/artifacts/notebooks
 
 echo "test: JupyterLab in headless Chromium (a GoNB cell; a committed notebook opened untrusted)"
-ARTIFACTS=runs/artifacts node --test tests/browser/notebook.test.mjs tests/browser/untrusted.test.mjs
+ARTIFACTS=runs/artifacts node --test tests/browser/notebook.test.mjs tests/browser/untrusted.test.mjs tests/browser/tweak.test.mjs

@@ -8,6 +8,7 @@ package notebook
 import (
 	"context"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -112,10 +113,13 @@ func relative(path string) string {
 	return path
 }
 
-// Progress returns an epoch callback for eegkit.Train that shows one line,
-// updated in place, with the epoch, loss, accuracies and time left.
-func Progress(cfg eegkit.TrainConfig) func(eegkit.EpochStats) {
-	id := "" // the line is created at the first epoch, so a reused run shows nothing
+// Progress returns the epoch callback of run k of n (k counts from 1; pass
+// 1, 1 for a single run) for eegkit.Store.Train and eegkit.ReportRuns: in a
+// notebook, a progress bar updated in place, "run 2 of 6 · eegnet/relu ·
+// epoch 21/300" over it and the loss, accuracies and time left under it;
+// outside one, a line every tenth of the run.
+func Progress(cfg eegkit.TrainConfig, k, n int) func(eegkit.EpochStats) {
+	id := "" // the bar is created at the first epoch, so a reused run shows nothing
 	var first time.Time
 	seen := 0
 	return func(e eegkit.EpochStats) {
@@ -128,22 +132,31 @@ func Progress(cfg eegkit.TrainConfig) func(eegkit.EpochStats) {
 		} else {
 			left = time.Since(first).Seconds() / float64(seen-1) * float64(cfg.Epochs-e.Epoch)
 		}
-		line := fmt.Sprintf("%s/%s epoch %d/%d · loss %.4f · train %.1f%% · test %.1f%% · %.1fs/epoch · %s left",
-			cfg.Model, cfg.Activation, e.Epoch, cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, fmtDuration(left))
+		head := fmt.Sprintf("run %d of %d · %s/%s · epoch %d/%d", k, n, cfg.Model, cfg.Activation, e.Epoch, cfg.Epochs)
+		stats := fmt.Sprintf("loss %.4f · train %.1f%% · test %.1f%% · %.1fs/epoch · %s left",
+			e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, fmtDuration(left))
 		if gonbui.IsNotebook {
 			if id == "" {
 				id = "progress-" + gonbui.UniqueID()
 			}
-			gonbui.UpdateHTML(id, "<pre>"+html.EscapeString(line)+"</pre>")
+			gonbui.UpdateHTML(id, progressHTML(head, stats, e.Epoch, cfg.Epochs))
 			if e.Epoch == cfg.Epochs {
 				gonbui.Sync()
 			}
 			return
 		}
 		if e.Epoch == cfg.Epochs || e.Epoch%max(1, cfg.Epochs/10) == 0 {
-			fmt.Println(line)
+			fmt.Println(head + " · " + stats)
 		}
 	}
+}
+
+// progressHTML is a progress bar (an HTML <progress> element, which JupyterLab
+// keeps in an untrusted notebook too) between a heading and a line of figures.
+func progressHTML(head, stats string, done, total int) string {
+	return fmt.Sprintf(`<div style="font-family:monospace;font-size:13px;line-height:1.5">%s<br>`+
+		`<progress value="%d" max="%d" style="width:32em;max-width:100%%"></progress> %d%%<br>%s</div>`,
+		html.EscapeString(head), done, total, 100*done/max(1, total), html.EscapeString(stats))
 }
 
 // fmtDuration renders s seconds as "59s", "1m59s" or "1h05m" (whole units:
@@ -192,10 +205,17 @@ func MustTwo[A, B any](a A, b B, err error) (A, B) {
 }
 
 // Check stops the cell with err's message if err is not nil.
+// An interrupted training (Kernel → Interrupt) says that its finished epochs
+// are saved and how to resume.
 func Check(err error) {
-	if err != nil {
-		gonbui.Sync()
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+	if err == nil {
+		return
 	}
+	gonbui.Sync()
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "interrupted: the finished epochs are saved; run the cell again to resume from there")
+	} else {
+		fmt.Fprintln(os.Stderr, "error:", err)
+	}
+	os.Exit(1)
 }

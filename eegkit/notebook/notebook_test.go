@@ -1,6 +1,9 @@
 package notebook
 
 import (
+	"io"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit"
@@ -29,17 +32,44 @@ func TestEnvironmentOverrides(t *testing.T) {
 
 func TestProgressOutsideNotebook(t *testing.T) {
 	cfg := eegkit.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 10}
-	p := Progress(cfg)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	p := Progress(cfg, 2, 6)
 	for e := 1; e <= 10; e++ {
-		p(eegkit.EpochStats{Epoch: e, Seconds: 1.5})
+		p(eegkit.EpochStats{Epoch: e, Seconds: 1.5, TrainAcc: 0.5, TestAcc: 0.25})
 	}
-	if got := fmtDuration(3725); got != "1h02m" {
-		t.Errorf("fmtDuration(3725) = %s", got)
+	os.Stdout = stdout
+	w.Close()
+	out, _ := io.ReadAll(r)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 10 { // every tenth of the run
+		t.Fatalf("got %d lines, want 10:\n%s", len(lines), out)
 	}
-	if got := fmtDuration(119); got != "1m59s" {
-		t.Errorf("fmtDuration(119) = %s, want 1m59s", got)
+	if want := "run 2 of 6 · eegnet/elu · epoch 10/10 · loss 0.0000 · train 50.0% · test 25.0%"; !strings.HasPrefix(lines[9], want) {
+		t.Errorf("last line %q, want it to start with %q", lines[9], want)
 	}
-	if got := fmtDuration(75); got != "1m15s" {
-		t.Errorf("fmtDuration(75) = %s", got)
+}
+
+func TestProgressHTML(t *testing.T) {
+	got := progressHTML("run 1 of 2 · <eegnet>", "loss 1", 21, 300)
+	for _, want := range []string{`<progress value="21" max="300"`, "</progress> 7%", "run 1 of 2 · &lt;eegnet&gt;", "loss 1</div>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progressHTML lacks %q: %s", want, got)
+		}
+	}
+}
+
+func TestFmtDuration(t *testing.T) {
+	for _, tc := range []struct {
+		s    float64
+		want string
+	}{{59.4, "59s"}, {75, "1m15s"}, {119, "1m59s"}, {3725, "1h02m"}} {
+		if got := fmtDuration(tc.s); got != tc.want {
+			t.Errorf("fmtDuration(%g) = %s, want %s", tc.s, got, tc.want)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { artifacts, launchBrowser, startLab } from "./lab.mjs";
+import { artifacts, launchBrowser, openNotebook, runCell, startLab } from "./lab.mjs";
 
 test("a GoNB cell runs in JupyterLab and its output shows in the page", { timeout: 600_000 }, async () => {
   const lab = await startLab();
@@ -16,37 +16,9 @@ test("a GoNB cell runs in JupyterLab and its output shows in the page", { timeou
   try {
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    // The kernel is ready once it has answered JupyterLab's kernel_info_request on the websocket
-    // (GoNB sends no status at start-up, so the status bar says "Unknown" until a cell has run,
-    // and a cell run before the kernel answered stays queued).
-    let kernelReady;
-    const ready = new Promise((resolve) => { kernelReady = resolve; });
-    page.on("websocket", (ws) => {
-      if (!ws.url().includes("/api/kernels/")) return;
-      ws.on("framereceived", (f) => {
-        const text = typeof f.payload === "string" ? f.payload : f.payload.toString("latin1");
-        if (text.includes("kernel_info_reply")) kernelReady();
-      });
-    });
-    await page.goto(lab.url("01-data.ipynb"));
-    await page.waitForSelector(".jp-Notebook .jp-CodeCell", { timeout: 120_000 });
-    let readyTimer;
-    await Promise.race([ready, new Promise((_, reject) => {
-      readyTimer = setTimeout(() => reject(new Error("the GoNB kernel did not answer in 120 s")), 120_000);
-    })]);
-    clearTimeout(readyTimer);
-    await page.waitForTimeout(2000);
-    const cells = page.locator(".jp-Notebook .jp-CodeCell");
+    const cells = await openNotebook(page, lab, "01-data.ipynb");
     // Setup cell, hyperparameter cell, then the first Go program (loads the data and reports it).
-    for (let i = 0; i < 3; i++) {
-      await cells.nth(i).locator(".jp-InputArea-editor").click();
-      await page.keyboard.press("Shift+Enter");
-      // The prompt shows [n] once the cell has run.
-      await page.waitForFunction((i) => {
-        const p = document.querySelectorAll(".jp-Notebook .jp-CodeCell .jp-InputPrompt")[i];
-        return p && /\[\d+\]/.test(p.textContent);
-      }, i, { timeout: 300_000 });
-    }
+    for (let i = 0; i < 3; i++) await runCell(page, cells, i);
     const output = cells.nth(2).locator(".jp-OutputArea-output");
     await output.first().waitFor({ timeout: 120_000 });
     const text = await output.allInnerTexts();

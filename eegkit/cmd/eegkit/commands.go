@@ -345,17 +345,11 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var bar *progress
 	res, err := eegkit.RunLab(ctx, eegkit.LabOptions{
 		DataDir: *dataDir, OutDir: *out, Epochs: *epochs,
-		Progress: func(cfg eegkit.TrainConfig, e eegkit.EpochStats) {
-			if bar == nil || bar.cfg != cfg {
-				bar.done()
-				fmt.Fprintf(stderr, "training %s\n", cfg) // the bar does not repeat the model
-				bar = newProgress(stderr, cfg)
-			}
-			bar.update(e)
-			if e.Epoch == cfg.Epochs {
-				bar.done()
-				bar = nil
-			}
+		Progress: func(cfg eegkit.TrainConfig, k, n int) func(eegkit.EpochStats) {
+			bar.done()
+			fmt.Fprintf(stderr, "run %d of %d: training %s\n", k, n, cfg) // the bar does not repeat the model
+			bar = newProgress(stderr, cfg)
+			return bar.update
 		},
 		Log: func(format string, args ...any) { fmt.Fprintf(stdout, format+"\n", args...) },
 	})

@@ -69,6 +69,9 @@ func (p *progress) update(e eegkit.EpochStats) {
 		}
 		fmt.Fprintf(p.w, "\r%s\033[K", line)
 		p.drawn = true
+		if e.Epoch == p.cfg.Epochs {
+			p.done() // what follows starts on a line of its own
+		}
 		return
 	}
 	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || p.seen == 1 {

@@ -121,6 +121,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	p.Caption = "Data: " + data.Source
 	files, err := eegkit.SavePlot(p, filepath.Join(*out, "heatmap"))
 	if err != nil {
 		return err
