@@ -148,7 +148,7 @@ func subjectOf(ds *Dataset, i int) int {
 
 // Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
 // gives LDA's posterior) and the predicted classes.
-func (bl *Baseline) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error) {
+func (bl *Baseline) Predict(ds *Dataset) (logits [][]float32, pred []int32, err error) {
 	covs := bandCovariances(bl.Config, ds)
 	for i := range ds.Y {
 		name := "?"
@@ -163,7 +163,7 @@ func (bl *Baseline) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err
 		for k, v := range sb.features(covs[i]) {
 			score += sb.w[k] * v
 		}
-		logits = append(logits, [2]float32{0, float32(score)})
+		logits = append(logits, []float32{0, float32(score)})
 		p := int32(0)
 		if score > 0 {
 			p = 1

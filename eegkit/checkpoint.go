@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
@@ -84,7 +85,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, CheckpointFile), file)
+	return safefile.WriteFile(filepath.Join(dir, CheckpointFile), file)
 }
 
 // readCheckpoint returns the checkpoint in dir, or nil if there is none.
@@ -93,7 +94,7 @@ func readCheckpoint(dir string) (*checkpoint, error) {
 	if !fileExistsAny(path) {
 		return nil, nil
 	}
-	raw, err := readRegular(path, "a checkpoint")
+	raw, err := safefile.ReadRegular(path, "a checkpoint")
 	if err != nil {
 		return nil, err
 	}

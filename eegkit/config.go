@@ -3,12 +3,13 @@ package eegkit
 import (
 	"fmt"
 	"math"
+	"reflect"
 )
 
 // TrainConfig holds a training run's hyperparameters. The zero values of
 // Beta1, Beta2 and Eps mean PyTorch's Adam defaults.
 type TrainConfig struct {
-	Model       string   `json:"model"`             // "eegnet" or "deepconvnet"
+	Model       string   `json:"model"`             // "eegnet", "deepconvnet", a zoo name, or the key of Arch
 	Activation  string   `json:"activation"`        // "relu", "leakyrelu" or "elu"
 	Epochs      int      `json:"epochs"`            // passes over the training set
 	Batch       int      `json:"batch"`             // mini-batch size
@@ -31,6 +32,34 @@ type TrainConfig struct {
 	Schedule  string  `json:"schedule,omitempty"`   // "constant" (default), "step" (StepLR) or "cosine" (CosineAnnealingLR over Epochs)
 	StepEvery int     `json:"step_every,omitempty"` // step schedule: epochs between decays
 	Gamma     float64 `json:"gamma,omitempty"`      // step schedule: decay factor (0.1 when zero)
+
+	// Arch is the architecture of a model that is not what NewModel(Model,
+	// Activation) builds (one of your own, or a tweaked one), as data; nil
+	// otherwise. Set it with WithModel.
+	Arch *ModelSpec `json:"arch,omitempty"`
+}
+
+// WithModel returns c set to train m: Model becomes m's key, Activation the
+// name of its activation, and Arch its spec unless m is exactly what
+// NewModel builds for that name (so the lab's models keep their run ids). It
+// fails if m cannot be saved with a run (see Model.Spec) or does not fit
+// together (see Model.Build).
+func (c TrainConfig) WithModel(m *Model) (TrainConfig, error) {
+	built, err := m.Build()
+	if err != nil {
+		return c, err
+	}
+	spec, err := built.Spec()
+	if err != nil {
+		return c, err
+	}
+	c.Model, c.Activation, c.Arch = built.Key(), built.Act.Name(), spec
+	if std, err := NewModel(c.Model, built.Act); err == nil {
+		if stdSpec, err := std.Spec(); err == nil && reflect.DeepEqual(stdSpec, spec) {
+			c.Arch = nil
+		}
+	}
+	return c, nil
 }
 
 // Model-selection rules for TrainConfig.Select.
@@ -59,14 +88,23 @@ const LabEpochs = 300
 
 // Preset returns the lab's hyperparameters for a model and activation:
 // EEGNet ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr
-// 5e-4; DeepConvNet batch 64, lr 1e-3 with ReLU and 3e-4 otherwise; 300 epochs.
+// 5e-4; DeepConvNet batch 64, lr 1e-3 with ReLU and 3e-4 otherwise; 300
+// epochs. The zoo's: ShallowFBCSPNet batch 64 lr 6.25e-4 (braindecode's
+// motor-imagery example), EEGNetV4 batch 64 lr 1e-3 (Adam's default, as in
+// its paper). act NoActivation is the model's own.
 func Preset(model string, act Activation) (TrainConfig, error) {
 	m, err := NewModel(model, act)
 	if err != nil {
 		return TrainConfig{}, err
 	}
-	c := TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: LabEpochs, Seed: 1}
+	c := TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: LabEpochs, Seed: 1}
 	switch {
+	case m.Name == "ShallowFBCSPNet":
+		// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
+		c.Batch, c.LR = 64, 6.25e-4
+	case m.Name == "EEGNetV4":
+		// Lawhern et al.: Adam with its default learning rate, batch 64.
+		c.Batch, c.LR = 64, 1e-3
 	case m.Name == "EEGNet" && act == ReLU:
 		c.Batch, c.LR = 64, 1e-3
 	case m.Name == "EEGNet" && act == LeakyReLU:
@@ -83,10 +121,7 @@ func Preset(model string, act Activation) (TrainConfig, error) {
 
 // Validate checks every hyperparameter and says what is wrong.
 func (c TrainConfig) Validate() error {
-	if _, err := NewModel(c.Model, ReLU); err != nil {
-		return err
-	}
-	if _, err := ParseActivation(c.Activation); err != nil {
+	if _, err := c.BuildModel(); err != nil {
 		return err
 	}
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
@@ -176,7 +211,12 @@ func (c TrainConfig) BuildModel() (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := NewModel(c.Model, act)
+	var m *Model
+	if c.Arch != nil {
+		m, err = c.Arch.Model()
+	} else {
+		m, err = NewModel(c.Model, act)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +242,11 @@ func (c TrainConfig) adam() (b1, b2, eps float64) {
 
 // String is a one-line description, e.g. "EEGNet/elu batch 12 lr 0.0005 300 epochs seed 1".
 func (c TrainConfig) String() string {
-	s := fmt.Sprintf("%s/%s batch %d lr %g %d epochs seed %d", c.Model, c.Activation, c.Batch, c.LR, c.Epochs, c.Seed)
+	name := c.Model
+	if c.Activation != "" {
+		name += "/" + c.Activation
+	}
+	s := fmt.Sprintf("%s batch %d lr %g %d epochs seed %d", name, c.Batch, c.LR, c.Epochs, c.Seed)
 	if c.WeightDecay != 0 {
 		s += fmt.Sprintf(" weight decay %g", c.WeightDecay)
 	}

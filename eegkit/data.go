@@ -9,6 +9,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // Dataset is a set of trials in the lab's layout [N, 1, 2, 750] with labels
@@ -19,6 +21,16 @@ type Dataset struct {
 	Subject  []int     // index into Subjects, per trial
 	Subjects []string  // e.g. "S4b", "X11b"
 	HadNaN   []bool    // per trial: whether it had NaN values before they were replaced (nil if unknown)
+	Classes  []string  // the class names in label order (nil: the lab's, ClassNames)
+}
+
+// ClassNames are the dataset's class names in label order: Classes, or the
+// lab's ("left hand", "right hand") when it has none.
+func (d *Dataset) ClassNames() []string {
+	if len(d.Classes) > 0 {
+		return d.Classes
+	}
+	return ClassNames[:]
 }
 
 // Len is the number of trials.
@@ -137,7 +149,7 @@ func loadSplit(dir, split string) (*Dataset, int, float64, error) {
 
 // readLabFile reads one lab file: signal (trials, 750, 2) and labels in {1, 2}.
 func readLabFile(path string) (signal []float64, labels []int, err error) {
-	z, err := openNPZ(path)
+	z, err := npz.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || !fileExists(path) {
 			return nil, nil, fmt.Errorf("%s: file not found (the lab needs %s and %s in %s)", path,
@@ -146,7 +158,7 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 		return nil, nil, err
 	}
 	defer z.Close()
-	sig, err := z.read("signal")
+	sig, err := z.Array("signal")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,7 +177,7 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if _, _, ok := nanMean(sig.Data); !ok {
 		return nil, nil, fmt.Errorf("%s: signal has no finite value (every value is NaN); the lab would fill it with the other subject's mean and train on constants", path)
 	}
-	lab, err := z.read("label")
+	lab, err := z.Array("label")
 	if err != nil {
 		return nil, nil, err
 	}

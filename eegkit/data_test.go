@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // TestLoadLabNumpyFiles reads lab files written by numpy (np.savez with float
@@ -104,12 +106,12 @@ func sig(n int, fill float64) []float64 {
 // error naming the file and the problem.
 func TestLoadLabErrors(t *testing.T) {
 	const target = "X11b_test.npz"
-	good := func(n int) []npzEntry {
+	good := func(n int) []npz.Entry {
 		labels := make([]float64, n)
 		for i := range labels {
 			labels[i] = 1
 		}
-		return []npzEntry{
+		return []npz.Entry{
 			{Name: "signal", Shape: []int{n, Samples, Channels}, Data: sig(n, 0)},
 			{Name: "label", Shape: []int{n}, Data: labels},
 		}
@@ -128,40 +130,40 @@ func TestLoadLabErrors(t *testing.T) {
 		{"empty file", func(p string) error { return os.WriteFile(p, nil, 0o644) }, "file is empty"},
 		{"not a zip", func(p string) error { return os.WriteFile(p, []byte("signal,label\n1,2\n"), 0o644) }, "not a readable .npz"},
 		{"truncated", func(p string) error { return os.WriteFile(p, validRaw[:len(validRaw)/2], 0o644) }, "not a readable .npz"},
-		{"missing signal", func(p string) error { return writeNPZ(p, good(3)[1:]) }, `no array "signal"`},
-		{"missing label", func(p string) error { return writeNPZ(p, good(3)[:1]) }, `no array "label"`},
+		{"missing signal", func(p string) error { return npz.Write(p, good(3)[1:]) }, `no array "signal"`},
+		{"missing label", func(p string) error { return npz.Write(p, good(3)[:1]) }, `no array "label"`},
 		{"wrong dtype", func(p string) error {
 			e := good(3)
 			e[0].Data = make([]int32, 3*Samples*Channels)
-			return writeNPZ(p, e)
+			return npz.Write(p, e)
 		}, "dtype <i4"},
 		{"wrong shape", func(p string) error {
 			e := good(3)
 			e[0].Shape = []int{3, Channels, Samples}
-			return writeNPZ(p, e)
+			return npz.Write(p, e)
 		}, "want (trials, 750, 2)"},
 		{"label count", func(p string) error {
 			e := good(3)
-			e[1] = npzEntry{Name: "label", Shape: []int{2}, Data: []float64{1, 2}}
-			return writeNPZ(p, e)
+			e[1] = npz.Entry{Name: "label", Shape: []int{2}, Data: []float64{1, 2}}
+			return npz.Write(p, e)
 		}, "signal has 3 trials"},
 		{"label value", func(p string) error {
 			e := good(3)
-			e[1] = npzEntry{Name: "label", Shape: []int{3}, Data: []float64{1, 0, 2}}
-			return writeNPZ(p, e)
+			e[1] = npz.Entry{Name: "label", Shape: []int{3}, Data: []float64{1, 0, 2}}
+			return npz.Write(p, e)
 		}, "label 1 is 0"},
-		{"zero trials", func(p string) error { return writeNPZ(p, good(0)) }, "zero trials"},
+		{"zero trials", func(p string) error { return npz.Write(p, good(0)) }, "zero trials"},
 		{"one file all NaN", func(p string) error { // the other subject's file is fine
 			e := good(3)
 			e[0].Data = allNaN
-			return writeNPZ(p, e)
+			return npz.Write(p, e)
 		}, "every value is NaN"},
 		{"beyond float32", func(p string) error {
 			e := good(3)
 			s := sig(3, 0)
 			s[2*TrialSize] = -1e300
 			e[0].Data = s
-			return writeNPZ(p, e)
+			return npz.Write(p, e)
 		}, "trial 2 holds -1e+300, beyond float32"},
 		{"FIFO", func(p string) error {
 			if err := os.Remove(p); err != nil {
@@ -174,7 +176,7 @@ func TestLoadLabErrors(t *testing.T) {
 			s := sig(3, 0)
 			s[10] = math.Inf(1)
 			e[0].Data = s
-			return writeNPZ(p, e)
+			return npz.Write(p, e)
 		}, "infinite"},
 		{"directory", func(p string) error {
 			if err := os.Remove(p); err != nil {
@@ -226,10 +228,10 @@ func TestReadTrialsLayouts(t *testing.T) {
 		}
 	}
 	a, b := filepath.Join(dir, "a.npz"), filepath.Join(dir, "b.npz")
-	if err := writeNPZ(a, []npzEntry{{Name: "signal", Shape: []int{n, Samples, Channels}, Data: lab}}); err != nil {
+	if err := npz.Write(a, []npz.Entry{{Name: "signal", Shape: []int{n, Samples, Channels}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeNPZ(b, []npzEntry{{Name: "signal", Shape: []int{n, 1, Channels, Samples}, Data: model}}); err != nil {
+	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, Channels, Samples}, Data: model}}); err != nil {
 		t.Fatal(err)
 	}
 	da, nansA, err := ReadTrials(a)
@@ -249,10 +251,33 @@ func TestReadTrialsLayouts(t *testing.T) {
 		}
 	}
 	bad := filepath.Join(dir, "bad.npz")
-	if err := writeNPZ(bad, []npzEntry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
+	if err := npz.Write(bad, []npz.Entry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := ReadTrials(bad); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
 		t.Errorf("bad shape: %v", err)
+	}
+}
+
+// TestValuesBeyondFloat32 checks that a float64 file whose values do not fit
+// float32 is refused with the file and trial named, not turned into Inf.
+func TestValuesBeyondFloat32(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]float64, 3*TrialSize)
+	x[TrialSize+7] = 1e300
+	path := filepath.Join(dir, "trials.npz")
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := ReadTrials(path)
+	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "float32") {
+		t.Fatalf("got %v", err)
+	}
+	x[TrialSize+7] = math.MaxFloat32
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadTrials(path); err != nil {
+		t.Fatalf("the largest float32 is refused: %v", err)
 	}
 }

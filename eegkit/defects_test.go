@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // TestROCAUCNeverLoops: a NaN score made the tie-grouping loop spin forever.
@@ -51,7 +53,7 @@ func TestROCAUCNeverLoops(t *testing.T) {
 // which json refused, so no run.json was written.
 func TestUndefinedMetricsAreNull(t *testing.T) {
 	ds := &Dataset{Y: []int32{1, 1, 1}, Subject: []int{0, 0, 0}, Subjects: []string{"S"}}
-	m := Score(ds, [][2]float32{{0, 1}, {1, 0}, {0, 2}}, []int32{1, 0, 1})
+	m := Score(ds, [][]float32{{0, 1}, {1, 0}, {0, 2}}, []int32{1, 0, 1})
 	raw, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +65,7 @@ func TestUndefinedMetricsAreNull(t *testing.T) {
 	if err := json.Unmarshal(raw, &back); err != nil || !math.IsNaN(back.AUC) || back.Accuracy != m.Accuracy {
 		t.Errorf("round trip: %+v, %v", back, err)
 	}
-	m2 := Score(&Dataset{Y: []int32{0, 1}}, [][2]float32{{0, 1}, {1, 0}}, []int32{1, 0})
+	m2 := Score(&Dataset{Y: []int32{0, 1}}, [][]float32{{0, 1}, {1, 0}}, []int32{1, 0})
 	raw, _ = json.Marshal(m2)
 	if err := json.Unmarshal(raw, &back); err != nil || back.AUC != m2.AUC {
 		t.Errorf("a defined AUC does not round-trip: %s", raw)
@@ -296,7 +298,7 @@ func TestRunDir(t *testing.T) {
 		t.Errorf("after replace: %v", err)
 	}
 	// Orphans of a killed atomic write are removed when the directory is opened.
-	orphan := filepath.Join(dir, tmpPrefix+"123")
+	orphan := filepath.Join(dir, safefile.TempPrefix+"123")
 	if err := os.WriteFile(orphan, make([]byte, 1000), 0o644); err != nil {
 		t.Fatal(err)
 	}

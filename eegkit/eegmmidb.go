@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/edf"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -112,7 +113,7 @@ func subjectList(names []string) string {
 
 // appendMMIDBRun adds the imagery trials of one run to ds as subject s.
 func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
-	e, err := ReadEDF(path)
+	e, err := edf.Read(path)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
 				path, mmidbLeft, mmidbRight, MMIDBPreCue, float64(Samples)/SampleRate-MMIDBPreCue)
 		}
 	}()
-	var chans [2]*EDFSignal
+	var chans [2]*edf.Signal
 	for i, name := range []string{"C3", "C4"} {
 		if chans[i] = e.Signal(name); chans[i] == nil {
 			return fmt.Errorf("%s has no %s channel", path, name)

@@ -14,29 +14,48 @@ type Metrics struct {
 	Accuracy   float64            `json:"accuracy"`    // fraction of trials classified correctly
 	Loss       float64            `json:"loss"`        // mean cross-entropy
 	Kappa      float64            `json:"kappa"`       // Cohen's kappa of predictions vs labels (the BCI competition's metric)
-	AUC        float64            `json:"auc"`         // ROC-AUC of the right-hand score (logit difference); NaN (JSON null) when the set holds one class
-	Confusion  [2][2]int          `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right
+	AUC        float64            `json:"auc"`         // ROC-AUC: of the class-1 score (logit difference) for 2 classes, the macro one-vs-rest mean for more; NaN (JSON null) when undefined
+	Confusion  [][]int            `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right in the lab
+	Classes    []string           `json:"classes,omitempty"` // the class names in label order (the lab's when empty)
 	PerSubject map[string]float64 `json:"per_subject"` // accuracy per subject
+}
+
+// classNames are the metrics' class names, the lab's when they have none.
+func (m Metrics) classNames() []string {
+	if len(m.Classes) == len(m.Confusion) {
+		return m.Classes
+	}
+	names := make([]string, len(m.Confusion))
+	for i := range names {
+		if i < len(ClassNames) && len(m.Confusion) == len(ClassNames) {
+			names[i] = ClassNames[i]
+		} else {
+			names[i] = fmt.Sprintf("class %d", i)
+		}
+	}
+	return names
 }
 
 // ClassNames are the lab's classes in label order.
 var ClassNames = [2]string{"left hand", "right hand"}
 
-// Predict returns the logits [N][2] and predicted classes of every trial of
-// ds. Logits that are not finite are an error naming the first such trial: a
-// NaN has no class.
-func (n *Net) Predict(ds *Dataset) (logits [][2]float32, pred []int32, err error) {
+// Predict returns the logits [N][K] and predicted classes (the largest
+// logit; the first of equal ones) of every trial of ds. Logits that are not
+// finite are an error naming the first such trial: a NaN has no class.
+func (n *Net) Predict(ds *Dataset) (logits [][]float32, pred []int32, err error) {
 	logits, err = n.Logits(ds.X, ds.Len())
 	if err != nil {
 		return nil, nil, err
 	}
 	pred = make([]int32, len(logits))
 	for i, l := range logits {
-		if !isFinite32(l[0]) || !isFinite32(l[1]) {
-			return nil, nil, fmt.Errorf("the model's output for trial %d is %v, not finite: that trial's values or the model's weights are too large for float32 arithmetic (check the data's units and the weights)", i, l)
-		}
-		if l[1] > l[0] {
-			pred[i] = 1
+		for k, v := range l {
+			if !isFinite32(v) {
+				return nil, nil, fmt.Errorf("the model's output for trial %d is %v, not finite: that trial's values or the model's weights are too large for float32 arithmetic (check the data's units and the weights)", i, l)
+			}
+			if v > l[pred[i]] {
+				pred[i] = int32(k)
+			}
 		}
 	}
 	return logits, pred, nil
@@ -51,11 +70,23 @@ func (n *Net) Evaluate(ds *Dataset) (Metrics, error) {
 	return Score(ds, logits, pred), nil
 }
 
-// Score computes accuracy, cross-entropy, confusion matrix and per-subject
-// accuracy of predictions for ds.
-func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
-	m := Metrics{Trials: ds.Len(), PerSubject: map[string]float64{}}
+// Score computes accuracy, cross-entropy, Cohen's kappa, ROC-AUC, the
+// confusion matrix and per-subject accuracy of predictions for ds, for as
+// many classes as the logits have.
+func Score(ds *Dataset, logits [][]float32, pred []int32) Metrics {
+	k := len(ClassNames)
+	if len(logits) > 0 {
+		k = len(logits[0])
+	}
+	m := Metrics{Trials: ds.Len(), PerSubject: map[string]float64{}, Confusion: make([][]int, k), Classes: ds.ClassNames()}
+	if len(m.Classes) != k {
+		m.Classes = nil
+	}
+	for i := range m.Confusion {
+		m.Confusion[i] = make([]int, k)
+	}
 	if ds.Len() == 0 {
+		m.AUC = math.NaN()
 		return m
 	}
 	correct := 0
@@ -73,25 +104,71 @@ func Score(ds *Dataset, logits [][2]float32, pred []int32) Metrics {
 				subjOK[ds.Subject[i]]++
 			}
 		}
-		a, b := float64(logits[i][0]), float64(logits[i][1])
-		mx := math.Max(a, b)
-		lse := mx + math.Log(math.Exp(a-mx)+math.Exp(b-mx))
-		m.Loss += lse - float64(logits[i][y])
+		m.Loss += logSumExp(logits[i], -1) - float64(logits[i][y])
 	}
 	m.Loss /= float64(ds.Len())
 	m.Accuracy = float64(correct) / float64(ds.Len())
 	m.Kappa = cohenKappa(m.Confusion)
-	scores := make([]float64, len(logits))
-	for i, l := range logits {
-		scores[i] = float64(l[1]) - float64(l[0])
-	}
-	m.AUC = rocAUC(scores, ds.Y)
+	m.AUC = macroAUC(logits, ds.Y)
 	for s, n := range subjN {
 		if n > 0 {
 			m.PerSubject[ds.Subjects[s]] = float64(subjOK[s]) / float64(n)
 		}
 	}
 	return m
+}
+
+// logSumExp is log Σ_j exp(l_j) over the logits, leaving out index skip (-1: none).
+func logSumExp(l []float32, skip int) float64 {
+	mx := math.Inf(-1)
+	for j, v := range l {
+		if j != skip {
+			mx = math.Max(mx, float64(v))
+		}
+	}
+	sum := 0.0
+	for j, v := range l {
+		if j != skip {
+			sum += math.Exp(float64(v) - mx)
+		}
+	}
+	return mx + math.Log(sum)
+}
+
+// macroAUC is the ROC-AUC of the logits: for two classes, of the class-1
+// score l₁ − l₀; for K > 2, the mean over the classes present (with other
+// classes present too) of the one-vs-rest AUC of the score
+// l_k − log Σ_{j≠k} exp(l_j), which ranks trials as the softmax probability
+// of class k does (scikit-learn's roc_auc_score(multi_class="ovr",
+// average="macro")). NaN when it is defined for no class.
+func macroAUC(logits [][]float32, y []int32) float64 {
+	k := len(logits[0])
+	if k == 2 {
+		scores := make([]float64, len(logits))
+		for i, l := range logits {
+			scores[i] = float64(l[1]) - float64(l[0])
+		}
+		return rocAUC(scores, y)
+	}
+	sum, n := 0.0, 0
+	for c := range k {
+		scores := make([]float64, len(logits))
+		labels := make([]int32, len(logits))
+		for i, l := range logits {
+			scores[i] = float64(l[c]) - logSumExp(l, c)
+			if y[i] == int32(c) {
+				labels[i] = 1
+			}
+		}
+		if a := rocAUC(scores, labels); !math.IsNaN(a) {
+			sum += a
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
 }
 
 // String renders the metrics as a short report with the confusion matrix.
@@ -111,22 +188,46 @@ func (m Metrics) String() string {
 		fmt.Fprintf(&sb, "  %-6s %s\n", s, fmtPercent(m.PerSubject[s]))
 	}
 	fmt.Fprintf(&sb, "confusion (rows true, columns predicted):\n")
-	fmt.Fprintf(&sb, "  %-11s %10s %10s\n", "", ClassNames[0], ClassNames[1])
-	for i := range 2 {
-		fmt.Fprintf(&sb, "  %-11s %10d %10d\n", ClassNames[i], m.Confusion[i][0], m.Confusion[i][1])
+	names := m.classNames()
+	fmt.Fprintf(&sb, "  %-11s", "")
+	for _, c := range names {
+		fmt.Fprintf(&sb, " %10s", c)
+	}
+	sb.WriteString("\n")
+	for i, row := range m.Confusion {
+		fmt.Fprintf(&sb, "  %-11s", names[i])
+		for _, v := range row {
+			fmt.Fprintf(&sb, " %10d", v)
+		}
+		sb.WriteString("\n")
 	}
 	return sb.String()
 }
 
-// cohenKappa is (observed agreement − chance agreement) / (1 − chance agreement)
-// of a 2×2 confusion matrix; 0 when chance agreement is 1.
-func cohenKappa(c [2][2]int) float64 {
-	n := float64(c[0][0] + c[0][1] + c[1][0] + c[1][1])
+// cohenKappa is (observed agreement − chance agreement) / (1 − chance
+// agreement) of a K×K confusion matrix c, with p_o = Σ_k c_kk / n and
+// p_e = Σ_k (row_k/n)(col_k/n); 0 when chance agreement is 1.
+func cohenKappa(c [][]int) float64 {
+	n, diag := 0, 0
+	rows, cols := make([]int, len(c)), make([]int, len(c))
+	for i, row := range c {
+		for j, v := range row {
+			n += v
+			rows[i] += v
+			cols[j] += v
+			if i == j {
+				diag += v
+			}
+		}
+	}
 	if n == 0 {
 		return 0
 	}
-	po := float64(c[0][0]+c[1][1]) / n
-	pe := (float64(c[0][0]+c[0][1])*float64(c[0][0]+c[1][0]) + float64(c[1][0]+c[1][1])*float64(c[0][1]+c[1][1])) / (n * n)
+	po := float64(diag) / float64(n)
+	pe := 0.0
+	for i := range c {
+		pe += float64(rows[i]) * float64(cols[i]) / (float64(n) * float64(n))
+	}
 	if pe == 1 {
 		return 0
 	}
@@ -178,16 +279,17 @@ type metricsJSON struct {
 	Kappa      float64            `json:"kappa"`
 	AUC        *float64           `json:"auc"`
 	AUCNote    string             `json:"auc_undefined,omitempty"`
-	Confusion  [2][2]int          `json:"confusion"`
+	Confusion  [][]int            `json:"confusion"`
+	Classes    []string           `json:"classes,omitempty"`
 	PerSubject map[string]float64 `json:"per_subject"`
 }
 
 // MarshalJSON writes an undefined ROC-AUC (one class in the set) as null
 // with the reason, since JSON has no NaN.
 func (m Metrics) MarshalJSON() ([]byte, error) {
-	j := metricsJSON{Trials: m.Trials, Accuracy: m.Accuracy, Loss: m.Loss, Kappa: m.Kappa, Confusion: m.Confusion, PerSubject: m.PerSubject}
+	j := metricsJSON{Trials: m.Trials, Accuracy: m.Accuracy, Loss: m.Loss, Kappa: m.Kappa, Confusion: m.Confusion, Classes: m.Classes, PerSubject: m.PerSubject}
 	if math.IsNaN(m.AUC) {
-		j.AUCNote = "the set holds trials of one class only"
+		j.AUCNote = "the set holds trials of one class only (or of no two classes)"
 	} else {
 		j.AUC = &m.AUC
 	}
@@ -200,7 +302,7 @@ func (m *Metrics) UnmarshalJSON(raw []byte) error {
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return err
 	}
-	*m = Metrics{Trials: j.Trials, Accuracy: j.Accuracy, Loss: j.Loss, Kappa: j.Kappa, AUC: math.NaN(), Confusion: j.Confusion, PerSubject: j.PerSubject}
+	*m = Metrics{Trials: j.Trials, Accuracy: j.Accuracy, Loss: j.Loss, Kappa: j.Kappa, AUC: math.NaN(), Confusion: j.Confusion, Classes: j.Classes, PerSubject: j.PerSubject}
 	if j.AUC != nil {
 		m.AUC = *j.AUC
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
@@ -188,7 +189,7 @@ func (f *Figure) Save(base string) ([]string, error) {
 			return nil, err
 		}
 		path := base + "." + format
-		if err := writeFileAtomic(path, raw); err != nil {
+		if err := safefile.WriteFile(path, raw); err != nil {
 			return nil, err
 		}
 		paths = append(paths, path)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // fingerprintsTSV lists the genuine course files: name, size, sha256, git blob id, CRC-32 of signal.npy.
@@ -25,7 +27,7 @@ const GenuineSource = "genuine BCI III-IIIb lab data"
 type fileDigests struct{ sha256, blob string }
 
 func digestFile(path string) (fileDigests, error) {
-	if _, err := statRegular(path, "a data file"); err != nil {
+	if _, err := safefile.StatRegular(path, "a data file"); err != nil {
 		return fileDigests{}, err
 	}
 	f, err := os.Open(path)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -106,6 +107,20 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	m, err := cfg.BuildModel()
 	if err != nil {
 		return nil, err
+	}
+	classes := data.Train.ClassNames()
+	if k := m.Classes(); k != len(classes) {
+		return nil, fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
+	}
+	for _, ds := range []*Dataset{data.Train, data.Test} {
+		for i, y := range ds.Y {
+			if y < 0 || int(y) >= len(classes) {
+				return nil, fmt.Errorf("trial %d has label %d, outside the data's %d classes (%s)", i, y, len(classes), strings.Join(classes, ", "))
+			}
+		}
+	}
+	if m.Input != LabInput {
+		return nil, fmt.Errorf("%s takes input %v per trial but the data's trials are %v: build it for the data's channels and samples", m.Name, m.Input, LabInput)
 	}
 	net, err := NewNet(m, InitWeights(m, cfg.Seed), cfg.Seed)
 	if err != nil {

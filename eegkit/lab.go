@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // LabOptions configure RunLab.
@@ -48,7 +50,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		return nil, err
 	}
 	defer lock.Unlock()
-	if err := removeOrphanTemps(opt.OutDir); err != nil {
+	if err := safefile.RemoveOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
 	runs, err := EnsureLabRuns(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
@@ -59,7 +61,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	res.Table, res.Best = Table1(res.Runs)
 	tablePath := filepath.Join(opt.OutDir, "table1.md")
 	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n", data.Source)
-	if err := writeFileAtomic(tablePath, []byte(res.Table+note)); err != nil {
+	if err := safefile.WriteFile(tablePath, []byte(res.Table+note)); err != nil {
 		return nil, err
 	}
 	res.Files = append(res.Files, tablePath)
@@ -75,7 +77,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		res.Files = append(res.Files, paths...)
 	}
 	raw, _ := json.MarshalIndent(res, "", "  ")
-	if err := writeFileAtomic(filepath.Join(opt.OutDir, "lab.json"), append(raw, '\n')); err != nil {
+	if err := safefile.WriteFile(filepath.Join(opt.OutDir, "lab.json"), append(raw, '\n')); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
 
 // Layer is one module of a model, with PyTorch's semantics and parameter
-// names. Layers run on the internal activation layout [C, H, N, W]
-// (channels, EEG rows, batch, time); shapes in the public API are PyTorch's
-// [C, H, W] per trial.
+// names. A type of your own that implements it can go into a Model next to
+// eegkit's layers. Layers run on the activation layout [C, H, N, W]
+// (channels, EEG rows, batch, time): every matrix product of the fast
+// kernels then contracts leading axes and yields the next layer's layout.
+// Shapes in the public API are PyTorch's [C, H, W] per trial.
 type Layer interface {
 	// String describes the layer as PyTorch prints the module.
 	String() string
@@ -20,14 +23,18 @@ type Layer interface {
 	// OutShape is the per-trial output shape [C, H, W] for an input shape,
 	// or an error when the layer does not accept that input.
 	OutShape(in Shape3) (Shape3, error)
-	// forward applies the layer to x, laid out as [C, H, N, W].
-	forward(f *forwardPass, p layerParams, x *Node) *Node
+	// Forward applies the layer to x, laid out as [C, H, N, W]; p gives it
+	// its parameters and tells it whether the model is training.
+	Forward(p *Pass, x *Node) *Node
 }
 
-// partsLayer is a layer whose output for one part of a batch depends on the
-// other parts (BatchNorm's batch statistics); see Model.forward.
-type partsLayer interface {
-	forwardParts(f *forwardPass, p layerParams, xs []*Node) []*Node
+// PartsLayer is a Layer whose output for one part of a batch depends on the
+// other parts (BatchNorm's batch statistics). A batch is split into parts
+// that run side by side on the backend's cores (see Model.forward); such a
+// layer sees them all at once.
+type PartsLayer interface {
+	Layer
+	ForwardParts(p *Pass, xs []*Node) []*Node
 }
 
 // Shape3 is the shape of one trial's activation: channels, height (EEG rows), width (time).
@@ -61,45 +68,89 @@ func (k ParamKind) Trainable() bool { return k <= BNBias }
 
 // ParamSpec describes one entry of a PyTorch state_dict.
 type ParamSpec struct {
-	Name  string    // "weight", "bias", "running_mean", ... (full names are prefixed by block and index)
-	Shape []int     // PyTorch's shape
-	Kind  ParamKind // what it is
-	FanIn int       // fan-in used by PyTorch's default initialisation
+	Name   string    // "weight", "bias", "running_mean", ... (full names are prefixed by block and index)
+	Shape  []int     // PyTorch's shape
+	Kind   ParamKind // what it is
+	FanIn  int       // fan-in used by PyTorch's default initialisation
+	FanOut int       // fan-out, for Xavier initialisation
+	Init   ParamInit // how InitWeights draws it
 }
+
+// ParamInit is how a weight is initialised.
+type ParamInit int
+
+// Initialisations: PyTorch's default for the kind (see InitWeights), or
+// braindecode's for ShallowFBCSPNet: init.xavier_uniform_(gain=1) for
+// weights, U(±√(6/(fan_in + fan_out))), and zeros for biases.
+const (
+	InitDefault ParamInit = iota
+	InitXavier
+	InitZero
+)
 
 // Size is the number of values in the parameter.
 func (p ParamSpec) Size() int { return shapeSize(p.Shape) }
 
-// layerParams gives a layer its own parameters by relative name and lets it
-// write updated buffers (BatchNorm running statistics).
-type layerParams struct {
-	prefix string
+// Pass is what a layer's Forward sees of the graph being built: its own
+// parameters and buffers by relative name ("weight"), whether the model is
+// training, and the random stream of dropout.
+type Pass struct {
+	prefix string // the layer's state_dict prefix, "firstConv.0."
 	f      *forwardPass
 }
 
-func (p layerParams) get(name string) *Node { return p.f.value(p.prefix + name) }
-func (p layerParams) set(name string, v *Node) {
-	p.f.updates[p.prefix+name] = v
-}
+// Param is the layer's parameter or buffer name ("weight", "running_mean").
+func (p *Pass) Param(name string) *Node { return p.f.value(p.prefix + name) }
 
-// Conv2d is PyTorch's nn.Conv2d with stride 1, restricted to the kernels the
-// lab's models use: temporal kernels (1, k) and spatial kernels (H, 1) that
-// span all EEG rows, either full or depthwise (groups == in channels).
+// SetBuffer sets the new value of one of the layer's buffers after a
+// training step (BatchNorm's running statistics).
+func (p *Pass) SetBuffer(name string, v *Node) { p.f.updates[p.prefix+name] = v }
+
+// Training reports whether the graph is a training step (dropout active,
+// batch statistics) rather than an evaluation.
+func (p *Pass) Training() bool { return p.f.train }
+
+// Uniform draws values uniform in [0, 1) of the given shape from the step's
+// random stream (which checkpoints save, so a resumed run draws the same).
+func (p *Pass) Uniform(shape shapes.Shape) *Node { return p.f.uniform(shape) }
+
+// Prefix is the layer's state_dict prefix ("firstConv.0."), for messages.
+func (p *Pass) Prefix() string { return p.prefix }
+
+// Conv2d is PyTorch's nn.Conv2d: any kernel (height, width), stride,
+// zero padding, dilation and groups. Each output position is
+//
+//	y[o, i, j] = b[o] + Σ_{c in o's group} Σ_{u,v} W[o, c, u, v]·x[c, s₀i + d₀u − p₀, s₁j + d₁v − p₁],
+//
+// and the output size of an input n along an axis is
+// ⌊(n + 2p − d(k−1) − 1)/s⌋ + 1. The lab's kernels (stride 1: temporal
+// (1, k), and spatial (H, 1) spanning every EEG row, full or depthwise) run
+// on eegkit's fast kernels; every other one on GoMLX's general convolution.
 type Conv2d struct {
-	In, Out int
-	Kernel  [2]int // (height, width)
-	Padding [2]int // (height, width)
-	Groups  int    // 0 or 1: ordinary convolution
-	Bias    bool
+	In, Out  int
+	Kernel   [2]int // (height, width)
+	Stride   [2]int // zero means 1
+	Padding  [2]int // zero padding on both sides (height, width)
+	Dilation [2]int // zero means 1
+	Groups   int    // 0 or 1: ordinary convolution; In: depthwise
+	Bias     bool
+	Xavier   bool // initialise as braindecode's ShallowFBCSPNet: Xavier-uniform weight, zero bias
 }
 
 func (c Conv2d) groups() int { return max(c.Groups, 1) }
 
+func (c Conv2d) stride() [2]int   { return [2]int{max(c.Stride[0], 1), max(c.Stride[1], 1)} }
+func (c Conv2d) dilation() [2]int { return [2]int{max(c.Dilation[0], 1), max(c.Dilation[1], 1)} }
+
 // String prints the layer as PyTorch does.
 func (c Conv2d) String() string {
-	s := fmt.Sprintf("Conv2d(%d, %d, kernel_size=(%d, %d), stride=(1, 1)", c.In, c.Out, c.Kernel[0], c.Kernel[1])
+	st := c.stride()
+	s := fmt.Sprintf("Conv2d(%d, %d, kernel_size=(%d, %d), stride=(%d, %d)", c.In, c.Out, c.Kernel[0], c.Kernel[1], st[0], st[1])
 	if c.Padding != [2]int{} {
 		s += fmt.Sprintf(", padding=(%d, %d)", c.Padding[0], c.Padding[1])
+	}
+	if d := c.dilation(); d != [2]int{1, 1} {
+		s += fmt.Sprintf(", dilation=(%d, %d)", d[0], d[1])
 	}
 	if c.groups() > 1 {
 		s += fmt.Sprintf(", groups=%d", c.groups())
@@ -113,14 +164,19 @@ func (c Conv2d) String() string {
 // Params lists weight [Out, In/Groups, KH, KW] and, if enabled, bias [Out].
 func (c Conv2d) Params() []ParamSpec {
 	fanIn := c.In / c.groups() * c.Kernel[0] * c.Kernel[1]
-	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.groups(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight, FanIn: fanIn}}
+	w, b := InitDefault, InitDefault
+	if c.Xavier {
+		w, b = InitXavier, InitZero
+	}
+	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.groups(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight,
+		FanIn: fanIn, FanOut: c.Out * c.Kernel[0] * c.Kernel[1], Init: w}}
 	if c.Bias {
-		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, Kind: ConvBias, FanIn: fanIn})
+		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, Kind: ConvBias, FanIn: fanIn, Init: b})
 	}
 	return ps
 }
 
-// OutShape applies PyTorch's output size formula (stride 1, no dilation).
+// OutShape applies PyTorch's output size formula.
 func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
 	if in[0] != c.In {
 		return Shape3{}, fmt.Errorf("%s: input has %d channels, want %d", c, in[0], c.In)
@@ -128,34 +184,68 @@ func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
 	if c.In%c.groups() != 0 || c.Out%c.groups() != 0 {
 		return Shape3{}, fmt.Errorf("%s: channels are not divisible by groups", c)
 	}
-	h := in[1] + 2*c.Padding[0] - c.Kernel[0] + 1
-	w := in[2] + 2*c.Padding[1] - c.Kernel[1] + 1
-	if h < 1 || w < 1 {
-		return Shape3{}, fmt.Errorf("%s: input %v is smaller than the kernel", c, in)
+	if c.Kernel[0] < 1 || c.Kernel[1] < 1 || c.Padding[0] < 0 || c.Padding[1] < 0 {
+		return Shape3{}, fmt.Errorf("%s: kernel sizes must be positive and paddings not negative", c)
 	}
-	switch {
-	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == 1:
-		// temporal convolution
-	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == in[1] && (c.groups() == 1 || c.groups() == c.In):
-		// spatial convolution across all rows, full or depthwise
-	default:
-		return Shape3{}, fmt.Errorf("%s: only temporal (1, k) kernels and spatial kernels spanning all %d rows are supported", c, in[1])
+	st, d := c.stride(), c.dilation()
+	if (st[0] > 1 || st[1] > 1) && (d[0] > 1 || d[1] > 1) {
+		// GoMLX's convolution takes one or the other.
+		return Shape3{}, fmt.Errorf("%s: a stride and a dilation above 1 together are not supported", c)
+	}
+	h := (in[1]+2*c.Padding[0]-d[0]*(c.Kernel[0]-1)-1)/st[0] + 1
+	w := (in[2]+2*c.Padding[1]-d[1]*(c.Kernel[1]-1)-1)/st[1] + 1
+	if in[1]+2*c.Padding[0] < d[0]*(c.Kernel[0]-1)+1 || in[2]+2*c.Padding[1] < d[1]*(c.Kernel[1]-1)+1 {
+		return Shape3{}, fmt.Errorf("%s: input %v is smaller than the kernel", c, in)
 	}
 	return Shape3{c.Out, h, w}, nil
 }
 
-func (c Conv2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
-	w := p.get("weight")
-	var y *Node
-	if c.Kernel[0] == 1 {
-		y = temporalConv(x, w, c.Padding[1])
-	} else if c.groups() == 1 {
-		y = spatialConv(x, w)
-	} else {
-		y = depthwiseSpatialConv(x, w, c.Out/c.In)
+// kernelPath says which of eegkit's fast kernels computes the convolution
+// of an input with h rows: "temporal", "spatial", "depthwise" (spatial),
+// "depthwise temporal", or "" for GoMLX's general convolution.
+func (c Conv2d) kernelPath(h int) string {
+	if c.stride() != [2]int{1, 1} || c.dilation() != [2]int{1, 1} {
+		return ""
 	}
+	switch {
+	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == 1:
+		return "temporal"
+	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.groups() == 1:
+		return "spatial"
+	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.groups() == c.In:
+		return "depthwise"
+	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == c.In:
+		return "depthwise temporal"
+	}
+	return ""
+}
+
+// Forward implements Layer.
+func (c Conv2d) Forward(p *Pass, x *Node) *Node {
+	var b *Node
 	if c.Bias {
-		y = Add(y, Reshape(p.get("bias"), c.Out, 1, 1, 1))
+		b = p.Param("bias")
+	}
+	return c.apply(x, p.Param("weight"), b)
+}
+
+// apply convolves x with the weight w and adds the bias b (if not nil).
+func (c Conv2d) apply(x, w, b *Node) *Node {
+	var y *Node
+	switch c.kernelPath(x.Shape().Dimensions[1]) {
+	case "temporal":
+		y = temporalConv(x, w, c.Padding[1])
+	case "spatial":
+		y = spatialConv(x, w)
+	case "depthwise":
+		y = depthwiseSpatialConv(x, w, c.Out/c.In)
+	case "depthwise temporal":
+		y = temporalConv(x, blockDiagonal(w, c.In), c.Padding[1])
+	default:
+		y = generalConv(x, w, c.stride(), c.Padding, c.dilation(), c.groups())
+	}
+	if b != nil {
+		y = Add(y, Reshape(b, c.Out, 1, 1, 1))
 	}
 	return y
 }
@@ -169,8 +259,7 @@ func (c Conv2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
 func composable(a, b Layer, x []int) (Conv2d, bool) {
 	c1, ok1 := a.(Conv2d)
 	c2, ok2 := b.(Conv2d)
-	if !ok1 || !ok2 || c1.Kernel[0] != 1 || c1.groups() != 1 || c2.Kernel[1] != 1 || c2.groups() != 1 ||
-		c2.Kernel[0] != x[1] || c2.In != c1.Out {
+	if !ok1 || !ok2 || c1.kernelPath(x[1]) != "temporal" || c2.kernelPath(x[1]) != "spatial" || c2.In != c1.Out {
 		return Conv2d{}, false
 	}
 	c, h, k := x[0], x[1], c1.Kernel[1]
@@ -183,23 +272,23 @@ func composable(a, b Layer, x []int) (Conv2d, bool) {
 // composed kernel K[o, (c, h), j] = Σ_m B[o, m, h]·A[m, c, j] and bias
 // b_B + Σ_{m,h} B[o, m, h]·b_A[m], composed once for all parts. The
 // parameters stay the lab's; gradients reach them through the composition.
-func temporalSpatialConv(a, b Conv2d, pa, pb layerParams, xs []*Node) []*Node {
+func temporalSpatialConv(a, b Conv2d, pa, pb *Pass, xs []*Node) []*Node {
 	d := xs[0].Shape().Dimensions
 	c, h := d[0], d[1]
 	k, m, o := a.Kernel[1], a.Out, b.Out
-	wa := Reshape(pa.get("weight"), m, c, k)
-	wb := Reshape(pb.get("weight"), o, m, h)
+	wa := Reshape(pa.Param("weight"), m, c, k)
+	wb := Reshape(pb.Param("weight"), o, m, h)
 	kern := DotGeneral(wb, []int{1}, nil, wa, []int{0}, nil) // [O, H, C, k]
 	kern = Reshape(TransposeAllAxes(kern, 0, 2, 1, 3), o, c*h, 1, k)
 	var bias *Node
 	if a.Bias {
-		bias = ReduceSum(Mul(wb, Reshape(pa.get("bias"), 1, m, 1)), 1, 2)
+		bias = ReduceSum(Mul(wb, Reshape(pa.Param("bias"), 1, m, 1)), 1, 2)
 	}
 	if b.Bias {
 		if bias == nil {
-			bias = pb.get("bias")
+			bias = pb.Param("bias")
 		} else {
-			bias = Add(bias, pb.get("bias"))
+			bias = Add(bias, pb.Param("bias"))
 		}
 	}
 	ys := make([]*Node, len(xs))
@@ -253,18 +342,18 @@ func (b BatchNorm2d) OutShape(in Shape3) (Shape3, error) {
 	return in, nil
 }
 
-func (b BatchNorm2d) forward(f *forwardPass, p layerParams, x *Node) *Node {
-	return b.forwardParts(f, p, []*Node{x})[0]
+func (b BatchNorm2d) Forward(p *Pass, x *Node) *Node {
+	return b.ForwardParts(p, []*Node{x})[0]
 }
 
 // forwardParts normalises a batch given in parts (see Model.forward): in
 // training the statistics are those of the whole batch, all parts together.
-func (b BatchNorm2d) forwardParts(f *forwardPass, p layerParams, xs []*Node) []*Node {
+func (b BatchNorm2d) ForwardParts(p *Pass, xs []*Node) []*Node {
 	c := b.Features
-	gamma := Reshape(p.get("weight"), c, 1, 1, 1)
-	beta := Reshape(p.get("bias"), c, 1, 1, 1)
+	gamma := Reshape(p.Param("weight"), c, 1, 1, 1)
+	beta := Reshape(p.Param("bias"), c, 1, 1, 1)
 	out := make([]*Node, len(xs))
-	if f.train {
+	if p.Training() {
 		count := 0
 		sums := make([]*Node, len(xs))
 		for i, x := range xs {
@@ -284,18 +373,18 @@ func (b BatchNorm2d) forwardParts(f *forwardPass, p layerParams, xs []*Node) []*
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))
 		}
 		m := b.Momentum
-		rm, rv := p.get("running_mean"), p.get("running_var")
-		p.set("running_mean", Add(MulScalar(rm, 1-m), MulScalar(StopGradient(Reshape(mean, c)), m)))
-		p.set("running_var", Add(MulScalar(rv, 1-m), MulScalar(StopGradient(Reshape(unbiased, c)), m)))
-		p.set("num_batches_tracked", AddScalar(p.get("num_batches_tracked"), 1))
+		rm, rv := p.Param("running_mean"), p.Param("running_var")
+		p.SetBuffer("running_mean", Add(MulScalar(rm, 1-m), MulScalar(StopGradient(Reshape(mean, c)), m)))
+		p.SetBuffer("running_var", Add(MulScalar(rv, 1-m), MulScalar(StopGradient(Reshape(unbiased, c)), m)))
+		p.SetBuffer("num_batches_tracked", AddScalar(p.Param("num_batches_tracked"), 1))
 		scale := Div(gamma, Sqrt(AddScalar(variance, b.Eps))) // Rsqrt has no gradient in GoMLX
 		for i := range xs {
 			out[i] = Add(Mul(centered[i], scale), beta)
 		}
 		return out
 	}
-	mean := Reshape(p.get("running_mean"), c, 1, 1, 1)
-	variance := Reshape(p.get("running_var"), c, 1, 1, 1)
+	mean := Reshape(p.Param("running_mean"), c, 1, 1, 1)
+	variance := Reshape(p.Param("running_var"), c, 1, 1, 1)
 	scale := Mul(Rsqrt(AddScalar(variance, b.Eps)), gamma)
 	for i, x := range xs {
 		out[i] = Add(Mul(Sub(x, mean), scale), beta)
@@ -313,6 +402,11 @@ const (
 	ELU                         // alpha 1
 )
 
+// NoActivation stands for "the model's own nonlinearity" where the
+// architecture fixes it (ShallowFBCSPNet squares, then takes a log): its
+// name is the empty string.
+const NoActivation Activation = -1
+
 // Activations lists the lab's activations in the order of its tables.
 var Activations = []Activation{ReLU, LeakyReLU, ELU}
 
@@ -328,6 +422,8 @@ func (a Activation) String() string {
 		return "LeakyReLU(negative_slope=0.01)"
 	case ELU:
 		return "ELU(alpha=1.0)"
+	case NoActivation:
+		return ""
 	}
 	return fmt.Sprintf("Activation(%d)", int(a))
 }
@@ -341,6 +437,8 @@ func (a Activation) Name() string {
 		return "leakyrelu"
 	case ELU:
 		return "elu"
+	case NoActivation:
+		return ""
 	}
 	return fmt.Sprintf("activation%d", int(a))
 }
@@ -354,13 +452,18 @@ func (a Activation) Label() string {
 		return "LeakyReLU"
 	case ELU:
 		return "ELU"
+	case NoActivation:
+		return "none"
 	}
 	return a.Name()
 }
 
-// ParseActivation accepts relu, leakyrelu (or leaky, leaky_relu) and elu, in any case.
+// ParseActivation accepts relu, leakyrelu (or leaky, leaky_relu) and elu, in
+// any case, and "" (NoActivation: the model's own nonlinearity).
 func ParseActivation(s string) (Activation, error) {
 	switch normalizeName(s) {
+	case "":
+		return NoActivation, nil
 	case "relu":
 		return ReLU, nil
 	case "leakyrelu", "leaky":
@@ -377,7 +480,7 @@ func (a Activation) Params() []ParamSpec { return nil }
 // OutShape is the input shape.
 func (a Activation) OutShape(in Shape3) (Shape3, error) { return in, nil }
 
-func (a Activation) forward(f *forwardPass, p layerParams, x *Node) *Node {
+func (a Activation) Forward(p *Pass, x *Node) *Node {
 	positive := GreaterThan(x, ZerosLike(x))
 	switch a {
 	case LeakyReLU:
@@ -390,11 +493,18 @@ func (a Activation) forward(f *forwardPass, p layerParams, x *Node) *Node {
 	}
 }
 
-// Pool2d is PyTorch's nn.AvgPool2d or nn.MaxPool2d with stride equal to the
-// kernel, no padding and floor rounding (the lab's pooling).
+// Pool2d is PyTorch's nn.AvgPool2d or nn.MaxPool2d with floor rounding:
+// windows Kernel (height, width) every Stride (the kernel when zero), on the
+// input zero-padded by Padding (−∞ for the maximum); the average divides by
+// the window's size, padding included (count_include_pad=True). Windows
+// that do not overlap along time, (1, k) with stride k (the lab's pooling),
+// and any average along time run on eegkit's fast kernels; every other one
+// on GoMLX's window reduction (slow on the pure-Go backend).
 type Pool2d struct {
-	Max    bool
-	Kernel [2]int
+	Max     bool
+	Kernel  [2]int
+	Stride  [2]int // zero means the kernel
+	Padding [2]int
 }
 
 // AvgPool2d is nn.AvgPool2d(kernel_size=(kh, kw)).
@@ -403,31 +513,57 @@ func AvgPool2d(kh, kw int) Pool2d { return Pool2d{Kernel: [2]int{kh, kw}} }
 // MaxPool2d is nn.MaxPool2d(kernel_size=(kh, kw)).
 func MaxPool2d(kh, kw int) Pool2d { return Pool2d{Max: true, Kernel: [2]int{kh, kw}} }
 
-// String prints the layer as PyTorch does.
-func (p Pool2d) String() string {
-	if p.Max {
-		return fmt.Sprintf("MaxPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=0, dilation=1, ceil_mode=False)",
-			p.Kernel[0], p.Kernel[1], p.Kernel[0], p.Kernel[1])
+func (pl Pool2d) stride() [2]int {
+	s := pl.Stride
+	for i := range s {
+		if s[i] == 0 {
+			s[i] = pl.Kernel[i]
+		}
 	}
-	return fmt.Sprintf("AvgPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=0)", p.Kernel[0], p.Kernel[1], p.Kernel[0], p.Kernel[1])
+	return s
+}
+
+// String prints the layer as PyTorch does.
+func (pl Pool2d) String() string {
+	st := pl.stride()
+	pad := "0"
+	if pl.Padding != [2]int{} {
+		pad = fmt.Sprintf("(%d, %d)", pl.Padding[0], pl.Padding[1])
+	}
+	if pl.Max {
+		return fmt.Sprintf("MaxPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=%s, dilation=1, ceil_mode=False)",
+			pl.Kernel[0], pl.Kernel[1], st[0], st[1], pad)
+	}
+	return fmt.Sprintf("AvgPool2d(kernel_size=(%d, %d), stride=(%d, %d), padding=%s)", pl.Kernel[0], pl.Kernel[1], st[0], st[1], pad)
 }
 
 // Params: pooling has none.
-func (p Pool2d) Params() []ParamSpec { return nil }
+func (pl Pool2d) Params() []ParamSpec { return nil }
 
-// OutShape floors as PyTorch does.
-func (p Pool2d) OutShape(in Shape3) (Shape3, error) {
-	if p.Kernel[0] != 1 || p.Kernel[1] < 1 {
-		return Shape3{}, fmt.Errorf("%s: only temporal pooling (1, k) is supported", p)
+// OutShape floors as PyTorch does: ⌊(n + 2p − k)/s⌋ + 1 along each axis.
+func (pl Pool2d) OutShape(in Shape3) (Shape3, error) {
+	st := pl.stride()
+	if pl.Kernel[0] < 1 || pl.Kernel[1] < 1 || st[0] < 1 || st[1] < 1 || pl.Padding[0] < 0 || pl.Padding[1] < 0 {
+		return Shape3{}, fmt.Errorf("%s: kernel and stride must be positive, padding not negative", pl)
 	}
-	if in[2] < p.Kernel[1] {
-		return Shape3{}, fmt.Errorf("%s: input width %d is smaller than the kernel", p, in[2])
+	if 2*pl.Padding[0] > pl.Kernel[0] || 2*pl.Padding[1] > pl.Kernel[1] {
+		return Shape3{}, fmt.Errorf("%s: padding must be at most half the kernel (as in PyTorch)", pl)
 	}
-	return Shape3{in[0], in[1], in[2] / p.Kernel[1]}, nil
+	if in[1]+2*pl.Padding[0] < pl.Kernel[0] || in[2]+2*pl.Padding[1] < pl.Kernel[1] {
+		return Shape3{}, fmt.Errorf("%s: input %v is smaller than the kernel", pl, in)
+	}
+	return Shape3{in[0], (in[1]+2*pl.Padding[0]-pl.Kernel[0])/st[0] + 1, (in[2]+2*pl.Padding[1]-pl.Kernel[1])/st[1] + 1}, nil
 }
 
-func (p Pool2d) forward(f *forwardPass, _ layerParams, x *Node) *Node {
-	return temporalPool(x, p.Kernel[1], p.Max)
+// Forward implements Layer.
+func (pl Pool2d) Forward(_ *Pass, x *Node) *Node {
+	if pl.Kernel[0] == 1 && pl.stride() == pl.Kernel && pl.Padding == [2]int{} {
+		return temporalPool(x, pl.Kernel[1], pl.Max)
+	}
+	if !pl.Max && pl.Kernel[0] == 1 && pl.stride()[0] == 1 && pl.Padding[0] == 0 {
+		return timeAvgPool(x, pl.Kernel[1], pl.stride()[1], pl.Padding[1])
+	}
+	return generalPool(x, pl.Kernel, pl.stride(), pl.Padding, pl.Max)
 }
 
 // Dropout is PyTorch's nn.Dropout: in training each value is zeroed with
@@ -443,11 +579,11 @@ func (d Dropout) Params() []ParamSpec { return nil }
 // OutShape is the input shape.
 func (d Dropout) OutShape(in Shape3) (Shape3, error) { return in, nil }
 
-func (d Dropout) forward(f *forwardPass, _ layerParams, x *Node) *Node {
-	if !f.train || d.P <= 0 {
+func (d Dropout) Forward(p *Pass, x *Node) *Node {
+	if !p.Training() || d.P <= 0 {
 		return x
 	}
-	keep := f.uniform(x.Shape())
+	keep := p.Uniform(x.Shape())
 	mask := GreaterOrEqual(keep, Scalar(x.Graph(), x.DType(), d.P))
 	return Where(mask, MulScalar(x, 1/(1-d.P)), ZerosLike(x))
 }
@@ -477,9 +613,9 @@ func (l Linear) OutShape(in Shape3) (Shape3, error) {
 	return Shape3{l.Out, 1, 1}, nil
 }
 
-func (l Linear) forward(f *forwardPass, p layerParams, x *Node) *Node {
+func (l Linear) Forward(p *Pass, x *Node) *Node {
 	// x [C, H, N, W] -> logits [N, Out]; returned as [Out, 1, N, 1] to keep the layout.
-	y := flattenLinear(x, p.get("weight"), p.get("bias"))
+	y := flattenLinear(x, p.Param("weight"), p.Param("bias"))
 	n := y.Shape().Dimensions[0]
 	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
 }

@@ -61,7 +61,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 // the state_dict of the lab's PyTorch modules (from the parity fixtures).
 func TestStateDictNamesMatchPyTorch(t *testing.T) {
 	for _, model := range ModelNames {
-		fx := loadParityFixture(t, model, ELU, "")
+		fx := loadParityFixture(t, model+"_elu")
 		m, _ := NewModel(model, ELU)
 		var ours, theirs []string
 		for _, p := range m.Params() {
@@ -88,14 +88,14 @@ func TestParseNames(t *testing.T) {
 		ok   bool
 	}{
 		{"relu", ReLU, true}, {"ReLU", ReLU, true}, {"leaky_relu", LeakyReLU, true}, {"LeakyReLU", LeakyReLU, true},
-		{"elu", ELU, true}, {"gelu", 0, false}, {"", 0, false},
+		{"elu", ELU, true}, {"gelu", 0, false}, {"", NoActivation, true}, {" ", NoActivation, true},
 	} {
 		got, err := ParseActivation(tc.in)
 		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
 			t.Errorf("ParseActivation(%q) = %v, %v", tc.in, got, err)
 		}
 	}
-	if _, err := NewModel("resnet", ReLU); err == nil || !strings.Contains(err.Error(), "eegnet or deepconvnet") {
+	if _, err := NewModel("resnet", ReLU); err == nil || !strings.Contains(err.Error(), "use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet") {
 		t.Errorf("NewModel(resnet): %v", err)
 	}
 }

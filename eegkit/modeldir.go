@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // Files of a saved model directory.
@@ -45,17 +47,17 @@ func (r *Run) Save(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, RunFile), append(raw, '\n')); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, RunFile), append(raw, '\n')); err != nil {
 		return err
 	}
 	hist, err := json.MarshalIndent(r.History, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, HistoryJSONFile), append(hist, '\n')); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, HistoryJSONFile), append(hist, '\n')); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History, r.Config.ValFraction > 0)); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, HistoryCSVFile), historyCSV(r.History, r.Config.ValFraction > 0)); err != nil {
 		return err
 	}
 	if err := writeRunSums(dir); err != nil {
@@ -94,7 +96,7 @@ func LoadRun(dir string) (*Run, error) {
 	if !fileExistsAny(filepath.Join(dir, RunFile)) {
 		return nil, fmt.Errorf("%s is not a saved model: %s is missing (train one with: eegkit train --out %s)", dir, RunFile, dir)
 	}
-	raw, err := readRegular(filepath.Join(dir, RunFile), "a run.json")
+	raw, err := safefile.ReadRegular(filepath.Join(dir, RunFile), "a run.json")
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -71,9 +72,9 @@ func TestLoadRunErrors(t *testing.T) {
 
 func TestScoreAndTable(t *testing.T) {
 	ds := &Dataset{Y: []int32{0, 0, 1, 1}, Subject: []int{0, 1, 0, 1}, Subjects: []string{"A", "B"}}
-	logits := [][2]float32{{2, 0}, {0, 1}, {0, 3}, {0, 3}}
+	logits := [][]float32{{2, 0}, {0, 1}, {0, 3}, {0, 3}}
 	m := Score(ds, logits, []int32{0, 1, 1, 1})
-	if m.Accuracy != 0.75 || m.Confusion != [2][2]int{{1, 1}, {0, 2}} || m.PerSubject["A"] != 1 || m.PerSubject["B"] != 0.5 {
+	if m.Accuracy != 0.75 || !reflect.DeepEqual(m.Confusion, [][]int{{1, 1}, {0, 2}}) || m.PerSubject["A"] != 1 || m.PerSubject["B"] != 0.5 {
 		t.Errorf("metrics %+v", m)
 	}
 	// kappa: po = 0.75, pe = (2·1 + 2·3)/16 = 0.5 → 0.5. AUC: scores -2, 1, 3, 3 for labels 0, 0, 1, 1 → 1.
@@ -97,7 +98,7 @@ func TestScoreAndTable(t *testing.T) {
 	if !math.IsNaN(rocAUC([]float64{1, 2}, []int32{1, 1})) {
 		t.Error("AUC of one class is not NaN")
 	}
-	if k := cohenKappa([2][2]int{{10, 0}, {0, 10}}); k != 1 {
+	if k := cohenKappa([][]int{{10, 0}, {0, 10}}); k != 1 {
 		t.Errorf("kappa of perfect predictions %v", k)
 	}
 	table, best := Table1(map[string]map[string]float64{

@@ -153,6 +153,24 @@ func depthwiseSpatialConv(x, w *Node, mult int) *Node {
 	return g.of(spatialConv(x, Reshape(full, c*mult, c, h, 1)))
 }
 
+// blockDiagonal is a depthwise weight w [C·mult, 1, KH, KW] (groups == C)
+// as the full weight [C·mult, C, KH, KW] that is zero outside each output
+// channel's own input channel: a grouped convolution run as an ordinary one
+// (C times the arithmetic, on the fast kernels; the Go backend's grouped
+// convolution is several times slower). Gradients reach w through the mask.
+func blockDiagonal(w *Node, c int) *Node {
+	d := w.Shape().Dimensions
+	o, kh, kw := d[0], d[2], d[3]
+	mult := o / c
+	mask := make([][]float32, o)
+	for i := range mask {
+		mask[i] = make([]float32, c)
+		mask[i][i/mult] = 1
+	}
+	m := Reshape(ConvertDType(Const(w.Graph(), mask), w.DType()), o, c, 1, 1)
+	return Mul(BroadcastToDims(w, o, c, kh, kw), BroadcastToDims(m, o, c, kh, kw))
+}
+
 // outputGradient hand-writes the gradients of an operation's inputs: use
 // input(x, grad) in place of each input x when computing the output y, and
 // return of(y). GoMLX differentiates y before its inputs, so the gradient
@@ -241,4 +259,85 @@ func crossEntropy(logits, labels *Node) *Node {
 func countCorrect(logits, labels *Node) *Node {
 	pred := ArgMax(logits, 1, dtypes.Int32)
 	return ReduceAllSum(ConvertDType(Equal(pred, labels), dtypes.Float32))
+}
+
+// generalConv is nn.Conv2d on x [C, H, N, W] with PyTorch's weight
+// [O, C/groups, KH, KW], by GoMLX's general convolution (configured for
+// eegkit's layout, so nothing is transposed): [O, H′, N, W′].
+func generalConv(x, w *Node, stride, pad, dilation [2]int, groups int) *Node {
+	axes := ConvolveAxesConfig{
+		InputBatch: 2, InputChannels: 0, InputSpatial: []int{1, 3},
+		KernelOutputChannels: 0, KernelInputChannels: 1, KernelSpatial: []int{2, 3},
+		OutputBatch: 2, OutputChannels: 0, OutputSpatial: []int{1, 3},
+	}
+	pads := [][2]int{{pad[0], pad[0]}, {pad[1], pad[1]}}
+	kd := w.Shape().Dimensions
+	var ends [2]int
+	for a := range 2 {
+		if dilation[a]*(kd[2+a]-1)%2 == 1 { // an even (dilated) kernel size
+			ends[a] = 1
+			pads[a][1] += dilation[a]
+		}
+	}
+	if ends != [2]int{} {
+		// An even kernel becomes an odd one with a zero tap appended, and
+		// padding one tap longer at the end keeps every output: GoMLX's
+		// input gradient of an even-sized convolution is wrong (found by the
+		// braindecode parity test: braindecode's EEGNet pads its even
+		// kernels by half), its odd one is right.
+		w = Pad(w, ScalarZero(w.Graph(), w.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{End: ends[0]}, compute.PadAxis{End: ends[1]})
+	}
+	conv := Convolve(x, w).AxesConfig(axes).PaddingPerDim(pads)
+	if stride != [2]int{1, 1} {
+		conv = conv.StridePerAxis(stride[0], stride[1])
+	}
+	if dilation != [2]int{1, 1} {
+		conv = conv.DilationPerAxis(dilation[0], dilation[1])
+	}
+	if groups > 1 {
+		conv = conv.ChannelGroupCount(groups)
+	}
+	return conv.Done()
+}
+
+// generalPool is nn.AvgPool2d (count_include_pad=True) or nn.MaxPool2d on
+// x [C, H, N, W] by GoMLX's window reduction over the H and W axes.
+func generalPool(x *Node, kernel, stride, pad [2]int, useMax bool) *Node {
+	var pool *PoolBuilder
+	if useMax {
+		pool = MaxPool(x)
+	} else {
+		pool = SumPool(x)
+	}
+	y := pool.FullShape().WindowPerAxis(1, kernel[0], 1, kernel[1]).StridePerAxis(1, stride[0], 1, stride[1]).
+		PaddingPerDim([][2]int{{0, 0}, {pad[0], pad[0]}, {0, 0}, {pad[1], pad[1]}}).Done()
+	if useMax {
+		return y
+	}
+	return DivScalar(y, float64(kernel[0]*kernel[1]))
+}
+
+// timeAvgPool averages windows of k time steps every s steps of x
+// [C, H, N, W] zero-padded by pad on both sides (count_include_pad): one
+// matrix product with the pooling matrix P[t, j] = 1/k for j·s − pad ≤ t <
+// j·s − pad + k, [C, H, N, (W + 2·pad − k)/s + 1]. Its gradient is the
+// product with Pᵀ; GoMLX's window reduction, which it replaces, takes over a
+// hundred times as long on the pure-Go backend (ShallowFBCSPNet's (75, 15)
+// pooling: 150 s of a 150 s epoch).
+func timeAvgPool(x *Node, k, s, pad int) *Node {
+	d := x.Shape().Dimensions
+	w := d[3]
+	out := (w+2*pad-k)/s + 1
+	p := make([][]float32, w)
+	for t := range p {
+		p[t] = make([]float32, out)
+		for j := range out {
+			if start := j*s - pad; t >= start && t < start+k {
+				p[t][j] = 1 / float32(k)
+			}
+		}
+	}
+	pm := ConvertDType(Const(x.Graph(), p), x.DType())
+	y := DotGeneral(Reshape(x, -1, w), []int{1}, nil, pm, []int{0}, nil)
+	return Reshape(y, d[0], d[1], d[2], out)
 }

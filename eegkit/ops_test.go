@@ -67,12 +67,12 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 			run := func(composed bool) []*tensors.Tensor {
 				exec, err := NewExec(backend, func(in []*Node) []*Node {
 					f := &forwardPass{values: map[string]*Node{"a.weight": in[1], "a.bias": in[2], "b.weight": in[3], "b.bias": in[4]}}
-					pa, pb := layerParams{prefix: "a.", f: f}, layerParams{prefix: "b.", f: f}
+					pa, pb := &Pass{prefix: "a.", f: f}, &Pass{prefix: "b.", f: f}
 					var y *Node
 					if composed {
 						y = temporalSpatialConv(a, b, pa, pb, []*Node{in[0]})[0]
 					} else {
-						y = b.forward(f, pb, a.forward(f, pa, in[0]))
+						y = b.Forward(pb, a.Forward(pa, in[0]))
 					}
 					// A fixed random projection of y, so that every output position has its own gradient.
 					proj := Iota(y.Graph(), y.Shape(), 3)

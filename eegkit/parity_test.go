@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // parityFixture is one PyTorch reference computation (scripts/torch_fixtures.py).
@@ -21,23 +23,23 @@ type parityFixture struct {
 	numTrial int
 }
 
-func loadParityFixture(t *testing.T, model string, act Activation, suffix string) parityFixture {
+func loadParityFixture(t *testing.T, name string) parityFixture {
 	t.Helper()
-	path := filepath.Join("testdata", "parity", fmt.Sprintf("%s_%s%s.npz", model, act.Name(), suffix))
-	z, err := openNPZ(path)
+	path := filepath.Join("testdata", "parity", name+".npz")
+	z, err := npz.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer z.Close()
 	fx := parityFixture{init: StateDict{}, after: StateDict{}, grads: StateDict{}}
-	read := func(k string) *array {
-		a, err := z.read(k)
+	read := func(k string) *npz.Array {
+		a, err := z.Array(k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
-	for _, k := range z.keys() {
+	for _, k := range z.Keys() {
 		a := read(k)
 		t32 := &Tensor{Shape: a.Shape, Data: toFloat32(a.Data)}
 		switch {
@@ -80,10 +82,10 @@ func maxAbsDiff(a []float32, b []float32) float64 {
 	return m
 }
 
-func flatLogits(l [][2]float32) []float32 {
+func flatLogits(l [][]float32) []float32 {
 	var out []float32
 	for _, r := range l {
-		out = append(out, r[0], r[1])
+		out = append(out, r...)
 	}
 	return out
 }
@@ -110,11 +112,17 @@ func TestParityBatchOfOne(t *testing.T) {
 
 // checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
 func checkParity(t *testing.T, model string, act Activation, suffix string) {
-	fx := loadParityFixture(t, model, act, suffix)
+	fx := loadParityFixture(t, fmt.Sprintf("%s_%s%s", model, act.Name(), suffix))
 	m, err := NewModel(model, act)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkModelParity(t, m, fx, TrainConfig{Model: model, Activation: act.Name()})
+}
+
+// checkModelParity compares model m with a fixture's reference computation:
+// eval and train logits, loss, gradients, one Adam step, running statistics.
+func checkModelParity(t *testing.T, m *Model, fx parityFixture, cfg TrainConfig) {
 	m = m.WithDropout(0)
 	net, err := NewNet(m, fx.init, 1)
 	if err != nil {
@@ -151,7 +159,7 @@ func checkParity(t *testing.T, model string, act Activation, suffix string) {
 			t.Errorf("gradient of %s differs by %g", name, d)
 		}
 	}
-	cfg := TrainConfig{Model: model, Activation: act.Name(), Epochs: 1, Batch: fx.numTrial, LR: 1e-3, WeightDecay: 1e-2}
+	cfg.Epochs, cfg.Batch, cfg.LR, cfg.WeightDecay = 1, fx.numTrial, 1e-3, 1e-2
 	if _, err := net.TrainStep(fx.x, fx.y, idx, cfg, cfg.LR); err != nil {
 		t.Fatal(err)
 	}

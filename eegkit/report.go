@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
@@ -20,12 +22,12 @@ type LabRuns map[string]map[Activation]*Run
 func (lr LabRuns) Accuracies() map[string]map[string]float64 {
 	acc := map[string]map[string]float64{}
 	for model, runs := range lr {
-		m, _ := NewModel(model, ReLU)
+		name := lr.ModelName(model)
 		for act, r := range runs {
-			if acc[m.Name] == nil {
-				acc[m.Name] = map[string]float64{}
+			if acc[name] == nil {
+				acc[name] = map[string]float64{}
 			}
-			acc[m.Name][act.Label()] = r.Final().TestAcc
+			acc[name][act.Label()] = r.Final().TestAcc
 		}
 	}
 	return acc
@@ -128,8 +130,17 @@ func (m Metrics) Markdown() string {
 
 // ConfusionMarkdown renders a confusion matrix as a Markdown table.
 func (m Metrics) ConfusionMarkdown() string {
-	return fmt.Sprintf("| true \\ predicted | %s | %s |\n|---|---|---|\n| %s | %d | %d |\n| %s | %d | %d |\n",
-		ClassNames[0], ClassNames[1], ClassNames[0], m.Confusion[0][0], m.Confusion[0][1], ClassNames[1], m.Confusion[1][0], m.Confusion[1][1])
+	names := m.classNames()
+	var sb strings.Builder
+	sb.WriteString("| true \\ predicted | " + strings.Join(names, " | ") + " |\n|---" + strings.Repeat("|---", len(names)) + "|\n")
+	for i, row := range m.Confusion {
+		sb.WriteString("| " + names[i])
+		for _, v := range row {
+			fmt.Fprintf(&sb, " | %d", v)
+		}
+		sb.WriteString(" |\n")
+	}
+	return sb.String()
 }
 
 // ConfigTable lists which run each cell of Table 1 shows, with its
@@ -153,7 +164,7 @@ func (lr LabRuns) ConfigTable() string {
 
 // ModelName is the display name of a model key ("EEGNet" for "eegnet").
 func (lr LabRuns) ModelName(model string) string {
-	m, err := NewModel(model, ReLU)
+	m, err := NewModel(model, NoActivation)
 	if err != nil {
 		return model
 	}
@@ -357,7 +368,7 @@ func fmtMinutes(s float64) string {
 
 // readRunJSON reads run.json of dir without loading the model.
 func readRunJSON(dir string) (*Run, error) {
-	raw, err := readRegular(filepath.Join(dir, RunFile), "a run.json")
+	raw, err := safefile.ReadRegular(filepath.Join(dir, RunFile), "a run.json")
 	if err != nil {
 		return nil, err
 	}
@@ -375,8 +386,20 @@ func RunSummary(r *Run, reused bool, dir string) string {
 		how = fmt.Sprintf("resumed after epoch %s and saved in", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(r.ResumedAt)), ", "), "[]"))
 	}
 	f := r.Final()
-	return fmt.Sprintf("**%s**: %s `%s`; after %d epochs train accuracy %.2f%%, test accuracy %.2f%% (S4b %.2f%%, X11b %.2f%%).",
-		r.Config, how, dir, len(r.History), 100*f.TrainAcc, 100*f.TestAcc, 100*r.Test.PerSubject["S4b"], 100*r.Test.PerSubject["X11b"])
+	var subs []string
+	for s := range r.Test.PerSubject {
+		subs = append(subs, s)
+	}
+	sort.Strings(subs)
+	for i, s := range subs {
+		subs[i] = fmt.Sprintf("%s %.2f%%", s, 100*r.Test.PerSubject[s])
+	}
+	per := ""
+	if len(subs) > 0 {
+		per = " (" + strings.Join(subs, ", ") + ")"
+	}
+	return fmt.Sprintf("**%s**: %s `%s`; after %d epochs train accuracy %.2f%%, test accuracy %.2f%%%s.",
+		r.Config, how, dir, len(r.History), 100*f.TrainAcc, 100*f.TestAcc, per)
 }
 
 // HyperparameterTable lists a run's hyperparameters and results as Markdown.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // A run directory holds one run: its weights, run.json, history files, a
@@ -33,12 +35,12 @@ type dirLock struct{ f *os.File }
 // also proves dir is writable, before any training starts.
 func lockDir(dir string) (*dirLock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the output directory %s: %v", dir, unwrapAll(err))
+		return nil, fmt.Errorf("cannot create the output directory %s: %v", dir, safefile.Cause(err))
 	}
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, unwrapAll(err))
+		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, safefile.Cause(err))
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		raw, _ := os.ReadFile(path)
@@ -54,7 +56,7 @@ func lockDir(dir string) (*dirLock, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, unwrapAll(err))
+		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, safefile.Cause(err))
 	}
 	return &dirLock{f: f}, nil
 }
@@ -102,7 +104,7 @@ func OpenRunDir(dir string, cfg TrainConfig, dataID string, replace bool) (*RunD
 }
 
 func (d *RunDir) open(cfg TrainConfig, dataID string, replace bool) error {
-	if err := removeOrphanTemps(d.Path); err != nil {
+	if err := safefile.RemoveOrphanTemps(d.Path); err != nil {
 		return err
 	}
 	held, other, err := d.holds(cfg, dataID)
@@ -128,7 +130,7 @@ func (d *RunDir) open(cfg TrainConfig, dataID string, replace bool) error {
 // an error for a damaged one. All empty: nothing, or this run interrupted.
 func (d *RunDir) holds(cfg TrainConfig, dataID string) (held *Run, other string, err error) {
 	want, _ := json.Marshal(cfg)
-	raw, rerr := readRegular(filepath.Join(d.Path, RunFile), "a run.json")
+	raw, rerr := safefile.ReadRegular(filepath.Join(d.Path, RunFile), "a run.json")
 	switch {
 	case rerr == nil:
 		var r Run
@@ -180,7 +182,7 @@ func writeRunSums(dir string) error {
 		}
 		fmt.Fprintf(&b, "%s  %s\n", sum, f)
 	}
-	return writeFileAtomic(filepath.Join(dir, SumsFile), []byte(b.String()))
+	return safefile.WriteFile(filepath.Join(dir, SumsFile), []byte(b.String()))
 }
 
 // VerifyRunFiles checks the saved files of the run in dir against its
@@ -201,7 +203,7 @@ func VerifyRunFiles(dir string) error {
 		}
 		got, err := fileSHA256(filepath.Join(dir, name))
 		if err != nil {
-			return fmt.Errorf("%s: %s is listed in %s but cannot be read (%v); the run is incomplete or damaged", dir, name, SumsFile, unwrapAll(err))
+			return fmt.Errorf("%s: %s is listed in %s but cannot be read (%v); the run is incomplete or damaged", dir, name, SumsFile, safefile.Cause(err))
 		}
 		if got != sum {
 			return fmt.Errorf("%s: %s does not match its checksum in %s: the file is damaged or was changed; retrain the run or restore it from a backup", dir, name, SumsFile)

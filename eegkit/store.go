@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // Store keeps runs side by side in one directory: one subdirectory per
@@ -39,7 +42,11 @@ func RunID(cfg TrainConfig, dataID string) string {
 
 // RunName is the human-readable part of a run's directory name.
 func RunName(cfg TrainConfig) string {
-	return fmt.Sprintf("%s-%s-b%d-lr%s-e%d-s%d", cfg.Model, cfg.Activation, cfg.Batch,
+	name := cfg.Model
+	if cfg.Activation != "" { // "" where the model fixes its nonlinearity
+		name += "-" + cfg.Activation
+	}
+	return fmt.Sprintf("%s-b%d-lr%s-e%d-s%d", name, cfg.Batch,
 		strconv.FormatFloat(cfg.LR, 'g', -1, 64), cfg.Epochs, cfg.Seed)
 }
 
@@ -152,7 +159,7 @@ func storedRun(dir string) (StoredRun, bool) {
 		return r, true
 	}
 	r.Saved = st.ModTime()
-	raw, err := readRegular(path, "a run.json")
+	raw, err := safefile.ReadRegular(path, "a run.json")
 	var run Run
 	if err == nil {
 		err = json.Unmarshal(raw, &run)
@@ -208,9 +215,10 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 	return r, os.RemoveAll(r.Dir)
 }
 
-// Latest returns, for each model and activation, the newest finished run
-// on the data identified by dataID: what a report of the store shows. Runs
-// on other data are never mixed in.
+// Latest returns, for each of the lab's models and activation, the newest
+// finished run on the data identified by dataID: what the lab's report of
+// the store shows. Runs on other data are never mixed in, nor runs of other
+// models or of a lab model with a tweaked architecture (TrainConfig.Arch).
 func (s *Store) Latest(dataID string) (LabRuns, error) {
 	runs, err := s.List()
 	if err != nil {
@@ -218,8 +226,8 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 	}
 	out := LabRuns{}
 	for _, r := range runs { // newest first
-		if r.Status != StatusFinished || r.DataID != dataID {
-			continue
+		if r.Status != StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(ModelNames, r.Config.Model) {
+			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
 		}
 		act, err := ParseActivation(r.Config.Activation)
 		if err != nil {
@@ -243,21 +251,34 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 // Runs returns the finished runs of exactly configs on the data identified
 // by dataID (each must be in the store).
 func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
+	runs, err := s.Load(configs, dataID)
+	if err != nil {
+		return nil, err
+	}
 	out := LabRuns{}
-	for _, cfg := range configs {
-		act, err := ParseActivation(cfg.Activation)
+	for _, run := range runs {
+		act, err := ParseActivation(run.Config.Activation)
 		if err != nil {
 			return nil, err
 		}
-		dir := s.RunDir(cfg, dataID)
-		run, err := LoadRun(dir)
+		if out[run.Config.Model] == nil {
+			out[run.Config.Model] = map[Activation]*Run{}
+		}
+		out[run.Config.Model][act] = run
+	}
+	return out, nil
+}
+
+// Load returns the store's runs of configs on dataID, in the order of
+// configs, or an error naming the first configuration it has not trained.
+func (s *Store) Load(configs []TrainConfig, dataID string) ([]*Run, error) {
+	var out []*Run
+	for _, cfg := range configs {
+		run, err := LoadRun(s.RunDir(cfg, dataID))
 		if err != nil {
 			return nil, fmt.Errorf("%s has not trained %s on this data yet (%v)", s.Dir, cfg, err)
 		}
-		if out[cfg.Model] == nil {
-			out[cfg.Model] = map[Activation]*Run{}
-		}
-		out[cfg.Model][act] = run
+		out = append(out, run)
 	}
 	return out, nil
 }

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // SweepPoint is one finished point of a hyperparameter grid.
@@ -260,7 +262,11 @@ func sweepPoint(ctx context.Context, cfg TrainConfig, data *LabData, opt SweepOp
 // pointDir names a point's run directory after its configuration and data.
 func pointDir(c TrainConfig, dataID string) string {
 	raw, _ := json.Marshal(c)
-	return fmt.Sprintf("%s_%s_b%d_lr%g_s%d_%08x", c.Model, c.Activation, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(append(raw, dataID...)))
+	name := c.Model
+	if c.Activation != "" { // "" where the model fixes its nonlinearity
+		name += "_" + c.Activation
+	}
+	return fmt.Sprintf("%s_b%d_lr%g_s%d_%08x", name, c.Batch, c.LR, c.Seed, crc32.ChecksumIEEE(append(raw, dataID...)))
 }
 
 // repairSweepCSV drops a torn last row: one not ended by a newline, as a
@@ -276,7 +282,7 @@ func repairSweepCSV(path string) (string, error) {
 	}
 	keep := bytes.LastIndexByte(raw, '\n') + 1
 	if err := os.Truncate(path, int64(keep)); err != nil {
-		return "", fmt.Errorf("%s: cannot drop its torn last row: %v", path, unwrapAll(err))
+		return "", fmt.Errorf("%s: cannot drop its torn last row: %v", path, safefile.Cause(err))
 	}
 	return string(raw[keep:]), nil
 }

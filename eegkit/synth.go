@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // SyntheticGenerator names the generative model below; it changes when the model does.
@@ -80,7 +82,7 @@ func GenerateLab(dir string, seed uint64) error {
 			signal, labels := sm.session(rng, split == 1)
 			file := sm.Name + "_" + name + ".npz"
 			path := filepath.Join(dir, file)
-			err := writeNPZ(path, []npzEntry{
+			err := npz.Write(path, []npz.Entry{
 				{Name: "signal", Shape: []int{trialsPerFile, Samples, Channels}, Data: signal},
 				{Name: "label", Shape: []int{trialsPerFile}, Data: labels},
 			})

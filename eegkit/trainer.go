@@ -106,8 +106,9 @@ func (n *Net) values(g *Graph, params, bufs []*Node) map[string]*Node {
 }
 
 // Logits evaluates the model (evaluation mode: running BatchNorm
-// statistics, no dropout) on trials laid out [N, 1, 2, 750], returning [N][2].
-func (n *Net) Logits(x []float32, numTrials int) ([][2]float32, error) {
+// statistics, no dropout) on trials laid out [N, 1, H, W] (the model's
+// input), returning [N][K] for its K classes.
+func (n *Net) Logits(x []float32, numTrials int) ([][]float32, error) {
 	if numTrials == 0 {
 		return nil, nil
 	}
@@ -121,7 +122,7 @@ func (n *Net) Logits(x []float32, numTrials int) ([][2]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][2]float32, 0, numTrials)
+	out := make([][]float32, 0, numTrials)
 	for start := 0; start < numTrials; start += chunk {
 		idx := make([]int, chunk)
 		for i := range idx {
@@ -164,16 +165,17 @@ func (n *Net) evalExecFor(parts int) (*Exec, error) {
 	return e, nil
 }
 
-// partsLogits concatenates the logits [N_i, 2] of a batch's parts.
-func partsLogits(res []*tensors.Tensor) ([][2]float32, error) {
-	var out [][2]float32
+// partsLogits concatenates the logits [N_i, K] of a batch's parts.
+func partsLogits(res []*tensors.Tensor) ([][]float32, error) {
+	var out [][]float32
 	for _, r := range res {
 		flat, err := tensors.CopyFlatData[float32](r)
 		if err != nil {
 			return nil, err
 		}
-		for i := 0; i+1 < len(flat); i += 2 {
-			out = append(out, [2]float32{flat[i], flat[i+1]})
+		k := r.Shape().Dimensions[1]
+		for i := 0; i+k <= len(flat); i += k {
+			out = append(out, flat[i:i+k:i+k])
 		}
 	}
 	return out, nil
@@ -337,7 +339,7 @@ func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) 
 // idx of (x, y) without changing the network: the logits, the mean
 // cross-entropy and its gradient for every trainable parameter (by
 // state_dict name). Dropout draws from the network's random state.
-func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][2]float32, loss float64, grads StateDict, err error) {
+func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, loss float64, grads StateDict, err error) {
 	np, nb := len(n.params), len(n.bufs)
 	parts := splitParts(idx)
 	k := len(parts)

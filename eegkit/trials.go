@@ -3,6 +3,8 @@ package eegkit
 import (
 	"fmt"
 	"math"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // ReadTrials reads trials to classify from an .npz file with key "signal",
@@ -10,12 +12,12 @@ import (
 // take them. NaN values are replaced by the array's nanmean, as the lab's
 // loader does; the count of replaced values is returned.
 func ReadTrials(path string) (*Dataset, int, error) {
-	z, err := openNPZ(path)
+	z, err := npz.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer z.Close()
-	a, err := z.read("signal")
+	a, err := z.Array("signal")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -57,50 +59,58 @@ func ReadTrials(path string) (*Dataset, int, error) {
 	return ds, nans, nil
 }
 
-// WritePredictions writes logits [N, 2] (float32) and pred [N] (int64, 0 =
-// left hand, 1 = right hand) to an .npz file.
-func WritePredictions(path string, logits [][2]float32, pred []int32) error {
-	flat := make([]float32, 0, 2*len(logits))
+// WritePredictions writes logits [N, K] (float32) and pred [N] (int64, the
+// class: 0 = left hand, 1 = right hand in the lab) to an .npz file.
+func WritePredictions(path string, logits [][]float32, pred []int32) error {
+	k := 0
+	if len(logits) > 0 {
+		k = len(logits[0])
+	}
+	flat := make([]float32, 0, k*len(logits))
 	for _, l := range logits {
-		flat = append(flat, l[0], l[1])
+		if len(l) != k {
+			return fmt.Errorf("writing %s: trials have %d and %d logits", path, k, len(l))
+		}
+		flat = append(flat, l...)
 	}
 	p := make([]int64, len(pred))
 	for i, v := range pred {
 		p[i] = int64(v)
 	}
-	return writeNPZ(path, []npzEntry{
-		{Name: "logits", Shape: []int{len(logits), 2}, Data: flat},
+	return npz.Write(path, []npz.Entry{
+		{Name: "logits", Shape: []int{len(logits), k}, Data: flat},
 		{Name: "pred", Shape: []int{len(pred)}, Data: p},
 	})
 }
 
 // Predictions are what WritePredictions stores.
 type Predictions struct {
-	Logits [][2]float32
+	Logits [][]float32
 	Pred   []int32
 }
 
 // ReadPredictions reads a file written by WritePredictions (eegkit predict).
 func ReadPredictions(path string) (*Predictions, error) {
-	z, err := openNPZ(path)
+	z, err := npz.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer z.Close()
-	l, err := z.read("logits")
+	l, err := z.Array("logits")
 	if err != nil {
 		return nil, err
 	}
-	p, err := z.read("pred")
+	p, err := z.Array("pred")
 	if err != nil {
 		return nil, err
 	}
-	if len(l.Shape) != 2 || l.Shape[1] != 2 || len(p.Data) != l.Shape[0] {
+	if len(l.Shape) != 2 || l.Shape[1] < 2 || len(p.Data) != l.Shape[0] {
 		return nil, fmt.Errorf("%s: logits %v and pred %v do not match", path, l.Shape, p.Shape)
 	}
 	out := &Predictions{}
 	for i := range p.Data {
-		out.Logits = append(out.Logits, [2]float32{float32(l.Data[2*i]), float32(l.Data[2*i+1])})
+		k := l.Shape[1]
+		out.Logits = append(out.Logits, toFloat32s(l.Data[k*i:k*(i+1)]))
 		out.Pred = append(out.Pred, int32(p.Data[i]))
 	}
 	return out, nil
@@ -109,11 +119,19 @@ func ReadPredictions(path string) (*Predictions, error) {
 // IsPredictionsFile reports whether path is an .npz holding exactly what
 // WritePredictions writes (logits and pred), so that replacing it loses no data.
 func IsPredictionsFile(path string) bool {
-	z, err := openNPZ(path)
+	z, err := npz.Open(path)
 	if err != nil {
 		return false
 	}
 	defer z.Close()
-	k := z.keys()
+	k := z.Keys()
 	return len(k) == 2 && k[0] == "logits" && k[1] == "pred"
+}
+
+func toFloat32s(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // Tensor is a float32 array in C order with PyTorch's shape.
@@ -68,19 +70,26 @@ func (sd StateDict) Check(m *Model) error {
 // InitWeights initialises a model as PyTorch does by default: convolution and
 // linear weights kaiming-uniform with a=√5 (uniform in ±1/√fan_in), biases
 // uniform in ±1/√fan_in, BatchNorm weight 1, bias 0, running mean 0,
-// running variance 1. The same seed gives the same weights.
+// running variance 1; a parameter whose Init says otherwise is drawn as it
+// says (Xavier-uniform, or zeros). The same seed gives the same weights.
 func InitWeights(m *Model, seed uint64) StateDict {
 	rng := rand.New(rand.NewPCG(seed, 0x6565676b6974)) // "eegkit"
 	sd := StateDict{}
 	for _, p := range m.Params() {
 		t := &Tensor{Shape: slices.Clone(p.Shape), Data: make([]float32, p.Size())}
-		switch p.Kind {
-		case ConvWeight, ConvBias, LinearWeight, LinearBias:
+		switch {
+		case p.Init == InitZero:
+		case p.Init == InitXavier:
+			bound := math.Sqrt(6 / float64(p.FanIn+p.FanOut))
+			for i := range t.Data {
+				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
+			}
+		case p.Kind == ConvWeight, p.Kind == ConvBias, p.Kind == LinearWeight, p.Kind == LinearBias:
 			bound := fanInBound(p.FanIn)
 			for i := range t.Data {
 				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
 			}
-		case BNWeight, BNRunningVar:
+		case p.Kind == BNWeight, p.Kind == BNRunningVar:
 			for i := range t.Data {
 				t.Data[i] = 1
 			}
@@ -100,30 +109,30 @@ func SaveWeights(path string, m *Model, sd StateDict) error {
 	if err := sd.Check(m); err != nil {
 		return err
 	}
-	var entries []npzEntry
+	var entries []npz.Entry
 	for _, p := range m.Params() {
 		t := sd[p.FullName]
 		if p.Kind == BNNumBatchesTracked {
-			entries = append(entries, npzEntry{Name: p.FullName, Shape: []int{}, Data: []int64{int64(t.Data[0])}})
+			entries = append(entries, npz.Entry{Name: p.FullName, Shape: []int{}, Data: []int64{int64(t.Data[0])}})
 			continue
 		}
-		entries = append(entries, npzEntry{Name: p.FullName, Shape: p.Shape, Data: t.Data})
+		entries = append(entries, npz.Entry{Name: p.FullName, Shape: p.Shape, Data: t.Data})
 	}
-	return writeNPZ(path, entries)
+	return npz.Write(path, entries)
 }
 
 // LoadWeights reads an .npz state_dict (as SaveWeights writes, or as
 // numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})
 // writes) and checks it against m.
 func LoadWeights(path string, m *Model) (StateDict, error) {
-	z, err := openNPZ(path)
+	z, err := npz.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer z.Close()
 	sd := StateDict{}
-	for _, k := range z.keys() {
-		a, err := z.read(k)
+	for _, k := range z.Keys() {
+		a, err := z.Array(k)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
@@ -66,11 +68,11 @@ func TestWeightsRoundTrip(t *testing.T) {
 				t.Errorf("%s: %s differs by %g", model, name, d)
 			}
 		}
-		z, err := openNPZ(path)
+		z, err := npz.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := z.read(counter)
+		a, err := z.Array(counter)
 		z.Close()
 		if err != nil || a.DType != "<i8" || len(a.Shape) != 0 || a.Data[0] != 42 {
 			t.Errorf("num_batches_tracked stored as %+v, %v; want int64 scalar 42", a, err)

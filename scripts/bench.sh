@@ -3,13 +3,15 @@
 # `eegkit bench`), back to back, for both models; prints every JSON line and the
 # ratios eegkit ÷ PyTorch (lower is better) of the medians over --repeat
 # interleaved rounds (each framework's time moves by ±10 % between runs here).
-# PyTorch comes from Debian (apt-get install python3-torch, for /usr/bin/python3).
-#   scripts/bench.sh [--epochs 3] [--batch 64] [--act elu] [--repeat 3] [--model eegnet,deepconvnet]
+# PyTorch comes from Debian (apt-get install python3-torch, for /usr/bin/python3), or
+# from --torch PYTHON (a virtual environment with torch and braindecode, which the
+# zoo's models, shallowfbcspnet and eegnetv4, need: they are braindecode's modules).
+#   scripts/bench.sh [--epochs 3] [--batch 64] [--act elu] [--repeat 3] [--model eegnet,deepconvnet] [--torch PYTHON]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 . scripts/env.sh
-epochs=3 batch=64 act=elu repeat=3 models=eegnet,deepconvnet
+epochs=3 batch=64 act=elu repeat=3 models=eegnet,deepconvnet py=/usr/bin/python3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--epochs) epochs=$2; shift 2 ;;
@@ -17,6 +19,7 @@ while [ $# -gt 0 ]; do
 	--act) act=$2; shift 2 ;;
 	--repeat) repeat=$2; shift 2 ;;
 	--model) models=$2; shift 2 ;;
+	--torch) py=$2; shift 2 ;;
 	*) echo "bench: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -24,17 +27,19 @@ if ! [[ "$repeat" =~ ^[1-9][0-9]*$ ]]; then
 	echo "bench: --repeat must be a positive integer, got '$repeat'" >&2
 	exit 2
 fi
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-	echo "bench: PyTorch is missing; install it with: apt-get install python3-torch" >&2
+if ! "$py" -c "import torch" 2>/dev/null; then
+	echo "bench: PyTorch is missing for $py; install it with: apt-get install python3-torch, or pass --torch V/bin/python" >&2
 	exit 1
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
-echo "eegkit: $(go version | cut -d' ' -f3) GOEXPERIMENT=$GOEXPERIMENT backend ${GOMLX_BACKEND:-go}; pytorch: $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') with 2 threads"
+echo "eegkit: $(go version | cut -d' ' -f3) GOEXPERIMENT=$GOEXPERIMENT backend ${GOMLX_BACKEND:-go}; pytorch: $("$py" -c 'import torch; print(torch.__version__)') with 2 threads"
 for model in ${models//,/ }; do
 	lines=()
 	for _ in $(seq "$repeat"); do
-		torch=$(/usr/bin/python3 scripts/torch_bench.py --model "$model" --act "$act" --batch "$batch" --epochs "$epochs" --threads 2)
-		ours=$(bin/eegkit bench --model "$model" --act "$act" --batch "$batch" --epochs "$epochs")
+		a=$act
+		if [ "$model" = shallowfbcspnet ]; then a=; fi # its nonlinearity is fixed
+		torch=$("$py" scripts/torch_bench.py --model "$model" --act "${a:-elu}" --batch "$batch" --epochs "$epochs" --threads 2)
+		ours=$(bin/eegkit bench --model "$model" --act "$a" --batch "$batch" --epochs "$epochs")
 		echo "pytorch $torch"
 		echo "eegkit  $ours"
 		lines+=("$torch" "$ours")

@@ -39,6 +39,9 @@ EXPECT = {
                   ["| | ReLU | Leaky ReLU | ELU |", "| model | activation | batch | lr |", "Highest accuracy", "| batch size |", "**Best run**"],),
     "05-sweep": (["sweep.csv", "figures/05_sweep_heatmap.png", "figures/05_sweep_heatmap.svg"],
                  ["| rank | model |"],),
+    "06-models": (["figures/06_models.png", "figures/06_models.svg", "shallowconvnet-b64-*/run.json", "shallowfbcspnet-b64-*/model.npz",
+                   "eegnetv4-elu-b64-*/model.npz", "eegnet-elu-b12-*/model.npz"],
+                  ["**ShallowConvNet**", "| model | parameters |", "| shallowconvnet |", "| shallowfbcspnet | 7842 |", "| eegnetv4/elu | 1874 |"],),
 }
 
 

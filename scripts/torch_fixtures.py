@@ -116,7 +116,12 @@ def fixture(model_cls, act_name, seed, trials=6):
     y = torch.tensor([0, 1, 1, 0, 1, 0], dtype=torch.int64)[:trials]
     out["x"] = x.numpy()
     out["y"] = y.numpy()
+    return reference(model, x, y, out)
 
+
+def reference(model, x, y, out):
+    """Adds to out what eegkit's parity tests compare: eval logits; with dropout at p=0, train-mode logits,
+    cross-entropy loss and gradients; the state_dict after one Adam step (lr 1e-3, weight decay 1e-2)."""
     model.eval()
     with torch.no_grad():
         out["eval_logits"] = model(x).numpy()

@@ -21,6 +21,13 @@ const defaultData = "data"
 // dataHelp describes --data.
 const dataHelp = "data: a directory with the lab's four .npz files, or with EEGMMIDB subject folders (S001/S001R04.edf, …)"
 
+// The models and activations the flags take.
+const (
+	modelNames = "eegnet, deepconvnet (the lab's), eegnetv4 or shallowfbcspnet (braindecode's)"
+	modelHelp  = "model: " + modelNames
+	actHelp    = "activation: relu, leakyrelu or elu (default: the model's own, elu; shallowfbcspnet takes none)"
+)
+
 // modelFlags builds the model named by --model and --act; unknown names are usage errors.
 func modelFlags(model, act string) (*eegkit.Model, error) {
 	a, err := eegkit.ParseActivation(act)
@@ -35,9 +42,9 @@ func modelFlags(model, act string) (*eegkit.Model, error) {
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "--model eegnet|deepconvnet --act relu|leakyrelu|elu --out DIR [flags]", stdout, stderr)
-	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
-	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
+	fs := newFlags("train", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act relu|leakyrelu|elu] --out DIR [flags]", stdout, stderr)
+	model := fs.String("model", "eegnet", modelHelp)
+	actName := fs.String("act", "", actHelp)
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
 	batch := fs.Int("batch", 0, "batch size (0: the lab preset for the model and activation)")
 	lr := fs.Float64("lr", 0, "Adam learning rate (0: the lab preset)")
@@ -214,8 +221,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stdout, stderr)
 	modelDir := fs.String("model-dir", "", "directory written by eegkit train")
-	model := fs.String("model", "", "model for --weights: eegnet or deepconvnet")
-	actName := fs.String("act", "", "activation for --weights: relu, leakyrelu or elu")
+	model := fs.String("model", "", "model for --weights: "+modelNames)
+	actName := fs.String("act", "", actHelp)
 	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
 	input := fs.String("input", "", "input .npz with key signal: [N,750,2] as in the lab files or [N,1,2,750] (required)")
 	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required; an existing file is replaced only if it holds predictions)")
@@ -240,8 +247,8 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		net = run.Net
 	case *weights != "":
-		if *model == "" || *actName == "" {
-			return usageError{errors.New("--weights needs --model and --act")}
+		if *model == "" {
+			return usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
 		}
 		m, err := modelFlags(*model, *actName)
 		if err != nil {
@@ -271,18 +278,27 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := eegkit.WritePredictions(*out, logits, pred); err != nil {
 		return err
 	}
-	counts := [2]int{}
+	names := trials.ClassNames()
+	counts := make([]int, max(len(names), net.Model.Classes()))
 	for _, p := range pred {
 		counts[p]++
 	}
-	fmt.Fprintf(stdout, "%d trials: %d %s, %d %s; wrote %s\n", len(pred), counts[0], eegkit.ClassNames[0], counts[1], eegkit.ClassNames[1], *out)
+	var parts []string
+	for c, n := range counts {
+		name := fmt.Sprintf("class %d", c)
+		if c < len(names) && len(counts) == len(names) {
+			name = names[c]
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, name))
+	}
+	fmt.Fprintf(stdout, "%d trials: %s; wrote %s\n", len(pred), strings.Join(parts, ", "), *out)
 	return nil
 }
 
 func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("summary", "--model eegnet|deepconvnet [--act relu|leakyrelu|elu]", stdout, stderr)
-	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
-	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
+	fs := newFlags("summary", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act relu|leakyrelu|elu]", stdout, stderr)
+	model := fs.String("model", "eegnet", modelHelp)
+	actName := fs.String("act", "", actHelp)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -368,9 +384,9 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "--model eegnet|deepconvnet [--act elu] [--batch 64] [--epochs 3]", stdout, stderr)
-	model := fs.String("model", "eegnet", "model: eegnet or deepconvnet")
-	actName := fs.String("act", "elu", "activation: relu, leakyrelu or elu")
+	fs := newFlags("bench", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act elu] [--batch 64] [--epochs 3]", stdout, stderr)
+	model := fs.String("model", "eegnet", modelHelp)
+	actName := fs.String("act", "", actHelp)
 	batch := fs.Int("batch", 64, "training batch size")
 	epochs := fs.Int("epochs", 3, "timed training epochs and evaluations (after one warm-up)")
 	latency := fs.Int("latency-runs", 200, "single-trial inferences; the median is reported")

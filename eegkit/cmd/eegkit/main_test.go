@@ -217,3 +217,33 @@ func TestProgress(t *testing.T) {
 		t.Errorf("bar %q (%d columns)", last, len(last))
 	}
 }
+
+// TestZooCommands: braindecode's models by name on the command line, a
+// braindecode state_dict straight into predict, and --act refused where the
+// architecture fixes its nonlinearity.
+func TestZooCommands(t *testing.T) {
+	fixtures := filepath.Join("..", "..", "testdata", "parity")
+	out := filepath.Join(t.TempDir(), "preds.npz")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"summary", []string{"summary", "--model", "shallowfbcspnet"}, 0, "Total trainable parameters: 7842"},
+		{"summary v4 relu", []string{"summary", "--model", "eegnetv4", "--act", "relu"}, 0, "EEGNetV4 (activation ReLU)"},
+		{"act refused", []string{"summary", "--model", "shallowfbcspnet", "--act", "elu"}, 2, "shallowfbcspnet's nonlinearity is fixed"},
+		{"predict braindecode weights", []string{"predict", "--model", "shallowfbcspnet", "--weights", filepath.Join(fixtures, "shallowfbcspnet_state_dict.npz"),
+			"--input", filepath.Join(fixtures, "shallowfbcspnet_input.npz"), "--out", out}, 0, "6 trials"},
+		{"predict v4 weights into shallow", []string{"predict", "--model", "shallowfbcspnet", "--weights", filepath.Join(fixtures, "eegnetv4_state_dict.npz"),
+			"--input", filepath.Join(fixtures, "shallowfbcspnet_input.npz"), "--out", out, "--force"}, 1, "ShallowFBCSPNet"},
+	} {
+		code, stdout, stderr := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
+			t.Errorf("%s: exit %d, want %d with %q:\n%s%s", tc.name, code, tc.code, tc.want, stdout, stderr)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") > 0 && tc.code != 0 {
+			t.Errorf("%s: the error is not one line:\n%s", tc.name, stderr)
+		}
+	}
+}

@@ -13,9 +13,9 @@ import (
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stdout, stderr)
-	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet")
-	acts := fs.String("act", "elu", "activations, comma-separated: relu, leakyrelu, elu")
+	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet,eegnetv4,shallowfbcspnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stdout, stderr)
+	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet, eegnetv4, shallowfbcspnet")
+	acts := fs.String("act", "", "activations, comma-separated: relu, leakyrelu, elu (empty: each model's own, elu; shallowfbcspnet takes none)")
 	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")
 	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
 	wds := fs.String("weight-decay", "0", "weight decays, comma-separated")

@@ -1,4 +1,11 @@
-package eegkit
+// Package npz reads and writes NumPy's .npz archives (numpy.savez) and
+// their .npy members, refusing damaged or hostile files with a message that
+// names the file and says what is wrong: sizes are checked against the bytes
+// really there before anything is allocated, deflated members may inflate
+// at most 100:1, each member's CRC-32 is checked, duplicate names are
+// refused. Arrays of any numeric dtype are read as float64. It uses the
+// standard library only.
+package npz
 
 import (
 	"archive/zip"
@@ -14,6 +21,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // The reader is written on archive/zip rather than npyio's npz.Reader because
@@ -33,17 +42,17 @@ const maxArrayBytes = 1 << 30
 // bomb (its compressed bytes are checked as they are read, too).
 const maxDeflateRatio = 100
 
-// npzFile is an open .npz archive (numpy.savez or savez_compressed).
-type npzFile struct {
+// File is an open .npz archive (numpy.savez or savez_compressed).
+type File struct {
 	path    string
 	f       io.Closer
 	members map[string]*zip.File // by key, without ".npy"
 }
 
-// openNPZ opens an .npz archive, turning every failure into an error that
+// Open opens an .npz archive, turning every failure into an error that
 // names the file and says what is wrong with it.
-func openNPZ(path string) (*npzFile, error) {
-	st, err := statRegular(path, "an .npz file")
+func Open(path string) (*File, error) {
+	st, err := safefile.StatRegular(path, "an .npz file")
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +63,7 @@ func openNPZ(path string) (*npzFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	z, err := readNPZ(path, f, st.Size())
+	z, err := NewReader(path, f, st.Size())
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -63,27 +72,28 @@ func openNPZ(path string) (*npzFile, error) {
 	return z, nil
 }
 
-// readNPZ opens an .npz archive held in r (size bytes), named path in errors.
-func readNPZ(path string, r io.ReaderAt, size int64) (*npzFile, error) {
+// NewReader opens an .npz archive held in r (size bytes), named path in errors.
+func NewReader(path string, r io.ReaderAt, size int64) (*File, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, unwrapAll(err))
+		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, safefile.Cause(err))
 	}
-	z := &npzFile{path: path, f: io.NopCloser(nil), members: map[string]*zip.File{}}
+	z := &File{path: path, f: io.NopCloser(nil), members: map[string]*zip.File{}}
 	for _, m := range zr.File {
 		key := strings.TrimSuffix(m.Name, ".npy")
 		if _, dup := z.members[key]; dup {
-			return nil, fmt.Errorf("%s: the archive holds two members named %q; numpy would read the last and eegkit refuses to guess: save the file again", path, m.Name)
+			return nil, fmt.Errorf("%s: the archive holds two members named %q; numpy would read the last and this reader refuses to guess: save the file again", path, m.Name)
 		}
 		z.members[key] = m
 	}
 	return z, nil
 }
 
-func (z *npzFile) Close() error { return z.f.Close() }
+// Close closes the archive's file.
+func (z *File) Close() error { return z.f.Close() }
 
-// keys lists the arrays in the archive, without the ".npy" suffix, sorted.
-func (z *npzFile) keys() []string {
+// Keys lists the arrays in the archive, without the ".npy" suffix, sorted.
+func (z *File) Keys() []string {
 	ks := make([]string, 0, len(z.members))
 	for k := range z.members {
 		ks = append(ks, k)
@@ -92,25 +102,26 @@ func (z *npzFile) keys() []string {
 	return ks
 }
 
-func (z *npzFile) has(key string) bool {
+// Has reports whether the archive holds an array named key.
+func (z *File) Has(key string) bool {
 	_, ok := z.members[key]
 	return ok
 }
 
-// array is an n-dimensional numeric array read from an .npz archive, converted to float64.
-type array struct {
+// Array is an n-dimensional numeric array read from an .npz archive, converted to float64.
+type Array struct {
 	Shape []int
 	DType string // numpy's descr, e.g. "<f8"
 	Data  []float64
 }
 
-// read reads one array (by key, without ".npy") of any numeric dtype into
+// Array reads one array (by key, without ".npy") of any numeric dtype into
 // float64. Every size is checked against the bytes really there before
 // anything is allocated, and the member's CRC-32 is checked at its end.
-func (z *npzFile) read(key string) (*array, error) {
+func (z *File) Array(key string) (*Array, error) {
 	m, ok := z.members[key]
 	if !ok {
-		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.keys(), ", "))
+		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.Keys(), ", "))
 	}
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%s: array %q %s", z.path, key, fmt.Sprintf(format, args...))
@@ -129,7 +140,7 @@ func (z *npzFile) read(key string) (*array, error) {
 	}
 	rc, err := m.Open()
 	if err != nil {
-		return nil, fail("could not be opened (%v)", unwrapAll(err))
+		return nil, fail("could not be opened (%v)", safefile.Cause(err))
 	}
 	defer rc.Close()
 	// The bound on the inflated stream holds whatever the directory claims.
@@ -138,7 +149,7 @@ func (z *npzFile) read(key string) (*array, error) {
 	if err != nil {
 		return nil, fail("%v", err)
 	}
-	a := &array{Shape: hdr.shape, DType: hdr.descr}
+	a := &Array{Shape: hdr.shape, DType: hdr.descr}
 	if hdr.fortran {
 		return nil, fail("is stored in Fortran order; save it with numpy.ascontiguousarray")
 	}
@@ -155,14 +166,14 @@ func (z *npzFile) read(key string) (*array, error) {
 	}
 	raw := make([]byte, n*uint64(dt.size))
 	if _, err := io.ReadFull(src, raw); err != nil {
-		return nil, fail("could not be read (truncated or corrupt): %v", unwrapAll(err))
+		return nil, fail("could not be read (truncated or corrupt): %v", safefile.Cause(err))
 	}
 	// Reading to the end makes archive/zip compare the CRC-32 and the size.
 	if _, err := io.Copy(io.Discard, src); err != nil {
 		if errors.Is(err, zip.ErrChecksum) {
 			return nil, fail("fails its CRC-32 check: the file is damaged")
 		}
-		return nil, fail("could not be read (truncated or corrupt): %v", unwrapAll(err))
+		return nil, fail("could not be read (truncated or corrupt): %v", safefile.Cause(err))
 	}
 	if src.over {
 		return nil, fail("is corrupt: it holds more bytes than the archive says")
@@ -214,18 +225,18 @@ func shapeValues(shape []int) (n uint64, ok bool) {
 	return n, true
 }
 
-// npzEntry is one array to write: data is a flat slice ([]float32, []float64,
+// Entry is one array to write: data is a flat slice ([]float32, []float64,
 // []int64 or []int32) in C order, or a scalar when shape is empty.
-type npzEntry struct {
+type Entry struct {
 	Name  string
 	Shape []int
 	Data  any
 }
 
-// writeNPZ writes an uncompressed .npz archive as numpy.savez does (stored
+// Write writes an uncompressed .npz archive as numpy.savez does (stored
 // zip members "<name>.npy", format 1.0 headers), atomically: a partial file
 // never replaces an existing one.
-func writeNPZ(path string, entries []npzEntry) error {
+func Write(path string, entries []Entry) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -243,11 +254,11 @@ func writeNPZ(path string, entries []npzEntry) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return safefile.WriteFile(path, buf.Bytes())
 }
 
 // writeNPY writes one array in NumPy's .npy format 1.0 (C order, little endian).
-func writeNPY(w io.Writer, e npzEntry) error {
+func writeNPY(w io.Writer, e Entry) error {
 	var descr string
 	var n int
 	switch d := e.Data.(type) {
@@ -262,7 +273,7 @@ func writeNPY(w io.Writer, e npzEntry) error {
 	default:
 		return fmt.Errorf("unsupported data type %T", e.Data)
 	}
-	if n != shapeSize(e.Shape) {
+	if want, ok := shapeValues(e.Shape); !ok || uint64(n) != want {
 		return fmt.Errorf("%d values do not fill shape %v", n, e.Shape)
 	}
 	dims := make([]string, len(e.Shape))
@@ -286,31 +297,4 @@ func writeNPY(w io.Writer, e npzEntry) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-func shapeSize(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
-}
-
-// unwrapAll returns the innermost error's message, dropping library prefixes.
-func unwrapAll(err error) string {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			break
-		}
-		err = u
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return "unexpected end of data"
-	}
-	return err.Error()
-}
-
-func normalizeName(s string) string {
-	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(s)))
 }

@@ -1,4 +1,4 @@
-package eegkit
+package npz
 
 import (
 	"archive/zip"
@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,10 +117,10 @@ func TestReadNPZRefusesDamage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			z, err := readNPZ("x.npz", bytes.NewReader(c.raw), int64(len(c.raw)))
-			var a *array
+			z, err := NewReader("x.npz", bytes.NewReader(c.raw), int64(len(c.raw)))
+			var a *Array
 			if err == nil {
-				a, err = z.read("signal")
+				a, err = z.Array("signal")
 			}
 			if c.want == "" {
 				if err != nil {
@@ -184,37 +183,14 @@ func TestOpenNPZRefusesNonRegularFiles(t *testing.T) {
 	}
 	for path, want := range map[string]string{fifo: "is a FIFO", loop: "loop of symbolic links", dangling: "symbolic link to a file that does not exist", dir: "is a directory"} {
 		done := make(chan error, 1)
-		go func() { _, err := openNPZ(path); done <- err }()
+		go func() { _, err := Open(path); done <- err }()
 		select {
 		case err := <-done:
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: %v, want %q", filepath.Base(path), err, want)
 			}
 		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: openNPZ blocks", filepath.Base(path))
+			t.Fatalf("%s: Open blocks", filepath.Base(path))
 		}
-	}
-}
-
-// TestValuesBeyondFloat32 checks that a float64 file whose values do not fit
-// float32 is refused with the file and trial named, not turned into Inf.
-func TestValuesBeyondFloat32(t *testing.T) {
-	dir := t.TempDir()
-	x := make([]float64, 3*TrialSize)
-	x[TrialSize+7] = 1e300
-	path := filepath.Join(dir, "trials.npz")
-	if err := writeNPZ(path, []npzEntry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err := ReadTrials(path)
-	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "float32") {
-		t.Fatalf("got %v", err)
-	}
-	x[TrialSize+7] = math.MaxFloat32
-	if err := writeNPZ(path, []npzEntry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := ReadTrials(path); err != nil {
-		t.Fatalf("the largest float32 is refused: %v", err)
 	}
 }

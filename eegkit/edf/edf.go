@@ -1,4 +1,9 @@
-package eegkit
+// Package edf reads recordings in the European Data Format (EDF) and EDF+,
+// the EEG field's standard file format, refusing damaged files with a
+// message that says what is wrong (a truncated or altered file, an
+// impossible header, values beyond float32, malformed annotations). It uses
+// the standard library only.
+package edf
 
 import (
 	"bytes"
@@ -8,13 +13,15 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
-// EDF is a recording in the European Data Format (EDF) or EDF+, the EEG
+// File is a recording in the European Data Format (EDF) or EDF+, the EEG
 // field's standard file format: a fixed ASCII header, then data records of
 // 16-bit samples for every signal. EDF+ adds annotations (events) in
 // signals labelled "EDF Annotations".
-type EDF struct {
+type File struct {
 	Version        string
 	Patient        string
 	Recording      string
@@ -23,13 +30,13 @@ type EDF struct {
 	Plus           bool   // EDF+ (reserved field "EDF+C" or "EDF+D")
 	Discontinuous  bool   // EDF+D
 	NumRecords     int
-	RecordDuration float64     // seconds
-	Signals        []EDFSignal // ordinary signals, in file order (annotation signals are not included)
+	RecordDuration float64  // seconds
+	Signals        []Signal // ordinary signals, in file order (annotation signals are not included)
 	Annotations    []Annotation
 }
 
-// EDFSignal is one signal of an EDF file with its samples in physical units.
-type EDFSignal struct {
+// Signal is one signal of an EDF file with its samples in physical units.
+type Signal struct {
 	Label            string
 	Transducer       string
 	Unit             string // physical dimension, e.g. "uV"
@@ -48,13 +55,13 @@ type Annotation struct {
 }
 
 // SampleRate is the signal's sampling rate in Hz.
-func (e *EDF) SampleRate(s *EDFSignal) float64 {
+func (e *File) SampleRate(s *Signal) float64 {
 	return float64(s.SamplesPerRecord) / e.RecordDuration
 }
 
 // Signal returns the signal whose label, with spaces and trailing dots
 // removed, equals label case-insensitively ("C3" finds "C3.."), or nil.
-func (e *EDF) Signal(label string) *EDFSignal {
+func (e *File) Signal(label string) *Signal {
 	norm := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
 	for i := range e.Signals {
 		if norm(e.Signals[i].Label) == norm(label) {
@@ -64,13 +71,13 @@ func (e *EDF) Signal(label string) *EDFSignal {
 	return nil
 }
 
-// ReadEDF reads an EDF or EDF+ file.
-func ReadEDF(path string) (*EDF, error) {
-	raw, err := readRegular(path, "an EDF file")
+// Read reads an EDF or EDF+ file.
+func Read(path string) (*File, error) {
+	raw, err := safefile.ReadRegular(path, "an EDF file")
 	if err != nil {
 		return nil, err
 	}
-	e, err := ParseEDF(raw)
+	e, err := Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a readable EDF file: %w", path, err)
 	}
@@ -80,10 +87,10 @@ func ReadEDF(path string) (*EDF, error) {
 // maxEDFSignals bounds the signal count read from a header.
 const maxEDFSignals = 4096
 
-// ParseEDF decodes an EDF or EDF+ file held in memory. Every inconsistency
+// Parse decodes an EDF or EDF+ file held in memory. Every inconsistency
 // of the header with the data (including a file longer or shorter than its
 // header says, as a line-ending conversion makes it) is an error.
-func ParseEDF(raw []byte) (*EDF, error) {
+func Parse(raw []byte) (*File, error) {
 	if len(raw) < 256 {
 		return nil, fmt.Errorf("%d bytes, shorter than the 256-byte header", len(raw))
 	}
@@ -104,7 +111,7 @@ func ParseEDF(raw []byte) (*EDF, error) {
 		}
 		return v, nil
 	}
-	e := &EDF{Version: field(0, 8), Patient: field(8, 80), Recording: field(88, 80), StartDate: field(168, 8), StartTime: field(176, 8)}
+	e := &File{Version: field(0, 8), Patient: field(8, 80), Recording: field(88, 80), StartDate: field(168, 8), StartTime: field(176, 8)}
 	if e.Version != "0" {
 		return nil, fmt.Errorf("version %q, want \"0\" (BDF and other variants are not supported)", e.Version)
 	}
@@ -147,7 +154,7 @@ func ParseEDF(raw []byte) (*EDF, error) {
 	labels, transducers, units := column(16), column(80), column(8)
 	pmins, pmaxs, dmins, dmaxs := column(8), column(8), column(8), column(8)
 	prefilters, nsamples := column(80), column(8)
-	all := make([]EDFSignal, ns)
+	all := make([]Signal, ns)
 	isAnnot := make([]bool, ns)
 	recordSize := 0
 	for i := range all {

@@ -1,8 +1,15 @@
-package eegkit
+// Package safefile reads and writes files so that nothing is lost and
+// nothing blocks: a path is checked to be a regular file before it is
+// opened (a FIFO would block open() forever; a device or socket is no data
+// file), and a write goes to a temporary file that is flushed, renamed over
+// the target and its directory flushed, so that after a crash the target
+// holds its old or its new content, whole. It uses the standard library only.
+package safefile
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,11 +17,11 @@ import (
 	"syscall"
 )
 
-// statRegular returns path's file information if it is a regular file (a
+// StatRegular returns path's file information if it is a regular file (a
 // symbolic link to one counts), and otherwise an error that says what it is:
 // a FIFO would block open() forever, a device or socket is no data file.
 // what names the file expected ("an .npz file").
-func statRegular(path, what string) (os.FileInfo, error) {
+func StatRegular(path, what string) (os.FileInfo, error) {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -42,30 +49,30 @@ func statRegular(path, what string) (os.FileInfo, error) {
 	return nil, fmt.Errorf("%s: is not a regular file (%v), not %s", path, st.Mode().Type(), what)
 }
 
-// readRegular reads a whole regular file (see statRegular).
-func readRegular(path, what string) ([]byte, error) {
-	if _, err := statRegular(path, what); err != nil {
+// ReadRegular reads a whole regular file (see StatRegular).
+func ReadRegular(path, what string) ([]byte, error) {
+	if _, err := StatRegular(path, what); err != nil {
 		return nil, err
 	}
 	return os.ReadFile(path)
 }
 
-// tmpPrefix starts the name of every temporary file an atomic write makes.
-const tmpPrefix = ".tmp-"
+// TempPrefix starts the name of every temporary file an atomic write makes.
+const TempPrefix = ".tmp-"
 
-// writeFileAtomic writes data to a temporary file in path's directory,
+// WriteFile writes data to a temporary file in path's directory,
 // flushes it to the disk, renames it over path and flushes the directory, so
 // that after a crash path holds either its old or its new content, whole.
-func writeFileAtomic(path string, data []byte) error {
+func WriteFile(path string, data []byte) error {
 	if err := writeAtomic(path, data); err != nil {
-		return fmt.Errorf("writing %s: %v", path, unwrapAll(err))
+		return fmt.Errorf("writing %s: %v", path, Cause(err))
 	}
 	return nil
 }
 
 func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, tmpPrefix+"*")
+	tmp, err := os.CreateTemp(dir, TempPrefix+"*")
 	if err != nil {
 		return err
 	}
@@ -91,11 +98,11 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
-// syncDir flushes a directory's entries (a rename in it) to the disk.
-func syncDir(dir string) error {
+// SyncDir flushes a directory's entries (a rename in it) to the disk.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
@@ -107,10 +114,10 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// removeOrphanTemps deletes the temporary files that an atomic write
+// RemoveOrphanTemps deletes the temporary files that an atomic write
 // interrupted by kill -9 left in dir. Call it only while holding dir's lock
-// (see lockDir), so no live writer's file is removed.
-func removeOrphanTemps(dir string) error {
+// (as eegkit's run directories are locked), so no live writer's file is removed.
+func RemoveOrphanTemps(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -119,11 +126,28 @@ func removeOrphanTemps(dir string) error {
 		return err
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), tmpPrefix) && e.Type().IsRegular() {
+		if strings.HasPrefix(e.Name(), TempPrefix) && e.Type().IsRegular() {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// Cause is the innermost error's message, without the prefixes of the
+// libraries that wrapped it; an unexpected end of file reads "unexpected end
+// of data".
+func Cause(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			break
+		}
+		err = u
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of data"
+	}
+	return err.Error()
 }

@@ -1,4 +1,4 @@
-package eegkit
+package npz
 
 import (
 	"encoding/binary"

@@ -1,0 +1,87 @@
+package eegkit
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// RunLabel names a run in a table or legend: its model key, its activation
+// where the model has one, and "(tweaked)" for a named model built with
+// another architecture ("eegnet/elu", "eegnet/elu (tweaked)", "shallowfbcspnet").
+func RunLabel(r *Run) string {
+	label := r.Config.Model
+	if r.Config.Activation != "" {
+		label += "/" + r.Config.Activation
+	}
+	if _, err := NewModel(r.Config.Model, NoActivation); err == nil && r.Config.Arch != nil {
+		label += " (tweaked)" // the named model with another architecture
+	}
+	return label
+}
+
+// CompareRuns is a Markdown table of runs side by side: model, trainable
+// parameters, batch, learning rate, epochs, the last epoch's train and test
+// accuracy, Cohen's kappa and ROC-AUC of the kept model, and the run id.
+func CompareRuns(runs []*Run) string {
+	var sb strings.Builder
+	sb.WriteString("| model | parameters | batch | lr | epochs | train acc | test acc | kappa | ROC-AUC | run id |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range runs {
+		params := "?"
+		if r.Net != nil {
+			params = fmt.Sprint(r.Net.Model.NumParams())
+		}
+		f := r.Final()
+		fmt.Fprintf(&sb, "| %s | %s | %d | %g | %d | %s | %s | %.3f | %.3f | `%s` |\n", RunLabel(r), params, r.Config.Batch, r.Config.LR,
+			len(r.History), fmtPercent(f.TrainAcc), fmtPercent(r.Test.Accuracy), r.Test.Kappa, r.Test.AUC, RunID(r.Config, r.DataID))
+	}
+	return sb.String()
+}
+
+// compareColors are the colours of up to ten runs in a comparison figure
+// (matplotlib's tab10, as the lab's figures).
+var compareColors = []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
+	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255}}
+
+// compareDashes are the runs' line styles, cycled: solid, dashed, dotted, dash-dot.
+var compareDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(1.5), vg.Points(2)}, {vg.Points(7), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
+
+// CompareFigure draws the test accuracy per epoch of each run, one colour
+// each, with a caption naming the data and the runs' ids.
+func CompareFigure(title string, runs []*Run) (*Figure, error) {
+	if len(runs) == 0 || len(runs) > len(compareColors) {
+		return nil, fmt.Errorf("a comparison figure shows 1 to %d runs, got %d", len(compareColors), len(runs))
+	}
+	p := newFigure(title, "Epoch", "Test accuracy (%)")
+	p.Add(plotter.NewGrid())
+	lowest := 100.0
+	var sources, ids []string
+	for i, r := range runs {
+		if len(r.History) == 0 {
+			return nil, fmt.Errorf("run %s has no finished epoch to draw", RunLabel(r))
+		}
+		xy := make(plotter.XYs, len(r.History))
+		for j, e := range r.History {
+			xy[j] = plotter.XY{X: float64(e.Epoch), Y: 100 * e.TestAcc}
+			lowest = math.Min(lowest, 100*e.TestAcc)
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = compareColors[i], vg.Points(1.2)
+		l.Dashes = compareDashes[i%len(compareDashes)] // runs with equal curves stay visible
+		p.Add(l)
+		p.Legend.Add(RunLabel(r), l)
+		sources = append(sources, r.Data)
+		ids = append(ids, RunID(r.Config, r.DataID))
+	}
+	p.X.Min = 0
+	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
+	p.Caption = dataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
+	return p, nil
+}

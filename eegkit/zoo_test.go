@@ -1,0 +1,200 @@
+package eegkit
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/npz"
+)
+
+// generalLayers is the model of scripts/braindecode_fixtures.py's "general"
+// fixture: the layer cases beyond the lab's (stride > 1, dilation, grouped
+// and even padded kernels, overlapping padded pooling of both kinds).
+func generalLayers() *Model {
+	return &Model{Name: "General", Act: ELU, Input: LabInput, Blocks: []Block{{"layers", []Layer{
+		Conv2d{In: 1, Out: 4, Kernel: [2]int{1, 7}, Stride: [2]int{1, 3}, Padding: [2]int{0, 2}, Bias: true},
+		Conv2d{In: 4, Out: 4, Kernel: [2]int{1, 5}, Dilation: [2]int{1, 2}, Padding: [2]int{0, 4}, Groups: 2},
+		BatchNorm(4),
+		ELU,
+		Pool2d{Max: true, Kernel: [2]int{1, 5}, Stride: [2]int{1, 2}, Padding: [2]int{0, 2}},
+		Conv2d{In: 4, Out: 6, Kernel: [2]int{2, 4}, Padding: [2]int{0, 2}, Bias: true},
+		Pool2d{Kernel: [2]int{1, 6}, Stride: [2]int{1, 4}, Padding: [2]int{0, 3}},
+		Conv2d{In: 6, Out: 2, Kernel: [2]int{1, 32}, Bias: true},
+	}}}}
+}
+
+// TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet and EEGNet
+// (v4), and a model of the general layer cases, against the fixtures
+// scripts/braindecode_fixtures.py made with braindecode and torch 2.15: the
+// same state_dict names, shapes and parameter counts, and eval logits, train
+// logits, loss, gradients, one Adam step and running statistics within the
+// lab models' tolerances.
+func TestZooParityWithBraindecode(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		build  func() (*Model, error)
+		params int
+	}{
+		{"shallowfbcspnet", func() (*Model, error) { return ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions()) }, 7842},
+		{"eegnetv4", func() (*Model, error) { return EEGNetV4(2, 2, 750, DefaultEEGNetV4Options()) }, 1874},
+		{"general", func() (*Model, error) { return generalLayers().Build() }, 664},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := tc.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := m.NumParams(); n != tc.params {
+				t.Errorf("%d parameters, braindecode has %d", n, tc.params)
+			}
+			fx := loadParityFixture(t, tc.name)
+			names := map[string]bool{}
+			for _, p := range m.Params() {
+				names[p.FullName] = true
+				if want, ok := fx.init[p.FullName]; !ok {
+					t.Errorf("%s is not in braindecode's state_dict", p.FullName)
+				} else if shapeSize(want.Shape) != p.Size() {
+					t.Errorf("%s: shape %v, braindecode %v", p.FullName, p.Shape, want.Shape)
+				}
+			}
+			for name := range fx.init {
+				if !names[name] {
+					t.Errorf("braindecode's %s is missing", name)
+				}
+			}
+			if t.Failed() {
+				return
+			}
+			checkModelParity(t, m, fx, TrainConfig{Model: tc.name})
+		})
+	}
+}
+
+// TestBuild: Build infers a Linear's input size from the layers before it
+// and refuses layers that do not fit or a model that does not end in one
+// value per class, saying where.
+func TestBuild(t *testing.T) {
+	m := EEGNet(ELU)
+	m.Blocks[3].Layers[0] = Linear{Out: 2}
+	built, err := m.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := built.Blocks[3].Layers[0].(Linear).In; got != 736 {
+		t.Errorf("inferred Linear.In = %d, want 736", got)
+	}
+	if m.Blocks[3].Layers[0].(Linear).In != 0 {
+		t.Error("Build changed the model it was given")
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Model)
+		want string
+	}{
+		{"wrong channels", func(m *Model) { m.Blocks[1].Layers[0] = Conv2d{In: 8, Out: 32, Kernel: [2]int{2, 1}} }, "EEGNet depthwiseConv.0 (input [-1, 16, 2, 750]): Conv2d(8, 32"},
+		{"no classifier", func(m *Model) { m.Blocks = m.Blocks[:3] }, "a classifier must end in one value per class"},
+		{"kernel too large", func(m *Model) { m.Blocks[2].Layers[3] = AvgPool2d(1, 400) }, "is smaller than the kernel"},
+	} {
+		m := EEGNet(ELU)
+		tc.edit(m)
+		if _, err := m.Build(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
+		}
+	}
+	s, err := ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := s.SummaryTable()
+	if err != nil || !strings.Contains(table, "final_layer.conv_classifier Conv2d(40, 2, kernel_size=(1, 44), stride=(1, 1)) [weight stored as (44, 1)]") || strings.Contains(table, "activation") {
+		t.Errorf("ShallowFBCSPNet summary (%v):\n%s", err, table)
+	}
+}
+
+// TestZooInitialisation: ShallowFBCSPNet starts as braindecode initialises
+// it (init.xavier_uniform_ on the convolutions' weights, zeros for biases,
+// BatchNorm 1 and 0); EEGNet-v4 keeps PyTorch's defaults.
+func TestZooInitialisation(t *testing.T) {
+	m, err := ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := InitWeights(m, 1)
+	for _, tc := range []struct {
+		name   string
+		bound  float64 // √(6/(fan_in + fan_out)); 0: all zero
+		filled float64 // the largest |w| must exceed filled·bound
+	}{
+		{"conv_time_spat.conv_time.weight", math.Sqrt(6.0 / (25 + 40*25)), 0.95},
+		{"conv_time_spat.conv_spat.weight", math.Sqrt(6.0 / (40*2 + 40*2)), 0.95},
+		{"final_layer.conv_classifier.weight", math.Sqrt(6.0 / (40*44 + 2*44)), 0.95},
+		{"conv_time_spat.conv_time.bias", 0, 0},
+		{"final_layer.conv_classifier.bias", 0, 0},
+	} {
+		largest := 0.0
+		for _, v := range sd[tc.name].Data {
+			largest = math.Max(largest, math.Abs(float64(v)))
+		}
+		if largest > tc.bound || (tc.bound > 0 && largest < tc.filled*tc.bound) {
+			t.Errorf("%s: largest |w| %g, want up to %g (and above %g of it)", tc.name, largest, tc.bound, tc.filled)
+		}
+	}
+	v4, _ := EEGNetV4(2, 2, 750, DefaultEEGNetV4Options())
+	w := InitWeights(v4, 1)["conv_temporal.weight"].Data
+	largest := 0.0
+	for _, v := range w {
+		largest = math.Max(largest, math.Abs(float64(v)))
+	}
+	if bound := 1 / math.Sqrt(64); largest > bound || largest < 0.9*bound {
+		t.Errorf("EEGNet-v4 conv_temporal.weight: largest |w| %g, want PyTorch's default bound %g", largest, bound)
+	}
+}
+
+// TestImportBraindecodeStateDict: a state_dict exported from braindecode
+// (np.savez of its tensors) loads into the zoo's model as it is, and gives
+// braindecode's eval logits.
+func TestImportBraindecodeStateDict(t *testing.T) {
+	for _, name := range ZooNames {
+		t.Run(name, func(t *testing.T) {
+			m, err := NewModel(name, NoActivation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sd, err := LoadWeights(filepath.Join("testdata", "parity", name+"_state_dict.npz"), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, err := NewNet(m, sd, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, _, err := ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			logits, err := net.Logits(in.X, in.Len())
+			if err != nil {
+				t.Fatal(err)
+			}
+			z, err := npz.Open(filepath.Join("testdata", "parity", name+"_state_dict_logits.npz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer z.Close()
+			want, err := z.Array("logits")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := flatLogits(logits); len(got) != 12 || len(want.Data) != 12 {
+				t.Fatalf("%d logits, braindecode %d; want 6 trials × 2", len(got), len(want.Data))
+			}
+			if d := maxAbsDiff(flatLogits(logits), toFloat32(want.Data)); d > 1e-4 {
+				t.Errorf("logits differ from braindecode's by %g", d)
+			} else {
+				t.Logf("logits max abs diff %.2g", d)
+			}
+		})
+	}
+}
