@@ -11,13 +11,13 @@ import (
 // Metrics summarise a model's predictions on a dataset.
 type Metrics struct {
 	Trials     int                `json:"trials"`
-	Accuracy   float64            `json:"accuracy"`    // fraction of trials classified correctly
-	Loss       float64            `json:"loss"`        // mean cross-entropy
-	Kappa      float64            `json:"kappa"`       // Cohen's kappa of predictions vs labels (the BCI competition's metric)
-	AUC        float64            `json:"auc"`         // ROC-AUC: of the class-1 score (logit difference) for 2 classes, the macro one-vs-rest mean for more; NaN (JSON null) when undefined
-	Confusion  [][]int            `json:"confusion"`   // [true class][predicted class]; 0 = left, 1 = right in the lab
+	Accuracy   float64            `json:"accuracy"`          // fraction of trials classified correctly
+	Loss       float64            `json:"loss"`              // mean cross-entropy
+	Kappa      float64            `json:"kappa"`             // Cohen's kappa of predictions vs labels (the BCI competition's metric)
+	AUC        float64            `json:"auc"`               // ROC-AUC: of the class-1 score (logit difference) for 2 classes, the macro one-vs-rest mean for more; NaN (JSON null) when undefined
+	Confusion  [][]int            `json:"confusion"`         // [true class][predicted class]; 0 = left, 1 = right in the lab
 	Classes    []string           `json:"classes,omitempty"` // the class names in label order (the lab's when empty)
-	PerSubject map[string]float64 `json:"per_subject"` // accuracy per subject
+	PerSubject map[string]float64 `json:"per_subject"`       // accuracy per subject
 }
 
 // classNames are the metrics' class names, the lab's when they have none.
