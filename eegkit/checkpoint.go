@@ -39,6 +39,7 @@ type checkpoint struct {
 
 	Steps        int
 	Shuffle      []byte // math/rand/v2 PCG state
+	Augment      []byte // the augmentation stream's PCG state (nil without a transform)
 	DropoutRNG   []uint64
 	Weights      map[string][]float32 // parameters and buffers
 	AdamM, AdamV map[string][]float32
@@ -49,7 +50,7 @@ type checkpoint struct {
 	BestAcc   float64
 }
 
-func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *selector, stopped bool) error {
+func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *selector, aug *augmenter, stopped bool) error {
 	cfg, err := json.Marshal(run.Config)
 	if err != nil {
 		return err
@@ -57,6 +58,9 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
 		Stopped: stopped, Parts: batchParts, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
+		return err
+	}
+	if ck.Augment, err = aug.state(); err != nil {
 		return err
 	}
 	if ck.DropoutRNG, err = tensors.CopyFlatData[uint64](net.rng); err != nil {
@@ -128,8 +132,11 @@ func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 	return nil
 }
 
-func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector) error {
+func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector, aug *augmenter) error {
 	if err := shuffle.UnmarshalBinary(ck.Shuffle); err != nil {
+		return err
+	}
+	if err := aug.restore(ck.Augment); err != nil {
 		return err
 	}
 	sd, err := unflatten(ck.Weights, net.Model)

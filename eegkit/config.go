@@ -33,6 +33,11 @@ type TrainConfig struct {
 	StepEvery int     `json:"step_every,omitempty"` // step schedule: epochs between decays
 	Gamma     float64 `json:"gamma,omitempty"`      // step schedule: decay factor (0.1 when zero)
 
+	// Augment names the per-batch transform of the training inputs
+	// (FitOptions.Transform, BatchTransform.Name); "" for none. It is part of
+	// the configuration so that runs with another augmentation are other runs.
+	Augment string `json:"augment,omitempty"`
+
 	// Arch is the architecture of a model that is not what NewModel(Model,
 	// Activation) builds (one of your own, or a tweaked one), as data; nil
 	// otherwise. Set it with WithModel.

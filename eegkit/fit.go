@@ -61,6 +61,9 @@ func (r *Run) Kept() EpochStats {
 type FitOptions struct {
 	// Progress, if not nil, is called after each epoch.
 	Progress func(EpochStats)
+	// Transform, if not nil, changes every training batch before its step
+	// (data augmentation); cfg.Augment must be its Name.
+	Transform BatchTransform
 	// CheckpointDir, if set, is where a checkpoint is written every
 	// CheckpointEvery epochs (and after the last one), atomically, and
 	// where Fit looks for one to resume from.
@@ -93,6 +96,12 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	}
 	if data.Test == nil || data.Test.Len() == 0 {
 		return nil, fmt.Errorf("the test set is empty: there is nothing to report the run's accuracy on; check the data (%s)", data.Source)
+	}
+	switch {
+	case opt.Transform != nil && cfg.Augment != opt.Transform.Name():
+		return nil, fmt.Errorf("the configuration's Augment is %q but the transform is %q: set cfg.Augment = transform.Name(), so that the run store keeps augmented runs apart", cfg.Augment, opt.Transform.Name())
+	case opt.Transform == nil && cfg.Augment != "":
+		return nil, fmt.Errorf("the configuration asks for the augmentation %q, but no transform was given (FitOptions.Transform)", cfg.Augment)
 	}
 	if opt.CheckpointEvery < 0 {
 		return nil, fmt.Errorf("checkpoint interval must be >= 0 epochs, got %d", opt.CheckpointEvery)
@@ -129,6 +138,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
+	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input)
 	sel := newSelector(cfg.selection())
 	if opt.CheckpointDir != "" {
 		ck, err := readCheckpoint(opt.CheckpointDir)
@@ -139,7 +149,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 			if err := ck.matches(cfg, run.DataID, opt.CheckpointDir); err != nil {
 				return nil, err
 			}
-			if err := ck.restore(net, shuffle, sel); err != nil {
+			if err := ck.restore(net, shuffle, sel, aug); err != nil {
 				return nil, fmt.Errorf("resume from %s: %w", opt.CheckpointDir, err)
 			}
 			run.History = ck.History
@@ -159,7 +169,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 		return run, err
 	}
 	for epoch := len(run.History) + 1; epoch <= cfg.Epochs; epoch++ {
-		st, sd, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test)
+		st, sd, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test, aug)
 		if err != nil {
 			if rerr := net.SetStateDict(finished); rerr != nil {
 				return run, rerr
@@ -173,7 +183,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 		}
 		stop := cfg.Patience > 0 && epoch-sel.bestEpoch >= cfg.Patience
 		if opt.CheckpointDir != "" && opt.CheckpointEvery > 0 && (epoch%opt.CheckpointEvery == 0 || epoch == cfg.Epochs || stop) {
-			if err := writeCheckpoint(opt.CheckpointDir, run, net, shuffle, sel, stop); err != nil {
+			if err := writeCheckpoint(opt.CheckpointDir, run, net, shuffle, sel, aug, stop); err != nil {
 				return run, err
 			}
 		}
@@ -194,7 +204,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 // TestParityBatchOfOne). A non-finite loss or output is an error that says
 // training diverged. It also returns the weights after the epoch (checked
 // finite).
-func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset) (EpochStats, StateDict, error) {
+func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset, aug *augmenter) (EpochStats, StateDict, error) {
 	start := time.Now()
 	lr := cfg.EpochLR(epoch)
 	var lossSum float64
@@ -204,7 +214,8 @@ func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []
 			return EpochStats{}, nil, err
 		}
 		idx := perm[b:min(b+cfg.Batch, len(perm))]
-		res, err := net.TrainStep(train.X, train.Y, idx, cfg, lr)
+		x, y, idx := aug.batch(train, idx)
+		res, err := net.TrainStep(x, y, idx, cfg, lr)
 		if err != nil {
 			return EpochStats{}, nil, err
 		}

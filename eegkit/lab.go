@@ -91,7 +91,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // activation. dir is locked while it trains. On interruption the epochs that
 // finished are saved too.
 func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, dir, true, LabCheckpointEvery, progress)
+	return trainInDir(ctx, cfg, data, dir, true, FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
 }
 
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,

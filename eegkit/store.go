@@ -61,14 +61,21 @@ func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
 func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, 1, progress)
+	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, FitOptions{CheckpointEvery: 1, Progress: progress})
+}
+
+// Fit is Train with Fit's options (a batch transform, progress); the store
+// sets the checkpoints.
+func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (run *Run, reused bool, err error) {
+	opt.CheckpointEvery = 1
+	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
 
 // trainInDir returns the finished run of cfg on data that dir holds
-// (reused), or trains it there, resuming from its checkpoint and
-// checkpointing every `every` epochs, and saves it (the finished epochs too
-// when ctx is cancelled). dir is opened with OpenRunDir(…, replace).
-func trainInDir(ctx context.Context, cfg TrainConfig, data *LabData, dir string, replace bool, every int, progress func(EpochStats)) (run *Run, reused bool, err error) {
+// (reused), or trains it there with opt (its CheckpointDir set to dir),
+// resuming from its checkpoint, and saves it (the finished epochs too when
+// ctx is cancelled). dir is opened with OpenRunDir(…, replace).
+func trainInDir(ctx context.Context, cfg TrainConfig, data *LabData, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
 	rd, err := OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err
@@ -78,7 +85,8 @@ func trainInDir(ctx context.Context, cfg TrainConfig, data *LabData, dir string,
 		run, err = LoadRun(dir)
 		return run, err == nil, err
 	}
-	run, err = Fit(ctx, cfg, data, FitOptions{Progress: progress, CheckpointDir: dir, CheckpointEvery: every})
+	opt.CheckpointDir = dir
+	run, err = Fit(ctx, cfg, data, opt)
 	if run != nil && len(run.History) > 0 {
 		if serr := run.Save(dir); serr != nil && err == nil {
 			err = serr

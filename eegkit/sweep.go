@@ -255,7 +255,8 @@ func sweepPoint(ctx context.Context, cfg TrainConfig, data *LabData, opt SweepOp
 	if opt.RunsDir == "" {
 		return Fit(ctx, cfg, data, fo)
 	}
-	run, _, err := trainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, opt.CheckpointEvery, fo.Progress)
+	fo.CheckpointEvery = opt.CheckpointEvery
+	run, _, err := trainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, fo)
 	return run, err
 }
 

@@ -1,0 +1,70 @@
+package eegkit
+
+import (
+	"math/rand/v2"
+)
+
+// BatchTransform changes each training batch before its step: the hook
+// that data augmentation plugs into. x holds len(y) trials of trial.Size()
+// values each, laid out [C, H, W] per trial; it is a copy of the data, which
+// Apply may change in place, labels included (a left/right mirror swaps the
+// channels and the class). rng is the run's augmentation stream: seeded from
+// the run's seed, saved in checkpoints, so that a resumed run draws what an
+// uninterrupted one would.
+type BatchTransform interface {
+	// Name identifies the transform and its parameters
+	// ("signflip:0.5"); it is the run's TrainConfig.Augment.
+	Name() string
+	Apply(x []float32, y []int32, trial Shape3, rng *rand.Rand)
+}
+
+// augmenter applies a BatchTransform to the batches of one run.
+type augmenter struct {
+	t     BatchTransform
+	src   *rand.PCG
+	rng   *rand.Rand
+	trial Shape3
+}
+
+func newAugmenter(t BatchTransform, seed uint64, trial Shape3) *augmenter {
+	if t == nil {
+		return nil
+	}
+	src := rand.NewPCG(seed, 0x6175676d656e74) // "augment"
+	return &augmenter{t: t, src: src, rng: rand.New(src), trial: trial}
+}
+
+// batch returns the training step's inputs for trials idx of ds: ds's own
+// arrays without a transform; otherwise a transformed copy of the batch
+// (and its indices 0…len(idx)−1).
+func (a *augmenter) batch(ds *Dataset, idx []int) ([]float32, []int32, []int) {
+	if a == nil {
+		return ds.X, ds.Y, idx
+	}
+	size := a.trial.Size()
+	x := make([]float32, 0, len(idx)*size)
+	y := make([]int32, len(idx))
+	local := make([]int, len(idx))
+	for i, j := range idx {
+		x = append(x, ds.X[j*size:(j+1)*size]...)
+		y[i], local[i] = ds.Y[j], i
+	}
+	a.t.Apply(x, y, a.trial, a.rng)
+	return x, y, local
+}
+
+// state is the augmentation stream's state for a checkpoint (nil without a transform).
+func (a *augmenter) state() ([]byte, error) {
+	if a == nil {
+		return nil, nil
+	}
+	return a.src.MarshalBinary()
+}
+
+// restore puts a checkpoint's augmentation stream back.
+func (a *augmenter) restore(state []byte) error {
+	if a == nil {
+		return nil
+	}
+	return a.src.UnmarshalBinary(state)
+}

@@ -1,0 +1,85 @@
+package eegkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// signFlip negates each trial with probability P (braindecode's SignFlip).
+type signFlip struct{ P float64 }
+
+func (s signFlip) Name() string { return fmt.Sprintf("signflip:%g", s.P) }
+
+func (s signFlip) Apply(x []float32, _ []int32, trial Shape3, rng *rand.Rand) {
+	n := trial.Size()
+	for i := 0; i < len(x)/n; i++ {
+		if rng.Float64() < s.P {
+			for j := i * n; j < (i+1)*n; j++ {
+				x[j] = -x[j]
+			}
+		}
+	}
+}
+
+// TestBatchTransform: a per-batch transform changes training (and only the
+// batches: the data stays as it was), a run interrupted and resumed ends
+// with exactly the weights of an uninterrupted one (the augmentation stream
+// is checkpointed), and the configuration must name the transform.
+func TestBatchTransform(t *testing.T) {
+	data := smallData(t)
+	before := append([]float32(nil), data.Train.X...)
+	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 16, LR: 2e-3, Seed: 3}
+	plain, err := Fit(context.Background(), cfg, data, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := signFlip{P: 0.5}
+	aug := cfg
+	aug.Augment = flip.Name()
+	ref, err := Fit(context.Background(), aug, data, FitOptions{Transform: flip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(data.Train.X, before) {
+		t.Fatal("the transform changed the dataset, not a copy of the batch")
+	}
+	a, _ := plain.Net.StateDict()
+	b, _ := ref.Net.StateDict()
+	if reflect.DeepEqual(a["classify.0.weight"].Data, b["classify.0.weight"].Data) {
+		t.Error("the transform did not change training")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = Fit(ctx, aug, data, FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e EpochStats) {
+		if e.Epoch == 1 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	resumed, err := Fit(context.Background(), aug, data, FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := resumed.Net.StateDict()
+	for k := range b {
+		if !reflect.DeepEqual(b[k].Data, c[k].Data) {
+			t.Errorf("%s differs after resuming an augmented run", k)
+		}
+	}
+	if _, err := Fit(context.Background(), cfg, data, FitOptions{Transform: flip}); err == nil || !strings.Contains(err.Error(), `the configuration's Augment is "" but the transform is "signflip:0.5"`) {
+		t.Errorf("unnamed transform: %v", err)
+	}
+	if _, err := Fit(context.Background(), aug, data, FitOptions{}); err == nil || !strings.Contains(err.Error(), "no transform was given") {
+		t.Errorf("missing transform: %v", err)
+	}
+	if RunID(aug, "d") == RunID(cfg, "d") {
+		t.Error("an augmented run has the id of the plain one")
+	}
+}
