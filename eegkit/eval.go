@@ -171,20 +171,30 @@ func macroAUC(logits [][]float32, y []int32) float64 {
 	return sum / float64(n)
 }
 
-// String renders the metrics as a short report with the confusion matrix.
-func (m Metrics) String() string {
-	var sb strings.Builder
-	auc := "undefined (the set holds one class)"
-	if !math.IsNaN(m.AUC) {
-		auc = fmt.Sprintf("%.3f", m.AUC)
+// aucText is the ROC-AUC to 3 decimals, or why it is undefined.
+func (m Metrics) aucText() string {
+	if math.IsNaN(m.AUC) {
+		return "undefined (the set holds one class)"
 	}
-	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
-	var subs []string
+	return fmt.Sprintf("%.3f", m.AUC)
+}
+
+// subjects are the names of PerSubject, sorted.
+func (m Metrics) subjects() []string {
+	subs := make([]string, 0, len(m.PerSubject))
 	for s := range m.PerSubject {
 		subs = append(subs, s)
 	}
 	sort.Strings(subs)
-	for _, s := range subs {
+	return subs
+}
+
+// String renders the metrics as a short report with the confusion matrix.
+func (m Metrics) String() string {
+	var sb strings.Builder
+	auc := m.aucText()
+	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
+	for _, s := range m.subjects() {
 		fmt.Fprintf(&sb, "  %-6s %s\n", s, fmtPercent(m.PerSubject[s]))
 	}
 	fmt.Fprintf(&sb, "confusion (rows true, columns predicted):\n")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,19 +105,11 @@ func (lr LabRuns) Discussion() string {
 // (Metrics.String is the same report as plain text, for a terminal).
 func (m Metrics) Markdown() string {
 	var sb strings.Builder
-	auc := "undefined (the set holds one class)"
-	if !math.IsNaN(m.AUC) {
-		auc = fmt.Sprintf("%.3f", m.AUC)
-	}
+	auc := m.aucText()
 	fmt.Fprintf(&sb, "Accuracy **%s** on %d trials (loss %.4f, Cohen's kappa %.3f, ROC-AUC %s).\n\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
 	if len(m.PerSubject) > 0 {
-		subs := make([]string, 0, len(m.PerSubject))
-		for s := range m.PerSubject {
-			subs = append(subs, s)
-		}
-		sort.Strings(subs)
 		sb.WriteString("| subject | accuracy |\n|---|---:|\n")
-		for _, s := range subs {
+		for _, s := range m.subjects() {
 			fmt.Fprintf(&sb, "| %s | %s |\n", s, fmtPercent(m.PerSubject[s]))
 		}
 		sb.WriteString("\n")
@@ -386,11 +377,7 @@ func RunSummary(r *Run, reused bool, dir string) string {
 		how = fmt.Sprintf("resumed after epoch %s and saved in", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(r.ResumedAt)), ", "), "[]"))
 	}
 	f := r.Final()
-	var subs []string
-	for s := range r.Test.PerSubject {
-		subs = append(subs, s)
-	}
-	sort.Strings(subs)
+	subs := r.Test.subjects()
 	for i, s := range subs {
 		subs[i] = fmt.Sprintf("%s %.2f%%", s, 100*r.Test.PerSubject[s])
 	}
