@@ -6,6 +6,7 @@ import (
 	"math/cmplx"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 )
@@ -40,7 +41,7 @@ func (c BaselineConfig) withDefaults() BaselineConfig {
 		c.Bands = DefaultBands
 	}
 	if c.From == 0 && c.To == 0 {
-		c.To = float64(Samples) / SampleRate
+		c.To = float64(eeg.Samples) / eeg.SampleRate
 	}
 	return c
 }
@@ -48,7 +49,7 @@ func (c BaselineConfig) withDefaults() BaselineConfig {
 // Validate says what is wrong with a configuration.
 func (c BaselineConfig) Validate() error {
 	c = c.withDefaults()
-	dur := float64(Samples) / SampleRate
+	dur := float64(eeg.Samples) / eeg.SampleRate
 	switch {
 	case c.Method != BaselineLogVar && c.Method != BaselineCSP:
 		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, BaselineLogVar, BaselineCSP)
@@ -58,8 +59,8 @@ func (c BaselineConfig) Validate() error {
 		return fmt.Errorf("LDA shrinkage must be in [0, 1], got %g", c.Shrinkage)
 	}
 	for _, b := range c.Bands {
-		if !(b[0] > 0 && b[1] > b[0] && b[1] <= SampleRate/2) {
-			return fmt.Errorf("band %g–%g Hz must satisfy 0 < low < high <= %g Hz (Nyquist)", b[0], b[1], float64(SampleRate)/2)
+		if !(b[0] > 0 && b[1] > b[0] && b[1] <= eeg.SampleRate/2) {
+			return fmt.Errorf("band %g–%g Hz must satisfy 0 < low < high <= %g Hz (Nyquist)", b[0], b[1], float64(eeg.SampleRate)/2)
 		}
 	}
 	return nil
@@ -93,7 +94,7 @@ type subjectBaseline struct {
 }
 
 // FitBaseline fits the baseline on ds, one model per subject.
-func FitBaseline(cfg BaselineConfig, ds *Dataset) (*Baseline, error) {
+func FitBaseline(cfg BaselineConfig, ds *eeg.Dataset) (*Baseline, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func FitBaseline(cfg BaselineConfig, ds *Dataset) (*Baseline, error) {
 	return bl, nil
 }
 
-func subjectOf(ds *Dataset, i int) int {
+func subjectOf(ds *eeg.Dataset, i int) int {
 	if ds.Subject == nil {
 		return 0
 	}
@@ -148,7 +149,7 @@ func subjectOf(ds *Dataset, i int) int {
 
 // Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
 // gives LDA's posterior) and the predicted classes.
-func (bl *Baseline) Predict(ds *Dataset) (logits [][]float32, pred []int32, err error) {
+func (bl *Baseline) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	covs := bandCovariances(bl.Config, ds)
 	for i := range ds.Y {
 		name := "?"
@@ -174,7 +175,7 @@ func (bl *Baseline) Predict(ds *Dataset) (logits [][]float32, pred []int32, err 
 }
 
 // Evaluate scores the baseline on ds.
-func (bl *Baseline) Evaluate(ds *Dataset) (Metrics, error) {
+func (bl *Baseline) Evaluate(ds *eeg.Dataset) (Metrics, error) {
 	logits, pred, err := bl.Predict(ds)
 	if err != nil {
 		return Metrics{}, err
@@ -202,8 +203,8 @@ func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
 // bandCovariances returns, per trial and band, the 2×2 covariance of C3 and
 // C4 band-passed with an ideal (FFT) filter over the configured window:
 // by Parseval, the sum over the band's frequency bins of the cross-spectrum.
-func bandCovariances(cfg BaselineConfig, ds *Dataset) [][][2][2]float64 {
-	from, to := int(math.Round(cfg.From*SampleRate)), int(math.Round(cfg.To*SampleRate))
+func bandCovariances(cfg BaselineConfig, ds *eeg.Dataset) [][][2][2]float64 {
+	from, to := int(math.Round(cfg.From*eeg.SampleRate)), int(math.Round(cfg.To*eeg.SampleRate))
 	n := to - from
 	fft := fourier.NewFFT(n)
 	buf := make([]float64, n)
@@ -211,9 +212,9 @@ func bandCovariances(cfg BaselineConfig, ds *Dataset) [][][2][2]float64 {
 	out := make([][][2][2]float64, ds.Len())
 	for i := range ds.Y {
 		trial := ds.Trial(i)
-		for ch := range Channels {
+		for ch := range eeg.Channels {
 			for t := range n {
-				buf[t] = float64(trial[ch*Samples+from+t])
+				buf[t] = float64(trial[ch*eeg.Samples+from+t])
 			}
 			fft.Coefficients(spec[ch], buf)
 		}
@@ -221,7 +222,7 @@ func bandCovariances(cfg BaselineConfig, ds *Dataset) [][][2][2]float64 {
 		for b, band := range cfg.Bands {
 			var c [2][2]float64
 			for k := range spec[0] {
-				f := float64(k) * SampleRate / float64(n)
+				f := float64(k) * eeg.SampleRate / float64(n)
 				if f < band[0] || f >= band[1] {
 					continue
 				}
@@ -377,7 +378,7 @@ type BaselineResult struct {
 }
 
 // RunBaseline fits the baseline on the training set and scores it on both sets.
-func RunBaseline(cfg BaselineConfig, data *LabData) (*BaselineResult, error) {
+func RunBaseline(cfg BaselineConfig, data *eeg.LabData) (*BaselineResult, error) {
 	bl, err := FitBaseline(cfg, data.Train)
 	if err != nil {
 		return nil, err

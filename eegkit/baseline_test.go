@@ -5,25 +5,27 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // bandData makes trials where class 1 has more 10 Hz power on C3 and class 0
 // on C4, on top of white noise, for subjects "A" and "B" (B at half the amplitude).
-func bandData(n int, seed uint64) *Dataset {
+func bandData(n int, seed uint64) *eeg.Dataset {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	ds := &Dataset{Subjects: []string{"A", "B"}}
+	ds := &eeg.Dataset{Subjects: []string{"A", "B"}}
 	for i := range n {
 		y := int32(i % 2)
 		s := (i / 2) % 2
 		scale := 1.0 - 0.5*float64(s)
 		phase := rng.Float64() * 2 * math.Pi
-		for ch := range Channels {
+		for ch := range eeg.Channels {
 			amp := 1.0
 			if (ch == 0) == (y == 1) {
 				amp = 2.5
 			}
-			for t := range Samples {
-				v := amp*math.Sin(2*math.Pi*10*float64(t)/SampleRate+phase) + rng.NormFloat64()
+			for t := range eeg.Samples {
+				v := amp*math.Sin(2*math.Pi*10*float64(t)/eeg.SampleRate+phase) + rng.NormFloat64()
 				ds.X = append(ds.X, float32(scale*v))
 			}
 		}
@@ -37,7 +39,7 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 	train, test := bandData(80, 1), bandData(40, 2)
 	for _, method := range []string{BaselineLogVar, BaselineCSP} {
 		t.Run(method, func(t *testing.T) {
-			res, err := RunBaseline(BaselineConfig{Method: method}, &LabData{Train: train, Test: test})
+			res, err := RunBaseline(BaselineConfig{Method: method}, &eeg.LabData{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +47,7 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 				t.Errorf("test accuracy %.3f AUC %.3f on separable band power", res.Test.Accuracy, res.Test.AUC)
 			}
 			// The signal is in the mu band: a baseline restricted to 20–30 Hz is at chance.
-			off, err := RunBaseline(BaselineConfig{Method: method, Bands: [][2]float64{{20, 30}}}, &LabData{Train: train, Test: test})
+			off, err := RunBaseline(BaselineConfig{Method: method, Bands: [][2]float64{{20, 30}}}, &eeg.LabData{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,11 +61,11 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 // TestBandCovarianceParseval checks the FFT band power against the time-domain
 // variance of a pure sinusoid inside the band (amplitude a: variance a²/2).
 func TestBandCovarianceParseval(t *testing.T) {
-	ds := &Dataset{Subjects: []string{"A"}, Y: []int32{0}, Subject: []int{0}}
-	for ch := range Channels {
+	ds := &eeg.Dataset{Subjects: []string{"A"}, Y: []int32{0}, Subject: []int{0}}
+	for ch := range eeg.Channels {
 		a := float64(ch + 1)
-		for i := range Samples {
-			ds.X = append(ds.X, float32(a*math.Cos(2*math.Pi*10*float64(i)/SampleRate)))
+		for i := range eeg.Samples {
+			ds.X = append(ds.X, float32(a*math.Cos(2*math.Pi*10*float64(i)/eeg.SampleRate)))
 		}
 	}
 	cov := bandCovariances(BaselineConfig{Bands: [][2]float64{{8, 13}, {13, 30}}, To: 6}, ds)[0]

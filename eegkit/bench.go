@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // BenchResult is what Benchmark measures.
@@ -47,7 +49,7 @@ func Benchmark(model string, act Activation, batch, epochs, latencyRuns int) (Be
 		return BenchResult{}, err
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	ds := &Dataset{X: make([]float32, BenchTrials*TrialSize), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
+	ds := &eeg.Dataset{X: make([]float32, BenchTrials*eeg.TrialSize), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
 	for i := range ds.X {
 		ds.X[i] = float32(5 * rng.NormFloat64())
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -52,7 +53,7 @@ func TestROCAUCNeverLoops(t *testing.T) {
 // TestUndefinedMetricsAreNull: a one-class evaluation set made the AUC NaN,
 // which json refused, so no run.json was written.
 func TestUndefinedMetricsAreNull(t *testing.T) {
-	ds := &Dataset{Y: []int32{1, 1, 1}, Subject: []int{0, 0, 0}, Subjects: []string{"S"}}
+	ds := &eeg.Dataset{Y: []int32{1, 1, 1}, Subject: []int{0, 0, 0}, Subjects: []string{"S"}}
 	m := Score(ds, [][]float32{{0, 1}, {1, 0}, {0, 2}}, []int32{1, 0, 1})
 	raw, err := json.Marshal(m)
 	if err != nil {
@@ -65,7 +66,7 @@ func TestUndefinedMetricsAreNull(t *testing.T) {
 	if err := json.Unmarshal(raw, &back); err != nil || !math.IsNaN(back.AUC) || back.Accuracy != m.Accuracy {
 		t.Errorf("round trip: %+v, %v", back, err)
 	}
-	m2 := Score(&Dataset{Y: []int32{0, 1}}, [][]float32{{0, 1}, {1, 0}}, []int32{1, 0})
+	m2 := Score(&eeg.Dataset{Y: []int32{0, 1}}, [][]float32{{0, 1}, {1, 0}}, []int32{1, 0})
 	raw, _ = json.Marshal(m2)
 	if err := json.Unmarshal(raw, &back); err != nil || back.AUC != m2.AUC {
 		t.Errorf("a defined AUC does not round-trip: %s", raw)
@@ -76,11 +77,11 @@ func TestUndefinedMetricsAreNull(t *testing.T) {
 }
 
 // withTrialValue returns a copy of ds whose trial i holds v everywhere.
-func withTrialValue(ds *Dataset, i int, v float32) *Dataset {
+func withTrialValue(ds *eeg.Dataset, i int, v float32) *eeg.Dataset {
 	c := ds.Subset(allIndices(ds.Len()))
 	c.X = append([]float32(nil), c.X...)
-	for j := range TrialSize {
-		c.X[i*TrialSize+j] = v
+	for j := range eeg.TrialSize {
+		c.X[i*eeg.TrialSize+j] = v
 	}
 	return c
 }
@@ -98,7 +99,7 @@ func allIndices(n int) []int {
 func TestNonFiniteOutputsAreErrors(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
-	bad := &LabData{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
+	bad := &eeg.LabData{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
 	done := make(chan error, 1)
 	go func() { _, err := Fit(context.Background(), cfg, bad, FitOptions{}); done <- err }()
 	select {
@@ -124,7 +125,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
-	bad := &LabData{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
+	bad := &eeg.LabData{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
 	dir := t.TempDir()
 	run, err := Fit(context.Background(), cfg, bad, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
 	if err == nil || !strings.Contains(err.Error(), "training diverged at epoch 1") {
@@ -191,7 +192,7 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 	data := smallData(t)
 	train := data.Train.Subset(allIndices(33))
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
-	run, err := Fit(context.Background(), cfg, &LabData{Train: train, Test: data.Test}, FitOptions{})
+	run, err := Fit(context.Background(), cfg, &eeg.LabData{Train: train, Test: data.Test}, FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 func TestEmptyTestSetIsRefused(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
-	if _, err := Fit(context.Background(), cfg, &LabData{Train: data.Train, Test: &Dataset{}}, FitOptions{}); err == nil ||
+	if _, err := Fit(context.Background(), cfg, &eeg.LabData{Train: data.Train, Test: &eeg.Dataset{}}, FitOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "test set is empty") {
 		t.Errorf("got %v", err)
 	}
@@ -224,8 +225,8 @@ func TestDataIdentityIsContent(t *testing.T) {
 	for i := range swapped.Y {
 		swapped.Y[i] = 1 - swapped.Y[i]
 	}
-	b := &LabData{Train: swapped, Test: a.Test, Source: a.Source}
-	same := &LabData{Train: a.Train.Subset(allIndices(a.Train.Len())), Test: a.Test, Source: "another name"}
+	b := &eeg.LabData{Train: swapped, Test: a.Test, Source: a.Source}
+	same := &eeg.LabData{Train: a.Train.Subset(allIndices(a.Train.Len())), Test: a.Test, Source: "another name"}
 	if a.ID() == b.ID() || a.ID() != same.ID() || !strings.HasPrefix(a.ID(), "sha256:") {
 		t.Fatalf("ids: A %s, B (labels swapped) %s, A copied %s", a.ID(), b.ID(), same.ID())
 	}

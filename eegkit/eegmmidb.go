@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/edf"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -26,7 +27,7 @@ const (
 	MMIDBPreCue     = 1.0   // seconds of each trial before the cue
 	mmidbLeft       = "T1"
 	mmidbRight      = "T2"
-	mmidbTrialInput = int(MMIDBRate * Samples / SampleRate) // 960 samples at 160 Hz = 6 s
+	mmidbTrialInput = int(MMIDBRate * eeg.Samples / eeg.SampleRate) // 960 samples at 160 Hz = 6 s
 )
 
 // MMIDBTrainRuns and MMIDBTestRuns are how eegkit splits a subject's
@@ -53,14 +54,14 @@ func IsMMIDBDir(dir string) bool {
 // recording are skipped. Runs 4 and 8 form the training set and run 12 the
 // test set. If dir has a SHA256SUMS*.txt file (PhysioNet's checksums),
 // every file read must match it.
-func LoadEEGMMIDB(dir string) (*LabData, error) {
+func LoadEEGMMIDB(dir string) (*eeg.LabData, error) {
 	subjDirs, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]"))
 	sort.Strings(subjDirs)
 	sums, sumsFile, err := readSHA256Sums(dir)
 	if err != nil {
 		return nil, err
 	}
-	ld := &LabData{Dir: dir, Train: &Dataset{}, Test: &Dataset{}}
+	ld := &eeg.LabData{Dir: dir, Train: &eeg.Dataset{}, Test: &eeg.Dataset{}}
 	var names []string
 	for _, sd := range subjDirs {
 		subject := filepath.Base(sd)
@@ -68,7 +69,7 @@ func LoadEEGMMIDB(dir string) (*LabData, error) {
 		found := false
 		for _, part := range []struct {
 			runs []int
-			ds   *Dataset
+			ds   *eeg.Dataset
 		}{{MMIDBTrainRuns, ld.Train}, {MMIDBTestRuns, ld.Test}} {
 			for _, run := range part.runs {
 				rel := fmt.Sprintf("%s/%sR%02d.edf", subject, subject, run)
@@ -100,7 +101,7 @@ func LoadEEGMMIDB(dir string) (*LabData, error) {
 		verified = "verified against " + filepath.Base(sumsFile)
 	}
 	ld.Source = fmt.Sprintf("PhysioNet EEGMMIDB motor imagery, %s (train runs 4+8, test run 12; C3, C4; %g s before to %g s after each cue, 160→125 Hz; %s)",
-		subjectList(names), MMIDBPreCue, float64(Samples)/SampleRate-MMIDBPreCue, verified)
+		subjectList(names), MMIDBPreCue, float64(eeg.Samples)/eeg.SampleRate-MMIDBPreCue, verified)
 	return ld, nil
 }
 
@@ -112,7 +113,7 @@ func subjectList(names []string) string {
 }
 
 // appendMMIDBRun adds the imagery trials of one run to ds as subject s.
-func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
+func appendMMIDBRun(ds *eeg.Dataset, path string, s int) (err error) {
 	e, err := edf.Read(path)
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
 	defer func() {
 		if err == nil && ds.Len() == before {
 			err = fmt.Errorf("%s has no %s/%s cue with a whole trial window (%g s before to %g s after the cue); is it a motor-imagery run with its annotations?",
-				path, mmidbLeft, mmidbRight, MMIDBPreCue, float64(Samples)/SampleRate-MMIDBPreCue)
+				path, mmidbLeft, mmidbRight, MMIDBPreCue, float64(eeg.Samples)/eeg.SampleRate-MMIDBPreCue)
 		}
 	}()
 	var chans [2]*edf.Signal
@@ -137,9 +138,9 @@ func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
 		}
 	}
 	fft := fourier.NewFFT(mmidbTrialInput)
-	ifft := fourier.NewFFT(Samples)
+	ifft := fourier.NewFFT(eeg.Samples)
 	n := len(chans[0].Data)
-	trial := make([]float32, TrialSize)
+	trial := make([]float32, eeg.TrialSize)
 	for _, a := range e.Annotations {
 		var label int32
 		switch a.Text {
@@ -155,7 +156,7 @@ func appendMMIDBRun(ds *Dataset, path string, s int) (err error) {
 			continue
 		}
 		for c, sig := range chans {
-			resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*Samples:(c+1)*Samples])
+			resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*eeg.Samples:(c+1)*eeg.Samples])
 		}
 		ds.X = append(ds.X, trial...)
 		ds.Y = append(ds.Y, label)
@@ -231,7 +232,7 @@ func verifySHA256(path, rel string, sums map[string]string, sumsFile string) err
 
 // LoadData reads a data directory of either kind eegkit knows: the lab's
 // four .npz files, or EEGMMIDB EDF files (see LoadEEGMMIDB).
-func LoadData(dir string) (*LabData, error) {
+func LoadData(dir string) (*eeg.LabData, error) {
 	if IsMMIDBDir(dir) {
 		return LoadEEGMMIDB(dir)
 	}

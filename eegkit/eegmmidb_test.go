@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/edf"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -40,7 +41,7 @@ func TestEEGMMIDBSubject1(t *testing.T) {
 	if ld.Train.Len() < 25 || ld.Test.Len() < 12 || ld.Train.Subjects[0] != "S001" || !strings.Contains(ld.Source, "verified") {
 		t.Errorf("%d train, %d test trials, source %q", ld.Train.Len(), ld.Test.Len(), ld.Source)
 	}
-	for _, d := range []*Dataset{ld.Train, ld.Test} {
+	for _, d := range []*eeg.Dataset{ld.Train, ld.Test} {
 		c := d.Counts()["S001"]
 		if c[0] < 5 || c[1] < 5 {
 			t.Errorf("classes %v", c)
@@ -84,10 +85,10 @@ func TestResample(t *testing.T) {
 	for i := range x {
 		x[i] = 3 + 2*math.Sin(2*math.Pi*10*float64(i)/MMIDBRate) // 10 Hz: whole periods over 6 s
 	}
-	out := make([]float32, Samples)
-	resample(fourier.NewFFT(len(x)), fourier.NewFFT(Samples), x, out)
+	out := make([]float32, eeg.Samples)
+	resample(fourier.NewFFT(len(x)), fourier.NewFFT(eeg.Samples), x, out)
 	for i, v := range out {
-		want := 2 * math.Sin(2*math.Pi*10*float64(i)/SampleRate) // the mean is removed
+		want := 2 * math.Sin(2*math.Pi*10*float64(i)/eeg.SampleRate) // the mean is removed
 		if math.Abs(float64(v)-want) > 1e-4 {
 			t.Fatalf("sample %d: %g, want %g", i, v, want)
 		}

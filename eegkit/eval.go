@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // Metrics summarise a model's predictions on a dataset.
@@ -27,8 +29,8 @@ func (m Metrics) classNames() []string {
 	}
 	names := make([]string, len(m.Confusion))
 	for i := range names {
-		if i < len(ClassNames) && len(m.Confusion) == len(ClassNames) {
-			names[i] = ClassNames[i]
+		if i < len(eeg.ClassNames) && len(m.Confusion) == len(eeg.ClassNames) {
+			names[i] = eeg.ClassNames[i]
 		} else {
 			names[i] = fmt.Sprintf("class %d", i)
 		}
@@ -36,13 +38,10 @@ func (m Metrics) classNames() []string {
 	return names
 }
 
-// ClassNames are the lab's classes in label order.
-var ClassNames = [2]string{"left hand", "right hand"}
-
 // Predict returns the logits [N][K] and predicted classes (the largest
 // logit; the first of equal ones) of every trial of ds. Logits that are not
 // finite are an error naming the first such trial: a NaN has no class.
-func (n *Net) Predict(ds *Dataset) (logits [][]float32, pred []int32, err error) {
+func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	logits, err = n.Logits(ds.X, ds.Len())
 	if err != nil {
 		return nil, nil, err
@@ -62,7 +61,7 @@ func (n *Net) Predict(ds *Dataset) (logits [][]float32, pred []int32, err error)
 }
 
 // Evaluate classifies every trial of ds in evaluation mode and scores the predictions.
-func (n *Net) Evaluate(ds *Dataset) (Metrics, error) {
+func (n *Net) Evaluate(ds *eeg.Dataset) (Metrics, error) {
 	logits, pred, err := n.Predict(ds)
 	if err != nil {
 		return Metrics{}, err
@@ -73,8 +72,8 @@ func (n *Net) Evaluate(ds *Dataset) (Metrics, error) {
 // Score computes accuracy, cross-entropy, Cohen's kappa, ROC-AUC, the
 // confusion matrix and per-subject accuracy of predictions for ds, for as
 // many classes as the logits have.
-func Score(ds *Dataset, logits [][]float32, pred []int32) Metrics {
-	k := len(ClassNames)
+func Score(ds *eeg.Dataset, logits [][]float32, pred []int32) Metrics {
+	k := len(eeg.ClassNames)
 	if len(logits) > 0 {
 		k = len(logits[0])
 	}

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -76,20 +77,20 @@ var traceColors = [2][2]color.RGBA{
 
 // TrialFigure draws one example trial of each class, both channels, with the
 // channels offset so they do not overlap.
-func TrialFigure(ds *Dataset, left, right int) (*Figure, error) {
+func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	p := newFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", ClassNames[0], left, ClassNames[1], right),
+	p := newFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", eeg.ClassNames[0], left, eeg.ClassNames[1], right),
 		"Time (s)", "µV (channels offset)")
 	p.Add(plotter.NewGrid())
 	offset := 0.0
 	for ci, trial := range []int{left, right} {
 		x := ds.Trial(trial)
-		for ch := range Channels {
-			xy := make(plotter.XYs, Samples)
-			for t := range Samples {
-				xy[t] = plotter.XY{X: float64(t) / SampleRate, Y: float64(x[ch*Samples+t]) + offset}
+		for ch := range eeg.Channels {
+			xy := make(plotter.XYs, eeg.Samples)
+			for t := range eeg.Samples {
+				xy[t] = plotter.XY{X: float64(t) / eeg.SampleRate, Y: float64(x[ch*eeg.Samples+t]) + offset}
 			}
 			l, err := plotter.NewLine(xy)
 			if err != nil {
@@ -98,7 +99,7 @@ func TrialFigure(ds *Dataset, left, right int) (*Figure, error) {
 			l.Color = traceColors[ci][ch]
 			l.Width = vg.Points(0.6)
 			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s %s", ClassNames[ci], ChannelNames[ch]), l)
+			p.Legend.Add(fmt.Sprintf("%s %s", eeg.ClassNames[ci], eeg.ChannelNames[ch]), l)
 			offset -= 60
 		}
 	}
@@ -129,7 +130,7 @@ func SpectrumFigure(title string, s *Spectra) (*Figure, error) {
 				l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 			}
 			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s, %s", ChannelNames[ch], ClassNames[c]), l)
+			p.Legend.Add(fmt.Sprintf("%s, %s", eeg.ChannelNames[ch], eeg.ClassNames[c]), l)
 		}
 	}
 	var ticks []plot.Tick

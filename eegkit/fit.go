@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // EpochStats is one epoch of a run's history.
@@ -77,7 +79,7 @@ type FitOptions struct {
 // set. progress, if not nil, is called after each epoch. When ctx is
 // cancelled, Train stops after the current mini-batch and returns the run so
 // far together with ctx's error, so no finished epoch is lost.
-func Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (*Run, error) {
+func Train(ctx context.Context, cfg TrainConfig, data *eeg.LabData, progress func(EpochStats)) (*Run, error) {
 	return Fit(ctx, cfg, data, FitOptions{Progress: progress})
 }
 
@@ -87,7 +89,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(Ep
 // of the best validation epoch (cfg.Select) and stops early after
 // cfg.Patience epochs without improvement. A run resumed from a checkpoint
 // ends with the same weights as an uninterrupted one.
-func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*Run, error) {
+func Fit(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt FitOptions) (*Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	if opt.CheckpointEvery < 0 {
 		return nil, fmt.Errorf("checkpoint interval must be >= 0 epochs, got %d", opt.CheckpointEvery)
 	}
-	train, val := data.Train, (*Dataset)(nil)
+	train, val := data.Train, (*eeg.Dataset)(nil)
 	if cfg.ValFraction > 0 {
 		var err error
 		if train, val, err = data.Train.SplitValidation(cfg.ValFraction, cfg.Seed); err != nil {
@@ -121,7 +123,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 	if k := m.Classes(); k != len(classes) {
 		return nil, fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
 	}
-	for _, ds := range []*Dataset{data.Train, data.Test} {
+	for _, ds := range []*eeg.Dataset{data.Train, data.Test} {
 		for i, y := range ds.Y {
 			if y < 0 || int(y) >= len(classes) {
 				return nil, fmt.Errorf("trial %d has label %d, outside the data's %d classes (%s)", i, y, len(classes), strings.Join(classes, ", "))
@@ -204,7 +206,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (*
 // TestParityBatchOfOne). A non-finite loss or output is an error that says
 // training diverged. It also returns the weights after the epoch (checked
 // finite).
-func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *Dataset, aug *augmenter) (EpochStats, StateDict, error) {
+func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *eeg.Dataset, aug *augmenter) (EpochStats, StateDict, error) {
 	start := time.Now()
 	lr := cfg.EpochLR(epoch)
 	var lossSum float64
@@ -253,7 +255,7 @@ func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []
 }
 
 // finish puts the selected epoch's model in the network and evaluates it.
-func finish(run *Run, net *Net, sel *selector, val, test *Dataset) (*Run, error) {
+func finish(run *Run, net *Net, sel *selector, val, test *eeg.Dataset) (*Run, error) {
 	run.Complete = true
 	run.BestEpoch = run.Final().Epoch
 	if sel.rule != SelectLast && sel.best != nil {

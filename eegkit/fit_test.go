@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func TestSplitValidation(t *testing.T) {
@@ -21,7 +23,7 @@ func TestSplitValidation(t *testing.T) {
 		t.Fatalf("%d + %d trials, want %d", train.Len(), val.Len(), ld.Train.Len())
 	}
 	// Stratified: every subject × class loses round(0.2·n) trials.
-	count := func(d *Dataset) map[[2]int]int {
+	count := func(d *eeg.Dataset) map[[2]int]int {
 		c := map[[2]int]int{}
 		for i, y := range d.Y {
 			c[[2]int{d.Subject[i], int(y)}]++
@@ -36,7 +38,7 @@ func TestSplitValidation(t *testing.T) {
 	}
 	// The parts are disjoint: every trial of the original is in exactly one part.
 	seen := map[string]int{}
-	for _, d := range []*Dataset{train, val} {
+	for _, d := range []*eeg.Dataset{train, val} {
 		for i := range d.Len() {
 			seen[string(f32bytes(d.Trial(i)))]++
 		}
@@ -48,10 +50,10 @@ func TestSplitValidation(t *testing.T) {
 	}
 	again, _, _ := ld.Train.SplitValidation(0.2, 7)
 	other, _, _ := ld.Train.SplitValidation(0.2, 8)
-	if !reflect.DeepEqual(again.Y, train.Y) || !reflect.DeepEqual(again.X[:TrialSize*5], train.X[:TrialSize*5]) {
+	if !reflect.DeepEqual(again.Y, train.Y) || !reflect.DeepEqual(again.X[:eeg.TrialSize*5], train.X[:eeg.TrialSize*5]) {
 		t.Error("the same seed gave a different split")
 	}
-	if reflect.DeepEqual(other.X[:TrialSize*20], train.X[:TrialSize*20]) {
+	if reflect.DeepEqual(other.X[:eeg.TrialSize*20], train.X[:eeg.TrialSize*20]) {
 		t.Error("another seed gave the same split")
 	}
 	for _, frac := range []float64{0, 1, -0.1, math.NaN()} {
@@ -126,16 +128,16 @@ func TestValidateProtocol(t *testing.T) {
 }
 
 // smallData is a few trials of both subjects and classes, for quick trainings.
-func smallData(t *testing.T) *LabData {
+func smallData(t *testing.T) *eeg.LabData {
 	ld := loadSynth(t)
-	pick := func(d *Dataset, n int) *Dataset {
+	pick := func(d *eeg.Dataset, n int) *eeg.Dataset {
 		var idx []int
 		for i := 0; i < d.Len() && len(idx) < n; i += d.Len() / n {
 			idx = append(idx, i)
 		}
 		return d.Subset(idx)
 	}
-	return &LabData{Train: pick(ld.Train, 120), Test: pick(ld.Test, 60), Source: ld.Source}
+	return &eeg.LabData{Train: pick(ld.Train, 120), Test: pick(ld.Test, 60), Source: ld.Source}
 }
 
 // TestFitResumesToTheSameWeights interrupts a run (as a kill would: only the

@@ -4,6 +4,8 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 var (
@@ -28,7 +30,7 @@ func synthData(t testing.TB) string {
 	return synthDir
 }
 
-func loadSynth(t testing.TB) *LabData {
+func loadSynth(t testing.TB) *eeg.LabData {
 	t.Helper()
 	ld, err := LoadLab(synthData(t))
 	if err != nil {

@@ -627,10 +627,3 @@ func fanInBound(fanIn int) float64 {
 	}
 	return 1 / math.Sqrt(float64(fanIn))
 }
-
-// The lab's data: two bipolar channels (C3, C4) of 750 samples at 125 Hz.
-const (
-	Channels   = 2
-	Samples    = 750
-	SampleRate = 125.0
-)

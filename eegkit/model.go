@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
@@ -26,7 +27,7 @@ type Block struct {
 }
 
 // LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
-var LabInput = Shape3{1, Channels, Samples}
+var LabInput = Shape3{1, eeg.Channels, eeg.Samples}
 
 // EEGNetOptions are the lab EEGNet's architecture keywords (braindecode's
 // names where it has them); DefaultEEGNetOptions gives the lab's values.
@@ -68,7 +69,7 @@ func EEGNetWith(o EEGNetOptions) (*Model, error) {
 			BatchNorm(o.F1),
 		}},
 		{"depthwiseConv", []Layer{
-			Conv2d{In: o.F1, Out: o.F1 * o.D, Kernel: [2]int{Channels, 1}, Groups: o.F1},
+			Conv2d{In: o.F1, Out: o.F1 * o.D, Kernel: [2]int{eeg.Channels, 1}, Groups: o.F1},
 			BatchNorm(o.F1 * o.D),
 			o.Activation,
 			AvgPool2d(1, o.Pool1),
@@ -141,12 +142,12 @@ func NewModel(name string, act Activation) (*Model, error) {
 	case "eegnetv4":
 		o := DefaultEEGNetV4Options()
 		o.Activation = lab
-		return EEGNetV4(Channels, 2, Samples, o)
+		return EEGNetV4(eeg.Channels, 2, eeg.Samples, o)
 	case "shallowfbcspnet", "shallow":
 		if act != NoActivation {
 			return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
 		}
-		return ShallowFBCSPNet(Channels, 2, Samples, DefaultShallowFBCSPNetOptions())
+		return ShallowFBCSPNet(eeg.Channels, 2, eeg.Samples, DefaultShallowFBCSPNetOptions())
 	}
 	return nil, fmt.Errorf("unknown model %q: use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet", name)
 }

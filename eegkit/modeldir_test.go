@@ -8,11 +8,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func TestRunSaveLoadRoundTrip(t *testing.T) {
 	ld := loadSynth(t)
-	small := &LabData{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
+	small := &eeg.LabData{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
 	cfg := TrainConfig{Model: "deepconvnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 3}
 	run, err := Train(context.Background(), cfg, small, nil)
 	if err != nil {
@@ -71,7 +73,7 @@ func TestLoadRunErrors(t *testing.T) {
 }
 
 func TestScoreAndTable(t *testing.T) {
-	ds := &Dataset{Y: []int32{0, 0, 1, 1}, Subject: []int{0, 1, 0, 1}, Subjects: []string{"A", "B"}}
+	ds := &eeg.Dataset{Y: []int32{0, 0, 1, 1}, Subject: []int{0, 1, 0, 1}, Subjects: []string{"A", "B"}}
 	logits := [][]float32{{2, 0}, {0, 1}, {0, 3}, {0, 3}}
 	m := Score(ds, logits, []int32{0, 1, 1, 1})
 	if m.Accuracy != 0.75 || !reflect.DeepEqual(m.Confusion, [][]int{{1, 1}, {0, 2}}) || m.PerSubject["A"] != 1 || m.PerSubject["B"] != 0.5 {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -211,7 +212,7 @@ func (lr LabRuns) Data() string {
 // interrupted ones resumed, missing ones trained. progress, if not nil, makes
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
-func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func EnsureLabRuns(ctx context.Context, data *eeg.LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	var configs []TrainConfig
 	for _, model := range ModelNames {
 		for _, act := range Activations {
@@ -233,7 +234,7 @@ func EnsureLabRuns(ctx context.Context, data *LabData, dir string, epochs int, p
 // its hyperparameters (a run a notebook tweaked counts), training the lab's
 // preset (with the given epochs) only where there is none. It logs the plan
 // before training anything. Runs on other data are never mixed in.
-func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func ReportRuns(ctx context.Context, data *eeg.LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	store := OpenStore(dir)
 	have, err := store.Latest(data.ID())
 	if err != nil {
@@ -263,7 +264,7 @@ func ReportRuns(ctx context.Context, data *LabData, dir string, epochs int, prog
 type ProgressFunc func(cfg TrainConfig, k, n int) func(EpochStats)
 
 // ensureRuns adds the runs of configs, trained or reused from store, to have.
-func ensureRuns(ctx context.Context, store *Store, data *LabData, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func ensureRuns(ctx context.Context, store *Store, data *eeg.LabData, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -418,13 +419,13 @@ func HyperparameterTable(r *Run) string {
 
 // DataReport describes loaded lab data as Markdown: which data it is, trial
 // and class counts per subject and split, and the missing values replaced.
-func DataReport(ld *LabData) string {
+func DataReport(ld *eeg.LabData) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**Data**: %s, read from `%s`.\n\n", ld.Source, ld.Dir)
 	sb.WriteString("| split | subject | trials | left hand | right hand | trials with NaN |\n|---|---|---|---|---|---|\n")
 	for _, sp := range []struct {
 		name string
-		ds   *Dataset
+		ds   *eeg.Dataset
 	}{{"train", ld.Train}, {"test", ld.Test}} {
 		counts, nans := sp.ds.Counts(), sp.ds.NaNTrials()
 		for _, s := range sp.ds.Subjects {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
@@ -172,7 +173,7 @@ type myLayer struct{ Squared }
 // TestKClasses: metrics for K > 2 classes (confusion matrix, Cohen's kappa,
 // macro one-vs-rest ROC-AUC), and a 4-class model trained on 4-class data.
 func TestKClasses(t *testing.T) {
-	ds := &Dataset{Y: []int32{0, 1, 2, 2}, Classes: []string{"rest", "left", "right"}}
+	ds := &eeg.Dataset{Y: []int32{0, 1, 2, 2}, Classes: []string{"rest", "left", "right"}}
 	// Every class's score is highest on its own trials: each one-vs-rest AUC is 1.
 	logits := [][]float32{{3, 0, 0}, {0, 3, 0}, {0, 0, 3}, {0, 1, 2}}
 	m := Score(ds, logits, []int32{0, 1, 2, 2})
@@ -189,7 +190,7 @@ func TestKClasses(t *testing.T) {
 	}
 
 	data := smallData(t)
-	four := func(d *Dataset) *Dataset {
+	four := func(d *eeg.Dataset) *eeg.Dataset {
 		c := d.Subset(func() []int {
 			idx := make([]int, d.Len())
 			for i := range idx {
@@ -203,7 +204,7 @@ func TestKClasses(t *testing.T) {
 		}
 		return c
 	}
-	data4 := &LabData{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
+	data4 := &eeg.LabData{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
 	m4 := shallowConvNet()
 	m4.Blocks[1].Layers[0] = Linear{Out: 4}
 	cfg, err := TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}.WithModel(m4)
@@ -228,7 +229,7 @@ func TestKClasses(t *testing.T) {
 	}
 	bad := four(data.Train)
 	bad.Y[3] = 7
-	if _, err := Fit(context.Background(), cfg, &LabData{Train: bad, Test: data4.Test}, FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
+	if _, err := Fit(context.Background(), cfg, &eeg.LabData{Train: bad, Test: data4.Test}, FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
 		t.Errorf("label 7: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -19,10 +20,10 @@ type Spectra struct {
 // (Welch's method: 2 s Hann windows with 50 % overlap) of the trials of
 // subject (or of every trial when subject is ""), from fromSeconds to the
 // end of the trial, where imagery-related desynchronisation shows.
-func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, error) {
+func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectra, error) {
 	const seg = 250 // 2 s
-	start := int(fromSeconds * SampleRate)
-	if start < 0 || Samples-start < seg {
+	start := int(fromSeconds * eeg.SampleRate)
+	if start < 0 || eeg.Samples-start < seg {
 		return nil, fmt.Errorf("spectra: window from %.2f s leaves fewer than %d samples", fromSeconds, seg)
 	}
 	fft := fourier.NewFFT(seg)
@@ -34,7 +35,7 @@ func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, e
 	}
 	sp := &Spectra{From: fromSeconds, Freqs: make([]float64, seg/2+1)}
 	for k := range sp.Freqs {
-		sp.Freqs[k] = float64(k) * SampleRate / seg
+		sp.Freqs[k] = float64(k) * eeg.SampleRate / seg
 		for c := range 2 {
 			for ch := range 2 {
 				if k == 0 {
@@ -51,11 +52,11 @@ func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, e
 		}
 		sp.Count[y]++
 		trial := ds.Trial(i)
-		for ch := range Channels {
-			x := trial[ch*Samples : (ch+1)*Samples]
+		for ch := range eeg.Channels {
+			x := trial[ch*eeg.Samples : (ch+1)*eeg.Samples]
 			nseg := 0
 			acc := make([]float64, seg/2+1)
-			for s := start; s+seg <= Samples; s += seg / 2 {
+			for s := start; s+seg <= eeg.Samples; s += seg / 2 {
 				mean := 0.0
 				for j := range seg {
 					mean += float64(x[s+j])
@@ -66,7 +67,7 @@ func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, e
 				}
 				fft.Coefficients(coef, buf)
 				for k, v := range coef {
-					p := (real(v)*real(v) + imag(v)*imag(v)) / (SampleRate * wsum)
+					p := (real(v)*real(v) + imag(v)*imag(v)) / (eeg.SampleRate * wsum)
 					if k > 0 && k < seg/2 {
 						p *= 2 // one-sided
 					}
@@ -106,9 +107,6 @@ func (s *Spectra) BandPower(class, channel int, lo, hi float64) float64 {
 	}
 	return sum / float64(n)
 }
-
-// ChannelNames are the lab's two bipolar channels.
-var ChannelNames = [2]string{"C3", "C4"}
 
 // Lateralization is the relative mu-band (8–13 Hz) power difference,
 // (right-hand − left-hand) / left-hand, per channel: negative over C3 and

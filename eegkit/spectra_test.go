@@ -4,22 +4,24 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // TestClassSpectraFindsTheRhythm builds trials with a 10 Hz rhythm whose
 // amplitude depends on class and channel, and checks the spectra.
 func TestClassSpectraFindsTheRhythm(t *testing.T) {
 	n := 20
-	ds := &Dataset{X: make([]float32, n*TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
+	ds := &eeg.Dataset{X: make([]float32, n*eeg.TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
 	for i := range n {
 		ds.Y[i] = int32(i % 2)
-		for ch := range Channels {
+		for ch := range eeg.Channels {
 			amp := 4.0
 			if (ds.Y[i] == 1 && ch == 0) || (ds.Y[i] == 0 && ch == 1) {
 				amp = 2 // contralateral desynchronisation
 			}
-			for s := range Samples {
-				ds.X[i*TrialSize+ch*Samples+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/SampleRate+float64(i)))
+			for s := range eeg.Samples {
+				ds.X[i*eeg.TrialSize+ch*eeg.Samples+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/eeg.SampleRate+float64(i)))
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -60,13 +61,13 @@ func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
 // checkpointing after every epoch (a few megabytes, milliseconds next to an
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
-func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
+func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *eeg.LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
 	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
 // Fit is Train with Fit's options (a batch transform, progress); the store
 // sets the checkpoints.
-func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt FitOptions) (run *Run, reused bool, err error) {
+func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt FitOptions) (run *Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
 	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
@@ -75,7 +76,7 @@ func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *LabData, opt Fit
 // (reused), or trains it there with opt (its CheckpointDir set to dir),
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
-func trainInDir(ctx context.Context, cfg TrainConfig, data *LabData, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
+func trainInDir(ctx context.Context, cfg TrainConfig, data *eeg.LabData, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
 	rd, err := OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func TestSyntheticDataIsDeterministic(t *testing.T) {
@@ -71,10 +73,10 @@ func TestSyntheticDataStatistics(t *testing.T) {
 		var spec [376]float64
 		for i := 0; i < n; i++ {
 			hasNaN := false
-			for c := 0; c < Channels; c++ {
-				x := make([]float64, 0, Samples)
-				for s := 0; s < Samples; s++ {
-					v := sig[(i*Samples+s)*Channels+c]
+			for c := 0; c < eeg.Channels; c++ {
+				x := make([]float64, 0, eeg.Samples)
+				for s := 0; s < eeg.Samples; s++ {
+					v := sig[(i*eeg.Samples+s)*eeg.Channels+c]
 					if math.IsNaN(v) {
 						hasNaN = true
 						continue
@@ -83,7 +85,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 					x = append(x, v)
 				}
 				stdSum += stdDev(x)
-				if len(x) == Samples && i < 120 {
+				if len(x) == eeg.Samples && i < 120 {
 					p := powerSpectrum(x)
 					for k := range spec {
 						spec[k] += p[k]
@@ -94,7 +96,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 				nanTrials++
 			}
 		}
-		std := stdSum / float64(n*Channels)
+		std := stdSum / float64(n*eeg.Channels)
 		if math.Abs(std-tc.std)/tc.std > 0.15 {
 			t.Errorf("%s: mean per-trial std %.2f µV, want about %.1f", tc.file, std, tc.std)
 		}
@@ -104,7 +106,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 		if tc.clip > 0 && maxAbs > tc.clip {
 			t.Errorf("%s: max |x| %.2f beyond the ±%v clip", tc.file, maxAbs, tc.clip)
 		}
-		hz := func(k int) float64 { return float64(k) * SampleRate / Samples }
+		hz := func(k int) float64 { return float64(k) * eeg.SampleRate / eeg.Samples }
 		total, low, mu, peakK := 0.0, 0.0, 0.0, 0
 		for k := 1; k < len(spec); k++ {
 			total += spec[k]

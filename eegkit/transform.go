@@ -2,6 +2,8 @@ package eegkit
 
 import (
 	"math/rand/v2"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 // BatchTransform changes each training batch before its step: the hook
@@ -37,7 +39,7 @@ func newAugmenter(t BatchTransform, seed uint64, trial Shape3) *augmenter {
 // batch returns the training step's inputs for trials idx of ds: ds's own
 // arrays without a transform; otherwise a transformed copy of the batch
 // (and its indices 0…len(idx)−1).
-func (a *augmenter) batch(ds *Dataset, idx []int) ([]float32, []int32, []int) {
+func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []int) {
 	if a == nil {
 		return ds.X, ds.Y, idx
 	}

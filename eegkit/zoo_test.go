@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
@@ -170,7 +171,7 @@ func TestImportBraindecodeStateDict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in, _, err := ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"))
+			in, _, err := eeg.ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,7 +29,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg := eegkit.BaselineConfig{Method: *method, From: *from, To: *to, Shrinkage: *shrinkage}
 	if *to == 0 && *from != 0 {
-		cfg.To = float64(eegkit.Samples) / eegkit.SampleRate
+		cfg.To = float64(eeg.Samples) / eeg.SampleRate
 	}
 	var err error
 	if cfg.Bands, err = list("bands", *bands, parseBand); err != nil {

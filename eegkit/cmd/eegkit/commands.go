@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 const defaultData = "data"
@@ -130,7 +131,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // trainOne trains (or resumes) one run into dir and prints its result. A
 // run dir already holds with the same configuration and data is reused.
-func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eegkit.LabData, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
+func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.LabData, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
 	rd, err := eegkit.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, err
@@ -264,7 +265,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	default:
 		return usageError{errors.New("give --model-dir, or --weights with --model and --act")}
 	}
-	trials, nans, err := eegkit.ReadTrials(*input)
+	trials, nans, err := eeg.ReadTrials(*input)
 	if err != nil {
 		return err
 	}
@@ -275,7 +276,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := eegkit.WritePredictions(*out, logits, pred); err != nil {
+	if err := eeg.WritePredictions(*out, logits, pred); err != nil {
 		return err
 	}
 	names := trials.ClassNames()
@@ -449,7 +450,7 @@ func checkPredictOut(out, input, weights, modelDir string, force bool) error {
 	if eegkit.IsGenuine(out) {
 		return fmt.Errorf("--out %s is a genuine course data file; refusing to overwrite it", out)
 	}
-	if !force && !eegkit.IsPredictionsFile(out) {
+	if !force && !eeg.IsPredictionsFile(out) {
 		return fmt.Errorf("--out %s exists and does not hold predictions (logits, pred); refusing to overwrite it: choose another file, or add --force", out)
 	}
 	return nil

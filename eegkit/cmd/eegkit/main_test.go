@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -105,7 +106,7 @@ func TestCLI(t *testing.T) {
 	if code, _, stderr := runCLI("train", "--model", "eegnet", "--act", "relu", "--epochs", "1", "--lr", "0.002", "--data", data, "--out", model, "--replace"); code != 0 {
 		t.Errorf("train --replace: exit %d: %s", code, stderr)
 	}
-	out, err := eegkit.ReadPredictions(preds)
+	out, err := eeg.ReadPredictions(preds)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
@@ -35,7 +36,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		split string
-		ds    *Dataset
+		ds    *eeg.Dataset
 		nans  int
 		mean  float64
 	}{
@@ -43,7 +44,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		{"test", ld.Test, ld.TestNaNs, ld.TestNaNMean},
 	} {
 		w := want[tc.split]
-		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*TrialSize {
+		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*eeg.TrialSize {
 			t.Fatalf("%s: %d trials, %d values", tc.split, tc.ds.Len(), len(tc.ds.X))
 		}
 		if math.Abs(tc.mean-w.NaNMean) > 1e-12 || tc.nans != w.NaNs {
@@ -56,7 +57,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		}
 		for _, v := range w.Values {
 			i, c, s := int(v[0]), int(v[1]), int(v[2])
-			got := float64(tc.ds.X[i*TrialSize+c*Samples+s])
+			got := float64(tc.ds.X[i*eeg.TrialSize+c*eeg.Samples+s])
 			if math.Abs(got-float64(float32(v[3]))) > 0 {
 				t.Errorf("%s: x[%d,0,%d,%d] = %v, numpy %v", tc.split, i, c, s, got, v[3])
 			}
@@ -95,7 +96,7 @@ func writeLabDir(t *testing.T) string {
 }
 
 func sig(n int, fill float64) []float64 {
-	s := make([]float64, n*Samples*Channels)
+	s := make([]float64, n*eeg.Samples*eeg.Channels)
 	for i := range s {
 		s[i] = fill + float64(i%7)
 	}
@@ -112,7 +113,7 @@ func TestLoadLabErrors(t *testing.T) {
 			labels[i] = 1
 		}
 		return []npz.Entry{
-			{Name: "signal", Shape: []int{n, Samples, Channels}, Data: sig(n, 0)},
+			{Name: "signal", Shape: []int{n, eeg.Samples, eeg.Channels}, Data: sig(n, 0)},
 			{Name: "label", Shape: []int{n}, Data: labels},
 		}
 	}
@@ -134,12 +135,12 @@ func TestLoadLabErrors(t *testing.T) {
 		{"missing label", func(p string) error { return npz.Write(p, good(3)[:1]) }, `no array "label"`},
 		{"wrong dtype", func(p string) error {
 			e := good(3)
-			e[0].Data = make([]int32, 3*Samples*Channels)
+			e[0].Data = make([]int32, 3*eeg.Samples*eeg.Channels)
 			return npz.Write(p, e)
 		}, "dtype <i4"},
 		{"wrong shape", func(p string) error {
 			e := good(3)
-			e[0].Shape = []int{3, Channels, Samples}
+			e[0].Shape = []int{3, eeg.Channels, eeg.Samples}
 			return npz.Write(p, e)
 		}, "want (trials, 750, 2)"},
 		{"label count", func(p string) error {
@@ -161,7 +162,7 @@ func TestLoadLabErrors(t *testing.T) {
 		{"beyond float32", func(p string) error {
 			e := good(3)
 			s := sig(3, 0)
-			s[2*TrialSize] = -1e300
+			s[2*eeg.TrialSize] = -1e300
 			e[0].Data = s
 			return npz.Write(p, e)
 		}, "trial 2 holds -1e+300, beyond float32"},
@@ -221,24 +222,24 @@ func TestReadTrialsLayouts(t *testing.T) {
 	// the same trials in the model layout [N, 1, 2, 750]
 	model := make([]float64, len(lab))
 	for i := 0; i < n; i++ {
-		for s := 0; s < Samples; s++ {
-			for c := 0; c < Channels; c++ {
-				model[(i*Channels+c)*Samples+s] = lab[(i*Samples+s)*Channels+c]
+		for s := 0; s < eeg.Samples; s++ {
+			for c := 0; c < eeg.Channels; c++ {
+				model[(i*eeg.Channels+c)*eeg.Samples+s] = lab[(i*eeg.Samples+s)*eeg.Channels+c]
 			}
 		}
 	}
 	a, b := filepath.Join(dir, "a.npz"), filepath.Join(dir, "b.npz")
-	if err := npz.Write(a, []npz.Entry{{Name: "signal", Shape: []int{n, Samples, Channels}, Data: lab}}); err != nil {
+	if err := npz.Write(a, []npz.Entry{{Name: "signal", Shape: []int{n, eeg.Samples, eeg.Channels}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, Channels, Samples}, Data: model}}); err != nil {
+	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, eeg.Channels, eeg.Samples}, Data: model}}); err != nil {
 		t.Fatal(err)
 	}
-	da, nansA, err := ReadTrials(a)
+	da, nansA, err := eeg.ReadTrials(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, nansB, err := ReadTrials(b)
+	db, nansB, err := eeg.ReadTrials(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestReadTrialsLayouts(t *testing.T) {
 	if err := npz.Write(bad, []npz.Entry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ReadTrials(bad); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
+	if _, _, err := eeg.ReadTrials(bad); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
 		t.Errorf("bad shape: %v", err)
 	}
 }
@@ -263,21 +264,21 @@ func TestReadTrialsLayouts(t *testing.T) {
 // float32 is refused with the file and trial named, not turned into Inf.
 func TestValuesBeyondFloat32(t *testing.T) {
 	dir := t.TempDir()
-	x := make([]float64, 3*TrialSize)
-	x[TrialSize+7] = 1e300
+	x := make([]float64, 3*eeg.TrialSize)
+	x[eeg.TrialSize+7] = 1e300
 	path := filepath.Join(dir, "trials.npz")
-	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := ReadTrials(path)
+	_, _, err := eeg.ReadTrials(path)
 	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "float32") {
 		t.Fatalf("got %v", err)
 	}
-	x[TrialSize+7] = math.MaxFloat32
-	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, Samples, Channels}, Data: x}}); err != nil {
+	x[eeg.TrialSize+7] = math.MaxFloat32
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ReadTrials(path); err != nil {
+	if _, _, err := eeg.ReadTrials(path); err != nil {
 		t.Fatalf("the largest float32 is refused: %v", err)
 	}
 }

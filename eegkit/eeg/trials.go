@@ -1,4 +1,4 @@
-package eegkit
+package eeg
 
 import (
 	"fmt"
@@ -37,10 +37,10 @@ func ReadTrials(path string) (*Dataset, int, error) {
 	if n == 0 {
 		return nil, 0, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	if err := checkFinite(path, a.Data); err != nil {
+	if err := CheckFinite(path, a.Data); err != nil {
 		return nil, 0, err
 	}
-	mean, nans, ok := nanMean(a.Data)
+	mean, nans, ok := NaNMean(a.Data)
 	if !ok {
 		return nil, 0, fmt.Errorf("%s: signal is all NaN", path)
 	}
