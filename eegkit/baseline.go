@@ -378,7 +378,7 @@ type BaselineResult struct {
 }
 
 // RunBaseline fits the baseline on the training set and scores it on both sets.
-func RunBaseline(cfg BaselineConfig, data *eeg.LabData) (*BaselineResult, error) {
+func RunBaseline(cfg BaselineConfig, data *eeg.Data) (*BaselineResult, error) {
 	bl, err := FitBaseline(cfg, data.Train)
 	if err != nil {
 		return nil, err

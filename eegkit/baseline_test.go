@@ -39,7 +39,7 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 	train, test := bandData(80, 1), bandData(40, 2)
 	for _, method := range []string{BaselineLogVar, BaselineCSP} {
 		t.Run(method, func(t *testing.T) {
-			res, err := RunBaseline(BaselineConfig{Method: method}, &eeg.LabData{Train: train, Test: test})
+			res, err := RunBaseline(BaselineConfig{Method: method}, &eeg.Data{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +47,7 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 				t.Errorf("test accuracy %.3f AUC %.3f on separable band power", res.Test.Accuracy, res.Test.AUC)
 			}
 			// The signal is in the mu band: a baseline restricted to 20–30 Hz is at chance.
-			off, err := RunBaseline(BaselineConfig{Method: method, Bands: [][2]float64{{20, 30}}}, &eeg.LabData{Train: train, Test: test})
+			off, err := RunBaseline(BaselineConfig{Method: method, Bands: [][2]float64{{20, 30}}}, &eeg.Data{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,8 +30,8 @@ const checkpointMagic = "EEGKITCK"
 type checkpoint struct {
 	Version   int
 	Config    []byte // JSON of the TrainConfig
-	Data      string // LabData.Source
-	DataID    string // LabData.ID
+	Data      string // eeg.Data.Source
+	DataID    string // eeg.Data.ID
 	History   []EpochStats
 	ResumedAt []int
 	Stopped   bool // early stopping ended the run

@@ -99,7 +99,7 @@ func allIndices(n int) []int {
 func TestNonFiniteOutputsAreErrors(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
-	bad := &eeg.LabData{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
+	bad := &eeg.Data{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
 	done := make(chan error, 1)
 	go func() { _, err := Fit(context.Background(), cfg, bad, FitOptions{}); done <- err }()
 	select {
@@ -125,7 +125,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
-	bad := &eeg.LabData{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
+	bad := &eeg.Data{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
 	dir := t.TempDir()
 	run, err := Fit(context.Background(), cfg, bad, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
 	if err == nil || !strings.Contains(err.Error(), "training diverged at epoch 1") {
@@ -192,7 +192,7 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 	data := smallData(t)
 	train := data.Train.Subset(allIndices(33))
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
-	run, err := Fit(context.Background(), cfg, &eeg.LabData{Train: train, Test: data.Test}, FitOptions{})
+	run, err := Fit(context.Background(), cfg, &eeg.Data{Train: train, Test: data.Test}, FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 func TestEmptyTestSetIsRefused(t *testing.T) {
 	data := smallData(t)
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
-	if _, err := Fit(context.Background(), cfg, &eeg.LabData{Train: data.Train, Test: &eeg.Dataset{}}, FitOptions{}); err == nil ||
+	if _, err := Fit(context.Background(), cfg, &eeg.Data{Train: data.Train, Test: &eeg.Dataset{}}, FitOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "test set is empty") {
 		t.Errorf("got %v", err)
 	}
@@ -225,8 +225,8 @@ func TestDataIdentityIsContent(t *testing.T) {
 	for i := range swapped.Y {
 		swapped.Y[i] = 1 - swapped.Y[i]
 	}
-	b := &eeg.LabData{Train: swapped, Test: a.Test, Source: a.Source}
-	same := &eeg.LabData{Train: a.Train.Subset(allIndices(a.Train.Len())), Test: a.Test, Source: "another name"}
+	b := &eeg.Data{Train: swapped, Test: a.Test, Source: a.Source}
+	same := &eeg.Data{Train: a.Train.Subset(allIndices(a.Train.Len())), Test: a.Test, Source: "another name"}
 	if a.ID() == b.ID() || a.ID() != same.ID() || !strings.HasPrefix(a.ID(), "sha256:") {
 		t.Fatalf("ids: A %s, B (labels swapped) %s, A copied %s", a.ID(), b.ID(), same.ID())
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 )
 
 // The lab's two models, with the parameter counts of their PyTorch modules.
@@ -35,10 +36,10 @@ func ExamplePreset() {
 func ExampleTrain() {
 	dir, _ := os.MkdirTemp("", "eegkit-example")
 	defer os.RemoveAll(dir)
-	if err := eegkit.GenerateLab(dir, 1); err != nil {
+	if err := datasets.GenerateLab(dir, 1); err != nil {
 		log.Fatal(err)
 	}
-	data, err := eegkit.LoadLab(dir)
+	data, err := datasets.LoadLab(dir)
 	if err != nil {
 		log.Fatal(err)
 	}

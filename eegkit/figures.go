@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -108,7 +109,7 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 
 // SpectrumFigure draws the average power spectra (log scale, 1–40 Hz) of
 // both classes over C3 and C4.
-func SpectrumFigure(title string, s *Spectra) (*Figure, error) {
+func SpectrumFigure(title string, s *dsp.Spectra) (*Figure, error) {
 	p := newFigure(title, "Frequency (Hz)", "Power (µV²/Hz)")
 	p.Add(plotter.NewGrid())
 	p.Y.Scale = plot.LogScale{}

@@ -28,8 +28,8 @@ type EpochStats struct {
 type Run struct {
 	Config    TrainConfig  `json:"config"`
 	Protocol  string       `json:"protocol"` // how the model was chosen (TrainConfig.Protocol)
-	Data      string       `json:"data"`     // which data it was trained on, in words (LabData.Source)
-	DataID    string       `json:"data_id"`  // the content hash of that data (LabData.ID)
+	Data      string       `json:"data"`     // which data it was trained on, in words (eeg.Data.Source)
+	DataID    string       `json:"data_id"`  // the content hash of that data (eeg.Data.ID)
 	History   []EpochStats `json:"history"`
 	BestEpoch int          `json:"best_epoch"`        // the epoch whose model the run kept
 	Complete  bool         `json:"complete"`          // false if training was interrupted
@@ -79,7 +79,7 @@ type FitOptions struct {
 // set. progress, if not nil, is called after each epoch. When ctx is
 // cancelled, Train stops after the current mini-batch and returns the run so
 // far together with ctx's error, so no finished epoch is lost.
-func Train(ctx context.Context, cfg TrainConfig, data *eeg.LabData, progress func(EpochStats)) (*Run, error) {
+func Train(ctx context.Context, cfg TrainConfig, data *eeg.Data, progress func(EpochStats)) (*Run, error) {
 	return Fit(ctx, cfg, data, FitOptions{Progress: progress})
 }
 
@@ -89,7 +89,7 @@ func Train(ctx context.Context, cfg TrainConfig, data *eeg.LabData, progress fun
 // of the best validation epoch (cfg.Select) and stops early after
 // cfg.Patience epochs without improvement. A run resumed from a checkpoint
 // ends with the same weights as an uninterrupted one.
-func Fit(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt FitOptions) (*Run, error) {
+func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (*Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func TestValidateProtocol(t *testing.T) {
 }
 
 // smallData is a few trials of both subjects and classes, for quick trainings.
-func smallData(t *testing.T) *eeg.LabData {
+func smallData(t *testing.T) *eeg.Data {
 	ld := loadSynth(t)
 	pick := func(d *eeg.Dataset, n int) *eeg.Dataset {
 		var idx []int
@@ -137,7 +137,7 @@ func smallData(t *testing.T) *eeg.LabData {
 		}
 		return d.Subset(idx)
 	}
-	return &eeg.LabData{Train: pick(ld.Train, 120), Test: pick(ld.Test, 60), Source: ld.Source}
+	return &eeg.Data{Train: pick(ld.Train, 120), Test: pick(ld.Test, 60), Source: ld.Source}
 }
 
 // TestFitResumesToTheSameWeights interrupts a run (as a kill would: only the

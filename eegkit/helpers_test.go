@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -21,7 +22,7 @@ func synthData(t testing.TB) string {
 	synthOnce.Do(func() {
 		synthDir, synthErr = os.MkdirTemp("", "eegkit-synth-")
 		if synthErr == nil {
-			synthErr = GenerateLab(synthDir, 1)
+			synthErr = datasets.GenerateLab(synthDir, 1)
 		}
 	})
 	if synthErr != nil {
@@ -30,9 +31,9 @@ func synthData(t testing.TB) string {
 	return synthDir
 }
 
-func loadSynth(t testing.TB) *eeg.LabData {
+func loadSynth(t testing.TB) *eeg.Data {
 	t.Helper()
-	ld, err := LoadLab(synthData(t))
+	ld, err := datasets.LoadLab(synthData(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -41,7 +42,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	data, err := LoadData(opt.DataDir)
+	data, err := datasets.LoadData(opt.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // replaced: dir is the lab's place for the latest run of one model and
 // activation. dir is locked while it trains. On interruption the epochs that
 // finished are saved too.
-func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *eeg.LabData, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
+func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *eeg.Data, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
 	return trainInDir(ctx, cfg, data, dir, true, FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
 }
 

@@ -14,7 +14,7 @@ import (
 
 func TestRunSaveLoadRoundTrip(t *testing.T) {
 	ld := loadSynth(t)
-	small := &eeg.LabData{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
+	small := &eeg.Data{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
 	cfg := TrainConfig{Model: "deepconvnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 3}
 	run, err := Train(context.Background(), cfg, small, nil)
 	if err != nil {

@@ -1,6 +1,9 @@
 package eegkit
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // shapeSize is the number of values of a shape.
 func shapeSize(shape []int) int {
@@ -15,3 +18,6 @@ func shapeSize(shape []int) int {
 func normalizeName(s string) string {
 	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(s)))
 }
+
+// fmtPercent prints a fraction as a percentage with one decimal.
+func fmtPercent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }

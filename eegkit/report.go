@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -212,7 +213,7 @@ func (lr LabRuns) Data() string {
 // interrupted ones resumed, missing ones trained. progress, if not nil, makes
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
-func EnsureLabRuns(ctx context.Context, data *eeg.LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	var configs []TrainConfig
 	for _, model := range ModelNames {
 		for _, act := range Activations {
@@ -234,7 +235,7 @@ func EnsureLabRuns(ctx context.Context, data *eeg.LabData, dir string, epochs in
 // its hyperparameters (a run a notebook tweaked counts), training the lab's
 // preset (with the given epochs) only where there is none. It logs the plan
 // before training anything. Runs on other data are never mixed in.
-func ReportRuns(ctx context.Context, data *eeg.LabData, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	store := OpenStore(dir)
 	have, err := store.Latest(data.ID())
 	if err != nil {
@@ -264,7 +265,7 @@ func ReportRuns(ctx context.Context, data *eeg.LabData, dir string, epochs int, 
 type ProgressFunc func(cfg TrainConfig, k, n int) func(EpochStats)
 
 // ensureRuns adds the runs of configs, trained or reused from store, to have.
-func ensureRuns(ctx context.Context, store *Store, data *eeg.LabData, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -419,7 +420,7 @@ func HyperparameterTable(r *Run) string {
 
 // DataReport describes loaded lab data as Markdown: which data it is, trial
 // and class counts per subject and split, and the missing values replaced.
-func DataReport(ld *eeg.LabData) string {
+func DataReport(ld *eeg.Data) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**Data**: %s, read from `%s`.\n\n", ld.Source, ld.Dir)
 	sb.WriteString("| split | subject | trials | left hand | right hand | trials with NaN |\n|---|---|---|---|---|---|\n")
@@ -439,7 +440,7 @@ func DataReport(ld *eeg.LabData) string {
 }
 
 // SpectraReport summarises the mu-band difference between the classes as Markdown.
-func SpectraReport(subject string, s *Spectra) string {
+func SpectraReport(subject string, s *dsp.Spectra) string {
 	lat := s.Lateralization()
 	return fmt.Sprintf("Subject %s (%d left, %d right trials, from %.1f s): mu-band (8–13 Hz) power for right-hand vs left-hand imagery "+
 		"is %+.1f%% over C3 and %+.1f%% over C4. Imagery weakens mu over the opposite hemisphere, so right-hand trials have less mu "+

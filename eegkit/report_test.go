@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/datasets"
 )
 
 func fakeRun(t *testing.T, model string, act Activation, trainAcc float64, testAccs ...float64) *Run {
@@ -62,7 +64,7 @@ func TestLabReport(t *testing.T) {
 }
 
 func TestDataReport(t *testing.T) {
-	ld, err := LoadLab("testdata/lab")
+	ld, err := datasets.LoadLab("datasets/testdata/lab")
 	if err != nil {
 		t.Fatal(err)
 	}

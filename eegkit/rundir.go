@@ -84,7 +84,7 @@ type RunDir struct {
 }
 
 // OpenRunDir opens dir to train cfg on the data identified by dataID
-// (LabData.ID). A directory holds one run: if it holds a run of another
+// (eeg.Data.ID). A directory holds one run: if it holds a run of another
 // configuration or other data, finished or interrupted (or a damaged one),
 // OpenRunDir refuses unless replace is true, in which case that run's files
 // are deleted. The same configuration on the same data is reused when
@@ -176,7 +176,7 @@ func (d *RunDir) Close() error { return d.lock.Unlock() }
 func writeRunSums(dir string) error {
 	var b strings.Builder
 	for _, f := range savedFiles {
-		sum, err := fileSHA256(filepath.Join(dir, f))
+		sum, err := safefile.SHA256(filepath.Join(dir, f))
 		if err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func VerifyRunFiles(dir string) error {
 		if !ok || len(sum) != 64 || strings.ContainsAny(name, `/\`) {
 			return fmt.Errorf("%s: %s is damaged (line %q); retrain the run or restore it from a backup", dir, SumsFile, line)
 		}
-		got, err := fileSHA256(filepath.Join(dir, name))
+		got, err := safefile.SHA256(filepath.Join(dir, name))
 		if err != nil {
 			return fmt.Errorf("%s: %s is listed in %s but cannot be read (%v); the run is incomplete or damaged", dir, name, SumsFile, safefile.Cause(err))
 		}
@@ -217,11 +217,6 @@ func VerifyRunFiles(dir string) error {
 // eegkit recorded data identities have no checksums and count as saved.
 func saveFinished(dir string, r *Run) bool {
 	return r.DataID == "" || fileExistsAny(filepath.Join(dir, SumsFile))
-}
-
-func fileSHA256(path string) (string, error) {
-	d, err := digestFile(path)
-	return d.sha256, err
 }
 
 // fileExistsAny reports whether anything (of any type) is at path.

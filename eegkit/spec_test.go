@@ -204,7 +204,7 @@ func TestKClasses(t *testing.T) {
 		}
 		return c
 	}
-	data4 := &eeg.LabData{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
+	data4 := &eeg.Data{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
 	m4 := shallowConvNet()
 	m4.Blocks[1].Layers[0] = Linear{Out: 4}
 	cfg, err := TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}.WithModel(m4)
@@ -229,7 +229,7 @@ func TestKClasses(t *testing.T) {
 	}
 	bad := four(data.Train)
 	bad.Y[3] = 7
-	if _, err := Fit(context.Background(), cfg, &eeg.LabData{Train: bad, Test: data4.Test}, FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
+	if _, err := Fit(context.Background(), cfg, &eeg.Data{Train: bad, Test: data4.Test}, FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
 		t.Errorf("label 7: %v", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -25,7 +27,7 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 			}
 		}
 	}
-	sp, err := ClassSpectra(ds, "A", 1)
+	sp, err := dsp.ClassSpectra(ds, "A", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +48,10 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 	if sp.Count != [2]int{10, 10} {
 		t.Errorf("counts %v", sp.Count)
 	}
-	if _, err := ClassSpectra(ds, "A", 5.5); err == nil {
+	if _, err := dsp.ClassSpectra(ds, "A", 5.5); err == nil {
 		t.Error("a window shorter than 2 s was accepted")
 	}
-	if _, err := ClassSpectra(ds, "B", 1); err == nil {
+	if _, err := dsp.ClassSpectra(ds, "B", 1); err == nil {
 		t.Error("an unknown subject was accepted")
 	}
 	if r := SpectraReport("A", sp); !strings.Contains(r, "-75.0% over C3") {
@@ -59,8 +61,8 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 
 func TestSyntheticImageryIsContralateral(t *testing.T) {
 	ld := loadSynth(t)
-	for _, s := range LabSubjects {
-		sp, err := ClassSpectra(ld.Train, s, 2)
+	for _, s := range datasets.LabSubjects {
+		sp, err := dsp.ClassSpectra(ld.Train, s, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

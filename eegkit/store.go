@@ -23,7 +23,7 @@ import (
 // distinct configuration and data, named
 // <model>-<activation>-b<batch>-lr<lr>-e<epochs>-s<seed>-<id>, where the id is
 // the first 10 hex digits of the sha256 of the configuration (JSON) and the
-// data's content hash (LabData.ID). A tweak of any hyperparameter is another
+// data's content hash (eeg.Data.ID). A tweak of any hyperparameter is another
 // run, so nothing is ever replaced; the same configuration on the same data
 // is reused when it finished and resumed from its checkpoint when it was
 // interrupted.
@@ -61,13 +61,13 @@ func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
 // checkpointing after every epoch (a few megabytes, milliseconds next to an
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
-func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *eeg.LabData, progress func(EpochStats)) (run *Run, reused bool, err error) {
+func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *eeg.Data, progress func(EpochStats)) (run *Run, reused bool, err error) {
 	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
 // Fit is Train with Fit's options (a batch transform, progress); the store
 // sets the checkpoints.
-func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt FitOptions) (run *Run, reused bool, err error) {
+func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (run *Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
 	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
@@ -76,7 +76,7 @@ func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt
 // (reused), or trains it there with opt (its CheckpointDir set to dir),
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
-func trainInDir(ctx context.Context, cfg TrainConfig, data *eeg.LabData, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
+func trainInDir(ctx context.Context, cfg TrainConfig, data *eeg.Data, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
 	rd, err := OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err

@@ -33,8 +33,8 @@ type SweepPoint struct {
 	BestEpoch int     // the epoch whose model was kept
 	BestTest  float64 // best test accuracy over the epochs (shown for comparison only: choosing by it is optimistic)
 	Seconds   float64 // training time
-	Data      string  // the data, in words (LabData.Source)
-	DataID    string  // the data's content hash (LabData.ID): what a rerun compares
+	Data      string  // the data, in words (eeg.Data.Source)
+	DataID    string  // the data's content hash (eeg.Data.ID): what a rerun compares
 	Completed time.Time
 }
 
@@ -160,7 +160,7 @@ type SweepOptions struct {
 // so an interrupted sweep resumes. Every point is deterministic whatever the
 // order and the number of workers. It returns the points of configs, sorted
 // by validation accuracy (then by train accuracy), best first.
-func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.LabData, opt SweepOptions) ([]SweepPoint, error) {
+func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.Data, opt SweepOptions) ([]SweepPoint, error) {
 	if len(configs) == 0 {
 		return nil, errors.New("sweep: the grid is empty")
 	}
@@ -252,7 +252,7 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.LabData, opt Sw
 
 // sweepPoint trains one point, in its own locked run directory under
 // opt.RunsDir when set (reusing it when it finished already).
-func sweepPoint(ctx context.Context, cfg TrainConfig, data *eeg.LabData, opt SweepOptions, fo FitOptions) (*Run, error) {
+func sweepPoint(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt SweepOptions, fo FitOptions) (*Run, error) {
 	if opt.RunsDir == "" {
 		return Fit(ctx, cfg, data, fo)
 	}
@@ -324,7 +324,7 @@ func SortPoints(points []SweepPoint) {
 // with up to workers points at a time, appending each to csvPath. It returns
 // the points ranked as Sweep ranks them (SortPoints: by validation accuracy,
 // else by final train accuracy), best first; the test set never ranks.
-func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *eeg.LabData, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
+func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *eeg.Data, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
 	if len(batches) == 0 || len(lrs) == 0 {
 		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
 	}

@@ -14,7 +14,7 @@ import (
 
 func TestSweepGridAppendsAndResumes(t *testing.T) {
 	ld := loadSynth(t)
-	small := &eeg.LabData{Train: subset(ld.Train, 64), Test: subset(ld.Test, 32), Source: ld.Source}
+	small := &eeg.Data{Train: subset(ld.Train, 64), Test: subset(ld.Test, 32), Source: ld.Source}
 	base := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0

@@ -50,7 +50,7 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 // another seed and expects different ones.
 func TestTrainingIsDeterministic(t *testing.T) {
 	ld := loadSynth(t)
-	small := &eeg.LabData{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
+	small := &eeg.Data{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
 	train := func(seed uint64) StateDict {
 		cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
 		run, err := Train(context.Background(), cfg, small, nil)
@@ -81,7 +81,7 @@ func TestTrainStopsOnCancel(t *testing.T) {
 	ld := loadSynth(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 50, Batch: 64, LR: 1e-3, Seed: 1}
-	small := &eeg.LabData{Train: subset(ld.Train, 128), Test: subset(ld.Test, 16)}
+	small := &eeg.Data{Train: subset(ld.Train, 128), Test: subset(ld.Test, 16)}
 	run, err := Train(ctx, cfg, small, func(e EpochStats) {
 		if e.Epoch == 2 {
 			cancel()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write numpy-made lab files for eegkit's data-loading tests.
 
-eegkit/testdata/lab/ gets the four lab files with 4 trials each:
+eegkit/datasets/testdata/lab/ gets the four lab files with 4 trials each:
   S4b_*   uncompressed np.savez, signal float64 (4, 750, 2) with NaNs, label float64 in {1, 2}
   X11b_*  np.savez_compressed, signal float64, label int64
 and expected.json with what the lab's loader computes from them (numpy's
@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "testdata", "lab")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "datasets", "testdata", "lab")
 
 
 def main():

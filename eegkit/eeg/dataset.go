@@ -37,8 +37,9 @@ const TrialSize = Channels * Samples
 // Trial returns trial i as [2][750] values (channel C3 then C4), sharing memory with d.
 func (d *Dataset) Trial(i int) []float32 { return d.X[i*TrialSize : (i+1)*TrialSize] }
 
-// LabData is the lab's train and test sets, as its dataloader builds them.
-type LabData struct {
+// Data is a train and test set pair, with what it is (Source) and the
+// NaN values its loader replaced.
+type Data struct {
 	Train, Test *Dataset
 	Dir         string
 	Source      string // what the data is: "genuine BCI III-IIIb lab data", "eegkit synthetic data (seed 1)", ...
@@ -55,7 +56,7 @@ type LabData struct {
 // same ID, so data that differs in a single value or label never passes for
 // other data, whatever its files are called. It is computed when first
 // asked; do not change the trials afterwards.
-func (d *LabData) ID() string {
+func (d *Data) ID() string {
 	if d.id == "" {
 		h := sha256.New()
 		for _, ds := range []*Dataset{d.Train, d.Test} {

@@ -7,6 +7,8 @@
 package safefile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -150,4 +152,21 @@ func Cause(err error) string {
 		return "unexpected end of data"
 	}
 	return err.Error()
+}
+
+// SHA256 is the hex sha256 of the regular file at path (see StatRegular).
+func SHA256(path string) (string, error) {
+	if _, err := StatRegular(path, "a file to checksum"); err != nil {
+		return "", err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

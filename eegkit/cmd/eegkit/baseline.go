@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -38,7 +39,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	data, err := eegkit.LoadData(*dataDir)
+	data, err := datasets.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -98,7 +99,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	data, err := eegkit.LoadData(*dataDir)
+	data, err := datasets.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // trainOne trains (or resumes) one run into dir and prints its result. A
 // run dir already holds with the same configuration and data is reused.
-func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.LabData, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
+func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.Data, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
 	rd, err := eegkit.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, err
@@ -195,7 +196,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	data, err := eegkit.LoadData(*dataDir)
+	data, err := datasets.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -327,9 +328,9 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{errors.New("--out is required")}
 	}
 	for _, split := range []string{"train", "test"} {
-		for _, f := range eegkit.LabFiles(split) {
+		for _, f := range datasets.LabFiles(split) {
 			p := filepath.Join(*out, f)
-			if eegkit.IsGenuine(p) { // --force or not
+			if datasets.IsGenuine(p) { // --force or not
 				return fmt.Errorf("%s is the genuine course file; refusing to overwrite it (generate into another directory)", p)
 			}
 			if _, err := os.Stat(p); err == nil && !*force {
@@ -337,11 +338,11 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	if err := eegkit.GenerateLab(*out, *seed); err != nil {
+	if err := datasets.GenerateLab(*out, *seed); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote synthetic BCI-IIIb-like data (seed %d) to %s: %s\n", *seed, *out,
-		strings.Join(append(eegkit.LabFiles("train"), eegkit.LabFiles("test")...), ", "))
+		strings.Join(append(datasets.LabFiles("train"), datasets.LabFiles("test")...), ", "))
 	return nil
 }
 
@@ -447,7 +448,7 @@ func checkPredictOut(out, input, weights, modelDir string, force bool) error {
 	if err := checkInsideDir(out, modelDir); err != nil {
 		return err
 	}
-	if eegkit.IsGenuine(out) {
+	if datasets.IsGenuine(out) {
 		return fmt.Errorf("--out %s is a genuine course data file; refusing to overwrite it", out)
 	}
 	if !force && !eeg.IsPredictionsFile(out) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -100,7 +101,7 @@ func TestCLI(t *testing.T) {
 			t.Errorf("missing %s", f)
 		}
 	}
-	if _, err := eegkit.LoadData(data); err != nil {
+	if _, err := datasets.LoadData(data); err != nil {
 		t.Errorf("predict damaged the data: %v", err)
 	}
 	if code, _, stderr := runCLI("train", "--model", "eegnet", "--act", "relu", "--epochs", "1", "--lr", "0.002", "--data", data, "--out", model, "--replace"); code != 0 {
@@ -119,7 +120,7 @@ func TestCLI(t *testing.T) {
 func TestLabCommand(t *testing.T) {
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
-	if err := eegkit.GenerateLab(data, 4); err != nil {
+	if err := datasets.GenerateLab(data, 4); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(tmp, "lab")
@@ -171,10 +172,10 @@ func TestLabCommand(t *testing.T) {
 func TestEvalSaysIncomplete(t *testing.T) {
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
-	if err := eegkit.GenerateLab(data, 3); err != nil {
+	if err := datasets.GenerateLab(data, 3); err != nil {
 		t.Fatal(err)
 	}
-	ld, err := eegkit.LoadData(data)
+	ld, err := datasets.LoadData(data)
 	if err != nil {
 		t.Fatal(err)
 	}

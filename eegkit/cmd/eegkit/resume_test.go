@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 )
 
 // cliArgsEnv makes the test binary act as the eegkit command (for tests
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 func TestTrainResumesAfterKill9(t *testing.T) {
 	tmp := t.TempDir()
 	data := filepath.Join(tmp, "data")
-	if err := eegkit.GenerateLab(data, 2); err != nil {
+	if err := datasets.GenerateLab(data, 2); err != nil {
 		t.Fatal(err)
 	}
 	args := func(out string) []string {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,7 +74,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err}
 	}
-	data, err := eegkit.LoadData(*dataDir)
+	data, err := datasets.LoadData(*dataDir)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package eegkit
+package dsp
 
 import (
 	"fmt"
@@ -118,4 +118,22 @@ func (s *Spectra) Lateralization() [2]float64 {
 		out[ch] = (r - l) / l
 	}
 	return out
+}
+
+// Resample writes x, without its mean, resampled to len(out) samples with
+// an ideal FFT low-pass at the lower Nyquist frequency (as
+// scipy.signal.resample does).
+func Resample(fft, ifft *fourier.FFT, x []float64, out []float32) {
+	n, m := len(x), len(out)
+	spec := fft.Coefficients(nil, x)
+	short := make([]complex128, m/2+1)
+	copy(short, spec[:min(len(spec), len(short))])
+	short[0] = 0           // remove the mean: the recordings are not high-pass filtered
+	if m%2 == 0 && m < n { // the new Nyquist bin holds half of the split ±Nyquist pair
+		short[m/2] = complex(real(short[m/2]), 0)
+	}
+	y := ifft.Sequence(nil, short)
+	for i := range out {
+		out[i] = float32(y[i] / float64(n))
+	}
 }

@@ -1,4 +1,4 @@
-package eegkit
+package datasets
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/edf"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -15,7 +16,7 @@ import (
 
 // TestEEGMMIDBSubject1 reads the committed PhysioNet files of subject 1.
 func TestEEGMMIDBSubject1(t *testing.T) {
-	dir := filepath.Join("..", "data", "eegmmidb")
+	dir := filepath.Join("..", "..", "data", "eegmmidb")
 	e, err := edf.Read(filepath.Join(dir, "S001", "S001R04.edf"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func TestResample(t *testing.T) {
 		x[i] = 3 + 2*math.Sin(2*math.Pi*10*float64(i)/MMIDBRate) // 10 Hz: whole periods over 6 s
 	}
 	out := make([]float32, eeg.Samples)
-	resample(fourier.NewFFT(len(x)), fourier.NewFFT(eeg.Samples), x, out)
+	dsp.Resample(fourier.NewFFT(len(x)), fourier.NewFFT(eeg.Samples), x, out)
 	for i, v := range out {
 		want := 2 * math.Sin(2*math.Pi*10*float64(i)/eeg.SampleRate) // the mean is removed
 		if math.Abs(float64(v)-want) > 1e-4 {
@@ -99,7 +100,7 @@ func TestResample(t *testing.T) {
 // reader's own are in package edf): a run without T1/T2 cues gave 0 test
 // trials and "test accuracy 0.00%"; EDF+D was read as if continuous.
 func TestEDFDefects(t *testing.T) {
-	src := filepath.Join("..", "data", "eegmmidb", "S001")
+	src := filepath.Join("..", "..", "data", "eegmmidb", "S001")
 	edit := func(t *testing.T, run string, change func([]byte) []byte) string {
 		dir := t.TempDir()
 		if err := os.MkdirAll(filepath.Join(dir, "S001"), 0o755); err != nil {

@@ -1,4 +1,4 @@
-package eegkit
+package datasets
 
 import (
 	"crypto/sha1"

@@ -1,4 +1,4 @@
-package eegkit
+package datasets
 
 import (
 	"errors"
@@ -24,11 +24,11 @@ func LabFiles(split string) []string {
 // (trials, 750, 2) transposed to [N, 1, 2, 750], and every NaN replaced by
 // the nanmean of the whole train (respectively test) array. It says which
 // data it read (genuine files are recognised by checksum).
-func LoadLab(dir string) (*eeg.LabData, error) {
+func LoadLab(dir string) (*eeg.Data, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("data directory %s does not exist; put the lab's four .npz files (or EEGMMIDB subject folders) there, or generate the synthetic data into it (eegkit gen-data --out %s)", dir, dir)
 	}
-	ld := &eeg.LabData{Dir: dir}
+	ld := &eeg.Data{Dir: dir}
 	var err error
 	if ld.Train, ld.TrainNaNs, ld.TrainNaNMean, err = loadSplit(dir, "train"); err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(lab.Data) != sig.Shape[0] || (len(lab.Shape) > 1 && shapeSize(lab.Shape[1:]) != 1) {
+	if len(lab.Data) != sig.Shape[0] || len(lab.Shape) > 2 || len(lab.Shape) == 2 && lab.Shape[1] != 1 {
 		return nil, nil, fmt.Errorf("%s: label has shape %v but signal has %d trials", path, lab.Shape, sig.Shape[0])
 	}
 	labels = make([]int, len(lab.Data))

@@ -1,8 +1,7 @@
-package eegkit
+package datasets
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -231,6 +230,3 @@ func pinkish(rng *rand.Rand, n int) []float64 {
 	}
 	return out
 }
-
-// fmtPercent prints a fraction as a percentage with one decimal.
-func fmtPercent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }

@@ -1,4 +1,4 @@
-package eegkit
+package datasets
 
 import (
 	"math"
@@ -43,7 +43,10 @@ func TestSyntheticDataIsDeterministic(t *testing.T) {
 // TestSyntheticDataStatistics checks the generated data against the
 // statistics measured on the genuine files' first 87 trials.
 func TestSyntheticDataStatistics(t *testing.T) {
-	dir := synthData(t)
+	dir := t.TempDir()
+	if err := GenerateLab(dir, 1); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		file             string
 		std              float64

@@ -1,4 +1,4 @@
-package eegkit
+package datasets
 
 import (
 	"bufio"
@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/edf"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"gonum.org/v1/gonum/dsp/fourier"
@@ -54,14 +55,14 @@ func IsMMIDBDir(dir string) bool {
 // recording are skipped. Runs 4 and 8 form the training set and run 12 the
 // test set. If dir has a SHA256SUMS*.txt file (PhysioNet's checksums),
 // every file read must match it.
-func LoadEEGMMIDB(dir string) (*eeg.LabData, error) {
+func LoadEEGMMIDB(dir string) (*eeg.Data, error) {
 	subjDirs, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]"))
 	sort.Strings(subjDirs)
 	sums, sumsFile, err := readSHA256Sums(dir)
 	if err != nil {
 		return nil, err
 	}
-	ld := &eeg.LabData{Dir: dir, Train: &eeg.Dataset{}, Test: &eeg.Dataset{}}
+	ld := &eeg.Data{Dir: dir, Train: &eeg.Dataset{}, Test: &eeg.Dataset{}}
 	var names []string
 	for _, sd := range subjDirs {
 		subject := filepath.Base(sd)
@@ -156,31 +157,13 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int) (err error) {
 			continue
 		}
 		for c, sig := range chans {
-			resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*eeg.Samples:(c+1)*eeg.Samples])
+			dsp.Resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*eeg.Samples:(c+1)*eeg.Samples])
 		}
 		ds.X = append(ds.X, trial...)
 		ds.Y = append(ds.Y, label)
 		ds.Subject = append(ds.Subject, s)
 	}
 	return nil
-}
-
-// resample writes x, without its mean, resampled to len(out) samples with
-// an ideal FFT low-pass at the lower Nyquist frequency (as
-// scipy.signal.resample does).
-func resample(fft, ifft *fourier.FFT, x []float64, out []float32) {
-	n, m := len(x), len(out)
-	spec := fft.Coefficients(nil, x)
-	short := make([]complex128, m/2+1)
-	copy(short, spec[:min(len(spec), len(short))])
-	short[0] = 0           // remove the mean: the recordings are not high-pass filtered
-	if m%2 == 0 && m < n { // the new Nyquist bin holds half of the split ±Nyquist pair
-		short[m/2] = complex(real(short[m/2]), 0)
-	}
-	y := ifft.Sequence(nil, short)
-	for i := range out {
-		out[i] = float32(y[i] / float64(n))
-	}
 }
 
 // readSHA256Sums reads the first SHA256SUMS*.txt in dir (sha256sum format:
@@ -232,7 +215,7 @@ func verifySHA256(path, rel string, sums map[string]string, sumsFile string) err
 
 // LoadData reads a data directory of either kind eegkit knows: the lab's
 // four .npz files, or EEGMMIDB EDF files (see LoadEEGMMIDB).
-func LoadData(dir string) (*eeg.LabData, error) {
+func LoadData(dir string) (*eeg.Data, error) {
 	if IsMMIDBDir(dir) {
 		return LoadEEGMMIDB(dir)
 	}
