@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 )
@@ -175,12 +176,12 @@ func (bl *Baseline) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, 
 }
 
 // Evaluate scores the baseline on ds.
-func (bl *Baseline) Evaluate(ds *eeg.Dataset) (Metrics, error) {
+func (bl *Baseline) Evaluate(ds *eeg.Dataset) (metrics.Metrics, error) {
 	logits, pred, err := bl.Predict(ds)
 	if err != nil {
-		return Metrics{}, err
+		return metrics.Metrics{}, err
 	}
-	return Score(ds, logits, pred), nil
+	return metrics.Score(ds, logits, pred), nil
 }
 
 // features are the log-variances of a trial: per band, of C3 and C4, or of
@@ -369,12 +370,12 @@ func fitLDA(x [][]float64, y []int32, shrinkage float64) ([]float64, float64, er
 
 // BaselineResult is a fitted baseline with its scores.
 type BaselineResult struct {
-	Config   BaselineConfig `json:"config"`
-	Name     string         `json:"name"`
-	Data     string         `json:"data"`
-	Train    Metrics        `json:"train"`
-	Test     Metrics        `json:"test"`
-	Baseline *Baseline      `json:"-"`
+	Config   BaselineConfig  `json:"config"`
+	Name     string          `json:"name"`
+	Data     string          `json:"data"`
+	Train    metrics.Metrics `json:"train"`
+	Test     metrics.Metrics `json:"test"`
+	Baseline *Baseline       `json:"-"`
 }
 
 // RunBaseline fits the baseline on the training set and scores it on both sets.

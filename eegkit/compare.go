@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -37,7 +38,7 @@ func CompareRuns(runs []*Run) string {
 		}
 		f := r.Final()
 		fmt.Fprintf(&sb, "| %s | %s | %d | %g | %d | %s | %s | %.3f | %.3f | `%s` |\n", RunLabel(r), params, r.Config.Batch, r.Config.LR,
-			len(r.History), fmtPercent(f.TrainAcc), fmtPercent(r.Test.Accuracy), r.Test.Kappa, r.Test.AUC, RunID(r.Config, r.DataID))
+			len(r.History), metrics.Percent(f.TrainAcc), metrics.Percent(r.Test.Accuracy), r.Test.Kappa, r.Test.AUC, RunID(r.Config, r.DataID))
 	}
 	return sb.String()
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 )
 
 // EpochStats is one epoch of a run's history.
@@ -26,18 +27,18 @@ type EpochStats struct {
 
 // Run is a trained model with its configuration and history.
 type Run struct {
-	Config    TrainConfig  `json:"config"`
-	Protocol  string       `json:"protocol"` // how the model was chosen (TrainConfig.Protocol)
-	Data      string       `json:"data"`     // which data it was trained on, in words (eeg.Data.Source)
-	DataID    string       `json:"data_id"`  // the content hash of that data (eeg.Data.ID)
-	History   []EpochStats `json:"history"`
-	BestEpoch int          `json:"best_epoch"`        // the epoch whose model the run kept
-	Complete  bool         `json:"complete"`          // false if training was interrupted
-	ResumedAt []int        `json:"resumed,omitempty"` // epochs after which training resumed from a checkpoint
-	Val       *Metrics     `json:"val,omitempty"`     // of the kept model on the validation set
-	Test      Metrics      `json:"test"`              // of the kept model
-	Version   string       `json:"eegkit_version"`    // the eegkit that trained it
-	Net       *Net         `json:"-"`
+	Config    TrainConfig      `json:"config"`
+	Protocol  string           `json:"protocol"` // how the model was chosen (TrainConfig.Protocol)
+	Data      string           `json:"data"`     // which data it was trained on, in words (eeg.Data.Source)
+	DataID    string           `json:"data_id"`  // the content hash of that data (eeg.Data.ID)
+	History   []EpochStats     `json:"history"`
+	BestEpoch int              `json:"best_epoch"`        // the epoch whose model the run kept
+	Complete  bool             `json:"complete"`          // false if training was interrupted
+	ResumedAt []int            `json:"resumed,omitempty"` // epochs after which training resumed from a checkpoint
+	Val       *metrics.Metrics `json:"val,omitempty"`     // of the kept model on the validation set
+	Test      metrics.Metrics  `json:"test"`              // of the kept model
+	Version   string           `json:"eegkit_version"`    // the eegkit that trained it
+	Net       *Net             `json:"-"`
 }
 
 // Final is the last epoch's statistics (zero if no epoch finished).

@@ -1,7 +1,6 @@
 package eegkit
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -18,6 +17,3 @@ func shapeSize(shape []int) int {
 func normalizeName(s string) string {
 	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(s)))
 }
-
-// fmtPercent prints a fraction as a percentage with one decimal.
-func fmtPercent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -102,40 +103,6 @@ func (lr LabRuns) Discussion() string {
 	return sb.String()
 }
 
-// Markdown renders the metrics for a notebook: a line with accuracy, loss,
-// kappa and ROC-AUC, a table of accuracy per subject and the confusion matrix
-// (Metrics.String is the same report as plain text, for a terminal).
-func (m Metrics) Markdown() string {
-	var sb strings.Builder
-	auc := m.aucText()
-	fmt.Fprintf(&sb, "Accuracy **%s** on %d trials (loss %.4f, Cohen's kappa %.3f, ROC-AUC %s).\n\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
-	if len(m.PerSubject) > 0 {
-		sb.WriteString("| subject | accuracy |\n|---|---:|\n")
-		for _, s := range m.subjects() {
-			fmt.Fprintf(&sb, "| %s | %s |\n", s, fmtPercent(m.PerSubject[s]))
-		}
-		sb.WriteString("\n")
-	}
-	sb.WriteString("Confusion matrix (rows true, columns predicted):\n\n")
-	sb.WriteString(m.ConfusionMarkdown())
-	return sb.String()
-}
-
-// ConfusionMarkdown renders a confusion matrix as a Markdown table.
-func (m Metrics) ConfusionMarkdown() string {
-	names := m.classNames()
-	var sb strings.Builder
-	sb.WriteString("| true \\ predicted | " + strings.Join(names, " | ") + " |\n|---" + strings.Repeat("|---", len(names)) + "|\n")
-	for i, row := range m.Confusion {
-		sb.WriteString("| " + names[i])
-		for _, v := range row {
-			fmt.Fprintf(&sb, " | %d", v)
-		}
-		sb.WriteString(" |\n")
-	}
-	return sb.String()
-}
-
 // ConfigTable lists which run each cell of Table 1 shows, with its
 // hyperparameters and its id in the run store, as Markdown.
 func (lr LabRuns) ConfigTable() string {
@@ -149,7 +116,7 @@ func (lr LabRuns) ConfigTable() string {
 			}
 			c := r.Config
 			fmt.Fprintf(&sb, "| %s | %s | %d | %g | %g | %d | %d | %s | %s | `%s` |\n", lr.ModelName(model), act.Label(), c.Batch, c.LR,
-				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], fmtPercent(r.Final().TestAcc), RunID(c, r.DataID))
+				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], metrics.Percent(r.Final().TestAcc), RunID(c, r.DataID))
 		}
 	}
 	return sb.String()
@@ -295,7 +262,7 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 		if reused {
 			logf("%s: reusing the finished run in %s", cfg, dir)
 		} else {
-			logf("run %d of %d, %s: test accuracy %s, saved to %s", k, len(todo), cfg, fmtPercent(run.Final().TestAcc), dir)
+			logf("run %d of %d, %s: test accuracy %s, saved to %s", k, len(todo), cfg, metrics.Percent(run.Final().TestAcc), dir)
 		}
 		act, _ := ParseActivation(cfg.Activation)
 		if have[cfg.Model] == nil {
@@ -379,7 +346,7 @@ func RunSummary(r *Run, reused bool, dir string) string {
 		how = fmt.Sprintf("resumed after epoch %s and saved in", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(r.ResumedAt)), ", "), "[]"))
 	}
 	f := r.Final()
-	subs := r.Test.subjects()
+	subs := r.Test.Subjects()
 	for i, s := range subs {
 		subs[i] = fmt.Sprintf("%s %.2f%%", s, 100*r.Test.PerSubject[s])
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 )
 
 func fakeRun(t *testing.T, model string, act Activation, trainAcc float64, testAccs ...float64) *Run {
@@ -149,7 +150,7 @@ func TestNotebookMarkdown(t *testing.T) {
 			t.Errorf("summary row with %d cells: %q", strings.Count(line, "|")-1, line)
 		}
 	}
-	m := Metrics{Trials: 10, Accuracy: 0.7, Loss: 0.5, Kappa: 0.4, AUC: math.NaN(), Confusion: [][]int{{4, 1}, {2, 3}}, PerSubject: map[string]float64{"X11b": 0.6, "S4b": 0.8}}
+	m := metrics.Metrics{Trials: 10, Accuracy: 0.7, Loss: 0.5, Kappa: 0.4, AUC: math.NaN(), Confusion: [][]int{{4, 1}, {2, 3}}, PerSubject: map[string]float64{"X11b": 0.6, "S4b": 0.8}}
 	md := m.Markdown()
 	for _, want := range []string{"Accuracy **70.0%** on 10 trials", "ROC-AUC undefined", "| S4b | 80.0% |\n| X11b | 60.0% |", "| left hand | 4 | 1 |\n| right hand | 2 | 3 |"} {
 		if !strings.Contains(md, want) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
@@ -176,16 +177,16 @@ func TestKClasses(t *testing.T) {
 	ds := &eeg.Dataset{Y: []int32{0, 1, 2, 2}, Classes: []string{"rest", "left", "right"}}
 	// Every class's score is highest on its own trials: each one-vs-rest AUC is 1.
 	logits := [][]float32{{3, 0, 0}, {0, 3, 0}, {0, 0, 3}, {0, 1, 2}}
-	m := Score(ds, logits, []int32{0, 1, 2, 2})
+	m := metrics.Score(ds, logits, []int32{0, 1, 2, 2})
 	if !reflect.DeepEqual(m.Confusion, [][]int{{1, 0, 0}, {0, 1, 0}, {0, 0, 2}}) || m.Accuracy != 1 || m.Kappa != 1 || m.AUC != 1 {
 		t.Errorf("perfect: %+v", m)
 	}
 	// One rest trial called right: p_o = 3/4, p_e = (1·0 + 1·1 + 2·3)/16 = 7/16, kappa = (12/16 − 7/16)/(9/16) = 5/9.
-	m = Score(ds, [][]float32{{0, 0, 3}, {0, 3, 0}, {0, 0, 3}, {0, 1, 2}}, []int32{2, 1, 2, 2})
+	m = metrics.Score(ds, [][]float32{{0, 0, 3}, {0, 3, 0}, {0, 0, 3}, {0, 1, 2}}, []int32{2, 1, 2, 2})
 	if math.Abs(m.Kappa-5.0/9) > 1e-12 || !strings.Contains(m.Markdown(), "| true \\ predicted | rest | left | right |") {
 		t.Errorf("kappa %g (want 5/9):\n%s", m.Kappa, m.Markdown())
 	}
-	if got := cohenKappa([][]int{{10, 0}, {0, 10}}); got != 1 {
+	if got := metrics.CohenKappa([][]int{{10, 0}, {0, 10}}); got != 1 {
 		t.Errorf("2-class kappa %g", got)
 	}
 

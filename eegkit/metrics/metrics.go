@@ -1,4 +1,4 @@
-package eegkit
+package metrics
 
 import (
 	"encoding/json"
@@ -36,37 +36,6 @@ func (m Metrics) classNames() []string {
 		}
 	}
 	return names
-}
-
-// Predict returns the logits [N][K] and predicted classes (the largest
-// logit; the first of equal ones) of every trial of ds. Logits that are not
-// finite are an error naming the first such trial: a NaN has no class.
-func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
-	logits, err = n.Logits(ds.X, ds.Len())
-	if err != nil {
-		return nil, nil, err
-	}
-	pred = make([]int32, len(logits))
-	for i, l := range logits {
-		for k, v := range l {
-			if !isFinite32(v) {
-				return nil, nil, fmt.Errorf("the model's output for trial %d is %v, not finite: that trial's values or the model's weights are too large for float32 arithmetic (check the data's units and the weights)", i, l)
-			}
-			if v > l[pred[i]] {
-				pred[i] = int32(k)
-			}
-		}
-	}
-	return logits, pred, nil
-}
-
-// Evaluate classifies every trial of ds in evaluation mode and scores the predictions.
-func (n *Net) Evaluate(ds *eeg.Dataset) (Metrics, error) {
-	logits, pred, err := n.Predict(ds)
-	if err != nil {
-		return Metrics{}, err
-	}
-	return Score(ds, logits, pred), nil
 }
 
 // Score computes accuracy, cross-entropy, Cohen's kappa, ROC-AUC, the
@@ -107,7 +76,7 @@ func Score(ds *eeg.Dataset, logits [][]float32, pred []int32) Metrics {
 	}
 	m.Loss /= float64(ds.Len())
 	m.Accuracy = float64(correct) / float64(ds.Len())
-	m.Kappa = cohenKappa(m.Confusion)
+	m.Kappa = CohenKappa(m.Confusion)
 	m.AUC = macroAUC(logits, ds.Y)
 	for s, n := range subjN {
 		if n > 0 {
@@ -147,7 +116,7 @@ func macroAUC(logits [][]float32, y []int32) float64 {
 		for i, l := range logits {
 			scores[i] = float64(l[1]) - float64(l[0])
 		}
-		return rocAUC(scores, y)
+		return ROCAUC(scores, y)
 	}
 	sum, n := 0.0, 0
 	for c := range k {
@@ -159,7 +128,7 @@ func macroAUC(logits [][]float32, y []int32) float64 {
 				labels[i] = 1
 			}
 		}
-		if a := rocAUC(scores, labels); !math.IsNaN(a) {
+		if a := ROCAUC(scores, labels); !math.IsNaN(a) {
 			sum += a
 			n++
 		}
@@ -178,8 +147,8 @@ func (m Metrics) aucText() string {
 	return fmt.Sprintf("%.3f", m.AUC)
 }
 
-// subjects are the names of PerSubject, sorted.
-func (m Metrics) subjects() []string {
+// Subjects are the names of PerSubject, sorted.
+func (m Metrics) Subjects() []string {
 	subs := make([]string, 0, len(m.PerSubject))
 	for s := range m.PerSubject {
 		subs = append(subs, s)
@@ -192,9 +161,9 @@ func (m Metrics) subjects() []string {
 func (m Metrics) String() string {
 	var sb strings.Builder
 	auc := m.aucText()
-	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", fmtPercent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
-	for _, s := range m.subjects() {
-		fmt.Fprintf(&sb, "  %-6s %s\n", s, fmtPercent(m.PerSubject[s]))
+	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", Percent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
+	for _, s := range m.Subjects() {
+		fmt.Fprintf(&sb, "  %-6s %s\n", s, Percent(m.PerSubject[s]))
 	}
 	fmt.Fprintf(&sb, "confusion (rows true, columns predicted):\n")
 	names := m.classNames()
@@ -213,10 +182,10 @@ func (m Metrics) String() string {
 	return sb.String()
 }
 
-// cohenKappa is (observed agreement − chance agreement) / (1 − chance
+// CohenKappa is (observed agreement − chance agreement) / (1 − chance
 // agreement) of a K×K confusion matrix c, with p_o = Σ_k c_kk / n and
 // p_e = Σ_k (row_k/n)(col_k/n); 0 when chance agreement is 1.
-func cohenKappa(c [][]int) float64 {
+func CohenKappa(c [][]int) float64 {
 	n, diag := 0, 0
 	rows, cols := make([]int, len(c)), make([]int, len(c))
 	for i, row := range c {
@@ -243,10 +212,10 @@ func cohenKappa(c [][]int) float64 {
 	return (po - pe) / (1 - pe)
 }
 
-// rocAUC is the area under the ROC curve of scores for class 1: the
+// ROCAUC is the area under the ROC curve of scores for class 1: the
 // probability that a random class-1 trial scores above a random class-0 one
 // (ties count one half). NaN when a class is missing.
-func rocAUC(scores []float64, labels []int32) float64 {
+func ROCAUC(scores []float64, labels []int32) float64 {
 	for _, s := range scores {
 		if math.IsNaN(s) {
 			return math.NaN()
@@ -318,4 +287,39 @@ func (m *Metrics) UnmarshalJSON(raw []byte) error {
 	return nil
 }
 
-func isFinite32(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
+// Markdown renders the metrics for a notebook: a line with accuracy, loss,
+// kappa and ROC-AUC, a table of accuracy per subject and the confusion matrix
+// (Metrics.String is the same report as plain text, for a terminal).
+func (m Metrics) Markdown() string {
+	var sb strings.Builder
+	auc := m.aucText()
+	fmt.Fprintf(&sb, "Accuracy **%s** on %d trials (loss %.4f, Cohen's kappa %.3f, ROC-AUC %s).\n\n", Percent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
+	if len(m.PerSubject) > 0 {
+		sb.WriteString("| subject | accuracy |\n|---|---:|\n")
+		for _, s := range m.Subjects() {
+			fmt.Fprintf(&sb, "| %s | %s |\n", s, Percent(m.PerSubject[s]))
+		}
+		sb.WriteString("\n")
+	}
+	sb.WriteString("Confusion matrix (rows true, columns predicted):\n\n")
+	sb.WriteString(m.ConfusionMarkdown())
+	return sb.String()
+}
+
+// ConfusionMarkdown renders a confusion matrix as a Markdown table.
+func (m Metrics) ConfusionMarkdown() string {
+	names := m.classNames()
+	var sb strings.Builder
+	sb.WriteString("| true \\ predicted | " + strings.Join(names, " | ") + " |\n|---" + strings.Repeat("|---", len(names)) + "|\n")
+	for i, row := range m.Confusion {
+		sb.WriteString("| " + names[i])
+		for _, v := range row {
+			fmt.Fprintf(&sb, " | %d", v)
+		}
+		sb.WriteString(" |\n")
+	}
+	return sb.String()
+}
+
+// Percent prints a fraction as a percentage with one decimal.
+func Percent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
