@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // BenchResult is what Benchmark measures.
@@ -32,7 +33,7 @@ const BenchTrials = 1080
 // Benchmark times, after a warm-up, a training epoch, an evaluation of 1080
 // trials and single-trial inference (the median of latencyRuns) of a model
 // on random data shaped like the lab's. Times are averaged over epochs runs.
-func Benchmark(model string, act Activation, batch, epochs, latencyRuns int) (BenchResult, error) {
+func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) (BenchResult, error) {
 	if batch < 2 || epochs < 1 || latencyRuns < 1 {
 		return BenchResult{}, fmt.Errorf("benchmark: batch must be >= 2, epochs and latency runs >= 1 (got %d, %d, %d)", batch, epochs, latencyRuns)
 	}
@@ -40,11 +41,11 @@ func Benchmark(model string, act Activation, batch, epochs, latencyRuns int) (Be
 	if err != nil {
 		return BenchResult{}, err
 	}
-	backend, err := Backend()
+	backend, err := nn.Backend()
 	if err != nil {
 		return BenchResult{}, err
 	}
-	net, err := NewNet(m, InitWeights(m, 1), 1)
+	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		return BenchResult{}, err
 	}

@@ -3,6 +3,8 @@ package eegkit
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // BenchmarkTrainEpoch times one training epoch (1080 trials, batch 64,
@@ -14,7 +16,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 		b.Run(model, func(b *testing.B) {
 			cfg := TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 			m, _ := cfg.BuildModel()
-			net, err := NewNet(m, InitWeights(m, 1), 1)
+			net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -41,8 +43,8 @@ func BenchmarkEvaluate(b *testing.B) {
 	ld := loadSynth(b)
 	for _, model := range ModelNames {
 		b.Run(model, func(b *testing.B) {
-			m, _ := NewModel(model, ELU)
-			net, err := NewNet(m, InitWeights(m, 1), 1)
+			m, _ := NewModel(model, nn.ELU)
+			net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 			if err != nil {
 				b.Fatal(err)
 			}

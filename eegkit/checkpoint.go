@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -166,7 +167,7 @@ func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector, aug *a
 	return nil
 }
 
-func flatten(sd StateDict) map[string][]float32 {
+func flatten(sd nn.StateDict) map[string][]float32 {
 	if sd == nil {
 		return nil
 	}
@@ -177,21 +178,21 @@ func flatten(sd StateDict) map[string][]float32 {
 	return out
 }
 
-func unflatten(flat map[string][]float32, m *Model) (StateDict, error) {
-	sd := StateDict{}
+func unflatten(flat map[string][]float32, m *nn.Model) (nn.StateDict, error) {
+	sd := nn.StateDict{}
 	for _, p := range m.Params() {
 		d, ok := flat[p.FullName]
 		if !ok {
 			return nil, fmt.Errorf("%s is missing", p.FullName)
 		}
-		sd[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: d}
+		sd[p.FullName] = &nn.Tensor{Shape: append([]int(nil), p.Shape...), Data: d}
 	}
 	return sd, sd.Check(m)
 }
 
 // SetStateDict replaces the network's weights and BatchNorm statistics.
 // Adam's state is kept.
-func (n *Net) SetStateDict(sd StateDict) error {
+func (n *Net) SetStateDict(sd nn.StateDict) error {
 	if err := sd.Check(n.Model); err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (n *Net) deviceCopies(flat map[string][]float32) ([]*tensors.Tensor, error)
 	out := make([]*tensors.Tensor, len(n.trainable))
 	for i, p := range n.trainable {
 		d, ok := flat[p.FullName]
-		if !ok || len(d) != shapeSize(p.Shape) {
+		if !ok || len(d) != p.Size() {
 			return nil, fmt.Errorf("optimizer state of %s is missing or has the wrong size", p.FullName)
 		}
 		out[i] = deviceTensor(d, p.Shape)

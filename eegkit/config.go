@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // TrainConfig holds a training run's hyperparameters. The zero values of
@@ -41,7 +43,7 @@ type TrainConfig struct {
 	// Arch is the architecture of a model that is not what NewModel(Model,
 	// Activation) builds (one of your own, or a tweaked one), as data; nil
 	// otherwise. Set it with WithModel.
-	Arch *ModelSpec `json:"arch,omitempty"`
+	Arch *nn.ModelSpec `json:"arch,omitempty"`
 }
 
 // WithModel returns c set to train m: Model becomes m's key, Activation the
@@ -49,7 +51,7 @@ type TrainConfig struct {
 // NewModel builds for that name (so the lab's models keep their run ids). It
 // fails if m cannot be saved with a run (see Model.Spec) or does not fit
 // together (see Model.Build).
-func (c TrainConfig) WithModel(m *Model) (TrainConfig, error) {
+func (c TrainConfig) WithModel(m *nn.Model) (TrainConfig, error) {
 	built, err := m.Build()
 	if err != nil {
 		return c, err
@@ -97,7 +99,7 @@ const LabEpochs = 300
 // epochs. The zoo's: ShallowFBCSPNet batch 64 lr 6.25e-4 (braindecode's
 // motor-imagery example), EEGNetV4 batch 64 lr 1e-3 (Adam's default, as in
 // its paper). act NoActivation is the model's own.
-func Preset(model string, act Activation) (TrainConfig, error) {
+func Preset(model string, act nn.Activation) (TrainConfig, error) {
 	m, err := NewModel(model, act)
 	if err != nil {
 		return TrainConfig{}, err
@@ -110,13 +112,13 @@ func Preset(model string, act Activation) (TrainConfig, error) {
 	case m.Name == "EEGNetV4":
 		// Lawhern et al.: Adam with its default learning rate, batch 64.
 		c.Batch, c.LR = 64, 1e-3
-	case m.Name == "EEGNet" && act == ReLU:
+	case m.Name == "EEGNet" && act == nn.ReLU:
 		c.Batch, c.LR = 64, 1e-3
-	case m.Name == "EEGNet" && act == LeakyReLU:
+	case m.Name == "EEGNet" && act == nn.LeakyReLU:
 		c.Batch, c.LR = 12, 4e-4
 	case m.Name == "EEGNet":
 		c.Batch, c.LR = 12, 5e-4
-	case act == ReLU:
+	case act == nn.ReLU:
 		c.Batch, c.LR = 64, 1e-3
 	default:
 		c.Batch, c.LR = 64, 3e-4
@@ -211,12 +213,12 @@ func (c TrainConfig) Protocol() string {
 }
 
 // BuildModel returns the model the configuration describes.
-func (c TrainConfig) BuildModel() (*Model, error) {
-	act, err := ParseActivation(c.Activation)
+func (c TrainConfig) BuildModel() (*nn.Model, error) {
+	act, err := nn.ParseActivation(c.Activation)
 	if err != nil {
 		return nil, err
 	}
-	var m *Model
+	var m *nn.Model
 	if c.Arch != nil {
 		m, err = c.Arch.Model()
 	} else {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -51,8 +52,8 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 	case <-time.After(2 * time.Minute):
 		t.Fatal("Fit hangs on a test trial of 3e38")
 	}
-	m, _ := NewModel("eegnet", ELU)
-	net, err := NewNet(m, InitWeights(m, 1), 1)
+	m, _ := NewModel("eegnet", nn.ELU)
+	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,8 +274,8 @@ func TestRunDir(t *testing.T) {
 // TestNegativeRunningVarIsRefused: imported weights with a negative
 // BatchNorm variance were accepted and made every prediction "left hand".
 func TestNegativeRunningVarIsRefused(t *testing.T) {
-	m, _ := NewModel("eegnet", ELU)
-	sd := InitWeights(m, 1)
+	m, _ := NewModel("eegnet", nn.ELU)
+	sd := nn.InitWeights(m, 1)
 	for name, w := range sd {
 		if strings.HasSuffix(name, "running_var") {
 			w.Data[0] = -0.5

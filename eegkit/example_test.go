@@ -8,11 +8,12 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // The lab's two models, with the parameter counts of their PyTorch modules.
 func ExampleEEGNet() {
-	for _, m := range []*eegkit.Model{eegkit.EEGNet(eegkit.ELU), eegkit.DeepConvNet(eegkit.ELU)} {
+	for _, m := range []*nn.Model{eegkit.EEGNet(nn.ELU), eegkit.DeepConvNet(nn.ELU)} {
 		fmt.Printf("%s: %d parameters\n", m.Name, m.NumParams())
 	}
 	// Output:
@@ -22,7 +23,7 @@ func ExampleEEGNet() {
 
 // The lab's hyperparameters for each run.
 func ExamplePreset() {
-	for _, act := range eegkit.Activations {
+	for _, act := range nn.Activations {
 		cfg, _ := eegkit.Preset("eegnet", act)
 		fmt.Println(cfg)
 	}
@@ -43,7 +44,7 @@ func ExampleTrain() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, _ := eegkit.Preset("eegnet", eegkit.ELU)
+	cfg, _ := eegkit.Preset("eegnet", nn.ELU)
 	cfg.Epochs, cfg.Batch = 2, 64 // a quick run
 	run, err := eegkit.Train(context.Background(), cfg, data, nil)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -15,20 +16,20 @@ import (
 )
 
 // accuracyColors gives each activation its colour; train is solid, test dashed.
-var accuracyColors = map[Activation]color.RGBA{
-	ReLU:      {R: 31, G: 119, B: 180, A: 255},
-	LeakyReLU: {R: 255, G: 127, B: 14, A: 255},
-	ELU:       {R: 44, G: 160, B: 44, A: 255},
+var accuracyColors = map[nn.Activation]color.RGBA{
+	nn.ReLU:      {R: 31, G: 119, B: 180, A: 255},
+	nn.LeakyReLU: {R: 255, G: 127, B: 14, A: 255},
+	nn.ELU:       {R: 44, G: 160, B: 44, A: 255},
 }
 
 // AccuracyFigure draws the lab's accuracy-per-epoch figure for one model:
 // train and test accuracy (%) of each activation's run. runs maps activations
 // to their histories; missing activations are left out.
-func AccuracyFigure(model string, runs map[Activation][]EpochStats) (*Figure, error) {
+func AccuracyFigure(model string, runs map[nn.Activation][]EpochStats) (*Figure, error) {
 	p := newFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
 	n, lowest := 0, 100.0
-	for _, act := range Activations {
+	for _, act := range nn.Activations {
 		h, ok := runs[act]
 		if !ok || len(h) == 0 {
 			continue

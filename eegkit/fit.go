@@ -10,6 +10,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // EpochStats is one epoch of a run's history.
@@ -134,7 +135,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if m.Input != LabInput {
 		return nil, fmt.Errorf("%s takes input %v per trial but the data's trials are %v: build it for the data's channels and samples", m.Name, m.Input, LabInput)
 	}
-	net, err := NewNet(m, InitWeights(m, cfg.Seed), cfg.Seed)
+	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 // TestParityBatchOfOne). A non-finite loss or output is an error that says
 // training diverged. It also returns the weights after the epoch (checked
 // finite).
-func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *eeg.Dataset, aug *augmenter) (EpochStats, StateDict, error) {
+func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []int, train, val, test *eeg.Dataset, aug *augmenter) (EpochStats, nn.StateDict, error) {
 	start := time.Now()
 	lr := cfg.EpochLR(epoch)
 	var lossSum float64
@@ -285,7 +286,7 @@ func finish(run *Run, net *Net, sel *selector, val, test *eeg.Dataset) (*Run, er
 // selector remembers the best epoch by a validation score and its weights.
 type selector struct {
 	rule      string
-	best      StateDict
+	best      nn.StateDict
 	bestEpoch int
 	bestLoss  float64
 	bestAcc   float64

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -105,7 +106,7 @@ const LabCheckpointEvery = 10
 func Table1(acc map[string]map[string]float64) (table, best string) {
 	bestAcc := -1.0
 	for _, model := range []string{"EEGNet", "DeepConvNet"} {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			if v, ok := acc[model][act.Label()]; ok && v > bestAcc {
 				bestAcc, best = v, model+"/"+act.Label()
 			}
@@ -118,7 +119,7 @@ func Table1(acc map[string]map[string]float64) (table, best string) {
 			continue
 		}
 		sb.WriteString("| " + model + " |")
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			v, ok := acc[model][act.Label()]
 			switch {
 			case !ok:

@@ -5,22 +5,24 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 func TestModelShapesAndParameterCounts(t *testing.T) {
 	cases := []struct {
 		model  string
 		params int
-		shapes map[string]Shape3
+		shapes map[string]nn.Shape3
 	}{
-		{"eegnet", 17874, map[string]Shape3{
+		{"eegnet", 17874, map[string]nn.Shape3{
 			"firstConv.0":     {16, 2, 750},
 			"depthwiseConv.0": {32, 1, 750},
 			"depthwiseConv.3": {32, 1, 187},
 			"separableConv.3": {32, 1, 23},
 			"classify.0":      {2, 1, 1},
 		}},
-		{"deepconvnet", 150977, map[string]Shape3{
+		{"deepconvnet", 150977, map[string]nn.Shape3{
 			"firstConv.0":  {25, 2, 746},
 			"firstConv.1":  {25, 1, 746},
 			"firstConv.4":  {25, 1, 373},
@@ -31,7 +33,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			m, err := NewModel(tc.model, act)
 			if err != nil {
 				t.Fatal(err)
@@ -62,7 +64,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 func TestStateDictNamesMatchPyTorch(t *testing.T) {
 	for _, model := range ModelNames {
 		fx := loadParityFixture(t, model+"_elu")
-		m, _ := NewModel(model, ELU)
+		m, _ := NewModel(model, nn.ELU)
 		var ours, theirs []string
 		for _, p := range m.Params() {
 			ours = append(ours, p.FullName)
@@ -84,28 +86,28 @@ func TestStateDictNamesMatchPyTorch(t *testing.T) {
 func TestParseNames(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want Activation
+		want nn.Activation
 		ok   bool
 	}{
-		{"relu", ReLU, true}, {"ReLU", ReLU, true}, {"leaky_relu", LeakyReLU, true}, {"LeakyReLU", LeakyReLU, true},
-		{"elu", ELU, true}, {"gelu", 0, false}, {"", NoActivation, true}, {" ", NoActivation, true},
+		{"relu", nn.ReLU, true}, {"ReLU", nn.ReLU, true}, {"leaky_relu", nn.LeakyReLU, true}, {"LeakyReLU", nn.LeakyReLU, true},
+		{"elu", nn.ELU, true}, {"gelu", 0, false}, {"", nn.NoActivation, true}, {" ", nn.NoActivation, true},
 	} {
-		got, err := ParseActivation(tc.in)
+		got, err := nn.ParseActivation(tc.in)
 		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
 			t.Errorf("ParseActivation(%q) = %v, %v", tc.in, got, err)
 		}
 	}
-	if _, err := NewModel("resnet", ReLU); err == nil || !strings.Contains(err.Error(), "use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet") {
+	if _, err := NewModel("resnet", nn.ReLU); err == nil || !strings.Contains(err.Error(), "use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet") {
 		t.Errorf("NewModel(resnet): %v", err)
 	}
 }
 
 func TestWithDropout(t *testing.T) {
-	m := DeepConvNet(ReLU).WithDropout(0.2)
+	m := DeepConvNet(nn.ReLU).WithDropout(0.2)
 	n := 0
 	for _, b := range m.Blocks {
 		for _, l := range b.Layers {
-			if d, ok := l.(Dropout); ok {
+			if d, ok := l.(nn.Dropout); ok {
 				n++
 				if d.P != 0.2 {
 					t.Errorf("dropout %v", d.P)
@@ -116,7 +118,7 @@ func TestWithDropout(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d dropout layers, want 4", n)
 	}
-	if d := DeepConvNet(ReLU).Blocks[0].Layers[5].(Dropout); d.P != 0.5 {
+	if d := DeepConvNet(nn.ReLU).Blocks[0].Layers[5].(nn.Dropout); d.P != 0.5 {
 		t.Errorf("WithDropout changed the original model: %v", d.P)
 	}
 }

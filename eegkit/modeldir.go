@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -40,7 +41,7 @@ func (r *Run) Save(dir string) error {
 	if err := os.Remove(filepath.Join(dir, SumsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	if err := SaveWeights(filepath.Join(dir, WeightsFile), r.Net.Model, sd); err != nil {
+	if err := nn.SaveWeights(filepath.Join(dir, WeightsFile), r.Net.Model, sd); err != nil {
 		return err
 	}
 	raw, err := json.MarshalIndent(r, "", "  ")
@@ -117,7 +118,7 @@ func LoadRun(dir string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	sd, err := LoadWeights(filepath.Join(dir, WeightsFile), m)
+	sd, err := nn.LoadWeights(filepath.Join(dir, WeightsFile), m)
 	if err != nil {
 		return nil, err
 	}

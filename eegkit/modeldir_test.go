@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 func TestRunSaveLoadRoundTrip(t *testing.T) {
@@ -82,7 +83,7 @@ func TestTable1(t *testing.T) {
 
 func TestAccuracyFigure(t *testing.T) {
 	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.55}, {Epoch: 2, TrainAcc: 0.7, TestAcc: 0.65}}
-	p, err := AccuracyFigure("EEGNet", map[Activation][]EpochStats{ReLU: h, ELU: h})
+	p, err := AccuracyFigure("EEGNet", map[nn.Activation][]EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
@@ -14,9 +15,9 @@ import (
 type parityFixture struct {
 	x        []float32
 	y        []int32
-	init     StateDict
-	after    StateDict
-	grads    StateDict
+	init     nn.StateDict
+	after    nn.StateDict
+	grads    nn.StateDict
 	eval     []float64
 	train    []float64
 	loss     float64
@@ -31,7 +32,7 @@ func loadParityFixture(t *testing.T, name string) parityFixture {
 		t.Fatal(err)
 	}
 	defer z.Close()
-	fx := parityFixture{init: StateDict{}, after: StateDict{}, grads: StateDict{}}
+	fx := parityFixture{init: nn.StateDict{}, after: nn.StateDict{}, grads: nn.StateDict{}}
 	read := func(k string) *npz.Array {
 		a, err := z.Array(k)
 		if err != nil {
@@ -41,7 +42,7 @@ func loadParityFixture(t *testing.T, name string) parityFixture {
 	}
 	for _, k := range z.Keys() {
 		a := read(k)
-		t32 := &Tensor{Shape: a.Shape, Data: toFloat32(a.Data)}
+		t32 := &nn.Tensor{Shape: a.Shape, Data: toFloat32(a.Data)}
 		switch {
 		case strings.HasPrefix(k, "init__"):
 			fx.init[strings.TrimPrefix(k, "init__")] = t32
@@ -95,7 +96,7 @@ func flatLogits(l [][]float32) []float32 {
 // PyTorch's, for both models and the three activations.
 func TestParityWithPyTorch(t *testing.T) {
 	for _, model := range ModelNames {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			t.Run(model+"/"+act.Name(), func(t *testing.T) { checkParity(t, model, act, "") })
 		}
 	}
@@ -106,12 +107,12 @@ func TestParityWithPyTorch(t *testing.T) {
 // on it: BatchNorm2d's batch statistics then run over the samples of one trial.
 func TestParityBatchOfOne(t *testing.T) {
 	for _, model := range ModelNames {
-		t.Run(model, func(t *testing.T) { checkParity(t, model, ELU, "_batch1") })
+		t.Run(model, func(t *testing.T) { checkParity(t, model, nn.ELU, "_batch1") })
 	}
 }
 
 // checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
-func checkParity(t *testing.T, model string, act Activation, suffix string) {
+func checkParity(t *testing.T, model string, act nn.Activation, suffix string) {
 	fx := loadParityFixture(t, fmt.Sprintf("%s_%s%s", model, act.Name(), suffix))
 	m, err := NewModel(model, act)
 	if err != nil {
@@ -122,7 +123,7 @@ func checkParity(t *testing.T, model string, act Activation, suffix string) {
 
 // checkModelParity compares model m with a fixture's reference computation:
 // eval and train logits, loss, gradients, one Adam step, running statistics.
-func checkModelParity(t *testing.T, m *Model, fx parityFixture, cfg TrainConfig) {
+func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg TrainConfig) {
 	m = m.WithDropout(0)
 	net, err := NewNet(m, fx.init, 1)
 	if err != nil {

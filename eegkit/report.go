@@ -14,11 +14,12 @@ import (
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
-type LabRuns map[string]map[Activation]*Run
+type LabRuns map[string]map[nn.Activation]*Run
 
 // Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
 func (lr LabRuns) Accuracies() map[string]map[string]float64 {
@@ -36,9 +37,9 @@ func (lr LabRuns) Accuracies() map[string]map[string]float64 {
 }
 
 // Best returns the run with the highest final test accuracy.
-func (lr LabRuns) Best() (model string, act Activation, run *Run) {
+func (lr LabRuns) Best() (model string, act nn.Activation, run *Run) {
 	for _, m := range ModelNames {
-		for _, a := range Activations {
+		for _, a := range nn.Activations {
 			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
 				model, act, run = m, a, r
 			}
@@ -67,13 +68,13 @@ func (lr LabRuns) Discussion() string {
 		br.Net.Model.Name, ba.Label(), 100*br.Final().TestAcc, len(br.History), br.Config.Batch, br.Config.LR)
 	e, d := mean("eegnet"), mean("deepconvnet")
 	fmt.Fprintf(&sb, "- **EEGNet vs DeepConvNet**: averaged over the three activations, EEGNet reaches %.2f%% and DeepConvNet %.2f%% (%+.2f points), "+
-		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), EEGNet(ReLU).NumParams(), DeepConvNet(ReLU).NumParams())
+		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), EEGNet(nn.ReLU).NumParams(), DeepConvNet(nn.ReLU).NumParams())
 	for _, model := range ModelNames {
 		runs := lr[model]
 		if len(runs) == 0 {
 			continue
 		}
-		acts := append([]Activation(nil), Activations...)
+		acts := append([]nn.Activation(nil), nn.Activations...)
 		sort.SliceStable(acts, func(i, j int) bool { return runs[acts[i]].Final().TestAcc > runs[acts[j]].Final().TestAcc })
 		spread := runs[acts[0]].Final().TestAcc - runs[acts[len(acts)-1]].Final().TestAcc
 		name := runs[acts[0]].Net.Model.Name
@@ -81,7 +82,7 @@ func (lr LabRuns) Discussion() string {
 			acts[0].Label(), 100*runs[acts[0]].Final().TestAcc, acts[1].Label(), 100*runs[acts[1]].Final().TestAcc,
 			acts[2].Label(), 100*runs[acts[2]].Final().TestAcc, 100*spread)
 	}
-	gapModel, gapAct, gap := "", Activation(0), -1.0
+	gapModel, gapAct, gap := "", nn.Activation(0), -1.0
 	for _, model := range ModelNames {
 		for act, r := range lr[model] {
 			if g := r.Final().TrainAcc - r.Final().TestAcc; g > gap {
@@ -109,7 +110,7 @@ func (lr LabRuns) ConfigTable() string {
 	var sb strings.Builder
 	sb.WriteString("| model | activation | batch | lr | weight decay | epochs | seed | protocol | test acc | run id |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, model := range ModelNames {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			r := lr[model][act]
 			if r == nil {
 				continue
@@ -124,7 +125,7 @@ func (lr LabRuns) ConfigTable() string {
 
 // ModelName is the display name of a model key ("EEGNet" for "eegnet").
 func (lr LabRuns) ModelName(model string) string {
-	m, err := NewModel(model, NoActivation)
+	m, err := NewModel(model, nn.NoActivation)
 	if err != nil {
 		return model
 	}
@@ -140,7 +141,7 @@ func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
 		return nil, err
 	}
 	var sources, ids []string
-	for _, act := range Activations {
+	for _, act := range nn.Activations {
 		if r := lr[model][act]; r != nil {
 			sources = append(sources, r.Data)
 			ids = append(ids, act.Name()+" "+RunID(r.Config, r.DataID))
@@ -151,8 +152,8 @@ func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
 }
 
 // Histories returns the per-epoch history of each activation's run of a model.
-func (lr LabRuns) Histories(model string) map[Activation][]EpochStats {
-	out := map[Activation][]EpochStats{}
+func (lr LabRuns) Histories(model string) map[nn.Activation][]EpochStats {
+	out := map[nn.Activation][]EpochStats{}
 	for act, r := range lr[model] {
 		out[act] = r.History
 	}
@@ -183,7 +184,7 @@ func (lr LabRuns) Data() string {
 func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	var configs []TrainConfig
 	for _, model := range ModelNames {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			cfg, err := Preset(model, act)
 			if err != nil {
 				return nil, err
@@ -210,7 +211,7 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 	}
 	var missing []TrainConfig
 	for _, model := range ModelNames {
-		for _, act := range Activations {
+		for _, act := range nn.Activations {
 			if have[model][act] != nil {
 				continue
 			}
@@ -264,9 +265,9 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 		} else {
 			logf("run %d of %d, %s: test accuracy %s, saved to %s", k, len(todo), cfg, metrics.Percent(run.Final().TestAcc), dir)
 		}
-		act, _ := ParseActivation(cfg.Activation)
+		act, _ := nn.ParseActivation(cfg.Activation)
 		if have[cfg.Model] == nil {
-			have[cfg.Model] = map[Activation]*Run{}
+			have[cfg.Model] = map[nn.Activation]*Run{}
 		}
 		have[cfg.Model][act] = run
 	}

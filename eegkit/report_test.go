@@ -10,12 +10,13 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
-func fakeRun(t *testing.T, model string, act Activation, trainAcc float64, testAccs ...float64) *Run {
+func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, testAccs ...float64) *Run {
 	t.Helper()
 	m, _ := NewModel(model, act)
-	net, err := NewNet(m, InitWeights(m, 1), 1)
+	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,12 +33,12 @@ func TestLabReport(t *testing.T) {
 	runs := LabRuns{"eegnet": {}, "deepconvnet": {}}
 	acc := map[string][3]float64{"eegnet": {0.85, 0.83, 0.84}, "deepconvnet": {0.75, 0.77, 0.76}}
 	for _, model := range ModelNames {
-		for i, act := range Activations {
+		for i, act := range nn.Activations {
 			runs[model][act] = fakeRun(t, model, act, 0.95, 0.80, acc[model][i]+0.02, acc[model][i])
 		}
 	}
 	model, act, best := runs.Best()
-	if model != "eegnet" || act != ReLU || best.Final().TestAcc != 0.85 {
+	if model != "eegnet" || act != nn.ReLU || best.Final().TestAcc != 0.85 {
 		t.Errorf("best %s/%s", model, act.Name())
 	}
 	d := runs.Discussion()
@@ -85,7 +86,7 @@ func TestDataReport(t *testing.T) {
 // map labels contrast with their cells.
 func TestFigureRendering(t *testing.T) {
 	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 300, TrainAcc: 0.99, TestAcc: 0.83}}
-	f, err := AccuracyFigure("EEGNet", map[Activation][]EpochStats{ReLU: h, ELU: h})
+	f, err := AccuracyFigure("EEGNet", map[nn.Activation][]EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestFigureRendering(t *testing.T) {
 // tables (a notebook wraps them to its width; fixed-width text ran on or
 // overflowed), with the same numbers as the plain-text reports.
 func TestNotebookMarkdown(t *testing.T) {
-	sum, err := EEGNet(ELU).SummaryMarkdown()
+	sum, err := EEGNet(nn.ELU).SummaryMarkdown()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestNotebookMarkdown(t *testing.T) {
 func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
 	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 2, TrainAcc: 0.6, TestAcc: 0.55}}
 	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 64, LR: 1e-3, Seed: 1}
-	runs := LabRuns{"eegnet": {ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
+	runs := LabRuns{"eegnet": {nn.ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
 	f, err := runs.AccuracyFigure("eegnet")
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,7 @@
 package eegkit
 
+import "github.com/eegkit/eegkit/eegkit/nn"
+
 // ShallowFBCSPNetOptions are the architecture keywords of braindecode's
 // ShallowFBCSPNet (Schirrmeister et al. 2017), with braindecode 1.8's names;
 // DefaultShallowFBCSPNetOptions gives its defaults.
@@ -28,29 +30,29 @@ func DefaultShallowFBCSPNetOptions() ShallowFBCSPNetOptions {
 // time as the classifier, initialised as braindecode does (Xavier-uniform
 // weights, zero biases). For the lab's input (2 × 750, 2 classes) it has
 // 7,842 parameters.
-func ShallowFBCSPNet(nChans, nOutputs, nTimes int, o ShallowFBCSPNetOptions) (*Model, error) {
+func ShallowFBCSPNet(nChans, nOutputs, nTimes int, o ShallowFBCSPNetOptions) (*nn.Model, error) {
 	// braindecode runs time along the first spatial axis, eegkit along the
 	// last: its (k, 1) kernels and pools along time are (1, k) here.
-	m := &Model{Name: "ShallowFBCSPNet", Act: NoActivation, Input: Shape3{1, nChans, nTimes}, Blocks: []Block{
-		{"", []Layer{
-			Named{"conv_time_spat", CombinedConv{Filters: o.NFiltersTime, Length: o.FilterTimeLength, SpatFilters: o.NFiltersSpat, Chans: nChans}},
-			Named{"bnorm", BatchNorm2d{Features: o.NFiltersSpat, Eps: 1e-5, Momentum: o.BatchNormAlpha}},
-			Named{"conv_nonlin_exp", Squared{}},
-			Named{"pool", Pool2d{Kernel: [2]int{1, o.PoolTimeLength}, Stride: [2]int{1, o.PoolTimeStride}}},
-			Named{"pool_nonlin_exp", SafeLog{Eps: 1e-6}},
-			Named{"drop", Dropout{P: o.DropProb}},
+	m := &nn.Model{Name: "ShallowFBCSPNet", Act: nn.NoActivation, Input: nn.Shape3{1, nChans, nTimes}, Blocks: []nn.Block{
+		{Name: "", Layers: []nn.Layer{
+			nn.Named{Name: "conv_time_spat", Layer: nn.CombinedConv{Filters: o.NFiltersTime, Length: o.FilterTimeLength, SpatFilters: o.NFiltersSpat, Chans: nChans}},
+			nn.Named{Name: "bnorm", Layer: nn.BatchNorm2d{Features: o.NFiltersSpat, Eps: 1e-5, Momentum: o.BatchNormAlpha}},
+			nn.Named{Name: "conv_nonlin_exp", Layer: nn.Squared{}},
+			nn.Named{Name: "pool", Layer: nn.Pool2d{Kernel: [2]int{1, o.PoolTimeLength}, Stride: [2]int{1, o.PoolTimeStride}}},
+			nn.Named{Name: "pool_nonlin_exp", Layer: nn.SafeLog{Eps: 1e-6}},
+			nn.Named{Name: "drop", Layer: nn.Dropout{P: o.DropProb}},
 		}},
 	}}
 	final := o.FinalConvLength
 	if final == 0 { // "auto": the time steps left after pooling
-		shape, err := outShapeOf(m)
+		shape, err := nn.OutShapeOf(m)
 		if err != nil {
 			return nil, err
 		}
 		final = shape[2]
 	}
-	m.Blocks = append(m.Blocks, Block{"final_layer", []Layer{
-		Named{"conv_classifier", TimeFirstConv2d{Conv2d{In: o.NFiltersSpat, Out: nOutputs, Kernel: [2]int{1, final}, Bias: true, Xavier: true}}},
+	m.Blocks = append(m.Blocks, nn.Block{Name: "final_layer", Layers: []nn.Layer{
+		nn.Named{Name: "conv_classifier", Layer: nn.TimeFirstConv2d{Conv2d: nn.Conv2d{In: o.NFiltersSpat, Out: nOutputs, Kernel: [2]int{1, final}, Bias: true, Xavier: true}}},
 	}})
 	return m.Build()
 }

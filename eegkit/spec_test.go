@@ -10,38 +10,39 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
 // shallowConvNet is the notebook's ShallowConvNet cell, written with the
 // public API: Schirrmeister's shallow network in the lab's layout.
-func shallowConvNet() *Model {
-	return &Model{Name: "ShallowConvNet", Act: NoActivation, Input: LabInput, Blocks: []Block{
-		{"features", []Layer{
-			Conv2d{In: 1, Out: 40, Kernel: [2]int{1, 25}, Bias: true}, // temporal filters
-			Conv2d{In: 40, Out: 40, Kernel: [2]int{2, 1}},             // spatial filters across C3 and C4
-			BatchNorm(40),
-			Squared{},
-			Pool2d{Kernel: [2]int{1, 75}, Stride: [2]int{1, 15}}, // overlapping average pooling
-			SafeLog{},
-			Dropout{P: 0.5},
+func shallowConvNet() *nn.Model {
+	return &nn.Model{Name: "ShallowConvNet", Act: nn.NoActivation, Input: LabInput, Blocks: []nn.Block{
+		{Name: "features", Layers: []nn.Layer{
+			nn.Conv2d{In: 1, Out: 40, Kernel: [2]int{1, 25}, Bias: true}, // temporal filters
+			nn.Conv2d{In: 40, Out: 40, Kernel: [2]int{2, 1}},             // spatial filters across C3 and C4
+			nn.BatchNorm(40),
+			nn.Squared{},
+			nn.Pool2d{Kernel: [2]int{1, 75}, Stride: [2]int{1, 15}}, // overlapping average pooling
+			nn.SafeLog{},
+			nn.Dropout{P: 0.5},
 		}},
-		{"classify", []Layer{Linear{Out: 2}}}, // its input size is inferred
+		{Name: "classify", Layers: []nn.Layer{nn.Linear{Out: 2}}}, // its input size is inferred
 	}}
 }
 
 // TestSpecRoundTrip: every model NewModel builds, and a model of one's own,
 // turns into data and back into the same model.
 func TestSpecRoundTrip(t *testing.T) {
-	models := []*Model{shallowConvNet()}
+	models := []*nn.Model{shallowConvNet()}
 	for _, name := range append(append([]string(nil), ModelNames...), "eegnetv4") {
-		m, err := NewModel(name, LeakyReLU)
+		m, err := NewModel(name, nn.LeakyReLU)
 		if err != nil {
 			t.Fatal(err)
 		}
 		models = append(models, m)
 	}
-	s, _ := NewModel("shallowfbcspnet", NoActivation)
+	s, _ := NewModel("shallowfbcspnet", nn.NoActivation)
 	models = append(models, s)
 	for _, m := range models {
 		want, err := m.Build()
@@ -113,14 +114,14 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 		t.Error(err)
 	}
 	// The lab's EEGNet through WithModel is the preset's run, not a new one.
-	preset, _ := Preset("eegnet", ELU)
-	same, err := preset.WithModel(EEGNet(ELU))
+	preset, _ := Preset("eegnet", nn.ELU)
+	same, err := preset.WithModel(EEGNet(nn.ELU))
 	if err != nil || same.Arch != nil || RunID(same, "d") != RunID(preset, "d") {
 		t.Errorf("WithModel(EEGNet(ELU)): arch %v, %v", same.Arch != nil, err)
 	}
 	// A tweak of the architecture is another run, which the lab's report leaves out.
-	tweaked := EEGNet(ELU)
-	tweaked.Blocks[0].Layers[0] = Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 31}, Padding: [2]int{0, 15}}
+	tweaked := EEGNet(nn.ELU)
+	tweaked.Blocks[0].Layers[0] = nn.Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 31}, Padding: [2]int{0, 15}}
 	tc, err := base.WithModel(tweaked)
 	if err != nil || tc.Arch == nil || RunID(tc, "d") == RunID(preset, "d") || tc.Model != "eegnet" {
 		t.Fatalf("tweaked EEGNet: arch %v, %v", tc.Arch != nil, err)
@@ -133,26 +134,26 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		m    *Model
+		m    *nn.Model
 		want string
 	}{
-		{"a Go function", func() *Model {
+		{"a Go function", func() *nn.Model {
 			m := shallowConvNet()
-			m.Blocks[0].Layers[3] = Func{Name: "Square()", F: func(x *graph.Node) *graph.Node { return graph.Mul(x, x) }}
+			m.Blocks[0].Layers[3] = nn.Func{Name: "Square()", F: func(x *graph.Node) *graph.Node { return graph.Mul(x, x) }}
 			return m
 		}(), "features.3 is a Func (Square()): a Go function cannot be saved with a run"},
-		{"an unregistered type", func() *Model {
+		{"an unregistered type", func() *nn.Model {
 			m := shallowConvNet()
 			m.Blocks[0].Layers[3] = myLayer{}
 			return m
-		}(), `has type eegkit.myLayer, which is not registered: call eegkit.RegisterLayer("myLayer", eegkit.myLayer{})`},
+		}(), `has type eegkit.myLayer, which is not registered: call nn.RegisterLayer("myLayer", eegkit.myLayer{})`},
 	} {
 		if _, err := base.WithModel(tc.m); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}
 	four := shallowConvNet()
-	four.Blocks[1].Layers[0] = Linear{Out: 4}
+	four.Blocks[1].Layers[0] = nn.Linear{Out: 4}
 	c4, err := base.WithModel(four)
 	if err != nil {
 		t.Fatal(err)
@@ -161,15 +162,15 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 		t.Errorf("4 outputs on 2 classes: %v", err)
 	}
 	spec := *cfg.Arch
-	spec.Blocks = append([]BlockSpec(nil), spec.Blocks...)
-	spec.Blocks[0].Layers = append([]LayerSpec{{Type: "Mystery"}}, spec.Blocks[0].Layers...)
-	if _, err := spec.Model(); err == nil || !strings.Contains(err.Error(), `names a layer type "Mystery" that this program does not know: register it with eegkit.RegisterLayer`) {
+	spec.Blocks = append([]nn.BlockSpec(nil), spec.Blocks...)
+	spec.Blocks[0].Layers = append([]nn.LayerSpec{{Type: "Mystery"}}, spec.Blocks[0].Layers...)
+	if _, err := spec.Model(); err == nil || !strings.Contains(err.Error(), `names a layer type "Mystery" that this program does not know: register it with nn.RegisterLayer`) {
 		t.Errorf("unknown layer type: %v", err)
 	}
 }
 
 // myLayer is a user's layer type that nobody registered.
-type myLayer struct{ Squared }
+type myLayer struct{ nn.Squared }
 
 // TestKClasses: metrics for K > 2 classes (confusion matrix, Cohen's kappa,
 // macro one-vs-rest ROC-AUC), and a 4-class model trained on 4-class data.
@@ -207,7 +208,7 @@ func TestKClasses(t *testing.T) {
 	}
 	data4 := &eeg.Data{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
 	m4 := shallowConvNet()
-	m4.Blocks[1].Layers[0] = Linear{Out: 4}
+	m4.Blocks[1].Layers[0] = nn.Linear{Out: 4}
 	cfg, err := TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}.WithModel(m4)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -238,12 +239,12 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 		if r.Status != StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(ModelNames, r.Config.Model) {
 			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
 		}
-		act, err := ParseActivation(r.Config.Activation)
+		act, err := nn.ParseActivation(r.Config.Activation)
 		if err != nil {
 			continue
 		}
 		if out[r.Config.Model] == nil {
-			out[r.Config.Model] = map[Activation]*Run{}
+			out[r.Config.Model] = map[nn.Activation]*Run{}
 		}
 		if out[r.Config.Model][act] != nil {
 			continue
@@ -266,12 +267,12 @@ func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
 	}
 	out := LabRuns{}
 	for _, run := range runs {
-		act, err := ParseActivation(run.Config.Activation)
+		act, err := nn.ParseActivation(run.Config.Activation)
 		if err != nil {
 			return nil, err
 		}
 		if out[run.Config.Model] == nil {
-			out[run.Config.Model] = map[Activation]*Run{}
+			out[run.Config.Model] = map[nn.Activation]*Run{}
 		}
 		out[run.Config.Model][act] = run
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // TestStoreKeepsRunsSideBySide: a tweaked hyperparameter is another run; the
@@ -61,7 +63,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	}
 	// The report: the newest finished eegnet/elu run on this data (C), nothing from other data.
 	latest, err := store.Latest(data.ID())
-	if err != nil || latest["eegnet"][ELU] == nil || latest["eegnet"][ELU].Config != c {
+	if err != nil || latest["eegnet"][nn.ELU] == nil || latest["eegnet"][nn.ELU].Config != c {
 		t.Errorf("Latest: %v", err)
 	}
 	if other, _ := store.Latest("sha256:other"); len(other) != 0 {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
@@ -69,7 +70,7 @@ func (g Grid) Configs() ([]TrainConfig, error) {
 	var out []TrainConfig
 	for _, model := range models {
 		for _, an := range acts {
-			act, err := ParseActivation(an)
+			act, err := nn.ParseActivation(an)
 			if err != nil {
 				return nil, err
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 func TestSweepGridAppendsAndResumes(t *testing.T) {
@@ -86,7 +87,7 @@ func TestGridConfigs(t *testing.T) {
 	}
 	// Batch and learning rate come from each model's preset when not swept.
 	for _, c := range configs {
-		act, _ := ParseActivation(c.Activation)
+		act, _ := nn.ParseActivation(c.Activation)
 		p, _ := Preset(c.Model, act)
 		if c.Batch != p.Batch || c.LR != p.LR || c.Epochs != 5 || c.ValFraction != 0.2 {
 			t.Errorf("%s: not the preset's batch/lr or lost the base settings", c)

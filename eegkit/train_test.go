@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // TestTrainingLearnsSyntheticData trains each model for a few epochs on the
@@ -14,13 +15,13 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 	ld := loadSynth(t)
 	for _, tc := range []struct {
 		model  string
-		act    Activation
+		act    nn.Activation
 		epochs int
 		lr     float64
 		minAcc float64
 	}{
-		{"eegnet", ELU, 4, 1e-3, 0.70},
-		{"deepconvnet", LeakyReLU, 5, 1e-3, 0.70},
+		{"eegnet", nn.ELU, 4, 1e-3, 0.70},
+		{"deepconvnet", nn.LeakyReLU, 5, 1e-3, 0.70},
 	} {
 		cfg := TrainConfig{Model: tc.model, Activation: tc.act.Name(), Epochs: tc.epochs, Batch: 64, LR: tc.lr, Seed: 2}
 		run, err := Train(context.Background(), cfg, ld, nil)
@@ -51,7 +52,7 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 func TestTrainingIsDeterministic(t *testing.T) {
 	ld := loadSynth(t)
 	small := &eeg.Data{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
-	train := func(seed uint64) StateDict {
+	train := func(seed uint64) nn.StateDict {
 		cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
 		run, err := Train(context.Background(), cfg, small, nil)
 		if err != nil {
@@ -96,7 +97,7 @@ func TestTrainStopsOnCancel(t *testing.T) {
 }
 
 func TestTrainConfigValidate(t *testing.T) {
-	ok, _ := Preset("eegnet", ELU)
+	ok, _ := Preset("eegnet", nn.ELU)
 	neg := -0.1
 	for _, tc := range []struct {
 		name string
@@ -126,12 +127,12 @@ func TestTrainConfigValidate(t *testing.T) {
 func TestPresets(t *testing.T) {
 	for _, tc := range []struct {
 		model string
-		act   Activation
+		act   nn.Activation
 		batch int
 		lr    float64
 	}{
-		{"eegnet", ReLU, 64, 1e-3}, {"eegnet", LeakyReLU, 12, 4e-4}, {"eegnet", ELU, 12, 5e-4},
-		{"deepconvnet", ReLU, 64, 1e-3}, {"deepconvnet", LeakyReLU, 64, 3e-4}, {"deepconvnet", ELU, 64, 3e-4},
+		{"eegnet", nn.ReLU, 64, 1e-3}, {"eegnet", nn.LeakyReLU, 12, 4e-4}, {"eegnet", nn.ELU, 12, 5e-4},
+		{"deepconvnet", nn.ReLU, 64, 1e-3}, {"deepconvnet", nn.LeakyReLU, 64, 3e-4}, {"deepconvnet", nn.ELU, 64, 3e-4},
 	} {
 		c, err := Preset(tc.model, tc.act)
 		if err != nil || c.Batch != tc.batch || c.LR != tc.lr || c.Epochs != 300 {

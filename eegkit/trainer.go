@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 	"github.com/gomlx/gomlx/core/tensors"
@@ -14,11 +15,11 @@ import (
 // Net is a model with its weights on the compute backend, ready to train
 // (with Adam, as torch.optim.Adam) or to evaluate.
 type Net struct {
-	Model *Model
+	Model *nn.Model
 
 	backend   compute.Backend
-	trainable []NamedParam // order of params, adam moments
-	buffers   []NamedParam // BatchNorm running statistics
+	trainable []nn.NamedParam // order of params, adam moments
+	buffers   []nn.NamedParam // BatchNorm running statistics
 	params    []*tensors.Tensor
 	bufs      []*tensors.Tensor
 	adamM     []*tensors.Tensor
@@ -33,11 +34,11 @@ type Net struct {
 
 // NewNet puts a model and its weights on the backend. Dropout randomness is
 // seeded by seed.
-func NewNet(m *Model, sd StateDict, seed uint64) (*Net, error) {
+func NewNet(m *nn.Model, sd nn.StateDict, seed uint64) (*Net, error) {
 	if err := sd.Check(m); err != nil {
 		return nil, err
 	}
-	backend, err := Backend()
+	backend, err := nn.Backend()
 	if err != nil {
 		return nil, err
 	}
@@ -45,8 +46,8 @@ func NewNet(m *Model, sd StateDict, seed uint64) (*Net, error) {
 	for _, p := range m.Params() {
 		if p.Kind.Trainable() {
 			n.trainable = append(n.trainable, p)
-			n.adamM = append(n.adamM, tensors.FromFlatDataAndDimensions(make([]float32, shapeSize(p.Shape)), p.Shape...))
-			n.adamV = append(n.adamV, tensors.FromFlatDataAndDimensions(make([]float32, shapeSize(p.Shape)), p.Shape...))
+			n.adamM = append(n.adamM, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
+			n.adamV = append(n.adamV, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
 		} else {
 			n.buffers = append(n.buffers, p)
 		}
@@ -63,15 +64,15 @@ func NewNet(m *Model, sd StateDict, seed uint64) (*Net, error) {
 }
 
 // StateDict copies the current weights and BatchNorm statistics back to the host.
-func (n *Net) StateDict() (StateDict, error) {
-	sd := StateDict{}
-	add := func(ps []NamedParam, ts []*tensors.Tensor) error {
+func (n *Net) StateDict() (nn.StateDict, error) {
+	sd := nn.StateDict{}
+	add := func(ps []nn.NamedParam, ts []*tensors.Tensor) error {
 		for i, p := range ps {
 			data, err := tensors.CopyFlatData[float32](ts[i])
 			if err != nil {
 				return err
 			}
-			sd[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: data}
+			sd[p.FullName] = &nn.Tensor{Shape: append([]int(nil), p.Shape...), Data: data}
 		}
 		return nil
 	}
@@ -152,8 +153,8 @@ func (n *Net) evalExecFor(parts int) (*Exec, error) {
 	np, nb := len(n.params), len(n.bufs)
 	e, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		rest := inputs[parts:]
-		f := &forwardPass{values: n.values(inputs[0].Graph(), rest[:np], rest[np:np+nb])}
-		return n.Model.forward(f, inputs[:parts]...)
+		f := &nn.ForwardState{Values: n.values(inputs[0].Graph(), rest[:np], rest[np:np+nb])}
+		return n.Model.Forward(f, inputs[:parts]...)
 	})
 	if err != nil {
 		return nil, err
@@ -258,7 +259,7 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 }
 
 // partsArgs are the inputs of a batch's parts: the trials of each part, then the labels of each part.
-func partsArgs(x []float32, y []int32, in Shape3, parts [][]int) []any {
+func partsArgs(x []float32, y []int32, in nn.Shape3, parts [][]int) []any {
 	var xs, ys []any
 	for _, part := range parts {
 		labels := make([]int32, len(part))
@@ -283,7 +284,7 @@ func (n *Net) trainExecFor(parts int) (*Exec, error) {
 		rest := inputs[2*parts+3:]
 		params, ms, vs, bufs := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb]
 		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, rng, params, bufs)
-		outs := []*Node{loss, correct, f.rng}
+		outs := []*Node{loss, correct, f.RNG}
 		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
 		for i, p := range params {
 			gr := grads[i]
@@ -299,7 +300,7 @@ func (n *Net) trainExecFor(parts int) (*Exec, error) {
 		outs = append(outs, newM...)
 		outs = append(outs, newV...)
 		for i, b := range n.buffers {
-			if u, ok := f.updates[b.FullName]; ok {
+			if u, ok := f.Updates[b.FullName]; ok {
 				outs = append(outs, u)
 			} else {
 				outs = append(outs, bufs[i])
@@ -321,17 +322,17 @@ func (n *Net) trainExecFor(parts int) (*Exec, error) {
 // differentiates the mean cross-entropy over the whole batch with respect to
 // the trainable parameters. It returns the logits of each part and the count
 // of correctly classified trials.
-func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) (f *forwardPass, correct, loss *Node, grads []*Node, logits []*Node) {
-	f = &forwardPass{train: true, values: n.values(xs[0].Graph(), params, bufs), updates: map[string]*Node{}, rng: rng}
-	logits = n.Model.forward(f, xs...)
+func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
+	f = &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*Node{}, RNG: rng}
+	logits = n.Model.Forward(f, xs...)
 	total := 0
 	sums, counts := make([]*Node, len(logits)), make([]*Node, len(logits))
 	for i, l := range logits {
-		sums[i] = MulScalar(crossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
-		counts[i] = countCorrect(l, labels[i])
+		sums[i] = MulScalar(nn.CrossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
+		counts[i] = nn.CountCorrect(l, labels[i])
 		total += l.Shape().Dimensions[0]
 	}
-	loss, correct = DivScalar(sumNodes(sums), float64(total)), sumNodes(counts)
+	loss, correct = DivScalar(nn.SumNodes(sums), float64(total)), nn.SumNodes(counts)
 	return f, correct, loss, Gradient(loss, params...), logits
 }
 
@@ -339,7 +340,7 @@ func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) 
 // idx of (x, y) without changing the network: the logits, the mean
 // cross-entropy and its gradient for every trainable parameter (by
 // state_dict name). Dropout draws from the network's random state.
-func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, loss float64, grads StateDict, err error) {
+func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, loss float64, grads nn.StateDict, err error) {
 	np, nb := len(n.params), len(n.bufs)
 	parts := splitParts(idx)
 	k := len(parts)
@@ -361,20 +362,20 @@ func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, 
 		return nil, 0, nil, err
 	}
 	loss = float64(tensors.ToScalar[float32](res[k]))
-	grads = StateDict{}
+	grads = nn.StateDict{}
 	for i, p := range n.trainable {
 		g, err := tensors.CopyFlatData[float32](res[k+1+i])
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		grads[p.FullName] = &Tensor{Shape: append([]int(nil), p.Shape...), Data: g}
+		grads[p.FullName] = &nn.Tensor{Shape: append([]int(nil), p.Shape...), Data: g}
 	}
 	return logits, loss, grads, nil
 }
 
 // batchTensor gathers trials idx of x ([N, 1, H, W] in C order) into the
 // model's layout [1, H, B, W].
-func batchTensor(x []float32, in Shape3, idx []int) *tensors.Tensor {
+func batchTensor(x []float32, in nn.Shape3, idx []int) *tensors.Tensor {
 	h, w := in[1], in[2]
 	per := in.Size()
 	b := len(idx)

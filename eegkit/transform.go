@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // BatchTransform changes each training batch before its step: the hook
@@ -17,7 +18,7 @@ type BatchTransform interface {
 	// Name identifies the transform and its parameters
 	// ("signflip:0.5"); it is the run's TrainConfig.Augment.
 	Name() string
-	Apply(x []float32, y []int32, trial Shape3, rng *rand.Rand)
+	Apply(x []float32, y []int32, trial nn.Shape3, rng *rand.Rand)
 }
 
 // augmenter applies a BatchTransform to the batches of one run.
@@ -25,10 +26,10 @@ type augmenter struct {
 	t     BatchTransform
 	src   *rand.PCG
 	rng   *rand.Rand
-	trial Shape3
+	trial nn.Shape3
 }
 
-func newAugmenter(t BatchTransform, seed uint64, trial Shape3) *augmenter {
+func newAugmenter(t BatchTransform, seed uint64, trial nn.Shape3) *augmenter {
 	if t == nil {
 		return nil
 	}

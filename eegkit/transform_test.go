@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // signFlip negates each trial with probability P (braindecode's SignFlip).
@@ -15,7 +17,7 @@ type signFlip struct{ P float64 }
 
 func (s signFlip) Name() string { return fmt.Sprintf("signflip:%g", s.P) }
 
-func (s signFlip) Apply(x []float32, _ []int32, trial Shape3, rng *rand.Rand) {
+func (s signFlip) Apply(x []float32, _ []int32, trial nn.Shape3, rng *rand.Rand) {
 	n := trial.Size()
 	for i := 0; i < len(x)/n; i++ {
 		if rng.Float64() < s.P {

@@ -7,19 +7,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
-	m := EEGNet(ELU)
-	sd := InitWeights(m, 3)
+	m := EEGNet(nn.ELU)
+	sd := nn.InitWeights(m, 3)
 	if err := sd.Check(m); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range m.Params() {
 		data := sd[p.FullName].Data
 		switch p.Kind {
-		case ConvWeight, LinearWeight, LinearBias:
+		case nn.ConvWeight, nn.LinearWeight, nn.LinearBias:
 			bound := 1 / math.Sqrt(float64(p.FanIn))
 			lo, hi := float64(data[0]), float64(data[0])
 			for _, v := range data {
@@ -28,38 +29,38 @@ func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
 			if lo < -bound || hi > bound || (len(data) > 100 && (hi < 0.9*bound || lo > -0.9*bound)) {
 				t.Errorf("%s: range [%g, %g], want within ±%g and filling it", p.FullName, lo, hi, bound)
 			}
-		case BNWeight, BNRunningVar:
+		case nn.BNWeight, nn.BNRunningVar:
 			if data[0] != 1 {
 				t.Errorf("%s = %v, want 1", p.FullName, data[0])
 			}
 		}
 	}
-	other := InitWeights(m, 3)
+	other := nn.InitWeights(m, 3)
 	if maxAbsDiff(sd["firstConv.0.weight"].Data, other["firstConv.0.weight"].Data) != 0 {
 		t.Error("same seed gave different weights")
 	}
-	if maxAbsDiff(sd["firstConv.0.weight"].Data, InitWeights(m, 4)["firstConv.0.weight"].Data) == 0 {
+	if maxAbsDiff(sd["firstConv.0.weight"].Data, nn.InitWeights(m, 4)["firstConv.0.weight"].Data) == 0 {
 		t.Error("different seeds gave the same weights")
 	}
 }
 
 func TestWeightsRoundTrip(t *testing.T) {
 	for _, model := range ModelNames {
-		m, _ := NewModel(model, ReLU)
-		sd := InitWeights(m, 1)
+		m, _ := NewModel(model, nn.ReLU)
+		sd := nn.InitWeights(m, 1)
 		var counter string
 		for _, p := range m.Params() {
-			if p.Kind == BNNumBatchesTracked {
+			if p.Kind == nn.BNNumBatchesTracked {
 				counter = p.FullName
 				break
 			}
 		}
-		sd[counter] = &Tensor{Shape: []int{}, Data: []float32{42}}
+		sd[counter] = &nn.Tensor{Shape: []int{}, Data: []float32{42}}
 		path := filepath.Join(t.TempDir(), "w.npz")
-		if err := SaveWeights(path, m, sd); err != nil {
+		if err := nn.SaveWeights(path, m, sd); err != nil {
 			t.Fatal(err)
 		}
-		back, err := LoadWeights(path, m)
+		back, err := nn.LoadWeights(path, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,28 +83,28 @@ func TestWeightsRoundTrip(t *testing.T) {
 
 func TestLoadWeightsErrors(t *testing.T) {
 	dir := t.TempDir()
-	eeg := EEGNet(ReLU)
+	eeg := EEGNet(nn.ReLU)
 	path := filepath.Join(dir, "eegnet.npz")
-	if err := SaveWeights(path, eeg, InitWeights(eeg, 1)); err != nil {
+	if err := nn.SaveWeights(path, eeg, nn.InitWeights(eeg, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadWeights(path, DeepConvNet(ReLU)); err == nil || !strings.Contains(err.Error(), "weights for DeepConvNet") {
+	if _, err := nn.LoadWeights(path, DeepConvNet(nn.ReLU)); err == nil || !strings.Contains(err.Error(), "weights for DeepConvNet") {
 		t.Errorf("EEGNet weights loaded as DeepConvNet: %v", err)
 	}
-	sd := InitWeights(eeg, 1)
+	sd := nn.InitWeights(eeg, 1)
 	sd["classify.0.weight"].Data[3] = float32(math.NaN())
-	if err := SaveWeights(filepath.Join(dir, "nan.npz"), eeg, sd); err == nil || !strings.Contains(err.Error(), "NaN") {
+	if err := nn.SaveWeights(filepath.Join(dir, "nan.npz"), eeg, sd); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("NaN weights saved: %v", err)
 	}
-	sd = InitWeights(eeg, 1)
-	sd["classify.0.weight"] = &Tensor{Shape: []int{2, 700}, Data: make([]float32, 1400)}
+	sd = nn.InitWeights(eeg, 1)
+	sd["classify.0.weight"] = &nn.Tensor{Shape: []int{2, 700}, Data: make([]float32, 1400)}
 	if err := sd.Check(eeg); err == nil || !strings.Contains(err.Error(), "shape [2 700], want [2 736]") {
 		t.Errorf("wrong shape: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "junk.npz"), []byte("junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadWeights(filepath.Join(dir, "junk.npz"), eeg); err == nil {
+	if _, err := nn.LoadWeights(filepath.Join(dir, "junk.npz"), eeg); err == nil {
 		t.Error("junk loaded")
 	}
 }

@@ -7,22 +7,23 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 // generalLayers is the model of scripts/braindecode_fixtures.py's "general"
 // fixture: the layer cases beyond the lab's (stride > 1, dilation, grouped
 // and even padded kernels, overlapping padded pooling of both kinds).
-func generalLayers() *Model {
-	return &Model{Name: "General", Act: ELU, Input: LabInput, Blocks: []Block{{"layers", []Layer{
-		Conv2d{In: 1, Out: 4, Kernel: [2]int{1, 7}, Stride: [2]int{1, 3}, Padding: [2]int{0, 2}, Bias: true},
-		Conv2d{In: 4, Out: 4, Kernel: [2]int{1, 5}, Dilation: [2]int{1, 2}, Padding: [2]int{0, 4}, Groups: 2},
-		BatchNorm(4),
-		ELU,
-		Pool2d{Max: true, Kernel: [2]int{1, 5}, Stride: [2]int{1, 2}, Padding: [2]int{0, 2}},
-		Conv2d{In: 4, Out: 6, Kernel: [2]int{2, 4}, Padding: [2]int{0, 2}, Bias: true},
-		Pool2d{Kernel: [2]int{1, 6}, Stride: [2]int{1, 4}, Padding: [2]int{0, 3}},
-		Conv2d{In: 6, Out: 2, Kernel: [2]int{1, 32}, Bias: true},
+func generalLayers() *nn.Model {
+	return &nn.Model{Name: "General", Act: nn.ELU, Input: LabInput, Blocks: []nn.Block{{Name: "layers", Layers: []nn.Layer{
+		nn.Conv2d{In: 1, Out: 4, Kernel: [2]int{1, 7}, Stride: [2]int{1, 3}, Padding: [2]int{0, 2}, Bias: true},
+		nn.Conv2d{In: 4, Out: 4, Kernel: [2]int{1, 5}, Dilation: [2]int{1, 2}, Padding: [2]int{0, 4}, Groups: 2},
+		nn.BatchNorm(4),
+		nn.ELU,
+		nn.Pool2d{Max: true, Kernel: [2]int{1, 5}, Stride: [2]int{1, 2}, Padding: [2]int{0, 2}},
+		nn.Conv2d{In: 4, Out: 6, Kernel: [2]int{2, 4}, Padding: [2]int{0, 2}, Bias: true},
+		nn.Pool2d{Kernel: [2]int{1, 6}, Stride: [2]int{1, 4}, Padding: [2]int{0, 3}},
+		nn.Conv2d{In: 6, Out: 2, Kernel: [2]int{1, 32}, Bias: true},
 	}}}}
 }
 
@@ -35,12 +36,12 @@ func generalLayers() *Model {
 func TestZooParityWithBraindecode(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		build  func() (*Model, error)
+		build  func() (*nn.Model, error)
 		params int
 	}{
-		{"shallowfbcspnet", func() (*Model, error) { return ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions()) }, 7842},
-		{"eegnetv4", func() (*Model, error) { return EEGNetV4(2, 2, 750, DefaultEEGNetV4Options()) }, 1874},
-		{"general", func() (*Model, error) { return generalLayers().Build() }, 664},
+		{"shallowfbcspnet", func() (*nn.Model, error) { return ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions()) }, 7842},
+		{"eegnetv4", func() (*nn.Model, error) { return EEGNetV4(2, 2, 750, DefaultEEGNetV4Options()) }, 1874},
+		{"general", func() (*nn.Model, error) { return generalLayers().Build() }, 664},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()
@@ -56,7 +57,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 				names[p.FullName] = true
 				if want, ok := fx.init[p.FullName]; !ok {
 					t.Errorf("%s is not in braindecode's state_dict", p.FullName)
-				} else if shapeSize(want.Shape) != p.Size() {
+				} else if len(want.Data) != p.Size() {
 					t.Errorf("%s: shape %v, braindecode %v", p.FullName, p.Shape, want.Shape)
 				}
 			}
@@ -77,28 +78,28 @@ func TestZooParityWithBraindecode(t *testing.T) {
 // and refuses layers that do not fit or a model that does not end in one
 // value per class, saying where.
 func TestBuild(t *testing.T) {
-	m := EEGNet(ELU)
-	m.Blocks[3].Layers[0] = Linear{Out: 2}
+	m := EEGNet(nn.ELU)
+	m.Blocks[3].Layers[0] = nn.Linear{Out: 2}
 	built, err := m.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := built.Blocks[3].Layers[0].(Linear).In; got != 736 {
+	if got := built.Blocks[3].Layers[0].(nn.Linear).In; got != 736 {
 		t.Errorf("inferred Linear.In = %d, want 736", got)
 	}
-	if m.Blocks[3].Layers[0].(Linear).In != 0 {
+	if m.Blocks[3].Layers[0].(nn.Linear).In != 0 {
 		t.Error("Build changed the model it was given")
 	}
 	for _, tc := range []struct {
 		name string
-		edit func(*Model)
+		edit func(*nn.Model)
 		want string
 	}{
-		{"wrong channels", func(m *Model) { m.Blocks[1].Layers[0] = Conv2d{In: 8, Out: 32, Kernel: [2]int{2, 1}} }, "EEGNet depthwiseConv.0 (input [-1, 16, 2, 750]): Conv2d(8, 32"},
-		{"no classifier", func(m *Model) { m.Blocks = m.Blocks[:3] }, "a classifier must end in one value per class"},
-		{"kernel too large", func(m *Model) { m.Blocks[2].Layers[3] = AvgPool2d(1, 400) }, "is smaller than the kernel"},
+		{"wrong channels", func(m *nn.Model) { m.Blocks[1].Layers[0] = nn.Conv2d{In: 8, Out: 32, Kernel: [2]int{2, 1}} }, "EEGNet depthwiseConv.0 (input [-1, 16, 2, 750]): Conv2d(8, 32"},
+		{"no classifier", func(m *nn.Model) { m.Blocks = m.Blocks[:3] }, "a classifier must end in one value per class"},
+		{"kernel too large", func(m *nn.Model) { m.Blocks[2].Layers[3] = nn.AvgPool2d(1, 400) }, "is smaller than the kernel"},
 	} {
-		m := EEGNet(ELU)
+		m := EEGNet(nn.ELU)
 		tc.edit(m)
 		if _, err := m.Build(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
@@ -122,7 +123,7 @@ func TestZooInitialisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sd := InitWeights(m, 1)
+	sd := nn.InitWeights(m, 1)
 	for _, tc := range []struct {
 		name   string
 		bound  float64 // √(6/(fan_in + fan_out)); 0: all zero
@@ -143,7 +144,7 @@ func TestZooInitialisation(t *testing.T) {
 		}
 	}
 	v4, _ := EEGNetV4(2, 2, 750, DefaultEEGNetV4Options())
-	w := InitWeights(v4, 1)["conv_temporal.weight"].Data
+	w := nn.InitWeights(v4, 1)["conv_temporal.weight"].Data
 	largest := 0.0
 	for _, v := range w {
 		largest = math.Max(largest, math.Abs(float64(v)))
@@ -159,11 +160,11 @@ func TestZooInitialisation(t *testing.T) {
 func TestImportBraindecodeStateDict(t *testing.T) {
 	for _, name := range ZooNames {
 		t.Run(name, func(t *testing.T) {
-			m, err := NewModel(name, NoActivation)
+			m, err := NewModel(name, nn.NoActivation)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sd, err := LoadWeights(filepath.Join("testdata", "parity", name+"_state_dict.npz"), m)
+			sd, err := nn.LoadWeights(filepath.Join("testdata", "parity", name+"_state_dict.npz"), m)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 const defaultData = "data"
@@ -31,8 +32,8 @@ const (
 )
 
 // modelFlags builds the model named by --model and --act; unknown names are usage errors.
-func modelFlags(model, act string) (*eegkit.Model, error) {
-	a, err := eegkit.ParseActivation(act)
+func modelFlags(model, act string) (*nn.Model, error) {
+	a, err := nn.ParseActivation(act)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -256,7 +257,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		sd, err := eegkit.LoadWeights(*weights, m)
+		sd, err := nn.LoadWeights(*weights, m)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package eegkit
+package nn
 
 import (
 	"fmt"
@@ -66,7 +66,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 			inputs := []*tensors.Tensor{random(c, h, n, width), random(m, c, 1, k), random(m), random(o, m, h, 1), random(o)}
 			run := func(composed bool) []*tensors.Tensor {
 				exec, err := NewExec(backend, func(in []*Node) []*Node {
-					f := &forwardPass{values: map[string]*Node{"a.weight": in[1], "a.bias": in[2], "b.weight": in[3], "b.bias": in[4]}}
+					f := &ForwardState{Values: map[string]*Node{"a.weight": in[1], "a.bias": in[2], "b.weight": in[3], "b.bias": in[4]}}
 					pa, pb := &Pass{prefix: "a.", f: f}, &Pass{prefix: "b.", f: f}
 					var y *Node
 					if composed {

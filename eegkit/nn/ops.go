@@ -1,4 +1,4 @@
-package eegkit
+package nn
 
 import (
 	"github.com/gomlx/compute"
@@ -237,8 +237,8 @@ func flattenLinear(x, w, b *Node) *Node {
 	return Add(y, Reshape(b, 1, o))
 }
 
-// sumNodes adds nodes of one shape (the per-part values of a batch).
-func sumNodes(xs []*Node) *Node {
+// SumNodes adds nodes of one shape (the per-part values of a batch).
+func SumNodes(xs []*Node) *Node {
 	sum := xs[0]
 	for _, x := range xs[1:] {
 		sum = Add(sum, x)
@@ -246,17 +246,17 @@ func sumNodes(xs []*Node) *Node {
 	return sum
 }
 
-// crossEntropy is PyTorch's nn.CrossEntropyLoss (mean over the batch) of
+// CrossEntropy is PyTorch's nn.CrossEntropyLoss (mean over the batch) of
 // logits [N, K] against integer labels [N].
-func crossEntropy(logits, labels *Node) *Node {
+func CrossEntropy(logits, labels *Node) *Node {
 	k := logits.Shape().Dimensions[1]
 	logp := LogSoftmax(logits, 1)
 	onehot := OneHot(labels, k, logits.DType())
 	return Neg(ReduceAllMean(ReduceSum(Mul(logp, onehot), 1)))
 }
 
-// countCorrect counts the rows of logits whose argmax equals the label.
-func countCorrect(logits, labels *Node) *Node {
+// CountCorrect counts the rows of logits whose argmax equals the label.
+func CountCorrect(logits, labels *Node) *Node {
 	pred := ArgMax(logits, 1, dtypes.Int32)
 	return ReduceAllSum(ConvertDType(Equal(pred, labels), dtypes.Float32))
 }

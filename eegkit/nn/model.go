@@ -1,11 +1,10 @@
-package eegkit
+package nn
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
@@ -24,132 +23,6 @@ type Model struct {
 type Block struct {
 	Name   string
 	Layers []Layer
-}
-
-// LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
-var LabInput = Shape3{1, eeg.Channels, eeg.Samples}
-
-// EEGNetOptions are the lab EEGNet's architecture keywords (braindecode's
-// names where it has them); DefaultEEGNetOptions gives the lab's values.
-type EEGNetOptions struct {
-	F1              int        // temporal filters (16)
-	D               int        // depth multiplier of the depthwise spatial convolution (2)
-	F2              int        // filters of the separable convolution; 0 is F1·D (32)
-	KernelLength    int        // temporal kernel, odd, padded by half (51)
-	SeparableLength int        // kernel of the separable convolution, odd (15)
-	Pool1, Pool2    int        // average-pooling widths (4, 8)
-	DropProb        float64    // dropout after each pooling (0.25)
-	Activation      Activation // the nonlinearity after each BatchNorm but the first
-}
-
-// DefaultEEGNetOptions are the lab's EEGNet with activation act.
-func DefaultEEGNetOptions(act Activation) EEGNetOptions {
-	return EEGNetOptions{F1: 16, D: 2, KernelLength: 51, SeparableLength: 15, Pool1: 4, Pool2: 8, DropProb: 0.25, Activation: act}
-}
-
-// EEGNet builds the lab's EEGNet (Figure 1 of the lab) with the given activation.
-func EEGNet(act Activation) *Model {
-	m, err := EEGNetWith(DefaultEEGNetOptions(act))
-	if err != nil {
-		panic(err) // the lab's options always fit its input
-	}
-	return m
-}
-
-// EEGNetWith builds the lab's EEGNet with other architecture keywords, for
-// the lab's input; the classifier's input size follows from them.
-func EEGNetWith(o EEGNetOptions) (*Model, error) {
-	f2 := o.F2
-	if f2 == 0 {
-		f2 = o.F1 * o.D
-	}
-	return (&Model{Name: "EEGNet", Act: o.Activation, Input: LabInput, Blocks: []Block{
-		{"firstConv", []Layer{
-			Conv2d{In: 1, Out: o.F1, Kernel: [2]int{1, o.KernelLength}, Padding: [2]int{0, o.KernelLength / 2}},
-			BatchNorm(o.F1),
-		}},
-		{"depthwiseConv", []Layer{
-			Conv2d{In: o.F1, Out: o.F1 * o.D, Kernel: [2]int{eeg.Channels, 1}, Groups: o.F1},
-			BatchNorm(o.F1 * o.D),
-			o.Activation,
-			AvgPool2d(1, o.Pool1),
-			Dropout{P: o.DropProb},
-		}},
-		{"separableConv", []Layer{
-			Conv2d{In: o.F1 * o.D, Out: f2, Kernel: [2]int{1, o.SeparableLength}, Padding: [2]int{0, o.SeparableLength / 2}},
-			BatchNorm(f2),
-			o.Activation,
-			AvgPool2d(1, o.Pool2),
-			Dropout{P: o.DropProb},
-		}},
-		{"classify", []Layer{
-			Linear{Out: 2}, // in_features: 736 for the lab's keywords
-		}},
-	}}).Build()
-}
-
-// DeepConvNet builds the lab's DeepConvNet (Figure 2 of the lab) with the given activation.
-func DeepConvNet(act Activation) *Model {
-	block := func(name string, in, out int) Block {
-		return Block{name, []Layer{
-			Conv2d{In: in, Out: out, Kernel: [2]int{1, 5}, Bias: true},
-			BatchNorm(out),
-			act,
-			MaxPool2d(1, 2),
-			Dropout{P: 0.5},
-		}}
-	}
-	return &Model{Name: "DeepConvNet", Act: act, Input: LabInput, Blocks: []Block{
-		{"firstConv", []Layer{
-			Conv2d{In: 1, Out: 25, Kernel: [2]int{1, 5}, Bias: true},
-			Conv2d{In: 25, Out: 25, Kernel: [2]int{2, 1}, Bias: true},
-			BatchNorm(25),
-			act,
-			MaxPool2d(1, 2),
-			Dropout{P: 0.5},
-		}},
-		block("secondConv", 25, 50),
-		block("thirdConv", 50, 100),
-		block("fourthConv", 100, 200),
-		{"classify", []Layer{
-			Linear{In: 8600, Out: 2},
-		}},
-	}}
-}
-
-// ModelNames lists the lab's models, as used on the command line.
-var ModelNames = []string{"eegnet", "deepconvnet"}
-
-// ZooNames lists the models beyond the lab's, braindecode's, built for the
-// lab's input (2 channels × 750 samples, 2 classes) by NewModel.
-var ZooNames = []string{"shallowfbcspnet", "eegnetv4"}
-
-// NewModel builds a model by name (any case): the lab's "eegnet" or
-// "deepconvnet" with activation act (NoActivation is ELU), or one of the
-// zoo's for the lab's input: "eegnetv4" (act replaces its ELU; NoActivation
-// keeps it) or "shallowfbcspnet" (its nonlinearity is fixed: act must be
-// NoActivation).
-func NewModel(name string, act Activation) (*Model, error) {
-	lab := act
-	if act == NoActivation {
-		lab = ELU
-	}
-	switch normalizeName(name) {
-	case "eegnet":
-		return EEGNet(lab), nil
-	case "deepconvnet", "deepconv":
-		return DeepConvNet(lab), nil
-	case "eegnetv4":
-		o := DefaultEEGNetV4Options()
-		o.Activation = lab
-		return EEGNetV4(eeg.Channels, 2, eeg.Samples, o)
-	case "shallowfbcspnet", "shallow":
-		if act != NoActivation {
-			return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
-		}
-		return ShallowFBCSPNet(eeg.Channels, 2, eeg.Samples, DefaultShallowFBCSPNetOptions())
-	}
-	return nil, fmt.Errorf("unknown model %q: use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet", name)
 }
 
 // Key is the model's short name: its Name in lower case, letters and digits only ("eegnet").
@@ -241,15 +114,15 @@ func (m *Model) Build() (*Model, error) {
 // Classes is the number of outputs per trial (the last layer's channels),
 // 0 if the layers do not fit together.
 func (m *Model) Classes() int {
-	shape, err := outShapeOf(m)
+	shape, err := OutShapeOf(m)
 	if err != nil {
 		return 0
 	}
 	return shape[0]
 }
 
-// outShapeOf is the per-trial output shape of m's layers.
-func outShapeOf(m *Model) (Shape3, error) {
+// OutShapeOf is the per-trial output shape of m's layers.
+func OutShapeOf(m *Model) (Shape3, error) {
 	shape := m.Input
 	for _, b := range m.Blocks {
 		for i, l := range b.Layers {
@@ -378,36 +251,38 @@ func (m *Model) actNote() string {
 	return " (activation " + m.Act.Label() + ")"
 }
 
-// forwardPass holds what a graph needs while the model is applied.
-type forwardPass struct {
-	train   bool
-	values  map[string]*Node // parameters and buffers by full name
-	updates map[string]*Node // new buffer values (training only)
-	rng     *Node            // random state for dropout (training only)
+// ForwardState is what one application of a model in a GoMLX graph needs:
+// the parameters and buffers by state_dict name, whether it trains and,
+// when it does, the random state of dropout and the new buffer values.
+type ForwardState struct {
+	Train   bool
+	Values  map[string]*Node // parameters and buffers by full name
+	Updates map[string]*Node // new buffer values (training only)
+	RNG     *Node            // random state for dropout (training only)
 }
 
-func (f *forwardPass) value(name string) *Node {
-	v, ok := f.values[name]
+func (f *ForwardState) value(name string) *Node {
+	v, ok := f.Values[name]
 	if !ok {
 		panic(fmt.Errorf("eegkit: parameter %q is missing", name))
 	}
 	return v
 }
 
-func (f *forwardPass) uniform(shape shapes.Shape) *Node {
+func (f *ForwardState) uniform(shape shapes.Shape) *Node {
 	var u *Node
-	f.rng, u = RandomUniform(f.rng, shape)
+	f.RNG, u = RandomUniform(f.RNG, shape)
 	return u
 }
 
-// forward applies the model to a batch given in parts, each laid out
+// Forward applies the model to a batch given in parts, each laid out
 // [1, H, N_i, W], and returns the logits [N_i, classes] of each part. The
 // parts go through the layers side by side and meet only in BatchNorm's
 // batch statistics, so the backend can run them on different cores: one
 // training step then uses two cores where a single batch keeps one busy.
 // Consecutive layers that compose into a cheaper one (see composable) are
 // applied as their composition.
-func (m *Model) forward(f *forwardPass, parts ...*Node) []*Node {
+func (m *Model) Forward(f *ForwardState, parts ...*Node) []*Node {
 	xs := append([]*Node(nil), parts...)
 	for _, b := range m.Blocks {
 		for i := 0; i < len(b.Layers); i++ {

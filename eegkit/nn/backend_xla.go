@@ -1,6 +1,6 @@
 //go:build xla
 
-package eegkit
+package nn
 
 // Built with -tags xla, eegkit also offers GoMLX's XLA backend
 // (GOMLX_BACKEND=xla:cpu or xla:cuda); its PJRT plugin must be installed.

@@ -1,4 +1,4 @@
-package eegkit
+package nn
 
 import (
 	"bytes"
@@ -51,12 +51,12 @@ var (
 func RegisterLayer(name string, zero Layer) {
 	t := reflect.TypeOf(zero)
 	if t.Kind() != reflect.Struct {
-		panic(fmt.Sprintf("eegkit.RegisterLayer(%q): %v is not a struct type", name, t))
+		panic(fmt.Sprintf("nn.RegisterLayer(%q): %v is not a struct type", name, t))
 	}
 	layerMu.Lock()
 	defer layerMu.Unlock()
 	if old, ok := layerTypes[name]; ok && old != t {
-		panic(fmt.Sprintf("eegkit.RegisterLayer(%q): the name is taken by %v", name, old))
+		panic(fmt.Sprintf("nn.RegisterLayer(%q): the name is taken by %v", name, old))
 	}
 	layerTypes[name], layerNames[t] = t, name
 }
@@ -91,7 +91,7 @@ func (m *Model) Spec() (*ModelSpec, error) {
 			var v any = l
 			switch x := l.(type) {
 			case Func:
-				return nil, fmt.Errorf("%s is a Func (%s): a Go function cannot be saved with a run; write it as a layer type and register it with eegkit.RegisterLayer", where, x.Name)
+				return nil, fmt.Errorf("%s is a Func (%s): a Go function cannot be saved with a run; write it as a layer type and register it with nn.RegisterLayer", where, x.Name)
 			case Activation:
 				v = activationLayer{Name: x.Name()}
 			}
@@ -99,7 +99,7 @@ func (m *Model) Spec() (*ModelSpec, error) {
 			name, ok := layerNames[reflect.TypeOf(v)]
 			layerMu.RUnlock()
 			if !ok {
-				return nil, fmt.Errorf("%s has type %T, which is not registered: call eegkit.RegisterLayer(%q, %T{}) before training, and before loading the run", where, l, reflect.TypeOf(l).Name(), l)
+				return nil, fmt.Errorf("%s has type %T, which is not registered: call nn.RegisterLayer(%q, %T{}) before training, and before loading the run", where, l, reflect.TypeOf(l).Name(), l)
 			}
 			raw, err := json.Marshal(v)
 			if err != nil {
@@ -130,7 +130,7 @@ func (s *ModelSpec) Model() (*Model, error) {
 			t, ok := layerTypes[ls.Type]
 			layerMu.RUnlock()
 			if !ok {
-				return nil, fmt.Errorf("model %s names a layer type %q that this program does not know: register it with eegkit.RegisterLayer(%q, …) before loading (known: %s)", s.Name, ls.Type, ls.Type, knownLayers())
+				return nil, fmt.Errorf("model %s names a layer type %q that this program does not know: register it with nn.RegisterLayer(%q, …) before loading (known: %s)", s.Name, ls.Type, ls.Type, knownLayers())
 			}
 			p := reflect.New(t)
 			if len(ls.Config) > 0 {

@@ -1,4 +1,4 @@
-package eegkit
+package nn
 
 import (
 	"fmt"
@@ -96,7 +96,7 @@ func (p ParamSpec) Size() int { return shapeSize(p.Shape) }
 // training, and the random stream of dropout.
 type Pass struct {
 	prefix string // the layer's state_dict prefix, "firstConv.0."
-	f      *forwardPass
+	f      *ForwardState
 }
 
 // Param is the layer's parameter or buffer name ("weight", "running_mean").
@@ -104,11 +104,11 @@ func (p *Pass) Param(name string) *Node { return p.f.value(p.prefix + name) }
 
 // SetBuffer sets the new value of one of the layer's buffers after a
 // training step (BatchNorm's running statistics).
-func (p *Pass) SetBuffer(name string, v *Node) { p.f.updates[p.prefix+name] = v }
+func (p *Pass) SetBuffer(name string, v *Node) { p.f.Updates[p.prefix+name] = v }
 
 // Training reports whether the graph is a training step (dropout active,
 // batch statistics) rather than an evaluation.
-func (p *Pass) Training() bool { return p.f.train }
+func (p *Pass) Training() bool { return p.f.Train }
 
 // Uniform draws values uniform in [0, 1) of the given shape from the step's
 // random stream (which checkpoints save, so a resumed run draws the same).
@@ -361,13 +361,13 @@ func (b BatchNorm2d) ForwardParts(p *Pass, xs []*Node) []*Node {
 			count += d[1] * d[2] * d[3]
 			sums[i] = ReduceAndKeep(x, ReduceSum, 1, 2, 3)
 		}
-		mean := DivScalar(sumNodes(sums), float64(count))
+		mean := DivScalar(SumNodes(sums), float64(count))
 		centered := make([]*Node, len(xs))
 		for i, x := range xs {
 			centered[i] = Sub(x, mean)
 			sums[i] = ReduceAndKeep(Square(centered[i]), ReduceSum, 1, 2, 3)
 		}
-		variance := DivScalar(sumNodes(sums), float64(count))
+		variance := DivScalar(SumNodes(sums), float64(count))
 		unbiased := variance
 		if count > 1 {
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))
