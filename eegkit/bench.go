@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -37,7 +38,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 	if batch < 2 || epochs < 1 || latencyRuns < 1 {
 		return BenchResult{}, fmt.Errorf("benchmark: batch must be >= 2, epochs and latency runs >= 1 (got %d, %d, %d)", batch, epochs, latencyRuns)
 	}
-	m, err := NewModel(model, act)
+	m, err := models.New(model, act)
 	if err != nil {
 		return BenchResult{}, err
 	}

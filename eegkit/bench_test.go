@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -12,7 +13,7 @@ import (
 // each model: go test -bench TrainEpoch -run '^$' ./eegkit
 func BenchmarkTrainEpoch(b *testing.B) {
 	ld := loadSynth(b)
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
 			cfg := TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 			m, _ := cfg.BuildModel()
@@ -41,9 +42,9 @@ func BenchmarkTrainEpoch(b *testing.B) {
 // BenchmarkEvaluate times evaluation (eval mode) of 1080 trials.
 func BenchmarkEvaluate(b *testing.B) {
 	ld := loadSynth(b)
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
-			m, _ := NewModel(model, nn.ELU)
+			m, _ := models.New(model, nn.ELU)
 			net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 			if err != nil {
 				b.Fatal(err)

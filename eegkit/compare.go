@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -20,7 +21,7 @@ func RunLabel(r *Run) string {
 	if r.Config.Activation != "" {
 		label += "/" + r.Config.Activation
 	}
-	if _, err := NewModel(r.Config.Model, nn.NoActivation); err == nil && r.Config.Arch != nil {
+	if _, err := models.New(r.Config.Model, nn.NoActivation); err == nil && r.Config.Arch != nil {
 		label += " (tweaked)" // the named model with another architecture
 	}
 	return label

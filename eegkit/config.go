@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -61,7 +62,7 @@ func (c TrainConfig) WithModel(m *nn.Model) (TrainConfig, error) {
 		return c, err
 	}
 	c.Model, c.Activation, c.Arch = built.Key(), built.Act.Name(), spec
-	if std, err := NewModel(c.Model, built.Act); err == nil {
+	if std, err := models.New(c.Model, built.Act); err == nil {
 		if stdSpec, err := std.Spec(); err == nil && reflect.DeepEqual(stdSpec, spec) {
 			c.Arch = nil
 		}
@@ -100,7 +101,7 @@ const LabEpochs = 300
 // motor-imagery example), EEGNetV4 batch 64 lr 1e-3 (Adam's default, as in
 // its paper). act NoActivation is the model's own.
 func Preset(model string, act nn.Activation) (TrainConfig, error) {
-	m, err := NewModel(model, act)
+	m, err := models.New(model, act)
 	if err != nil {
 		return TrainConfig{}, err
 	}
@@ -222,7 +223,7 @@ func (c TrainConfig) BuildModel() (*nn.Model, error) {
 	if c.Arch != nil {
 		m, err = c.Arch.Model()
 	} else {
-		m, err = NewModel(c.Model, act)
+		m, err = models.New(c.Model, act)
 	}
 	if err != nil {
 		return nil, err

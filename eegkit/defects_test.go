@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -52,7 +53,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 	case <-time.After(2 * time.Minute):
 		t.Fatal("Fit hangs on a test trial of 3e38")
 	}
-	m, _ := NewModel("eegnet", nn.ELU)
+	m, _ := models.New("eegnet", nn.ELU)
 	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +275,7 @@ func TestRunDir(t *testing.T) {
 // TestNegativeRunningVarIsRefused: imported weights with a negative
 // BatchNorm variance were accepted and made every prediction "left hand".
 func TestNegativeRunningVarIsRefused(t *testing.T) {
-	m, _ := NewModel("eegnet", nn.ELU)
+	m, _ := models.New("eegnet", nn.ELU)
 	sd := nn.InitWeights(m, 1)
 	for name, w := range sd {
 		if strings.HasSuffix(name, "running_var") {

@@ -8,12 +8,13 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // The lab's two models, with the parameter counts of their PyTorch modules.
 func ExampleEEGNet() {
-	for _, m := range []*nn.Model{eegkit.EEGNet(nn.ELU), eegkit.DeepConvNet(nn.ELU)} {
+	for _, m := range []*nn.Model{models.EEGNet(nn.ELU), models.DeepConvNet(nn.ELU)} {
 		fmt.Printf("%s: %d parameters\n", m.Name, m.NumParams())
 	}
 	// Output:

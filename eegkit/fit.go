@@ -10,6 +10,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -132,8 +133,8 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 			}
 		}
 	}
-	if m.Input != LabInput {
-		return nil, fmt.Errorf("%s takes input %v per trial but the data's trials are %v: build it for the data's channels and samples", m.Name, m.Input, LabInput)
+	if m.Input != models.LabInput {
+		return nil, fmt.Errorf("%s takes input %v per trial but the data's trials are %v: build it for the data's channels and samples", m.Name, m.Input, models.LabInput)
 	}
 	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -68,7 +69,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		return nil, err
 	}
 	res.Files = append(res.Files, tablePath)
-	for i, model := range ModelNames {
+	for i, model := range models.LabNames {
 		p, err := runs.AccuracyFigure(model)
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -34,7 +35,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, act := range nn.Activations {
-			m, err := NewModel(tc.model, act)
+			m, err := models.New(tc.model, act)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,9 +63,9 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 // TestStateDictNamesMatchPyTorch compares every parameter name and shape with
 // the state_dict of the lab's PyTorch modules (from the parity fixtures).
 func TestStateDictNamesMatchPyTorch(t *testing.T) {
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		fx := loadParityFixture(t, model+"_elu")
-		m, _ := NewModel(model, nn.ELU)
+		m, _ := models.New(model, nn.ELU)
 		var ours, theirs []string
 		for _, p := range m.Params() {
 			ours = append(ours, p.FullName)
@@ -97,13 +98,13 @@ func TestParseNames(t *testing.T) {
 			t.Errorf("ParseActivation(%q) = %v, %v", tc.in, got, err)
 		}
 	}
-	if _, err := NewModel("resnet", nn.ReLU); err == nil || !strings.Contains(err.Error(), "use eegnet, deepconvnet, eegnetv4 or shallowfbcspnet") {
+	if _, err := models.New("resnet", nn.ReLU); err == nil || !strings.Contains(err.Error(), "use eegnet, deepconvnet, shallowfbcspnet, eegnetv4") {
 		t.Errorf("NewModel(resnet): %v", err)
 	}
 }
 
 func TestWithDropout(t *testing.T) {
-	m := DeepConvNet(nn.ReLU).WithDropout(0.2)
+	m := models.DeepConvNet(nn.ReLU).WithDropout(0.2)
 	n := 0
 	for _, b := range m.Blocks {
 		for _, l := range b.Layers {
@@ -118,7 +119,7 @@ func TestWithDropout(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d dropout layers, want 4", n)
 	}
-	if d := DeepConvNet(nn.ReLU).Blocks[0].Layers[5].(nn.Dropout); d.P != 0.5 {
+	if d := models.DeepConvNet(nn.ReLU).Blocks[0].Layers[5].(nn.Dropout); d.P != 0.5 {
 		t.Errorf("WithDropout changed the original model: %v", d.P)
 	}
 }

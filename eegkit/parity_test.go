@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
@@ -95,7 +96,7 @@ func flatLogits(l [][]float32) []float32 {
 // gradients, one Adam step and the BatchNorm running statistics with
 // PyTorch's, for both models and the three activations.
 func TestParityWithPyTorch(t *testing.T) {
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			t.Run(model+"/"+act.Name(), func(t *testing.T) { checkParity(t, model, act, "") })
 		}
@@ -106,7 +107,7 @@ func TestParityWithPyTorch(t *testing.T) {
 // last partial batch when trials % batch == 1) against PyTorch, which trains
 // on it: BatchNorm2d's batch statistics then run over the samples of one trial.
 func TestParityBatchOfOne(t *testing.T) {
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		t.Run(model, func(t *testing.T) { checkParity(t, model, nn.ELU, "_batch1") })
 	}
 }
@@ -114,7 +115,7 @@ func TestParityBatchOfOne(t *testing.T) {
 // checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
 func checkParity(t *testing.T, model string, act nn.Activation, suffix string) {
 	fx := loadParityFixture(t, fmt.Sprintf("%s_%s%s", model, act.Name(), suffix))
-	m, err := NewModel(model, act)
+	m, err := models.New(model, act)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -38,7 +39,7 @@ func (lr LabRuns) Accuracies() map[string]map[string]float64 {
 
 // Best returns the run with the highest final test accuracy.
 func (lr LabRuns) Best() (model string, act nn.Activation, run *Run) {
-	for _, m := range ModelNames {
+	for _, m := range models.LabNames {
 		for _, a := range nn.Activations {
 			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
 				model, act, run = m, a, r
@@ -68,8 +69,8 @@ func (lr LabRuns) Discussion() string {
 		br.Net.Model.Name, ba.Label(), 100*br.Final().TestAcc, len(br.History), br.Config.Batch, br.Config.LR)
 	e, d := mean("eegnet"), mean("deepconvnet")
 	fmt.Fprintf(&sb, "- **EEGNet vs DeepConvNet**: averaged over the three activations, EEGNet reaches %.2f%% and DeepConvNet %.2f%% (%+.2f points), "+
-		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), EEGNet(nn.ReLU).NumParams(), DeepConvNet(nn.ReLU).NumParams())
-	for _, model := range ModelNames {
+		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), models.EEGNet(nn.ReLU).NumParams(), models.DeepConvNet(nn.ReLU).NumParams())
+	for _, model := range models.LabNames {
 		runs := lr[model]
 		if len(runs) == 0 {
 			continue
@@ -83,7 +84,7 @@ func (lr LabRuns) Discussion() string {
 			acts[2].Label(), 100*runs[acts[2]].Final().TestAcc, 100*spread)
 	}
 	gapModel, gapAct, gap := "", nn.Activation(0), -1.0
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for act, r := range lr[model] {
 			if g := r.Final().TrainAcc - r.Final().TestAcc; g > gap {
 				gapModel, gapAct, gap = r.Net.Model.Name, act, g
@@ -109,7 +110,7 @@ func (lr LabRuns) Discussion() string {
 func (lr LabRuns) ConfigTable() string {
 	var sb strings.Builder
 	sb.WriteString("| model | activation | batch | lr | weight decay | epochs | seed | protocol | test acc | run id |\n|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			r := lr[model][act]
 			if r == nil {
@@ -125,7 +126,7 @@ func (lr LabRuns) ConfigTable() string {
 
 // ModelName is the display name of a model key ("EEGNet" for "eegnet").
 func (lr LabRuns) ModelName(model string) string {
-	m, err := NewModel(model, nn.NoActivation)
+	m, err := models.New(model, nn.NoActivation)
 	if err != nil {
 		return model
 	}
@@ -183,7 +184,7 @@ func (lr LabRuns) Data() string {
 // one line per run.
 func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	var configs []TrainConfig
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			cfg, err := Preset(model, act)
 			if err != nil {
@@ -210,7 +211,7 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 		return nil, err
 	}
 	var missing []TrainConfig
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			if have[model][act] != nil {
 				continue

@@ -10,12 +10,13 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, testAccs ...float64) *Run {
 	t.Helper()
-	m, _ := NewModel(model, act)
+	m, _ := models.New(model, act)
 	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +33,7 @@ func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, te
 func TestLabReport(t *testing.T) {
 	runs := LabRuns{"eegnet": {}, "deepconvnet": {}}
 	acc := map[string][3]float64{"eegnet": {0.85, 0.83, 0.84}, "deepconvnet": {0.75, 0.77, 0.76}}
-	for _, model := range ModelNames {
+	for _, model := range models.LabNames {
 		for i, act := range nn.Activations {
 			runs[model][act] = fakeRun(t, model, act, 0.95, 0.80, acc[model][i]+0.02, acc[model][i])
 		}
@@ -137,7 +138,7 @@ func TestFigureRendering(t *testing.T) {
 // tables (a notebook wraps them to its width; fixed-width text ran on or
 // overflowed), with the same numbers as the plain-text reports.
 func TestNotebookMarkdown(t *testing.T) {
-	sum, err := EEGNet(nn.ELU).SummaryMarkdown()
+	sum, err := models.EEGNet(nn.ELU).SummaryMarkdown()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/gomlx/gomlx/core/graph"
 )
@@ -17,7 +18,7 @@ import (
 // shallowConvNet is the notebook's ShallowConvNet cell, written with the
 // public API: Schirrmeister's shallow network in the lab's layout.
 func shallowConvNet() *nn.Model {
-	return &nn.Model{Name: "ShallowConvNet", Act: nn.NoActivation, Input: LabInput, Blocks: []nn.Block{
+	return &nn.Model{Name: "ShallowConvNet", Act: nn.NoActivation, Input: models.LabInput, Blocks: []nn.Block{
 		{Name: "features", Layers: []nn.Layer{
 			nn.Conv2d{In: 1, Out: 40, Kernel: [2]int{1, 25}, Bias: true}, // temporal filters
 			nn.Conv2d{In: 40, Out: 40, Kernel: [2]int{2, 1}},             // spatial filters across C3 and C4
@@ -34,17 +35,17 @@ func shallowConvNet() *nn.Model {
 // TestSpecRoundTrip: every model NewModel builds, and a model of one's own,
 // turns into data and back into the same model.
 func TestSpecRoundTrip(t *testing.T) {
-	models := []*nn.Model{shallowConvNet()}
-	for _, name := range append(append([]string(nil), ModelNames...), "eegnetv4") {
-		m, err := NewModel(name, nn.LeakyReLU)
+	all := []*nn.Model{shallowConvNet()}
+	for _, name := range append(append([]string(nil), models.LabNames...), "eegnetv4") {
+		m, err := models.New(name, nn.LeakyReLU)
 		if err != nil {
 			t.Fatal(err)
 		}
-		models = append(models, m)
+		all = append(all, m)
 	}
-	s, _ := NewModel("shallowfbcspnet", nn.NoActivation)
-	models = append(models, s)
-	for _, m := range models {
+	s, _ := models.New("shallowfbcspnet", nn.NoActivation)
+	all = append(all, s)
+	for _, m := range all {
 		want, err := m.Build()
 		if err != nil {
 			t.Fatal(err)
@@ -115,12 +116,12 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	}
 	// The lab's EEGNet through WithModel is the preset's run, not a new one.
 	preset, _ := Preset("eegnet", nn.ELU)
-	same, err := preset.WithModel(EEGNet(nn.ELU))
+	same, err := preset.WithModel(models.EEGNet(nn.ELU))
 	if err != nil || same.Arch != nil || RunID(same, "d") != RunID(preset, "d") {
 		t.Errorf("WithModel(EEGNet(ELU)): arch %v, %v", same.Arch != nil, err)
 	}
 	// A tweak of the architecture is another run, which the lab's report leaves out.
-	tweaked := EEGNet(nn.ELU)
+	tweaked := models.EEGNet(nn.ELU)
 	tweaked.Blocks[0].Layers[0] = nn.Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 31}, Padding: [2]int{0, 15}}
 	tc, err := base.WithModel(tweaked)
 	if err != nil || tc.Arch == nil || RunID(tc, "d") == RunID(preset, "d") || tc.Model != "eegnet" {

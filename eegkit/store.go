@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -236,7 +237,7 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 	}
 	out := LabRuns{}
 	for _, r := range runs { // newest first
-		if r.Status != StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(ModelNames, r.Config.Model) {
+		if r.Status != StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(models.LabNames, r.Config.Model) {
 			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
 		}
 		act, err := nn.ParseActivation(r.Config.Activation)

@@ -7,12 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
 func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
-	m := EEGNet(nn.ELU)
+	m := models.EEGNet(nn.ELU)
 	sd := nn.InitWeights(m, 3)
 	if err := sd.Check(m); err != nil {
 		t.Fatal(err)
@@ -45,8 +46,8 @@ func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
 }
 
 func TestWeightsRoundTrip(t *testing.T) {
-	for _, model := range ModelNames {
-		m, _ := NewModel(model, nn.ReLU)
+	for _, model := range models.LabNames {
+		m, _ := models.New(model, nn.ReLU)
 		sd := nn.InitWeights(m, 1)
 		var counter string
 		for _, p := range m.Params() {
@@ -83,12 +84,12 @@ func TestWeightsRoundTrip(t *testing.T) {
 
 func TestLoadWeightsErrors(t *testing.T) {
 	dir := t.TempDir()
-	eeg := EEGNet(nn.ReLU)
+	eeg := models.EEGNet(nn.ReLU)
 	path := filepath.Join(dir, "eegnet.npz")
 	if err := nn.SaveWeights(path, eeg, nn.InitWeights(eeg, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nn.LoadWeights(path, DeepConvNet(nn.ReLU)); err == nil || !strings.Contains(err.Error(), "weights for DeepConvNet") {
+	if _, err := nn.LoadWeights(path, models.DeepConvNet(nn.ReLU)); err == nil || !strings.Contains(err.Error(), "weights for DeepConvNet") {
 		t.Errorf("EEGNet weights loaded as DeepConvNet: %v", err)
 	}
 	sd := nn.InitWeights(eeg, 1)

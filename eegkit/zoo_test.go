@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
@@ -15,7 +16,7 @@ import (
 // fixture: the layer cases beyond the lab's (stride > 1, dilation, grouped
 // and even padded kernels, overlapping padded pooling of both kinds).
 func generalLayers() *nn.Model {
-	return &nn.Model{Name: "General", Act: nn.ELU, Input: LabInput, Blocks: []nn.Block{{Name: "layers", Layers: []nn.Layer{
+	return &nn.Model{Name: "General", Act: nn.ELU, Input: models.LabInput, Blocks: []nn.Block{{Name: "layers", Layers: []nn.Layer{
 		nn.Conv2d{In: 1, Out: 4, Kernel: [2]int{1, 7}, Stride: [2]int{1, 3}, Padding: [2]int{0, 2}, Bias: true},
 		nn.Conv2d{In: 4, Out: 4, Kernel: [2]int{1, 5}, Dilation: [2]int{1, 2}, Padding: [2]int{0, 4}, Groups: 2},
 		nn.BatchNorm(4),
@@ -39,8 +40,10 @@ func TestZooParityWithBraindecode(t *testing.T) {
 		build  func() (*nn.Model, error)
 		params int
 	}{
-		{"shallowfbcspnet", func() (*nn.Model, error) { return ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions()) }, 7842},
-		{"eegnetv4", func() (*nn.Model, error) { return EEGNetV4(2, 2, 750, DefaultEEGNetV4Options()) }, 1874},
+		{"shallowfbcspnet", func() (*nn.Model, error) {
+			return models.ShallowFBCSPNet(2, 2, 750, models.DefaultShallowFBCSPNetOptions())
+		}, 7842},
+		{"eegnetv4", func() (*nn.Model, error) { return models.EEGNetV4(2, 2, 750, models.DefaultEEGNetV4Options()) }, 1874},
 		{"general", func() (*nn.Model, error) { return generalLayers().Build() }, 664},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,7 +81,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 // and refuses layers that do not fit or a model that does not end in one
 // value per class, saying where.
 func TestBuild(t *testing.T) {
-	m := EEGNet(nn.ELU)
+	m := models.EEGNet(nn.ELU)
 	m.Blocks[3].Layers[0] = nn.Linear{Out: 2}
 	built, err := m.Build()
 	if err != nil {
@@ -99,13 +102,13 @@ func TestBuild(t *testing.T) {
 		{"no classifier", func(m *nn.Model) { m.Blocks = m.Blocks[:3] }, "a classifier must end in one value per class"},
 		{"kernel too large", func(m *nn.Model) { m.Blocks[2].Layers[3] = nn.AvgPool2d(1, 400) }, "is smaller than the kernel"},
 	} {
-		m := EEGNet(nn.ELU)
+		m := models.EEGNet(nn.ELU)
 		tc.edit(m)
 		if _, err := m.Build(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
 		}
 	}
-	s, err := ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions())
+	s, err := models.ShallowFBCSPNet(2, 2, 750, models.DefaultShallowFBCSPNetOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func TestBuild(t *testing.T) {
 // it (init.xavier_uniform_ on the convolutions' weights, zeros for biases,
 // BatchNorm 1 and 0); EEGNet-v4 keeps PyTorch's defaults.
 func TestZooInitialisation(t *testing.T) {
-	m, err := ShallowFBCSPNet(2, 2, 750, DefaultShallowFBCSPNetOptions())
+	m, err := models.ShallowFBCSPNet(2, 2, 750, models.DefaultShallowFBCSPNetOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +146,7 @@ func TestZooInitialisation(t *testing.T) {
 			t.Errorf("%s: largest |w| %g, want up to %g (and above %g of it)", tc.name, largest, tc.bound, tc.filled)
 		}
 	}
-	v4, _ := EEGNetV4(2, 2, 750, DefaultEEGNetV4Options())
+	v4, _ := models.EEGNetV4(2, 2, 750, models.DefaultEEGNetV4Options())
 	w := nn.InitWeights(v4, 1)["conv_temporal.weight"].Data
 	largest := 0.0
 	for _, v := range w {
@@ -158,9 +161,9 @@ func TestZooInitialisation(t *testing.T) {
 // (np.savez of its tensors) loads into the zoo's model as it is, and gives
 // braindecode's eval logits.
 func TestImportBraindecodeStateDict(t *testing.T) {
-	for _, name := range ZooNames {
+	for _, name := range models.ZooNames {
 		t.Run(name, func(t *testing.T) {
-			m, err := NewModel(name, nn.NoActivation)
+			m, err := models.New(name, nn.NoActivation)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -37,7 +38,7 @@ func modelFlags(model, act string) (*nn.Model, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	m, err := eegkit.NewModel(model, a)
+	m, err := models.New(model, a)
 	if err != nil {
 		return nil, usageError{err}
 	}

@@ -1,4 +1,4 @@
-package eegkit
+package models
 
 import "github.com/eegkit/eegkit/eegkit/nn"
 

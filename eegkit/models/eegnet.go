@@ -1,4 +1,4 @@
-package eegkit
+package models
 
 import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
@@ -23,29 +23,31 @@ func DefaultEEGNetOptions(act nn.Activation) EEGNetOptions {
 	return EEGNetOptions{F1: 16, D: 2, KernelLength: 51, SeparableLength: 15, Pool1: 4, Pool2: 8, DropProb: 0.25, Activation: act}
 }
 
-// EEGNet builds the lab's EEGNet (Figure 1 of the lab) with the given activation.
+// EEGNet builds the lab's EEGNet (Figure 1 of the lab) with the given
+// activation, for the lab's input (2 channels × 750 samples, 2 classes).
 func EEGNet(act nn.Activation) *nn.Model {
-	m, err := EEGNetWith(DefaultEEGNetOptions(act))
+	m, err := EEGNetWith(eeg.Channels, 2, eeg.Samples, DefaultEEGNetOptions(act))
 	if err != nil {
 		panic(err) // the lab's options always fit its input
 	}
 	return m
 }
 
-// EEGNetWith builds the lab's EEGNet with other architecture keywords, for
-// the lab's input; the classifier's input size follows from them.
-func EEGNetWith(o EEGNetOptions) (*nn.Model, error) {
+// EEGNetWith builds the lab's EEGNet with other architecture keywords for
+// trials of nChans channels × nTimes samples and nOutputs classes; the
+// classifier's input size follows from them (736 for the lab's).
+func EEGNetWith(nChans, nOutputs, nTimes int, o EEGNetOptions) (*nn.Model, error) {
 	f2 := o.F2
 	if f2 == 0 {
 		f2 = o.F1 * o.D
 	}
-	return (&nn.Model{Name: "EEGNet", Act: o.Activation, Input: LabInput, Blocks: []nn.Block{
+	return (&nn.Model{Name: "EEGNet", Act: o.Activation, Input: nn.Shape3{1, nChans, nTimes}, Blocks: []nn.Block{
 		{Name: "firstConv", Layers: []nn.Layer{
 			nn.Conv2d{In: 1, Out: o.F1, Kernel: [2]int{1, o.KernelLength}, Padding: [2]int{0, o.KernelLength / 2}},
 			nn.BatchNorm(o.F1),
 		}},
 		{Name: "depthwiseConv", Layers: []nn.Layer{
-			nn.Conv2d{In: o.F1, Out: o.F1 * o.D, Kernel: [2]int{eeg.Channels, 1}, Groups: o.F1},
+			nn.Conv2d{In: o.F1, Out: o.F1 * o.D, Kernel: [2]int{nChans, 1}, Groups: o.F1},
 			nn.BatchNorm(o.F1 * o.D),
 			o.Activation,
 			nn.AvgPool2d(1, o.Pool1),
@@ -59,7 +61,7 @@ func EEGNetWith(o EEGNetOptions) (*nn.Model, error) {
 			nn.Dropout{P: o.DropProb},
 		}},
 		{Name: "classify", Layers: []nn.Layer{
-			nn.Linear{Out: 2}, // in_features: 736 for the lab's keywords
+			nn.Linear{Out: nOutputs},
 		}},
 	}}).Build()
 }

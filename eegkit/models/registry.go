@@ -1,0 +1,124 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
+)
+
+// LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
+var LabInput = nn.Shape3{1, eeg.Channels, eeg.Samples}
+
+// LabNames lists the lab's models, as used on the command line.
+var LabNames = []string{"eegnet", "deepconvnet"}
+
+// ZooNames lists the models registered beyond the lab's (braindecode's, to
+// begin with).
+var ZooNames = []string{"shallowfbcspnet", "eegnetv4"}
+
+// A Builder builds a model for trials of nChans channels × nTimes samples
+// and nOutputs classes. act is the activation asked for; NoActivation means
+// the model's own.
+type Builder func(nChans, nOutputs, nTimes int, act nn.Activation) (*nn.Model, error)
+
+// An Entry is a model in the registry.
+type Entry struct {
+	Name    string   // the command line's name, lower case: "eegnet"
+	Aliases []string // other names it answers to
+	Doc     string   // one line: what it is
+	Build   Builder
+}
+
+var registry []Entry
+
+// Register adds a model to the registry, under a name no other model has.
+func Register(e Entry) error {
+	if e.Build == nil || e.Name == "" {
+		return fmt.Errorf("models.Register: an entry needs a name and a Build function")
+	}
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		if old, err := Lookup(n); err == nil {
+			return fmt.Errorf("models.Register(%q): the name %q is taken by %s", e.Name, n, old.Name)
+		}
+	}
+	registry = append(registry, e)
+	return nil
+}
+
+// Names lists the registered models in the order they were registered.
+func Names() []string {
+	out := make([]string, len(registry))
+	for i, e := range registry {
+		out[i] = e.Name
+	}
+	return out
+}
+
+// Lookup finds a model by its name or an alias, in any case and with or
+// without "_", "-" and spaces.
+func Lookup(name string) (Entry, error) {
+	key := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(name)))
+	for _, e := range registry {
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			if n == key {
+				return e, nil
+			}
+		}
+	}
+	return Entry{}, fmt.Errorf("unknown model %q: use %s", name, strings.Join(Names(), ", "))
+}
+
+// For builds the model called name for trials of nChans × nTimes and
+// nOutputs classes.
+func For(name string, nChans, nOutputs, nTimes int, act nn.Activation) (*nn.Model, error) {
+	e, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return e.Build(nChans, nOutputs, nTimes, act)
+}
+
+// New builds the model called name for the lab's input (2 channels × 750
+// samples, 2 classes): the lab's "eegnet" or "deepconvnet" with activation
+// act (NoActivation is ELU), or one of the zoo's: "eegnetv4" (act replaces
+// its ELU; NoActivation keeps it) or "shallowfbcspnet" (its nonlinearity is
+// fixed: act must be NoActivation).
+func New(name string, act nn.Activation) (*nn.Model, error) {
+	return For(name, eeg.Channels, 2, eeg.Samples, act)
+}
+
+// orELU is act, or ELU when act is NoActivation (the lab's models need one).
+func orELU(act nn.Activation) nn.Activation {
+	if act == nn.NoActivation {
+		return nn.ELU
+	}
+	return act
+}
+
+func init() {
+	for _, e := range []Entry{
+		{Name: "eegnet", Doc: "the lab's EEGNet (17,874 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			return EEGNetWith(c, k, t, DefaultEEGNetOptions(orELU(act)))
+		}},
+		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet (150,977 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			return DeepConvNetWith(c, k, t, orELU(act))
+		}},
+		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (7,842 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			if act != nn.NoActivation {
+				return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
+			}
+			return ShallowFBCSPNet(c, k, t, DefaultShallowFBCSPNetOptions())
+		}},
+		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (1,874 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			o := DefaultEEGNetV4Options()
+			o.Activation = orELU(act)
+			return EEGNetV4(c, k, t, o)
+		}},
+	} {
+		if err := Register(e); err != nil {
+			panic(err)
+		}
+	}
+}
