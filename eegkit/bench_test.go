@@ -6,6 +6,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // BenchmarkTrainEpoch times one training epoch (1080 trials, batch 64,
@@ -15,9 +16,9 @@ func BenchmarkTrainEpoch(b *testing.B) {
 	ld := loadSynth(b)
 	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
-			cfg := TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
+			cfg := train.TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 			m, _ := cfg.BuildModel()
-			net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
 			m, _ := models.New(model, nn.ELU)
-			net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -16,7 +17,7 @@ import (
 // RunLabel names a run in a table or legend: its model key, its activation
 // where the model has one, and "(tweaked)" for a named model built with
 // another architecture ("eegnet/elu", "eegnet/elu (tweaked)", "shallowfbcspnet").
-func RunLabel(r *Run) string {
+func RunLabel(r *train.Run) string {
 	label := r.Config.Model
 	if r.Config.Activation != "" {
 		label += "/" + r.Config.Activation
@@ -30,7 +31,7 @@ func RunLabel(r *Run) string {
 // CompareRuns is a Markdown table of runs side by side: model, trainable
 // parameters, batch, learning rate, epochs, the last epoch's train and test
 // accuracy, Cohen's kappa and ROC-AUC of the kept model, and the run id.
-func CompareRuns(runs []*Run) string {
+func CompareRuns(runs []*train.Run) string {
 	var sb strings.Builder
 	sb.WriteString("| model | parameters | batch | lr | epochs | train acc | test acc | kappa | ROC-AUC | run id |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range runs {
@@ -55,7 +56,7 @@ var compareDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(
 
 // CompareFigure draws the test accuracy per epoch of each run, one colour
 // each, with a caption naming the data and the runs' ids.
-func CompareFigure(title string, runs []*Run) (*Figure, error) {
+func CompareFigure(title string, runs []*train.Run) (*Figure, error) {
 	if len(runs) == 0 || len(runs) > len(compareColors) {
 		return nil, fmt.Errorf("a comparison figure shows 1 to %d runs, got %d", len(compareColors), len(runs))
 	}

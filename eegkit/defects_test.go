@@ -17,6 +17,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // withTrialValue returns a copy of ds whose trial i holds v everywhere.
@@ -41,10 +42,10 @@ func allIndices(n int) []int {
 // epoch 1, and predict call every trial "left hand" on NaN logits.
 func TestNonFiniteOutputsAreErrors(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
 	bad := &eeg.Data{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
 	done := make(chan error, 1)
-	go func() { _, err := Fit(context.Background(), cfg, bad, FitOptions{}); done <- err }()
+	go func() { _, err := train.Fit(context.Background(), cfg, bad, train.FitOptions{}); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "test set") || !strings.Contains(err.Error(), "trial 3") {
@@ -54,7 +55,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 		t.Fatal("Fit hangs on a test trial of 3e38")
 	}
 	m, _ := models.New("eegnet", nn.ELU)
-	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,17 +68,17 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 // weights and a NaN checkpoint that blocked every rerun.
 func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
 	bad := &eeg.Data{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
 	dir := t.TempDir()
-	run, err := Fit(context.Background(), cfg, bad, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	run, err := train.Fit(context.Background(), cfg, bad, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
 	if err == nil || !strings.Contains(err.Error(), "training diverged at epoch 1") {
 		t.Fatalf("got %v", err)
 	}
-	if err := run.Net.checkFinite(); err != nil {
+	if err := run.Net.CheckFinite(); err != nil {
 		t.Errorf("the network was left with %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, train.CheckpointFile)); !os.IsNotExist(err) {
 		t.Errorf("a checkpoint of the diverged run was written: %v", err)
 	}
 }
@@ -100,14 +101,14 @@ func (c *cancelAfter) Err() error {
 // through the next epoch while run.json listed the finished epochs only.
 func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
 	data := smallData(t) // 120 trials: 4 batches of 32 an epoch
-	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
-	one, err := Fit(context.Background(), cfg, data, FitOptions{})
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	one, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := one.Net.StateDict()
 	cfg.Epochs = 3
-	run, err := Fit(&cancelAfter{Context: context.Background(), n: 4 + 2}, cfg, data, FitOptions{})
+	run, err := train.Fit(&cancelAfter{Context: context.Background(), n: 4 + 2}, cfg, data, train.FitOptions{})
 	if err != context.Canceled || len(run.History) != 1 {
 		t.Fatalf("err %v, %d epochs", err, len(run.History))
 	}
@@ -119,7 +120,7 @@ func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
 	if err := run.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	back, err := LoadRun(dir)
+	back, err := train.LoadRun(dir)
 	if err != nil || back.Complete {
 		t.Fatalf("LoadRun: complete %v, %v", back != nil && back.Complete, err)
 	}
@@ -133,14 +134,14 @@ func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
 // epoch was dropped; PyTorch trains on it (TestParityBatchOfOne).
 func TestLastBatchOfOneTrial(t *testing.T) {
 	data := smallData(t)
-	train := data.Train.Subset(allIndices(33))
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
-	run, err := Fit(context.Background(), cfg, &eeg.Data{Train: train, Test: data.Test}, FitOptions{})
+	trainSet := data.Train.Subset(allIndices(33))
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
+	run, err := train.Fit(context.Background(), cfg, &eeg.Data{Train: trainSet, Test: data.Test}, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Net.steps != 2*3 {
-		t.Errorf("%d steps for 2 epochs of 33 trials in batches of 16, want 6 (16 + 16 + 1)", run.Net.steps)
+	if run.Net.Steps != 2*3 {
+		t.Errorf("%d steps for 2 epochs of 33 trials in batches of 16, want 6 (16 + 16 + 1)", run.Net.Steps)
 	}
 	for _, e := range run.History {
 		if n := e.TrainAcc * 33; math.Abs(n-math.Round(n)) > 1e-9 {
@@ -152,8 +153,8 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 // TestEmptyTestSetIsRefused: a test set without trials trained and reported 0 %.
 func TestEmptyTestSetIsRefused(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
-	if _, err := Fit(context.Background(), cfg, &eeg.Data{Train: data.Train, Test: &eeg.Dataset{}}, FitOptions{}); err == nil ||
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
+	if _, err := train.Fit(context.Background(), cfg, &eeg.Data{Train: data.Train, Test: &eeg.Dataset{}}, train.FitOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "test set is empty") {
 		t.Errorf("got %v", err)
 	}
@@ -173,7 +174,7 @@ func TestDataIdentityIsContent(t *testing.T) {
 	if a.ID() == b.ID() || a.ID() != same.ID() || !strings.HasPrefix(a.ID(), "sha256:") {
 		t.Fatalf("ids: A %s, B (labels swapped) %s, A copied %s", a.ID(), b.ID(), same.ID())
 	}
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	dir := t.TempDir()
 	if _, reused, err := LoadOrTrain(context.Background(), cfg, a, dir, nil); err != nil || reused {
 		t.Fatalf("first run: reused %v, %v", reused, err)
@@ -188,10 +189,10 @@ func TestDataIdentityIsContent(t *testing.T) {
 	// A checkpoint made on A does not resume on B.
 	ckDir := t.TempDir()
 	cfg.Epochs = 2
-	if _, err := Fit(&cancelAfter{Context: context.Background(), n: 4 + 1}, cfg, a, FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err != context.Canceled {
+	if _, err := train.Fit(&cancelAfter{Context: context.Background(), n: 4 + 1}, cfg, a, train.FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err != context.Canceled {
 		t.Fatal(err)
 	}
-	if _, err := Fit(context.Background(), cfg, b, FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err == nil ||
+	if _, err := train.Fit(context.Background(), cfg, b, train.FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err == nil ||
 		!strings.Contains(err.Error(), "checkpoint of another run") {
 		t.Errorf("a checkpoint of A resumed on B: %v", err)
 	}
@@ -200,45 +201,45 @@ func TestDataIdentityIsContent(t *testing.T) {
 // TestRunDir covers what a run directory refuses, reuses and cleans.
 func TestRunDir(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	other := cfg
 	other.LR = 2e-3
 	dir := t.TempDir()
-	train := func(c TrainConfig, replace bool) (*RunDir, error) {
-		rd, err := OpenRunDir(dir, c, data.ID(), replace)
+	fitIn := func(c train.TrainConfig, replace bool) (*train.RunDir, error) {
+		rd, err := train.OpenRunDir(dir, c, data.ID(), replace)
 		if err != nil || rd.Finished != nil {
 			return rd, err
 		}
 		defer rd.Close()
-		run, err := Fit(context.Background(), c, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+		run, err := train.Fit(context.Background(), c, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
 		if err != nil {
 			return rd, err
 		}
 		return rd, run.Save(dir)
 	}
-	if _, err := train(cfg, false); err != nil {
+	if _, err := fitIn(cfg, false); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
-	rd, err := OpenRunDir(dir, cfg, data.ID(), false)
+	before, _ := os.ReadFile(filepath.Join(dir, train.WeightsFile))
+	rd, err := train.OpenRunDir(dir, cfg, data.ID(), false)
 	if err != nil || rd.Finished == nil {
 		t.Fatalf("the same finished run is not reused: %v", err)
 	}
 	// While one process holds the directory, another is refused, naming its pid.
-	if _, err := OpenRunDir(dir, cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process (pid") {
+	if _, err := train.OpenRunDir(dir, cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process (pid") {
 		t.Errorf("a second writer: %v", err)
 	}
 	rd.Close()
-	if _, err := train(other, false); err == nil || !strings.Contains(err.Error(), "holds a finished run of another configuration") {
+	if _, err := fitIn(other, false); err == nil || !strings.Contains(err.Error(), "holds a finished run of another configuration") {
 		t.Errorf("another configuration replaced the finished run: %v", err)
 	}
-	if after, _ := os.ReadFile(filepath.Join(dir, WeightsFile)); string(after) != string(before) {
+	if after, _ := os.ReadFile(filepath.Join(dir, train.WeightsFile)); string(after) != string(before) {
 		t.Error("the refused run changed model.npz")
 	}
-	if _, err := train(other, true); err != nil {
+	if _, err := fitIn(other, true); err != nil {
 		t.Fatalf("--replace: %v", err)
 	}
-	if r, err := LoadRun(dir); err != nil || r.Config.LR != other.LR {
+	if r, err := train.LoadRun(dir); err != nil || r.Config.LR != other.LR {
 		t.Errorf("after replace: %v", err)
 	}
 	// Orphans of a killed atomic write are removed when the directory is opened.
@@ -246,7 +247,7 @@ func TestRunDir(t *testing.T) {
 	if err := os.WriteFile(orphan, make([]byte, 1000), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rd, err = OpenRunDir(dir, other, data.ID(), false)
+	rd, err = train.OpenRunDir(dir, other, data.ID(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,19 +256,19 @@ func TestRunDir(t *testing.T) {
 		t.Errorf("orphan temporary file left: %v", err)
 	}
 	// A damaged saved file is found by its checksum.
-	raw, _ := os.ReadFile(filepath.Join(dir, WeightsFile))
+	raw, _ := os.ReadFile(filepath.Join(dir, train.WeightsFile))
 	raw[len(raw)/2] ^= 4
-	os.WriteFile(filepath.Join(dir, WeightsFile), raw, 0o644)
-	if _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "does not match its checksum") {
+	os.WriteFile(filepath.Join(dir, train.WeightsFile), raw, 0o644)
+	if _, err := train.LoadRun(dir); err == nil || !strings.Contains(err.Error(), "does not match its checksum") {
 		t.Errorf("damaged model.npz: %v", err)
 	}
-	if _, err := OpenRunDir(dir, other, data.ID(), false); err == nil || !strings.Contains(err.Error(), "checksum") {
+	if _, err := train.OpenRunDir(dir, other, data.ID(), false); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("damaged run reopened: %v", err)
 	}
 	// An output directory that cannot be written is found before training.
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
-	if _, err := OpenRunDir(filepath.Join(file, "run"), cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "cannot create the output directory") {
+	if _, err := train.OpenRunDir(filepath.Join(file, "run"), cfg, data.ID(), false); err == nil || !strings.Contains(err.Error(), "cannot create the output directory") {
 		t.Errorf("unwritable --out: %v", err)
 	}
 }
@@ -291,7 +292,7 @@ func TestNegativeRunningVarIsRefused(t *testing.T) {
 // TestSweepRepeatsAndTornRows: a grid with repeated values trained one
 // point several times, and a torn last CSV row made every rerun fail.
 func TestSweepRepeatsAndTornRows(t *testing.T) {
-	g := Grid{Base: TrainConfig{Epochs: 1, Seed: 1}, Models: []string{"eegnet"}, Activations: []string{"relu", "ReLU"}, Batches: []int{32, 32}, LRs: []float64{1e-3}}
+	g := Grid{Base: train.TrainConfig{Epochs: 1, Seed: 1}, Models: []string{"eegnet"}, Activations: []string{"relu", "ReLU"}, Batches: []int{32, 32}, LRs: []float64{1e-3}}
 	cs, err := g.Configs()
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%d points, %v", len(cs), err)
@@ -321,7 +322,7 @@ func TestSweepRepeatsAndTornRows(t *testing.T) {
 		t.Errorf("CSV rows %+v", back)
 	}
 	// Two sweeps on one directory at once: the second is refused.
-	lock, err := lockDir(dir)
+	lock, err := train.LockDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

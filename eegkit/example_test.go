@@ -10,6 +10,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // The lab's two models, with the parameter counts of their PyTorch modules.
@@ -25,7 +26,7 @@ func ExampleEEGNet() {
 // The lab's hyperparameters for each run.
 func ExamplePreset() {
 	for _, act := range nn.Activations {
-		cfg, _ := eegkit.Preset("eegnet", act)
+		cfg, _ := train.Preset("eegnet", act)
 		fmt.Println(cfg)
 	}
 	// Output:
@@ -45,9 +46,9 @@ func ExampleTrain() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, _ := eegkit.Preset("eegnet", nn.ELU)
+	cfg, _ := train.Preset("eegnet", nn.ELU)
 	cfg.Epochs, cfg.Batch = 2, 64 // a quick run
-	run, err := eegkit.Train(context.Background(), cfg, data, nil)
+	run, err := train.Train(context.Background(), cfg, data, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

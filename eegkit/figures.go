@@ -8,6 +8,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -25,7 +26,7 @@ var accuracyColors = map[nn.Activation]color.RGBA{
 // AccuracyFigure draws the lab's accuracy-per-epoch figure for one model:
 // train and test accuracy (%) of each activation's run. runs maps activations
 // to their histories; missing activations are left out.
-func AccuracyFigure(model string, runs map[nn.Activation][]EpochStats) (*Figure, error) {
+func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*Figure, error) {
 	p := newFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
 	n, lowest := 0, 100.0

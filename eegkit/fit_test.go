@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestSplitValidation(t *testing.T) {
@@ -79,13 +80,13 @@ func TestEpochLR(t *testing.T) {
 	// Values of torch.optim.lr_scheduler.StepLR(step_size=2, gamma=0.5) and
 	// CosineAnnealingLR(T_max=4), stepped once per epoch.
 	cases := []struct {
-		cfg  TrainConfig
+		cfg  train.TrainConfig
 		want []float64
 	}{
-		{TrainConfig{LR: 1e-3, Epochs: 4}, []float64{1e-3, 1e-3, 1e-3, 1e-3}},
-		{TrainConfig{LR: 1e-3, Epochs: 5, Schedule: ScheduleStep, StepEvery: 2, Gamma: 0.5}, []float64{1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4}},
-		{TrainConfig{LR: 1e-3, Epochs: 3, Schedule: ScheduleStep, StepEvery: 1}, []float64{1e-3, 1e-4, 1e-5}},
-		{TrainConfig{LR: 1e-3, Epochs: 4, Schedule: ScheduleCosine}, []float64{1e-3, 8.535533905932737e-4, 5e-4, 1.4644660940672628e-4}},
+		{train.TrainConfig{LR: 1e-3, Epochs: 4}, []float64{1e-3, 1e-3, 1e-3, 1e-3}},
+		{train.TrainConfig{LR: 1e-3, Epochs: 5, Schedule: train.ScheduleStep, StepEvery: 2, Gamma: 0.5}, []float64{1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4}},
+		{train.TrainConfig{LR: 1e-3, Epochs: 3, Schedule: train.ScheduleStep, StepEvery: 1}, []float64{1e-3, 1e-4, 1e-5}},
+		{train.TrainConfig{LR: 1e-3, Epochs: 4, Schedule: train.ScheduleCosine}, []float64{1e-3, 8.535533905932737e-4, 5e-4, 1.4644660940672628e-4}},
 	}
 	for _, tc := range cases {
 		for e, want := range tc.want {
@@ -97,23 +98,23 @@ func TestEpochLR(t *testing.T) {
 }
 
 func TestValidateProtocol(t *testing.T) {
-	base := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 8, LR: 1e-3}
+	base := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 8, LR: 1e-3}
 	cases := []struct {
 		name string
-		edit func(*TrainConfig)
+		edit func(*train.TrainConfig)
 		want string // "" when valid
 	}{
-		{"lab protocol", func(c *TrainConfig) {}, ""},
-		{"validation protocol", func(c *TrainConfig) { c.ValFraction, c.Select, c.Patience = 0.2, SelectValAcc, 5 }, ""},
-		{"cosine", func(c *TrainConfig) { c.Schedule = ScheduleCosine }, ""},
-		{"too much validation", func(c *TrainConfig) { c.ValFraction = 0.9 }, "validation fraction"},
-		{"select without validation", func(c *TrainConfig) { c.Select = SelectValLoss }, "needs a validation split"},
-		{"unknown selection", func(c *TrainConfig) { c.ValFraction, c.Select = 0.2, "test_acc" }, "unknown model selection"},
-		{"patience without score", func(c *TrainConfig) { c.ValFraction, c.Patience = 0.2, 3 }, "needs a validation score"},
-		{"negative patience", func(c *TrainConfig) { c.Patience = -1 }, "patience"},
-		{"unknown schedule", func(c *TrainConfig) { c.Schedule = "linear" }, "unknown learning-rate schedule"},
-		{"step without interval", func(c *TrainConfig) { c.Schedule = ScheduleStep }, "step_every"},
-		{"bad gamma", func(c *TrainConfig) { c.Schedule, c.StepEvery, c.Gamma = ScheduleStep, 2, 3 }, "gamma"},
+		{"lab protocol", func(c *train.TrainConfig) {}, ""},
+		{"validation protocol", func(c *train.TrainConfig) { c.ValFraction, c.Select, c.Patience = 0.2, train.SelectValAcc, 5 }, ""},
+		{"cosine", func(c *train.TrainConfig) { c.Schedule = train.ScheduleCosine }, ""},
+		{"too much validation", func(c *train.TrainConfig) { c.ValFraction = 0.9 }, "validation fraction"},
+		{"select without validation", func(c *train.TrainConfig) { c.Select = train.SelectValLoss }, "needs a validation split"},
+		{"unknown selection", func(c *train.TrainConfig) { c.ValFraction, c.Select = 0.2, "test_acc" }, "unknown model selection"},
+		{"patience without score", func(c *train.TrainConfig) { c.ValFraction, c.Patience = 0.2, 3 }, "needs a validation score"},
+		{"negative patience", func(c *train.TrainConfig) { c.Patience = -1 }, "patience"},
+		{"unknown schedule", func(c *train.TrainConfig) { c.Schedule = "linear" }, "unknown learning-rate schedule"},
+		{"step without interval", func(c *train.TrainConfig) { c.Schedule = train.ScheduleStep }, "step_every"},
+		{"bad gamma", func(c *train.TrainConfig) { c.Schedule, c.StepEvery, c.Gamma = train.ScheduleStep, 2, 3 }, "gamma"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,15 +146,15 @@ func smallData(t *testing.T) *eeg.Data {
 // ends with exactly the weights and history of an uninterrupted run.
 func TestFitResumesToTheSameWeights(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 2e-3, Seed: 3,
-		ValFraction: 0.25, Select: SelectValAcc, Schedule: ScheduleCosine}
-	ref, err := Fit(context.Background(), cfg, data, FitOptions{})
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 2e-3, Seed: 3,
+		ValFraction: 0.25, Select: train.SelectValAcc, Schedule: train.ScheduleCosine}
+	ref, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err = Fit(ctx, cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e EpochStats) {
+	_, err = train.Fit(ctx, cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e train.EpochStats) {
 		if e.Epoch == 2 {
 			cancel() // stops in the first mini-batch of epoch 3
 		}
@@ -161,7 +162,7 @@ func TestFitResumesToTheSameWeights(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v", err)
 	}
-	resumed, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	resumed, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,37 +190,37 @@ func TestFitResumesToTheSameWeights(t *testing.T) {
 	if err := resumed.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(dir, train.CheckpointFile)); !os.IsNotExist(err) {
 		t.Errorf("checkpoint left after saving the finished run: %v", err)
 	}
 }
 
 func TestFitCheckpointErrors(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	dir := t.TempDir()
-	if _, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err != nil {
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err != nil {
 		t.Fatal(err)
 	}
 	other := cfg
 	other.LR = 5e-4
-	if _, err := Fit(context.Background(), other, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err == nil ||
+	if _, err := train.Fit(context.Background(), other, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err == nil ||
 		!strings.Contains(err.Error(), "checkpoint of another run") {
 		t.Errorf("checkpoint of another configuration: %v", err)
 	}
-	saved := batchParts
-	batchParts = saved + 1
-	_, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
-	batchParts = saved
+	saved := train.BatchParts
+	train.BatchParts = saved + 1
+	_, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	train.BatchParts = saved
 	if err == nil || !strings.Contains(err.Error(), "EEGKIT_PARTS") {
 		t.Errorf("checkpoint of another batch split: %v", err)
 	}
-	path := filepath.Join(dir, CheckpointFile)
+	path := filepath.Join(dir, train.CheckpointFile)
 	raw, _ := os.ReadFile(path)
 	if err := os.WriteFile(path, raw[:len(raw)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err == nil ||
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err == nil ||
 		!strings.Contains(err.Error(), "is damaged") {
 		t.Errorf("truncated checkpoint: %v", err)
 	}
@@ -235,11 +236,11 @@ func TestFitCheckpointErrors(t *testing.T) {
 		if err := os.WriteFile(path, flipped, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := readCheckpoint(dir); err == nil {
+		if _, err := train.ReadCheckpoint(dir); err == nil {
 			t.Errorf("a checkpoint with bit %d flipped is accepted", bit)
 		}
 	}
-	if _, err := Fit(context.Background(), cfg, data, FitOptions{CheckpointEvery: -1}); err == nil {
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointEvery: -1}); err == nil {
 		t.Error("negative checkpoint interval accepted")
 	}
 }
@@ -249,9 +250,9 @@ func TestFitCheckpointErrors(t *testing.T) {
 // improvement.
 func TestFitSelectsAndStopsEarly(t *testing.T) {
 	data := smallData(t)
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 30, Batch: 16, LR: 1e-2, Seed: 1,
-		ValFraction: 0.25, Select: SelectValLoss, Patience: 2}
-	run, err := Fit(context.Background(), cfg, data, FitOptions{})
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 30, Batch: 16, LR: 1e-2, Seed: 1,
+		ValFraction: 0.25, Select: train.SelectValLoss, Patience: 2}
+	run, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

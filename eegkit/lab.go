@@ -12,6 +12,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // LabOptions configure RunLab.
@@ -49,7 +50,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		return nil, err
 	}
 	logf("data: %s (%s): %d train, %d test trials", data.Source, opt.DataDir, data.Train.Len(), data.Test.Len())
-	lock, err := lockDir(opt.OutDir) // one lab at a time writes the table and figures
+	lock, err := train.LockDir(opt.OutDir) // one lab at a time writes the table and figures
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +95,8 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // replaced: dir is the lab's place for the latest run of one model and
 // activation. dir is locked while it trains. On interruption the epochs that
 // finished are saved too.
-func LoadOrTrain(ctx context.Context, cfg TrainConfig, data *eeg.Data, dir string, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, dir, true, FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
+func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
+	return trainInDir(ctx, cfg, data, dir, true, train.FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
 }
 
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,

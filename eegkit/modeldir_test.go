@@ -9,13 +9,14 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestRunSaveLoadRoundTrip(t *testing.T) {
 	ld := loadSynth(t)
 	small := &eeg.Data{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
-	cfg := TrainConfig{Model: "deepconvnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 3}
-	run, err := Train(context.Background(), cfg, small, nil)
+	cfg := train.TrainConfig{Model: "deepconvnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 3}
+	run, err := train.Train(context.Background(), cfg, small, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,16 +24,16 @@ func TestRunSaveLoadRoundTrip(t *testing.T) {
 	if err := run.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{WeightsFile, RunFile, HistoryCSVFile, HistoryJSONFile} {
+	for _, f := range []string{train.WeightsFile, train.RunFile, train.HistoryCSVFile, train.HistoryJSONFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s not written: %v", f, err)
 		}
 	}
-	csv, _ := os.ReadFile(filepath.Join(dir, HistoryCSVFile))
+	csv, _ := os.ReadFile(filepath.Join(dir, train.HistoryCSVFile))
 	if lines := strings.Split(strings.TrimSpace(string(csv)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[0], "epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss") || !strings.Contains(lines[1], ",,") {
 		t.Errorf("history.csv:\n%s", csv)
 	}
-	back, err := LoadRun(dir)
+	back, err := train.LoadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,19 +55,19 @@ func TestRunSaveLoadRoundTrip(t *testing.T) {
 
 func TestLoadRunErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "run.json is missing") {
+	if _, err := train.LoadRun(dir); err == nil || !strings.Contains(err.Error(), "run.json is missing") {
 		t.Errorf("empty dir: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, RunFile), []byte("{not json"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, train.RunFile), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "corrupt") {
+	if _, err := train.LoadRun(dir); err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("corrupt run.json: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, RunFile), []byte(`{"config":{"model":"eegnet","activation":"elu","epochs":1,"batch":8,"lr":0.001}}`), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, train.RunFile), []byte(`{"config":{"model":"eegnet","activation":"elu","epochs":1,"batch":8,"lr":0.001}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadRun(dir); err == nil || !strings.Contains(err.Error(), "model.npz") {
+	if _, err := train.LoadRun(dir); err == nil || !strings.Contains(err.Error(), "model.npz") {
 		t.Errorf("missing weights: %v", err)
 	}
 }
@@ -82,8 +83,8 @@ func TestTable1(t *testing.T) {
 }
 
 func TestAccuracyFigure(t *testing.T) {
-	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.55}, {Epoch: 2, TrainAcc: 0.7, TestAcc: 0.65}}
-	p, err := AccuracyFigure("EEGNet", map[nn.Activation][]EpochStats{nn.ReLU: h, nn.ELU: h})
+	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.55}, {Epoch: 2, TrainAcc: 0.7, TestAcc: 0.65}}
+	p, err := AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}

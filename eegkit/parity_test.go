@@ -10,6 +10,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // parityFixture is one PyTorch reference computation (scripts/torch_fixtures.py).
@@ -119,14 +120,14 @@ func checkParity(t *testing.T, model string, act nn.Activation, suffix string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkModelParity(t, m, fx, TrainConfig{Model: model, Activation: act.Name()})
+	checkModelParity(t, m, fx, train.TrainConfig{Model: model, Activation: act.Name()})
 }
 
 // checkModelParity compares model m with a fixture's reference computation:
 // eval and train logits, loss, gradients, one Adam step, running statistics.
-func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg TrainConfig) {
+func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg train.TrainConfig) {
 	m = m.WithDropout(0)
-	net, err := NewNet(m, fx.init, 1)
+	net, err := train.NewNet(m, fx.init, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,10 +17,11 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
-type LabRuns map[string]map[nn.Activation]*Run
+type LabRuns map[string]map[nn.Activation]*train.Run
 
 // Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
 func (lr LabRuns) Accuracies() map[string]map[string]float64 {
@@ -38,7 +39,7 @@ func (lr LabRuns) Accuracies() map[string]map[string]float64 {
 }
 
 // Best returns the run with the highest final test accuracy.
-func (lr LabRuns) Best() (model string, act nn.Activation, run *Run) {
+func (lr LabRuns) Best() (model string, act nn.Activation, run *train.Run) {
 	for _, m := range models.LabNames {
 		for _, a := range nn.Activations {
 			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
@@ -153,8 +154,8 @@ func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
 }
 
 // Histories returns the per-epoch history of each activation's run of a model.
-func (lr LabRuns) Histories(model string) map[nn.Activation][]EpochStats {
-	out := map[nn.Activation][]EpochStats{}
+func (lr LabRuns) Histories(model string) map[nn.Activation][]train.EpochStats {
+	out := map[nn.Activation][]train.EpochStats{}
 	for act, r := range lr[model] {
 		out[act] = r.History
 	}
@@ -183,10 +184,10 @@ func (lr LabRuns) Data() string {
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
 func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
-	var configs []TrainConfig
+	var configs []train.TrainConfig
 	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
-			cfg, err := Preset(model, act)
+			cfg, err := train.Preset(model, act)
 			if err != nil {
 				return nil, err
 			}
@@ -210,13 +211,13 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 	if err != nil {
 		return nil, err
 	}
-	var missing []TrainConfig
+	var missing []train.TrainConfig
 	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			if have[model][act] != nil {
 				continue
 			}
-			cfg, err := Preset(model, act)
+			cfg, err := train.Preset(model, act)
 			if err != nil {
 				return nil, err
 			}
@@ -231,16 +232,16 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 
 // ProgressFunc makes the epoch callback of run k of n runs trained one after
 // another (k counts from 1), so a display can say "run 2 of 6".
-type ProgressFunc func(cfg TrainConfig, k, n int) func(EpochStats)
+type ProgressFunc func(cfg train.TrainConfig, k, n int) func(train.EpochStats)
 
 // ensureRuns adds the runs of configs, trained or reused from store, to have.
-func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns, configs []TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns, configs []train.TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	var todo []TrainConfig
+	var todo []train.TrainConfig
 	for _, cfg := range configs {
-		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data.ID()), SumsFile)); err != nil || st == nil {
+		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data.ID()), train.SumsFile)); err != nil || st == nil {
 			todo = append(todo, cfg)
 		}
 	}
@@ -249,7 +250,7 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 	}
 	k := 0 // counts the runs that train (reused ones show no progress)
 	for _, cfg := range configs {
-		var pf func(EpochStats)
+		var pf func(train.EpochStats)
 		if slices.Contains(todo, cfg) {
 			k++
 			if progress != nil {
@@ -268,7 +269,7 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 		}
 		act, _ := nn.ParseActivation(cfg.Activation)
 		if have[cfg.Model] == nil {
-			have[cfg.Model] = map[nn.Activation]*Run{}
+			have[cfg.Model] = map[nn.Activation]*train.Run{}
 		}
 		have[cfg.Model][act] = run
 	}
@@ -279,7 +280,7 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 // epochs, about 55 min on this machine". The time per epoch of each model
 // comes from the runs the store already holds (the median epoch of its
 // newest run of that model and batch size); without one it says so.
-func TrainingPlan(configs []TrainConfig, store *Store) string {
+func TrainingPlan(configs []train.TrainConfig, store *Store) string {
 	epochs := map[int]bool{}
 	total, known := 0.0, 0
 	stored, _ := store.List()
@@ -312,7 +313,7 @@ func TrainingPlan(configs []TrainConfig, store *Store) string {
 	return plan
 }
 
-func medianEpochSeconds(h []EpochStats) float64 {
+func medianEpochSeconds(h []train.EpochStats) float64 {
 	s := make([]float64, len(h))
 	for i, e := range h {
 		s[i] = e.Seconds
@@ -329,17 +330,17 @@ func fmtMinutes(s float64) string {
 }
 
 // readRunJSON reads run.json of dir without loading the model.
-func readRunJSON(dir string) (*Run, error) {
-	raw, err := safefile.ReadRegular(filepath.Join(dir, RunFile), "a run.json")
+func readRunJSON(dir string) (*train.Run, error) {
+	raw, err := safefile.ReadRegular(filepath.Join(dir, train.RunFile), "a run.json")
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{}
+	r := &train.Run{}
 	return r, json.Unmarshal(raw, r)
 }
 
 // RunSummary is a one-paragraph Markdown account of a run.
-func RunSummary(r *Run, reused bool, dir string) string {
+func RunSummary(r *train.Run, reused bool, dir string) string {
 	how := "trained and saved in"
 	if reused {
 		how = "reused from"
@@ -361,8 +362,8 @@ func RunSummary(r *Run, reused bool, dir string) string {
 }
 
 // HyperparameterTable lists a run's hyperparameters and results as Markdown.
-func HyperparameterTable(r *Run) string {
-	b1, b2, eps := r.Config.adam()
+func HyperparameterTable(r *train.Run) string {
+	b1, b2, eps := r.Config.Adam()
 	dropout := "the lab's (0.25 in EEGNet, 0.5 in DeepConvNet)"
 	if r.Config.Dropout != nil {
 		dropout = fmt.Sprintf("%g", *r.Config.Dropout)

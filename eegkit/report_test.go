@@ -12,20 +12,21 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
-func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, testAccs ...float64) *Run {
+func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, testAccs ...float64) *train.Run {
 	t.Helper()
 	m, _ := models.New(model, act)
-	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := Preset(model, act)
+	cfg, _ := train.Preset(model, act)
 	cfg.Epochs = len(testAccs)
-	r := &Run{Config: cfg, Data: "test data", Net: net}
+	r := &train.Run{Config: cfg, Data: "test data", Net: net}
 	for i, a := range testAccs {
-		r.History = append(r.History, EpochStats{Epoch: i + 1, TrainAcc: trainAcc, TestAcc: a})
+		r.History = append(r.History, train.EpochStats{Epoch: i + 1, TrainAcc: trainAcc, TestAcc: a})
 	}
 	return r
 }
@@ -86,8 +87,8 @@ func TestDataReport(t *testing.T) {
 // the legend stands outside the axes, ticks fall on round values, and heat
 // map labels contrast with their cells.
 func TestFigureRendering(t *testing.T) {
-	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 300, TrainAcc: 0.99, TestAcc: 0.83}}
-	f, err := AccuracyFigure("EEGNet", map[nn.Activation][]EpochStats{nn.ReLU: h, nn.ELU: h})
+	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 300, TrainAcc: 0.99, TestAcc: 0.83}}
+	f, err := AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +166,8 @@ func TestNotebookMarkdown(t *testing.T) {
 // which runs they show, and the caption is drawn (the PNG's bottom rows are
 // not blank).
 func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
-	h := []EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 2, TrainAcc: 0.6, TestAcc: 0.55}}
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 64, LR: 1e-3, Seed: 1}
+	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 2, TrainAcc: 0.6, TestAcc: 0.55}}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 64, LR: 1e-3, Seed: 1}
 	runs := LabRuns{"eegnet": {nn.ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
 	f, err := runs.AccuracyFigure("eegnet")
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // MeanStd is the mean and sample standard deviation of a metric over
@@ -67,7 +69,7 @@ func (m MeanStd) Plain(decimals int) string {
 
 // SeedGroup is one configuration run with several seeds.
 type SeedGroup struct {
-	Config    TrainConfig // Seed is the first seed
+	Config    train.TrainConfig // Seed is the first seed
 	Seeds     []uint64
 	TrainAcc  MeanStd
 	ValAcc    MeanStd
@@ -150,7 +152,7 @@ func ResultsTable(groups []SeedGroup, baselines ...*BaselineResult) string {
 		}
 		protocol := "lab"
 		if c.ValFraction > 0 {
-			protocol = fmt.Sprintf("val %g, %s", c.ValFraction, c.selection())
+			protocol = fmt.Sprintf("val %g, %s", c.ValFraction, c.Selection())
 			if c.Patience > 0 {
 				protocol += fmt.Sprintf(", patience %d", c.Patience)
 			}
@@ -169,20 +171,20 @@ func ResultsTable(groups []SeedGroup, baselines ...*BaselineResult) string {
 // gridAxes are the hyperparameters a results heat map can be drawn over.
 var gridAxes = []struct {
 	name  string
-	value func(TrainConfig) string
+	value func(train.TrainConfig) string
 }{
-	{"model", func(c TrainConfig) string { return c.Model }},
-	{"activation", func(c TrainConfig) string { return c.Activation }},
-	{"batch size", func(c TrainConfig) string { return strconv.Itoa(c.Batch) }},
-	{"learning rate", func(c TrainConfig) string { return strconv.FormatFloat(c.LR, 'g', -1, 64) }},
-	{"weight decay", func(c TrainConfig) string { return strconv.FormatFloat(c.WeightDecay, 'g', -1, 64) }},
-	{"dropout", func(c TrainConfig) string {
+	{"model", func(c train.TrainConfig) string { return c.Model }},
+	{"activation", func(c train.TrainConfig) string { return c.Activation }},
+	{"batch size", func(c train.TrainConfig) string { return strconv.Itoa(c.Batch) }},
+	{"learning rate", func(c train.TrainConfig) string { return strconv.FormatFloat(c.LR, 'g', -1, 64) }},
+	{"weight decay", func(c train.TrainConfig) string { return strconv.FormatFloat(c.WeightDecay, 'g', -1, 64) }},
+	{"dropout", func(c train.TrainConfig) string {
 		if c.Dropout == nil {
 			return "lab"
 		}
 		return strconv.FormatFloat(*c.Dropout, 'g', -1, 64)
 	}},
-	{"epochs", func(c TrainConfig) string { return strconv.Itoa(c.Epochs) }},
+	{"epochs", func(c train.TrainConfig) string { return strconv.Itoa(c.Epochs) }},
 }
 
 // ResultsHeatmap draws the mean validation accuracy (the mean test accuracy

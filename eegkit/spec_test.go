@@ -12,6 +12,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
@@ -70,7 +71,7 @@ func TestSpecRoundTrip(t *testing.T) {
 // not fit the data is a clear error before training.
 func TestTrainAModelOfYourOwn(t *testing.T) {
 	data := smallData(t)
-	base := TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	base := train.TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	cfg, err := base.WithModel(shallowConvNet())
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	if !strings.Contains(dir, "shallowconvnet-b32-lr0.001-e1-s1-") {
 		t.Errorf("run directory %s", dir)
 	}
-	loaded, err := LoadRun(dir)
+	loaded, err := train.LoadRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,10 +105,10 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	}
 	params := shallowConvNet()
 	built, _ := params.Build()
-	if table := CompareRuns([]*Run{loaded}); !strings.Contains(table, fmt.Sprintf("| shallowconvnet | %d | 32 | 0.001 | 1 |", built.NumParams())) {
+	if table := CompareRuns([]*train.Run{loaded}); !strings.Contains(table, fmt.Sprintf("| shallowconvnet | %d | 32 | 0.001 | 1 |", built.NumParams())) {
 		t.Errorf("CompareRuns:\n%s", table)
 	}
-	f, err := CompareFigure("t", []*Run{run, loaded})
+	f, err := CompareFigure("t", []*train.Run{run, loaded})
 	if err != nil || !strings.Contains(f.Caption, RunID(cfg, data.ID())) {
 		t.Errorf("CompareFigure: %v, caption %q", err, f.Caption)
 	}
@@ -115,7 +116,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 		t.Error(err)
 	}
 	// The lab's EEGNet through WithModel is the preset's run, not a new one.
-	preset, _ := Preset("eegnet", nn.ELU)
+	preset, _ := train.Preset("eegnet", nn.ELU)
 	same, err := preset.WithModel(models.EEGNet(nn.ELU))
 	if err != nil || same.Arch != nil || RunID(same, "d") != RunID(preset, "d") {
 		t.Errorf("WithModel(EEGNet(ELU)): arch %v, %v", same.Arch != nil, err)
@@ -159,7 +160,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Fit(context.Background(), c4, data, FitOptions{}); err == nil || !strings.Contains(err.Error(), "has 4 outputs but the data has 2 classes") {
+	if _, err := train.Fit(context.Background(), c4, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "has 4 outputs but the data has 2 classes") {
 		t.Errorf("4 outputs on 2 classes: %v", err)
 	}
 	spec := *cfg.Arch
@@ -210,11 +211,11 @@ func TestKClasses(t *testing.T) {
 	data4 := &eeg.Data{Train: four(data.Train), Test: four(data.Test), Source: "four classes"}
 	m4 := shallowConvNet()
 	m4.Blocks[1].Layers[0] = nn.Linear{Out: 4}
-	cfg, err := TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}.WithModel(m4)
+	cfg, err := train.TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}.WithModel(m4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := Fit(context.Background(), cfg, data4, FitOptions{})
+	run, err := train.Fit(context.Background(), cfg, data4, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func TestKClasses(t *testing.T) {
 	}
 	bad := four(data.Train)
 	bad.Y[3] = 7
-	if _, err := Fit(context.Background(), cfg, &eeg.Data{Train: bad, Test: data4.Test}, FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
+	if _, err := train.Fit(context.Background(), cfg, &eeg.Data{Train: bad, Test: data4.Test}, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "trial 3 has label 7, outside the data's 4 classes") {
 		t.Errorf("label 7: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // Store keeps runs side by side in one directory: one subdirectory per
@@ -37,14 +38,14 @@ type Store struct {
 func OpenStore(dir string) *Store { return &Store{Dir: dir} }
 
 // RunID is the stable id of cfg trained on the data identified by dataID.
-func RunID(cfg TrainConfig, dataID string) string {
+func RunID(cfg train.TrainConfig, dataID string) string {
 	raw, _ := json.Marshal(cfg)
 	h := sha256.Sum256(append(append(raw, 0), dataID...))
 	return hex.EncodeToString(h[:5])
 }
 
 // RunName is the human-readable part of a run's directory name.
-func RunName(cfg TrainConfig) string {
+func RunName(cfg train.TrainConfig) string {
 	name := cfg.Model
 	if cfg.Activation != "" { // "" where the model fixes its nonlinearity
 		name += "-" + cfg.Activation
@@ -54,7 +55,7 @@ func RunName(cfg TrainConfig) string {
 }
 
 // RunDir is where the store keeps cfg trained on dataID.
-func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
+func (s *Store) RunDir(cfg train.TrainConfig, dataID string) string {
 	return filepath.Join(s.Dir, RunName(cfg)+"-"+RunID(cfg, dataID))
 }
 
@@ -63,13 +64,13 @@ func (s *Store) RunDir(cfg TrainConfig, dataID string) string {
 // checkpointing after every epoch (a few megabytes, milliseconds next to an
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
-func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *eeg.Data, progress func(EpochStats)) (run *Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, FitOptions{CheckpointEvery: 1, Progress: progress})
+func (s *Store) Train(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
+	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
 // Fit is Train with Fit's options (a batch transform, progress); the store
 // sets the checkpoints.
-func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (run *Run, reused bool, err error) {
+func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt train.FitOptions) (run *train.Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
 	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
@@ -78,18 +79,18 @@ func (s *Store) Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt Fi
 // (reused), or trains it there with opt (its CheckpointDir set to dir),
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
-func trainInDir(ctx context.Context, cfg TrainConfig, data *eeg.Data, dir string, replace bool, opt FitOptions) (run *Run, reused bool, err error) {
-	rd, err := OpenRunDir(dir, cfg, data.ID(), replace)
+func trainInDir(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, replace bool, opt train.FitOptions) (run *train.Run, reused bool, err error) {
+	rd, err := train.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rd.Close()
 	if rd.Finished != nil {
-		run, err = LoadRun(dir)
+		run, err = train.LoadRun(dir)
 		return run, err == nil, err
 	}
 	opt.CheckpointDir = dir
-	run, err = Fit(ctx, cfg, data, opt)
+	run, err = train.Fit(ctx, cfg, data, opt)
 	if run != nil && len(run.History) > 0 {
 		if serr := run.Save(dir); serr != nil && err == nil {
 			err = serr
@@ -108,7 +109,7 @@ const (
 // StoredRun is what the store says of one of its runs without loading it.
 type StoredRun struct {
 	ID, Name, Dir string
-	Config        TrainConfig
+	Config        train.TrainConfig
 	Data, DataID  string
 	Status        string  // StatusFinished, StatusInterrupted or StatusDamaged
 	Problem       string  // what is damaged
@@ -148,10 +149,10 @@ func storedRun(dir string) (StoredRun, bool) {
 	if i := strings.LastIndexByte(name, '-'); i > 0 {
 		r.Name, r.ID = name[:i], name[i+1:]
 	}
-	path := filepath.Join(dir, RunFile)
+	path := filepath.Join(dir, train.RunFile)
 	st, err := os.Stat(path)
 	if err != nil {
-		ck, cerr := readCheckpoint(dir)
+		ck, cerr := train.ReadCheckpoint(dir)
 		switch {
 		case cerr != nil:
 			r.Status, r.Problem = StatusDamaged, cerr.Error()
@@ -163,7 +164,7 @@ func storedRun(dir string) (StoredRun, bool) {
 			if n := len(ck.History); n > 0 {
 				r.TestAcc = ck.History[n-1].TestAcc
 			}
-			if cst, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+			if cst, err := os.Stat(filepath.Join(dir, train.CheckpointFile)); err == nil {
 				r.Saved = cst.ModTime()
 			}
 		}
@@ -171,12 +172,12 @@ func storedRun(dir string) (StoredRun, bool) {
 	}
 	r.Saved = st.ModTime()
 	raw, err := safefile.ReadRegular(path, "a run.json")
-	var run Run
+	var run train.Run
 	if err == nil {
 		err = json.Unmarshal(raw, &run)
 	}
 	if err == nil {
-		err = VerifyRunFiles(dir)
+		err = train.VerifyRunFiles(dir)
 	}
 	if err != nil {
 		r.Status, r.Problem = StatusDamaged, err.Error()
@@ -184,7 +185,7 @@ func storedRun(dir string) (StoredRun, bool) {
 	}
 	r.Config, r.Data, r.DataID, r.Epochs = run.Config, run.Data, run.DataID, len(run.History)
 	r.Status, r.TestAcc = StatusFinished, run.Test.Accuracy
-	if !run.Complete || !saveFinished(dir, &run) {
+	if !run.Complete || !train.SaveFinished(dir, &run) {
 		r.Status, r.TestAcc = StatusInterrupted, run.Final().TestAcc
 	}
 	return r, true
@@ -218,7 +219,7 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 	if err != nil {
 		return r, err
 	}
-	lock, err := lockDir(r.Dir)
+	lock, err := train.LockDir(r.Dir)
 	if err != nil {
 		return r, err
 	}
@@ -245,12 +246,12 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 			continue
 		}
 		if out[r.Config.Model] == nil {
-			out[r.Config.Model] = map[nn.Activation]*Run{}
+			out[r.Config.Model] = map[nn.Activation]*train.Run{}
 		}
 		if out[r.Config.Model][act] != nil {
 			continue
 		}
-		run, err := LoadRun(r.Dir)
+		run, err := train.LoadRun(r.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -261,7 +262,7 @@ func (s *Store) Latest(dataID string) (LabRuns, error) {
 
 // Runs returns the finished runs of exactly configs on the data identified
 // by dataID (each must be in the store).
-func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
+func (s *Store) Runs(configs []train.TrainConfig, dataID string) (LabRuns, error) {
 	runs, err := s.Load(configs, dataID)
 	if err != nil {
 		return nil, err
@@ -273,7 +274,7 @@ func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
 			return nil, err
 		}
 		if out[run.Config.Model] == nil {
-			out[run.Config.Model] = map[nn.Activation]*Run{}
+			out[run.Config.Model] = map[nn.Activation]*train.Run{}
 		}
 		out[run.Config.Model][act] = run
 	}
@@ -282,10 +283,10 @@ func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
 
 // Load returns the store's runs of configs on dataID, in the order of
 // configs, or an error naming the first configuration it has not trained.
-func (s *Store) Load(configs []TrainConfig, dataID string) ([]*Run, error) {
-	var out []*Run
+func (s *Store) Load(configs []train.TrainConfig, dataID string) ([]*train.Run, error) {
+	var out []*train.Run
 	for _, cfg := range configs {
-		run, err := LoadRun(s.RunDir(cfg, dataID))
+		run, err := train.LoadRun(s.RunDir(cfg, dataID))
 		if err != nil {
 			return nil, fmt.Errorf("%s has not trained %s on this data yet (%v)", s.Dir, cfg, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // TestStoreKeepsRunsSideBySide: a tweaked hyperparameter is another run; the
@@ -18,17 +19,17 @@ import (
 func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	data := smallData(t)
 	store := OpenStore(t.TempDir())
-	a := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b := a
 	b.LR = 2e-3
 	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || reused {
 		t.Fatalf("train A: reused %v, %v", reused, err)
 	}
-	before, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + WeightsFile)
+	before, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + train.WeightsFile)
 	if _, reused, err := store.Train(context.Background(), b, data, nil); err != nil || reused {
 		t.Fatalf("train B: reused %v, %v", reused, err)
 	}
-	if after, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + WeightsFile); string(after) != string(before) {
+	if after, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + train.WeightsFile); string(after) != string(before) {
 		t.Error("training B changed A's model")
 	}
 	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || !reused {
@@ -83,7 +84,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, err := store.Find("nope"); err == nil || !strings.Contains(err.Error(), "holds no run") {
 		t.Errorf("Find nope: %v", err)
 	}
-	if plan := TrainingPlan([]TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
+	if plan := TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
 		t.Errorf("plan %q", plan)
 	}
 }
@@ -93,20 +94,20 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 	data := smallData(t)
 	store := OpenStore(t.TempDir())
-	a := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b, c := a, a
 	b.LR, c.LR = 2e-3, 3e-3
 	if _, _, err := store.Train(context.Background(), b, data, nil); err != nil {
 		t.Fatal(err)
 	}
 	var heard []string
-	progress := func(cfg TrainConfig, k, n int) func(EpochStats) {
+	progress := func(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 		heard = append(heard, fmt.Sprintf("%g %d/%d", cfg.LR, k, n))
 		return nil
 	}
 	var logged []string
 	logf := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
-	if _, err := ensureRuns(context.Background(), store, data, LabRuns{}, []TrainConfig{a, b, c}, progress, logf); err != nil {
+	if _, err := ensureRuns(context.Background(), store, data, LabRuns{}, []train.TrainConfig{a, b, c}, progress, logf); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"0.001 1/2", "0.003 2/2"}; !slices.Equal(heard, want) {

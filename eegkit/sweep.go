@@ -21,11 +21,12 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // SweepPoint is one finished point of a hyperparameter grid.
 type SweepPoint struct {
-	Config    TrainConfig
+	Config    train.TrainConfig
 	TrainAcc  float64 // last epoch
 	ValAcc    float64 // of the kept model on the validation split (NaN under the lab protocol)
 	TestAcc   float64 // of the kept model (the last epoch under the lab protocol)
@@ -46,7 +47,7 @@ var sweepHeader = []string{"model", "activation", "batch", "lr", "weight_decay",
 // list leaves that hyperparameter as Base has it, except that batch and
 // learning rate default to the lab's preset for each model and activation.
 type Grid struct {
-	Base         TrainConfig // epochs, seed, validation protocol, schedule, Adam's constants
+	Base         train.TrainConfig // epochs, seed, validation protocol, schedule, Adam's constants
 	Models       []string
 	Activations  []string
 	Batches      []int
@@ -58,7 +59,7 @@ type Grid struct {
 }
 
 // Configs expands the grid, validating every point.
-func (g Grid) Configs() ([]TrainConfig, error) {
+func (g Grid) Configs() ([]train.TrainConfig, error) {
 	models, acts := g.Models, g.Activations
 	if len(models) == 0 {
 		models = []string{g.Base.Model}
@@ -67,14 +68,14 @@ func (g Grid) Configs() ([]TrainConfig, error) {
 		acts = []string{g.Base.Activation}
 	}
 	orKeep := func(n int) int { return max(n, 1) }
-	var out []TrainConfig
+	var out []train.TrainConfig
 	for _, model := range models {
 		for _, an := range acts {
 			act, err := nn.ParseActivation(an)
 			if err != nil {
 				return nil, err
 			}
-			preset, err := Preset(model, act)
+			preset, err := train.Preset(model, act)
 			if err != nil {
 				return nil, err
 			}
@@ -127,7 +128,7 @@ func (g Grid) Configs() ([]TrainConfig, error) {
 
 // dedupConfigs drops repeated points (the same configuration after names
 // are normalised, e.g. --act relu,ReLU or --batch 32,32), keeping the first.
-func dedupConfigs(cs []TrainConfig) []TrainConfig {
+func dedupConfigs(cs []train.TrainConfig) []train.TrainConfig {
 	seen := map[string]bool{}
 	out := cs[:0]
 	for _, c := range cs {
@@ -151,7 +152,7 @@ type SweepOptions struct {
 	// machine has at least two cores; a few percent more throughput than one
 	// at a time on 2 cores, where one training already keeps both busy).
 	Workers  int
-	Progress func(TrainConfig, EpochStats)
+	Progress func(train.TrainConfig, train.EpochStats)
 	// Log, if not nil, is told what the sweep repaired (a torn last CSV row).
 	Log func(string)
 }
@@ -161,7 +162,7 @@ type SweepOptions struct {
 // so an interrupted sweep resumes. Every point is deterministic whatever the
 // order and the number of workers. It returns the points of configs, sorted
 // by validation accuracy (then by train accuracy), best first.
-func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.Data, opt SweepOptions) ([]SweepPoint, error) {
+func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt SweepOptions) ([]SweepPoint, error) {
 	if len(configs) == 0 {
 		return nil, errors.New("sweep: the grid is empty")
 	}
@@ -172,8 +173,8 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.Data, opt Sweep
 	if workers <= 0 {
 		workers = min(2, runtime.NumCPU())
 	}
-	configs = dedupConfigs(append([]TrainConfig(nil), configs...))
-	lock, err := lockDir(filepath.Dir(opt.CSV)) // one sweep at a time writes the CSV
+	configs = dedupConfigs(append([]train.TrainConfig(nil), configs...))
+	lock, err := train.LockDir(filepath.Dir(opt.CSV)) // one sweep at a time writes the CSV
 	if err != nil {
 		return nil, err
 	}
@@ -213,9 +214,9 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.Data, opt Sweep
 			defer wg.Done()
 			for i := range next {
 				cfg := configs[i]
-				fo := FitOptions{}
+				fo := train.FitOptions{}
 				if opt.Progress != nil {
-					fo.Progress = func(e EpochStats) {
+					fo.Progress = func(e train.EpochStats) {
 						mu.Lock()
 						defer mu.Unlock()
 						opt.Progress(cfg, e)
@@ -253,9 +254,9 @@ func Sweep(ctx context.Context, configs []TrainConfig, data *eeg.Data, opt Sweep
 
 // sweepPoint trains one point, in its own locked run directory under
 // opt.RunsDir when set (reusing it when it finished already).
-func sweepPoint(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt SweepOptions, fo FitOptions) (*Run, error) {
+func sweepPoint(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt SweepOptions, fo train.FitOptions) (*train.Run, error) {
 	if opt.RunsDir == "" {
-		return Fit(ctx, cfg, data, fo)
+		return train.Fit(ctx, cfg, data, fo)
 	}
 	fo.CheckpointEvery = opt.CheckpointEvery
 	run, _, err := trainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, fo)
@@ -263,7 +264,7 @@ func sweepPoint(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt SweepO
 }
 
 // pointDir names a point's run directory after its configuration and data.
-func pointDir(c TrainConfig, dataID string) string {
+func pointDir(c train.TrainConfig, dataID string) string {
 	raw, _ := json.Marshal(c)
 	name := c.Model
 	if c.Activation != "" { // "" where the model fixes its nonlinearity
@@ -291,7 +292,7 @@ func repairSweepCSV(path string) (string, error) {
 }
 
 // NewSweepPoint summarises a finished run that took the given time.
-func NewSweepPoint(run *Run, took time.Duration) SweepPoint {
+func NewSweepPoint(run *train.Run, took time.Duration) SweepPoint {
 	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
 		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
 		Completed: time.Now().UTC()}
@@ -325,7 +326,7 @@ func SortPoints(points []SweepPoint) {
 // with up to workers points at a time, appending each to csvPath. It returns
 // the points ranked as Sweep ranks them (SortPoints: by validation accuracy,
 // else by final train accuracy), best first; the test set never ranks.
-func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *eeg.Data, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]SweepPoint, error) {
+func SweepGrid(ctx context.Context, base train.TrainConfig, batches []int, lrs []float64, data *eeg.Data, csvPath string, workers int, progress func(train.TrainConfig, train.EpochStats)) ([]SweepPoint, error) {
 	if len(batches) == 0 || len(lrs) == 0 {
 		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
 	}
@@ -336,7 +337,7 @@ func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float
 	return Sweep(ctx, configs, data, SweepOptions{CSV: csvPath, Workers: workers, Progress: progress})
 }
 
-func findPoint(done []SweepPoint, cfg TrainConfig, dataID string) (SweepPoint, bool) {
+func findPoint(done []SweepPoint, cfg train.TrainConfig, dataID string) (SweepPoint, bool) {
 	want, _ := json.Marshal(cfg)
 	for _, p := range done {
 		got, _ := json.Marshal(p.Config)

@@ -11,15 +11,16 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestSweepGridAppendsAndResumes(t *testing.T) {
 	ld := loadSynth(t)
 	small := &eeg.Data{Train: subset(ld.Train, 64), Test: subset(ld.Test, 32), Source: ld.Source}
-	base := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	base := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0
-	progress := func(cfg TrainConfig, e EpochStats) { trained++ }
+	progress := func(cfg train.TrainConfig, e train.EpochStats) { trained++ }
 	points, err := SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, 2, progress)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 }
 
 func TestGridConfigs(t *testing.T) {
-	g := Grid{Base: TrainConfig{Epochs: 5, ValFraction: 0.2, Select: SelectValAcc}, Models: []string{"eegnet", "deepconvnet"},
+	g := Grid{Base: train.TrainConfig{Epochs: 5, ValFraction: 0.2, Select: train.SelectValAcc}, Models: []string{"eegnet", "deepconvnet"},
 		Activations: []string{"relu", "elu"}, Dropouts: []float64{-1, 0.1}, Seeds: []uint64{1, 2}}
 	configs, err := g.Configs()
 	if err != nil {
@@ -88,7 +89,7 @@ func TestGridConfigs(t *testing.T) {
 	// Batch and learning rate come from each model's preset when not swept.
 	for _, c := range configs {
 		act, _ := nn.ParseActivation(c.Activation)
-		p, _ := Preset(c.Model, act)
+		p, _ := train.Preset(c.Model, act)
 		if c.Batch != p.Batch || c.LR != p.LR || c.Epochs != 5 || c.ValFraction != 0.2 {
 			t.Errorf("%s: not the preset's batch/lr or lost the base settings", c)
 		}
@@ -96,7 +97,7 @@ func TestGridConfigs(t *testing.T) {
 	if configs[0].Dropout != nil || configs[2].Dropout == nil || *configs[2].Dropout != 0.1 || configs[1].Seed != 2 {
 		t.Errorf("dropout/seed axes: %s, %s, %s", configs[0], configs[1], configs[2])
 	}
-	if _, err := (Grid{Base: TrainConfig{Model: "eegnet", Activation: "elu"}, LRs: []float64{-1}}).Configs(); err == nil {
+	if _, err := (Grid{Base: train.TrainConfig{Model: "eegnet", Activation: "elu"}, LRs: []float64{-1}}).Configs(); err == nil {
 		t.Error("a negative learning rate was accepted")
 	}
 	if _, err := (Grid{Models: []string{"lenet"}, Activations: []string{"elu"}}).Configs(); err == nil {
@@ -106,7 +107,7 @@ func TestGridConfigs(t *testing.T) {
 
 func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 	data := smallData(t)
-	g := Grid{Base: TrainConfig{Epochs: 2, ValFraction: 0.25, Select: SelectValAcc}, Models: []string{"eegnet"},
+	g := Grid{Base: train.TrainConfig{Epochs: 2, ValFraction: 0.25, Select: train.SelectValAcc}, Models: []string{"eegnet"},
 		Activations: []string{"relu"}, Batches: []int{16}, LRs: []float64{1e-3, 3e-3}, Seeds: []uint64{1, 2}}
 	configs, err := g.Configs()
 	if err != nil {
@@ -127,8 +128,8 @@ func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 		}
 	}
 	// Every point's model is kept, with no checkpoint left behind.
-	runs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", RunFile))
-	left, _ := filepath.Glob(filepath.Join(dir, "runs", "*", CheckpointFile))
+	runs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", train.RunFile))
+	left, _ := filepath.Glob(filepath.Join(dir, "runs", "*", train.CheckpointFile))
 	if len(runs) != 4 || len(left) != 0 {
 		t.Errorf("%d saved runs, %d checkpoints left", len(runs), len(left))
 	}
@@ -161,7 +162,7 @@ func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 	}
 	// A rerun trains nothing.
 	trained := 0
-	opt.Progress = func(TrainConfig, EpochStats) { trained++ }
+	opt.Progress = func(train.TrainConfig, train.EpochStats) { trained++ }
 	if _, err := Sweep(context.Background(), configs, data, opt); err != nil || trained != 0 {
 		t.Errorf("rerun trained %d epochs (%v)", trained, err)
 	}

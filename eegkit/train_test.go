@@ -7,6 +7,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // TestTrainingLearnsSyntheticData trains each model for a few epochs on the
@@ -23,8 +24,8 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 		{"eegnet", nn.ELU, 4, 1e-3, 0.70},
 		{"deepconvnet", nn.LeakyReLU, 5, 1e-3, 0.70},
 	} {
-		cfg := TrainConfig{Model: tc.model, Activation: tc.act.Name(), Epochs: tc.epochs, Batch: 64, LR: tc.lr, Seed: 2}
-		run, err := Train(context.Background(), cfg, ld, nil)
+		cfg := train.TrainConfig{Model: tc.model, Activation: tc.act.Name(), Epochs: tc.epochs, Batch: 64, LR: tc.lr, Seed: 2}
+		run, err := train.Train(context.Background(), cfg, ld, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,8 +54,8 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	ld := loadSynth(t)
 	small := &eeg.Data{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
 	train := func(seed uint64) nn.StateDict {
-		cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
-		run, err := Train(context.Background(), cfg, small, nil)
+		cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
+		run, err := train.Train(context.Background(), cfg, small, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,9 +82,9 @@ func TestTrainingIsDeterministic(t *testing.T) {
 func TestTrainStopsOnCancel(t *testing.T) {
 	ld := loadSynth(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 50, Batch: 64, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 50, Batch: 64, LR: 1e-3, Seed: 1}
 	small := &eeg.Data{Train: subset(ld.Train, 128), Test: subset(ld.Test, 16)}
-	run, err := Train(ctx, cfg, small, func(e EpochStats) {
+	run, err := train.Train(ctx, cfg, small, func(e train.EpochStats) {
 		if e.Epoch == 2 {
 			cancel()
 		}
@@ -97,21 +98,21 @@ func TestTrainStopsOnCancel(t *testing.T) {
 }
 
 func TestTrainConfigValidate(t *testing.T) {
-	ok, _ := Preset("eegnet", nn.ELU)
+	ok, _ := train.Preset("eegnet", nn.ELU)
 	neg := -0.1
 	for _, tc := range []struct {
 		name string
-		edit func(*TrainConfig)
+		edit func(*train.TrainConfig)
 	}{
-		{"zero epochs", func(c *TrainConfig) { c.Epochs = 0 }},
-		{"batch 1", func(c *TrainConfig) { c.Batch = 1 }},
-		{"negative lr", func(c *TrainConfig) { c.LR = -1 }},
-		{"NaN lr", func(c *TrainConfig) { c.LR = nan() }},
-		{"negative weight decay", func(c *TrainConfig) { c.WeightDecay = -1 }},
-		{"negative dropout", func(c *TrainConfig) { c.Dropout = &neg }},
-		{"unknown model", func(c *TrainConfig) { c.Model = "vgg" }},
-		{"unknown activation", func(c *TrainConfig) { c.Activation = "tanh" }},
-		{"beta2 of 1", func(c *TrainConfig) { c.Beta2 = 1 }},
+		{"zero epochs", func(c *train.TrainConfig) { c.Epochs = 0 }},
+		{"batch 1", func(c *train.TrainConfig) { c.Batch = 1 }},
+		{"negative lr", func(c *train.TrainConfig) { c.LR = -1 }},
+		{"NaN lr", func(c *train.TrainConfig) { c.LR = nan() }},
+		{"negative weight decay", func(c *train.TrainConfig) { c.WeightDecay = -1 }},
+		{"negative dropout", func(c *train.TrainConfig) { c.Dropout = &neg }},
+		{"unknown model", func(c *train.TrainConfig) { c.Model = "vgg" }},
+		{"unknown activation", func(c *train.TrainConfig) { c.Activation = "tanh" }},
+		{"beta2 of 1", func(c *train.TrainConfig) { c.Beta2 = 1 }},
 	} {
 		c := ok
 		tc.edit(&c)
@@ -134,7 +135,7 @@ func TestPresets(t *testing.T) {
 		{"eegnet", nn.ReLU, 64, 1e-3}, {"eegnet", nn.LeakyReLU, 12, 4e-4}, {"eegnet", nn.ELU, 12, 5e-4},
 		{"deepconvnet", nn.ReLU, 64, 1e-3}, {"deepconvnet", nn.LeakyReLU, 64, 3e-4}, {"deepconvnet", nn.ELU, 64, 3e-4},
 	} {
-		c, err := Preset(tc.model, tc.act)
+		c, err := train.Preset(tc.model, tc.act)
 		if err != nil || c.Batch != tc.batch || c.LR != tc.lr || c.Epochs != 300 {
 			t.Errorf("Preset(%s, %s) = %+v, %v", tc.model, tc.act.Name(), c, err)
 		}

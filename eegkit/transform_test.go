@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // signFlip negates each trial with probability P (braindecode's SignFlip).
@@ -35,15 +36,15 @@ func (s signFlip) Apply(x []float32, _ []int32, trial nn.Shape3, rng *rand.Rand)
 func TestBatchTransform(t *testing.T) {
 	data := smallData(t)
 	before := append([]float32(nil), data.Train.X...)
-	cfg := TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 16, LR: 2e-3, Seed: 3}
-	plain, err := Fit(context.Background(), cfg, data, FitOptions{})
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 16, LR: 2e-3, Seed: 3}
+	plain, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	flip := signFlip{P: 0.5}
 	aug := cfg
 	aug.Augment = flip.Name()
-	ref, err := Fit(context.Background(), aug, data, FitOptions{Transform: flip})
+	ref, err := train.Fit(context.Background(), aug, data, train.FitOptions{Transform: flip})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestBatchTransform(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err = Fit(ctx, aug, data, FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e EpochStats) {
+	_, err = train.Fit(ctx, aug, data, train.FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e train.EpochStats) {
 		if e.Epoch == 1 {
 			cancel()
 		}
@@ -65,7 +66,7 @@ func TestBatchTransform(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v", err)
 	}
-	resumed, err := Fit(context.Background(), aug, data, FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1})
+	resumed, err := train.Fit(context.Background(), aug, data, train.FitOptions{Transform: flip, CheckpointDir: dir, CheckpointEvery: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +76,10 @@ func TestBatchTransform(t *testing.T) {
 			t.Errorf("%s differs after resuming an augmented run", k)
 		}
 	}
-	if _, err := Fit(context.Background(), cfg, data, FitOptions{Transform: flip}); err == nil || !strings.Contains(err.Error(), `the configuration's Augment is "" but the transform is "signflip:0.5"`) {
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{Transform: flip}); err == nil || !strings.Contains(err.Error(), `the configuration's Augment is "" but the transform is "signflip:0.5"`) {
 		t.Errorf("unnamed transform: %v", err)
 	}
-	if _, err := Fit(context.Background(), aug, data, FitOptions{}); err == nil || !strings.Contains(err.Error(), "no transform was given") {
+	if _, err := train.Fit(context.Background(), aug, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "no transform was given") {
 		t.Errorf("missing transform: %v", err)
 	}
 	if RunID(aug, "d") == RunID(cfg, "d") {

@@ -10,6 +10,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // generalLayers is the model of scripts/braindecode_fixtures.py's "general"
@@ -72,7 +73,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 			if t.Failed() {
 				return
 			}
-			checkModelParity(t, m, fx, TrainConfig{Model: tc.name})
+			checkModelParity(t, m, fx, train.TrainConfig{Model: tc.name})
 		})
 	}
 }
@@ -171,7 +172,7 @@ func TestImportBraindecodeStateDict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, err := NewNet(m, sd, 1)
+			net, err := train.NewNet(m, sd, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

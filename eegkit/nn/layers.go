@@ -346,7 +346,7 @@ func (b BatchNorm2d) Forward(p *Pass, x *Node) *Node {
 	return b.ForwardParts(p, []*Node{x})[0]
 }
 
-// forwardParts normalises a batch given in parts (see Model.forward): in
+// ForwardParts normalises a batch given in parts (see Model.forward): in
 // training the statistics are those of the whole batch, all parts together.
 func (b BatchNorm2d) ForwardParts(p *Pass, xs []*Node) []*Node {
 	c := b.Features

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -118,11 +119,11 @@ func relative(path string) string {
 // notebook, a progress bar updated in place, "run 2 of 6 · eegnet/relu ·
 // epoch 21/300" over it and the loss, accuracies and time left under it;
 // outside one, a line every tenth of the run.
-func Progress(cfg eegkit.TrainConfig, k, n int) func(eegkit.EpochStats) {
+func Progress(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 	id := "" // the bar is created at the first epoch, so a reused run shows nothing
 	var first time.Time
 	seen := 0
-	return func(e eegkit.EpochStats) {
+	return func(e train.EpochStats) {
 		// Time left from the wall time per epoch after the first one seen
 		// (which also compiles the graphs).
 		seen++

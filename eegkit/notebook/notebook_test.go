@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestEnvironmentOverrides(t *testing.T) {
@@ -31,7 +31,7 @@ func TestEnvironmentOverrides(t *testing.T) {
 }
 
 func TestProgressOutsideNotebook(t *testing.T) {
-	cfg := eegkit.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 10}
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 10}
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestProgressOutsideNotebook(t *testing.T) {
 	os.Stdout = w
 	p := Progress(cfg, 2, 6)
 	for e := 1; e <= 10; e++ {
-		p(eegkit.EpochStats{Epoch: e, Seconds: 1.5, TrainAcc: 0.5, TestAcc: 0.25})
+		p(train.EpochStats{Epoch: e, Seconds: 1.5, TrainAcc: 0.5, TestAcc: 0.25})
 	}
 	os.Stdout = stdout
 	w.Close()

@@ -18,6 +18,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 const defaultData = "data"
@@ -70,7 +71,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg, err := eegkit.Preset(m.Key(), m.Act)
+	cfg, err := train.Preset(m.Key(), m.Act)
 	if err != nil {
 		return err
 	}
@@ -134,8 +135,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // trainOne trains (or resumes) one run into dir and prints its result. A
 // run dir already holds with the same configuration and data is reused.
-func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.Data, dir string, every int, replace bool, stdout, stderr io.Writer) (*eegkit.Run, error) {
-	rd, err := eegkit.OpenRunDir(dir, cfg, data.ID(), replace)
+func trainOne(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, every int, replace bool, stdout, stderr io.Writer) (*train.Run, error) {
+	rd, err := train.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +148,7 @@ func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.Data, dir s
 	}
 	fmt.Fprintf(stdout, "training %s\n%s\n", cfg, cfg.Protocol())
 	bar := newProgress(stderr, cfg)
-	run, trainErr := eegkit.Fit(ctx, cfg, data, eegkit.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every})
+	run, trainErr := train.Fit(ctx, cfg, data, train.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every})
 	bar.done()
 	if run == nil {
 		return nil, trainErr
@@ -176,7 +177,7 @@ func trainOne(ctx context.Context, cfg eegkit.TrainConfig, data *eeg.Data, dir s
 		fmt.Fprintf(stdout, "kept the model of epoch %d: validation accuracy %.2f%%\n", run.BestEpoch, 100*run.Val.Accuracy)
 	}
 	fmt.Fprint(stdout, run.Test.String())
-	fmt.Fprintf(stdout, "saved %s, %s, %s, %s in %s\n", eegkit.WeightsFile, eegkit.RunFile, eegkit.HistoryCSVFile, eegkit.HistoryJSONFile, dir)
+	fmt.Fprintf(stdout, "saved %s, %s, %s, %s in %s\n", train.WeightsFile, train.RunFile, train.HistoryCSVFile, train.HistoryJSONFile, dir)
 	return run, nil
 }
 
@@ -194,7 +195,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *split != "test" && *split != "train" {
 		return usageError{fmt.Errorf("--split must be test or train, got %q", *split)}
 	}
-	run, err := eegkit.LoadRun(*modelDir)
+	run, err := train.LoadRun(*modelDir)
 	if err != nil {
 		return err
 	}
@@ -240,12 +241,12 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkPredictOut(*out, *input, *weights, *modelDir, *force); err != nil {
 		return err
 	}
-	var net *eegkit.Net
+	var net *train.Net
 	switch {
 	case *modelDir != "" && *weights != "":
 		return usageError{errors.New("give either --model-dir or --weights, not both")}
 	case *modelDir != "":
-		run, err := eegkit.LoadRun(*modelDir)
+		run, err := train.LoadRun(*modelDir)
 		if err != nil {
 			return err
 		}
@@ -262,7 +263,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if net, err = eegkit.NewNet(m, sd, 1); err != nil {
+		if net, err = train.NewNet(m, sd, 1); err != nil {
 			return err
 		}
 	default:
@@ -350,7 +351,7 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lab", "[--epochs N] [--data DIR] --out DIR", stdout, stderr)
-	epochs := fs.Int("epochs", eegkit.LabEpochs, "epochs of every run")
+	epochs := fs.Int("epochs", train.LabEpochs, "epochs of every run")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the six runs, table1.md and the figures (required)")
 	if err := parse(fs, args); err != nil {
@@ -365,7 +366,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var bar *progress
 	res, err := eegkit.RunLab(ctx, eegkit.LabOptions{
 		DataDir: *dataDir, OutDir: *out, Epochs: *epochs,
-		Progress: func(cfg eegkit.TrainConfig, k, n int) func(eegkit.EpochStats) {
+		Progress: func(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 			bar.done()
 			fmt.Fprintf(stderr, "run %d of %d: training %s\n", k, n, cfg) // the bar does not repeat the model
 			bar = newProgress(stderr, cfg)
@@ -416,7 +417,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *batch < 2 || *epochs < 1 || *latency < 1 {
 		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
 	}
-	res, err := eegkit.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
+	res, err := train.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
 	if err != nil {
 		return err
 	}

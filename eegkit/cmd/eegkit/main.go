@@ -32,7 +32,7 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 type command struct {
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		printUsage(stdout)
 		return 0
 	case "--version", "-version", "version":
-		fmt.Fprintf(stdout, "eegkit %s (%s, %s/%s)\n", eegkit.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintf(stdout, "eegkit %s (%s, %s/%s)\n", train.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
 	}
 	for _, c := range commands {

@@ -12,6 +12,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -180,8 +181,8 @@ func TestEvalSaysIncomplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := eegkit.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 3, Batch: 64, LR: 1e-3, Seed: 1}
-	run, err := eegkit.Fit(ctx, cfg, ld, eegkit.FitOptions{Progress: func(eegkit.EpochStats) { cancel() }})
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 3, Batch: 64, LR: 1e-3, Seed: 1}
+	run, err := train.Fit(ctx, cfg, ld, train.FitOptions{Progress: func(train.EpochStats) { cancel() }})
 	if err != context.Canceled {
 		t.Fatal(err)
 	}
@@ -200,17 +201,17 @@ func TestEvalSaysIncomplete(t *testing.T) {
 // terminal bar fits 80 columns.
 func TestProgress(t *testing.T) {
 	var b bytes.Buffer
-	cfg := eegkit.TrainConfig{Model: "deepconvnet", Activation: "leakyrelu", Epochs: 300, ValFraction: 0.2}
+	cfg := train.TrainConfig{Model: "deepconvnet", Activation: "leakyrelu", Epochs: 300, ValFraction: 0.2}
 	p := newProgress(&b, cfg)
 	clock := time.Unix(0, 0)
 	p.now = func() time.Time { return clock }
 	p.terminal = true
-	p.update(eegkit.EpochStats{Epoch: 1, Seconds: 9, TrainLoss: 0.69, TrainAcc: 0.5, ValAcc: 0.5, TestAcc: 0.5})
+	p.update(train.EpochStats{Epoch: 1, Seconds: 9, TrainLoss: 0.69, TrainAcc: 0.5, ValAcc: 0.5, TestAcc: 0.5})
 	for e := 2; e <= 181; e++ {
 		clock = clock.Add(time.Second)
-		p.update(eegkit.EpochStats{Epoch: e, Seconds: 0.8, TrainLoss: 0.123456, TrainAcc: 0.999, ValAcc: 0.853, TestAcc: 0.8333})
+		p.update(train.EpochStats{Epoch: e, Seconds: 0.8, TrainLoss: 0.123456, TrainAcc: 0.999, ValAcc: 0.853, TestAcc: 0.8333})
 	}
-	if got := p.eta(eegkit.EpochStats{Epoch: 181}); got != 119*time.Second {
+	if got := p.eta(train.EpochStats{Epoch: 181}); got != 119*time.Second {
 		t.Errorf("ETA %v after 180 epochs of 1 s, 119 to go; want 1m59s", got)
 	}
 	last := b.String()[strings.LastIndex(b.String(), "\r")+1:]

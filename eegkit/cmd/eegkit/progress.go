@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // progress shows training progress: a redrawn bar on a terminal (at most 79
 // columns), and a line every few epochs otherwise (logs, CI, notebooks).
 type progress struct {
 	w        io.Writer
-	cfg      eegkit.TrainConfig
+	cfg      train.TrainConfig
 	first    time.Time // when the first epoch seen ended
 	seen     int       // epochs seen (fewer than e.Epoch after a resume)
 	terminal bool
@@ -23,7 +23,7 @@ type progress struct {
 	now      func() time.Time
 }
 
-func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
+func newProgress(w io.Writer, cfg train.TrainConfig) *progress {
 	p := &progress{w: w, cfg: cfg, every: max(1, cfg.Epochs/20), now: time.Now}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -36,7 +36,7 @@ func newProgress(w io.Writer, cfg eegkit.TrainConfig) *progress {
 // eta estimates the time left after epoch e: the wall time per epoch since
 // the first one seen (which also compiles the graphs, so it is left out once
 // there is another), checkpoints and evaluations included.
-func (p *progress) eta(e eegkit.EpochStats) time.Duration {
+func (p *progress) eta(e train.EpochStats) time.Duration {
 	perEpoch := e.Seconds
 	if p.seen > 1 {
 		perEpoch = p.now().Sub(p.first).Seconds() / float64(p.seen-1)
@@ -44,7 +44,7 @@ func (p *progress) eta(e eegkit.EpochStats) time.Duration {
 	return time.Duration(perEpoch * float64(p.cfg.Epochs-e.Epoch) * float64(time.Second)).Round(time.Second)
 }
 
-func (p *progress) update(e eegkit.EpochStats) {
+func (p *progress) update(e train.EpochStats) {
 	if p == nil {
 		return
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // cliArgsEnv makes the test binary act as the eegkit command (for tests
@@ -59,7 +59,7 @@ func TestTrainResumesAfterKill9(t *testing.T) {
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		if _, err := os.Stat(filepath.Join(killed, eegkit.CheckpointFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(killed, train.CheckpointFile)); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -72,15 +72,15 @@ func TestTrainResumesAfterKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	if _, err := os.Stat(filepath.Join(killed, eegkit.RunFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(killed, train.RunFile)); err == nil {
 		t.Fatal("the process finished before it was killed; the test proves nothing")
 	}
 	code, stdout, stderr := runCLI(args(killed)...)
 	if code != 0 || !strings.Contains(stdout, "resumed from the checkpoint after epoch") {
 		t.Fatalf("rerun: exit %d\n%s%s", code, stdout, stderr)
 	}
-	a, _ := os.ReadFile(filepath.Join(ref, eegkit.WeightsFile))
-	b, _ := os.ReadFile(filepath.Join(killed, eegkit.WeightsFile))
+	a, _ := os.ReadFile(filepath.Join(ref, train.WeightsFile))
+	b, _ := os.ReadFile(filepath.Join(killed, train.WeightsFile))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Error("the resumed run's weights differ from the uninterrupted run's")
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // defaultStore is where the lab and the notebooks keep their runs.
@@ -69,7 +70,7 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "problem: %s\n", r.Problem)
 		}
 		if r.Status == eegkit.StatusFinished {
-			run, err := eegkit.LoadRun(r.Dir)
+			run, err := train.LoadRun(r.Dir)
 			if err != nil {
 				return err
 			}

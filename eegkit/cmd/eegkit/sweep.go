@@ -11,6 +11,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -21,7 +22,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
 	wds := fs.String("weight-decay", "0", "weight decays, comma-separated")
 	dropouts := fs.String("dropout", "lab", "dropout probabilities, comma-separated (lab: the lab's)")
-	epochs := fs.String("epochs", strconv.Itoa(eegkit.LabEpochs), "epochs, comma-separated")
+	epochs := fs.String("epochs", strconv.Itoa(train.LabEpochs), "epochs, comma-separated")
 	seed := fs.Uint64("seed", 1, "first seed")
 	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
 	proto := addProtocolFlags(fs)
@@ -38,7 +39,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers must be >= 0, got %d", *workers)}
 	}
-	g := eegkit.Grid{Base: eegkit.TrainConfig{}}
+	g := eegkit.Grid{Base: train.TrainConfig{}}
 	var err error
 	ident := func(s string) (string, error) { return s, nil }
 	if g.Models, err = list("model", *models, ident); err != nil {
@@ -83,7 +84,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	points, err := eegkit.Sweep(ctx, configs, data, eegkit.SweepOptions{
 		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
 		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },
-		Progress: func(c eegkit.TrainConfig, e eegkit.EpochStats) {
+		Progress: func(c train.TrainConfig, e train.EpochStats) {
 			if e.Epoch%max(1, c.Epochs/10) == 0 || e.Epoch == c.Epochs {
 				val := ""
 				if c.ValFraction > 0 {

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // protocolFlags are the flags of the validation protocol and the
@@ -28,13 +28,13 @@ func addProtocolFlags(fs *flagSet) *protocolFlags {
 	}
 }
 
-func (p *protocolFlags) apply(c *eegkit.TrainConfig) {
+func (p *protocolFlags) apply(c *train.TrainConfig) {
 	c.ValFraction, c.Patience, c.StepEvery, c.Gamma = *p.val, *p.patience, *p.stepEvery, *p.gamma
 	c.Select = *p.sel
 	if c.Select == "" && c.ValFraction > 0 {
-		c.Select = eegkit.SelectValLoss
+		c.Select = train.SelectValLoss
 	}
-	if *p.schedule != eegkit.ScheduleConstant {
+	if *p.schedule != train.ScheduleConstant {
 		c.Schedule = *p.schedule
 	}
 }

@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"bytes"
@@ -108,7 +108,7 @@ func LoadRun(dir string) (*Run, error) {
 	if err := json.Unmarshal(raw, r); err != nil {
 		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, RunFile, err)
 	}
-	if !saveFinished(dir, r) {
+	if !SaveFinished(dir, r) {
 		return nil, fmt.Errorf("%s: the run's last save was cut short (no %s); run the same train command again to finish it", dir, SumsFile)
 	}
 	if err := r.Config.Validate(); err != nil {

@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"context"
@@ -144,9 +144,9 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
 	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input)
-	sel := newSelector(cfg.selection())
+	sel := newSelector(cfg.Selection())
 	if opt.CheckpointDir != "" {
-		ck, err := readCheckpoint(opt.CheckpointDir)
+		ck, err := ReadCheckpoint(opt.CheckpointDir)
 		if err != nil {
 			return nil, err
 		}

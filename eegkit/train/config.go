@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"fmt"
@@ -154,11 +154,11 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("validation fraction must be in [0, 0.5], got %g", c.ValFraction)
 	case c.Select != "" && c.Select != SelectLast && c.Select != SelectValLoss && c.Select != SelectValAcc:
 		return fmt.Errorf("unknown model selection %q (want %s, %s or %s)", c.Select, SelectLast, SelectValLoss, SelectValAcc)
-	case c.selection() != SelectLast && c.ValFraction == 0:
+	case c.Selection() != SelectLast && c.ValFraction == 0:
 		return fmt.Errorf("selecting the model by %s needs a validation split (set a validation fraction such as 0.2)", c.Select)
 	case c.Patience < 0:
 		return fmt.Errorf("patience must be >= 0, got %d", c.Patience)
-	case c.Patience > 0 && c.selection() == SelectLast:
+	case c.Patience > 0 && c.Selection() == SelectLast:
 		return fmt.Errorf("early stopping (patience %d) needs a validation score: select by %s or %s", c.Patience, SelectValLoss, SelectValAcc)
 	case c.Schedule != "" && c.Schedule != ScheduleConstant && c.Schedule != ScheduleStep && c.Schedule != ScheduleCosine:
 		return fmt.Errorf("unknown learning-rate schedule %q (want %s, %s or %s)", c.Schedule, ScheduleConstant, ScheduleStep, ScheduleCosine)
@@ -170,7 +170,7 @@ func (c TrainConfig) Validate() error {
 	return nil
 }
 
-func (c TrainConfig) selection() string {
+func (c TrainConfig) Selection() string {
 	if c.Select == "" {
 		return SelectLast
 	}
@@ -201,11 +201,11 @@ func (c TrainConfig) Protocol() string {
 		return fmt.Sprintf("lab protocol: %d epochs on the whole training set, test accuracy of the final epoch", c.Epochs)
 	}
 	s := fmt.Sprintf("validation protocol: %.0f %% of each subject's training trials per class held out (drawn with the run's seed)", 100*c.ValFraction)
-	switch c.selection() {
+	switch c.Selection() {
 	case SelectLast:
 		s += fmt.Sprintf(", final epoch of %d", c.Epochs)
 	default:
-		s += fmt.Sprintf(", epoch with the best validation %s of at most %d", map[string]string{SelectValLoss: "loss", SelectValAcc: "accuracy"}[c.selection()], c.Epochs)
+		s += fmt.Sprintf(", epoch with the best validation %s of at most %d", map[string]string{SelectValLoss: "loss", SelectValAcc: "accuracy"}[c.Selection()], c.Epochs)
 		if c.Patience > 0 {
 			s += fmt.Sprintf(", early stopping after %d epochs without improvement", c.Patience)
 		}
@@ -234,7 +234,7 @@ func (c TrainConfig) BuildModel() (*nn.Model, error) {
 	return m, nil
 }
 
-func (c TrainConfig) adam() (b1, b2, eps float64) {
+func (c TrainConfig) Adam() (b1, b2, eps float64) {
 	b1, b2, eps = c.Beta1, c.Beta2, c.Eps
 	if b1 == 0 {
 		b1 = DefaultBeta1
@@ -265,7 +265,7 @@ func (c TrainConfig) String() string {
 		s += " " + c.Schedule + " schedule"
 	}
 	if c.ValFraction > 0 {
-		s += fmt.Sprintf(" val %g select %s", c.ValFraction, c.selection())
+		s += fmt.Sprintf(" val %g select %s", c.ValFraction, c.Selection())
 		if c.Patience > 0 {
 			s += fmt.Sprintf(" patience %d", c.Patience)
 		}

@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"bytes"
@@ -57,7 +57,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 		return err
 	}
 	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
-		Stopped: stopped, Parts: batchParts, Steps: net.steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
+		Stopped: stopped, Parts: BatchParts, Steps: net.Steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
 	}
@@ -93,8 +93,8 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *sel
 	return safefile.WriteFile(filepath.Join(dir, CheckpointFile), file)
 }
 
-// readCheckpoint returns the checkpoint in dir, or nil if there is none.
-func readCheckpoint(dir string) (*checkpoint, error) {
+// ReadCheckpoint returns the checkpoint in dir, or nil if there is none.
+func ReadCheckpoint(dir string) (*checkpoint, error) {
 	path := filepath.Join(dir, CheckpointFile)
 	if !fileExistsAny(path) {
 		return nil, nil
@@ -126,9 +126,9 @@ func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory, or ask to replace it (--replace)",
 			dir, ck.Config, ck.Data)
 	}
-	if ck.Parts != batchParts {
+	if ck.Parts != BatchParts {
 		return fmt.Errorf("the checkpoint in %s was written with EEGKIT_PARTS=%d and this process splits batches in %d; resume with EEGKIT_PARTS=%d to end with the same weights",
-			dir, ck.Parts, batchParts, ck.Parts)
+			dir, ck.Parts, BatchParts, ck.Parts)
 	}
 	return nil
 }
@@ -157,7 +157,7 @@ func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector, aug *a
 		return fmt.Errorf("dropout random state has %d values, want %d", len(ck.DropoutRNG), net.rng.Shape().Size())
 	}
 	net.rng = tensors.FromFlatDataAndDimensions(append([]uint64(nil), ck.DropoutRNG...), net.rng.Shape().Dimensions...)
-	net.steps = ck.Steps
+	net.Steps = ck.Steps
 	if ck.Best != nil {
 		if sel.best, err = unflatten(ck.Best, net.Model); err != nil {
 			return err

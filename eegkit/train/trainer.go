@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ type Net struct {
 	adamM     []*tensors.Tensor
 	adamV     []*tensors.Tensor
 	rng       *tensors.Tensor
-	steps     int // Adam steps taken
+	Steps     int // Adam steps taken
 
 	evalExec  map[int]*Exec // by number of batch parts
 	trainExec map[int]*Exec // by number of batch parts
@@ -85,9 +85,9 @@ func (n *Net) StateDict() (nn.StateDict, error) {
 	return sd, nil
 }
 
-// checkFinite reports the first weight or BatchNorm statistic that is NaN or
+// CheckFinite reports the first weight or BatchNorm statistic that is NaN or
 // infinite (see StateDict.Check).
-func (n *Net) checkFinite() error {
+func (n *Net) CheckFinite() error {
 	sd, err := n.StateDict()
 	if err != nil {
 		return err
@@ -184,21 +184,21 @@ func partsLogits(res []*tensors.Tensor) ([][]float32, error) {
 
 func init() {
 	if v, err := strconv.Atoi(os.Getenv("EEGKIT_PARTS")); err == nil {
-		batchParts = v
+		BatchParts = v
 	}
 }
 
 // splitMinTrials is the smallest batch split in parts (see Model.forward).
 const splitMinTrials = 4
 
-// batchParts is how many parts a batch is split into.
-var batchParts = 4
+// BatchParts is how many parts a batch is split into.
+var BatchParts = 4
 
 // splitParts splits a batch's trial indices into the parts the model
 // processes side by side, so that several cores work on one step (the whole
 // batch when it is small).
 func splitParts(idx []int) [][]int {
-	k := batchParts
+	k := BatchParts
 	if len(idx) < splitMinTrials || k < 2 {
 		return [][]int{idx}
 	}
@@ -227,7 +227,7 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	if len(idx) == 0 {
 		return StepResult{}, fmt.Errorf("a training batch needs at least 1 trial")
 	}
-	b1, b2, eps := cfg.adam()
+	b1, b2, eps := cfg.Adam()
 	key := [4]float64{b1, b2, eps, cfg.WeightDecay}
 	if n.trainFor != key {
 		n.trainExec, n.trainFor = nil, key
@@ -237,8 +237,8 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	if err != nil {
 		return StepResult{}, err
 	}
-	n.steps++
-	t := float64(n.steps)
+	n.Steps++
+	t := float64(n.Steps)
 	stepSize := lr / (1 - math.Pow(b1, t))
 	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
 	args := partsArgs(x, y, n.Model.Input, parts)
@@ -246,7 +246,7 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs)...)
 	res, err := exec.Exec(args...)
 	if err != nil {
-		n.steps--
+		n.Steps--
 		return StepResult{}, err
 	}
 	loss := float64(tensors.ToScalar[float32](res[0]))

@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"bytes"
@@ -28,12 +28,12 @@ var savedFiles = []string{WeightsFile, RunFile, HistoryJSONFile, HistoryCSVFile}
 // dirLock is an exclusive lock on a directory (see lockDir).
 type dirLock struct{ f *os.File }
 
-// lockDir takes dir's lock file for this process, creating dir, or says
+// LockDir takes dir's lock file for this process, creating dir, or says
 // which process holds it. The lock is an flock(2) on dir/.lock, released by
 // the kernel when the process ends (kill -9 included), so a stale lock
 // never blocks; the file holds the owner's pid for the message. Taking it
 // also proves dir is writable, before any training starts.
-func lockDir(dir string) (*dirLock, error) {
+func LockDir(dir string) (*dirLock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the output directory %s: %v", dir, safefile.Cause(err))
 	}
@@ -91,7 +91,7 @@ type RunDir struct {
 // finished (Finished) and resumed from its checkpoint when interrupted.
 // Close releases the lock.
 func OpenRunDir(dir string, cfg TrainConfig, dataID string, replace bool) (*RunDir, error) {
-	lock, err := lockDir(dir)
+	lock, err := LockDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (d *RunDir) holds(cfg TrainConfig, dataID string) (held *Run, other string,
 		if !bytes.Equal(got, want) || r.DataID != dataID {
 			return nil, fmt.Sprintf("%s of another configuration or other data (%s on %s)", state, r.Config, r.Data), nil
 		}
-		if !r.Complete || !saveFinished(d.Path, &r) {
+		if !r.Complete || !SaveFinished(d.Path, &r) {
 			return nil, "", nil // interrupted, in training or in saving: resume from the checkpoint
 		}
 		if err := VerifyRunFiles(d.Path); err != nil {
@@ -159,7 +159,7 @@ func (d *RunDir) holds(cfg TrainConfig, dataID string) (held *Run, other string,
 	case !errors.Is(rerr, os.ErrNotExist) && fileExistsAny(filepath.Join(d.Path, RunFile)):
 		return nil, "an unreadable " + RunFile, rerr
 	}
-	ck, err := readCheckpoint(d.Path)
+	ck, err := ReadCheckpoint(d.Path)
 	if err != nil {
 		return nil, "a damaged checkpoint", err
 	}
@@ -212,10 +212,10 @@ func VerifyRunFiles(dir string) error {
 	return nil
 }
 
-// saveFinished reports whether the last Save of run r in dir ran to its
+// SaveFinished reports whether the last Save of run r in dir ran to its
 // end: Save removes SHA256SUMS first and writes it last. Runs saved before
 // eegkit recorded data identities have no checksums and count as saved.
-func saveFinished(dir string, r *Run) bool {
+func SaveFinished(dir string, r *Run) bool {
 	return r.DataID == "" || fileExistsAny(filepath.Join(dir, SumsFile))
 }
 

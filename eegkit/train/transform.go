@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package eegkit
+package train
 
 // Version is eegkit's version, printed by `eegkit --version` and recorded
 // in every run.json (semantic versioning; "-dev" between releases).
