@@ -9,6 +9,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -56,11 +57,11 @@ var compareDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(
 
 // CompareFigure draws the test accuracy per epoch of each run, one colour
 // each, with a caption naming the data and the runs' ids.
-func CompareFigure(title string, runs []*train.Run) (*Figure, error) {
+func CompareFigure(title string, runs []*train.Run) (*plot.Figure, error) {
 	if len(runs) == 0 || len(runs) > len(compareColors) {
 		return nil, fmt.Errorf("a comparison figure shows 1 to %d runs, got %d", len(compareColors), len(runs))
 	}
-	p := newFigure(title, "Epoch", "Test accuracy (%)")
+	p := plot.NewFigure(title, "Epoch", "Test accuracy (%)")
 	p.Add(plotter.NewGrid())
 	lowest := 100.0
 	var sources, ids []string
@@ -86,6 +87,6 @@ func CompareFigure(title string, runs []*train.Run) (*Figure, error) {
 	}
 	p.X.Min = 0
 	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
-	p.Caption = dataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
+	p.Caption = plot.DataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
 	return p, nil
 }

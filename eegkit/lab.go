@@ -11,6 +11,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -75,7 +76,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		paths, err := SavePlot(p, filepath.Join(opt.OutDir, fmt.Sprintf("figure%d_%s", 9+i, model)))
+		paths, err := plot.SavePlot(p, filepath.Join(opt.OutDir, fmt.Sprintf("figure%d_%s", 9+i, model)))
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -84,11 +85,11 @@ func TestTable1(t *testing.T) {
 
 func TestAccuracyFigure(t *testing.T) {
 	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.55}, {Epoch: 2, TrainAcc: 0.7, TestAcc: 0.65}}
-	p, err := AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
+	p, err := plot.AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths, err := SavePlot(p, filepath.Join(t.TempDir(), "fig"))
+	paths, err := plot.SavePlot(p, filepath.Join(t.TempDir(), "fig"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestAccuracyFigure(t *testing.T) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	if _, err := AccuracyFigure("EEGNet", nil); err == nil {
+	if _, err := plot.AccuracyFigure("EEGNet", nil); err == nil {
 		t.Error("empty figure accepted")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -137,8 +138,8 @@ func (lr LabRuns) ModelName(model string) string {
 // AccuracyFigure draws the lab's accuracy-per-epoch figure (Figure 9 or 10)
 // of one model's runs, with a caption naming the data and each run's id in
 // the store, so a figure always says what it shows.
-func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
-	f, err := AccuracyFigure(lr.ModelName(model), lr.Histories(model))
+func (lr LabRuns) AccuracyFigure(model string) (*plot.Figure, error) {
+	f, err := plot.AccuracyFigure(lr.ModelName(model), lr.Histories(model))
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func (lr LabRuns) AccuracyFigure(model string) (*Figure, error) {
 			ids = append(ids, act.Name()+" "+RunID(r.Config, r.DataID))
 		}
 	}
-	f.Caption = dataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
+	f.Caption = plot.DataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
 	return f, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -88,7 +89,7 @@ func TestDataReport(t *testing.T) {
 // map labels contrast with their cells.
 func TestFigureRendering(t *testing.T) {
 	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 300, TrainAcc: 0.99, TestAcc: 0.83}}
-	f, err := AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
+	f, err := plot.AccuracyFigure("EEGNet", map[nn.Activation][]train.EpochStats{nn.ReLU: h, nn.ELU: h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestFigureRendering(t *testing.T) {
 		{0, 2, []float64{0, 0.5, 1, 1.5, 2}},
 	} {
 		var got []float64
-		for _, tk := range (roundTicks{}).Ticks(c.lo, c.hi) {
+		for _, tk := range (plot.RoundTicks{}).Ticks(c.lo, c.hi) {
 			if tk.Label != "" {
 				got = append(got, tk.Value)
 			}
@@ -126,9 +127,9 @@ func TestFigureRendering(t *testing.T) {
 			t.Errorf("ticks of %g..%g: %v, want %v", c.lo, c.hi, got, c.want)
 		}
 	}
-	hm, err := HeatmapFigure("t", "batch", "lr", []string{"12", "64"}, []string{"0.001"}, [][]float64{{0.9}, {0.6}})
-	if err != nil || hm.colorBar == nil {
-		t.Fatalf("heat map: %v, colour bar %v", err, hm != nil && hm.colorBar != nil)
+	hm, err := plot.HeatmapFigure("t", "batch", "lr", []string{"12", "64"}, []string{"0.001"}, [][]float64{{0.9}, {0.6}})
+	if err != nil || hm.ColorBar == nil {
+		t.Fatalf("heat map: %v, colour bar %v", err, hm != nil && hm.ColorBar != nil)
 	}
 	if _, err := hm.Render("png"); err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
 	if want := "Data: synthetic (seed 1) · runs: relu " + RunID(cfg, "sha256:x"); f.Caption != want {
 		t.Errorf("caption %q, want %q", f.Caption, want)
 	}
-	blank := func(f *Figure) bool {
+	blank := func(f *plot.Figure) bool {
 		raw, err := f.Render("png")
 		if err != nil {
 			t.Fatal(err)
@@ -198,7 +199,7 @@ func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
 	if !blank(f) {
 		t.Error("the bottom of a figure without caption is not blank: the check above proves nothing")
 	}
-	if got := dataCaption([]string{"a", "", "b", "a"}); got != "Data: a; b" {
+	if got := plot.DataCaption([]string{"a", "", "b", "a"}); got != "Data: a; b" {
 		t.Errorf("dataCaption = %q", got)
 	}
 }

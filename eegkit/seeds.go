@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/baselines"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -140,7 +142,7 @@ func SortGroups(groups []SeedGroup) {
 // ResultsTable renders seed groups as a Markdown table, in the given order:
 // hyperparameters, then mean ± std over seeds of each metric of the kept
 // model. Baselines, if any, follow in rows of their own (they have no seed).
-func ResultsTable(groups []SeedGroup, baselines ...*BaselineResult) string {
+func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	var sb strings.Builder
 	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol | kept epoch | val acc | test acc | kappa | ROC-AUC |\n")
 	sb.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -191,7 +193,7 @@ var gridAxes = []struct {
 // when no group has a validation split) over the first two hyperparameters
 // that vary among the groups; cells of groups that share both values show
 // their best mean.
-func ResultsHeatmap(title string, groups []SeedGroup) (*Figure, error) {
+func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Figure, error) {
 	var axes []int
 	for a, ax := range gridAxes {
 		seen := map[string]bool{}
@@ -241,7 +243,7 @@ func ResultsHeatmap(title string, groups []SeedGroup) (*Figure, error) {
 			values[i][j] = v
 		}
 	}
-	return HeatmapFigure(title+": "+what, rowAx.name, colAx.name, rows, cols, values)
+	return plot.HeatmapFigure(title+": "+what, rowAx.name, colAx.name, rows, cols, values)
 }
 
 // sortAxis orders a heat map's axis values ascending: numerically when they

@@ -20,6 +20,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -444,7 +445,7 @@ func SweepTable(points []SweepPoint) string {
 
 // SweepHeatmap draws the final test accuracy of a batch × lr grid, both
 // axes ascending (as ResultsHeatmap orders them).
-func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float64) (*Figure, error) {
+func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float64) (*plot.Figure, error) {
 	batches, lrs = slices.Sorted(slices.Values(batches)), slices.Sorted(slices.Values(lrs))
 	rows := make([]string, len(batches))
 	cols := make([]string, len(lrs))
@@ -462,7 +463,7 @@ func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float6
 			}
 		}
 	}
-	f, err := HeatmapFigure(title, "batch size", "learning rate", rows, cols, values)
+	f, err := plot.HeatmapFigure(title, "batch size", "learning rate", rows, cols, values)
 	if err != nil {
 		return nil, err
 	}
@@ -470,6 +471,6 @@ func SweepHeatmap(title string, points []SweepPoint, batches []int, lrs []float6
 	for i, p := range points {
 		sources[i] = p.Data
 	}
-	f.Caption = dataCaption(sources)
+	f.Caption = plot.DataCaption(sources)
 	return f, nil
 }

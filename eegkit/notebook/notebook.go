@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -66,7 +66,7 @@ func Markdown(md string) {
 // bundle: image/png at 2× pixel density (shown in untrusted notebooks, on
 // GitHub and nbviewer) and image/svg+xml (for a vector copy), not SVG inside
 // HTML, which JupyterLab strips from an untrusted notebook.
-func Show(f *eegkit.Figure, base string) error {
+func Show(f *plot.Figure, base string) error {
 	paths, err := f.Save(base)
 	if err != nil {
 		return err
@@ -80,8 +80,8 @@ func Show(f *eegkit.Figure, base string) error {
 		if err != nil {
 			return err
 		}
-		w, h := int(eegkit.FigureWidth.Points()*96/72), int(eegkit.FigureHeight.Points()*96/72) // CSS pixels
-		registerGob.Do(func() { gob.Register(map[string]any{}) })                               // GoNB sends the nested metadata map with gob
+		w, h := int(plot.FigureWidth.Points()*96/72), int(plot.FigureHeight.Points()*96/72) // CSS pixels
+		registerGob.Do(func() { gob.Register(map[string]any{}) })                           // GoNB sends the nested metadata map with gob
 		gonbui.SendData(&protocol.DisplayData{
 			Data: map[protocol.MIMEType]any{
 				protocol.MIMEImagePNG:  png,

@@ -11,14 +11,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("baseline", "[--method logvar|csp] [--bands 8-13,13-30] [--from S --to S] [--data DIR] [--out DIR]", stdout, stderr)
-	method := fs.String("method", eegkit.BaselineLogVar, "features: logvar (log-variance of C3, C4 per band) or csp (of the CSP components)")
+	method := fs.String("method", baselines.LogVar, "features: logvar (log-variance of C3, C4 per band) or csp (of the CSP components)")
 	bands := fs.String("bands", "8-13,13-30", "frequency bands in Hz, comma-separated LOW-HIGH")
 	from := fs.Float64("from", 0, "start of the analysed window, seconds into the trial")
 	to := fs.Float64("to", 0, "end of the analysed window (0: the end of the trial)")
@@ -28,7 +28,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg := eegkit.BaselineConfig{Method: *method, From: *from, To: *to, Shrinkage: *shrinkage}
+	cfg := baselines.Config{Method: *method, From: *from, To: *to, Shrinkage: *shrinkage}
 	if *to == 0 && *from != 0 {
 		cfg.To = float64(eeg.Samples) / eeg.SampleRate
 	}
@@ -43,7 +43,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	res, err := eegkit.RunBaseline(cfg, data)
+	res, err := baselines.Run(cfg, data)
 	if err != nil {
 		return err
 	}

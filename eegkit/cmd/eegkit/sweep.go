@@ -10,7 +10,9 @@ import (
 	"strconv"
 
 	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -102,17 +104,17 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	groups := eegkit.GroupSeeds(points)
 	eegkit.SortGroups(groups)
-	var baselines []*eegkit.BaselineResult
+	var rows []*baselines.Result
 	if *baseline {
-		for _, m := range []string{eegkit.BaselineLogVar, eegkit.BaselineCSP} {
-			b, err := eegkit.RunBaseline(eegkit.BaselineConfig{Method: m}, data)
+		for _, m := range []string{baselines.LogVar, baselines.CSP} {
+			b, err := baselines.Run(baselines.Config{Method: m}, data)
 			if err != nil {
 				return err
 			}
-			baselines = append(baselines, b)
+			rows = append(rows, b)
 		}
 	}
-	table := eegkit.ResultsTable(groups, baselines...)
+	table := eegkit.ResultsTable(groups, rows...)
 	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
 		data.Source, configs[0].Protocol(), *seeds)
 	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
@@ -124,7 +126,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	p.Caption = "Data: " + data.Source
-	files, err := eegkit.SavePlot(p, filepath.Join(*out, "heatmap"))
+	files, err := plot.SavePlot(p, filepath.Join(*out, "heatmap"))
 	if err != nil {
 		return err
 	}

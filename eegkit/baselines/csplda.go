@@ -1,4 +1,4 @@
-package eegkit
+package baselines
 
 import (
 	"fmt"
@@ -14,16 +14,16 @@ import (
 
 // The classical baseline's feature methods.
 const (
-	BaselineLogVar = "logvar" // log-variance of C3 and C4 in each band
-	BaselineCSP    = "csp"    // log-variance of the CSP components of each band
+	LogVar = "logvar" // log-variance of C3 and C4 in each band
+	CSP    = "csp"    // log-variance of the CSP components of each band
 )
 
-// BaselineConfig configures the classical baseline EEG researchers compare
+// Config configures the classical baseline EEG researchers compare
 // deep models against: band power (log-variance of the band-passed signal)
 // of C3 and C4, or of their common spatial patterns (CSP), classified by
 // linear discriminant analysis (LDA). One model is fitted per subject, as is
 // usual for these methods.
-type BaselineConfig struct {
+type Config struct {
 	Method    string       `json:"method"`    // BaselineLogVar (default) or BaselineCSP
 	Bands     [][2]float64 `json:"bands"`     // Hz; default mu 8–13 and beta 13–30
 	From      float64      `json:"from_s"`    // start of the analysed window, seconds into the trial
@@ -34,9 +34,9 @@ type BaselineConfig struct {
 // DefaultBands are the mu and beta bands.
 var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
 
-func (c BaselineConfig) withDefaults() BaselineConfig {
+func (c Config) withDefaults() Config {
 	if c.Method == "" {
-		c.Method = BaselineLogVar
+		c.Method = LogVar
 	}
 	if len(c.Bands) == 0 {
 		c.Bands = DefaultBands
@@ -48,12 +48,12 @@ func (c BaselineConfig) withDefaults() BaselineConfig {
 }
 
 // Validate says what is wrong with a configuration.
-func (c BaselineConfig) Validate() error {
+func (c Config) Validate() error {
 	c = c.withDefaults()
 	dur := float64(eeg.Samples) / eeg.SampleRate
 	switch {
-	case c.Method != BaselineLogVar && c.Method != BaselineCSP:
-		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, BaselineLogVar, BaselineCSP)
+	case c.Method != LogVar && c.Method != CSP:
+		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, LogVar, CSP)
 	case !(c.From >= 0 && c.To <= dur && c.To-c.From >= 0.5):
 		return fmt.Errorf("baseline window %g–%g s must lie in 0–%g s and last at least 0.5 s", c.From, c.To, dur)
 	case !(c.Shrinkage >= 0 && c.Shrinkage <= 1):
@@ -68,23 +68,23 @@ func (c BaselineConfig) Validate() error {
 }
 
 // String names the baseline, e.g. "log-variance (8–13, 13–30 Hz) + LDA".
-func (c BaselineConfig) String() string {
+func (c Config) String() string {
 	c = c.withDefaults()
 	bands := make([]string, len(c.Bands))
 	for i, b := range c.Bands {
 		bands[i] = fmt.Sprintf("%g–%g", b[0], b[1])
 	}
 	name := "log-variance of C3, C4"
-	if c.Method == BaselineCSP {
+	if c.Method == CSP {
 		name = "CSP log-variance"
 	}
 	return fmt.Sprintf("%s (%s Hz, %g–%g s) + LDA", name, strings.Join(bands, ", "), c.From, c.To)
 }
 
-// Baseline is a fitted classical baseline: per subject, optional CSP
+// Model is a fitted classical baseline: per subject, optional CSP
 // filters and an LDA.
-type Baseline struct {
-	Config   BaselineConfig
+type Model struct {
+	Config   Config
 	subjects map[string]*subjectBaseline
 }
 
@@ -94,13 +94,13 @@ type subjectBaseline struct {
 	b   float64         // LDA bias: w·x + b is the log-odds of right hand
 }
 
-// FitBaseline fits the baseline on ds, one model per subject.
-func FitBaseline(cfg BaselineConfig, ds *eeg.Dataset) (*Baseline, error) {
+// Fit fits the baseline on ds, one model per subject.
+func Fit(cfg Config, ds *eeg.Dataset) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	bl := &Baseline{Config: cfg, subjects: map[string]*subjectBaseline{}}
+	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}}
 	covs := bandCovariances(cfg, ds)
 	for s, name := range ds.Subjects {
 		var idx []int
@@ -118,7 +118,7 @@ func FitBaseline(cfg BaselineConfig, ds *eeg.Dataset) (*Baseline, error) {
 			return nil, fmt.Errorf("baseline: subject %s has %d left and %d right trials; LDA needs at least 2 of each", name, n[0], n[1])
 		}
 		sb := &subjectBaseline{}
-		if cfg.Method == BaselineCSP {
+		if cfg.Method == CSP {
 			for band := range cfg.Bands {
 				f, err := cspFilters(covs, ds.Y, idx, band)
 				if err != nil {
@@ -150,7 +150,7 @@ func subjectOf(ds *eeg.Dataset, i int) int {
 
 // Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
 // gives LDA's posterior) and the predicted classes.
-func (bl *Baseline) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
+func (bl *Model) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	covs := bandCovariances(bl.Config, ds)
 	for i := range ds.Y {
 		name := "?"
@@ -176,7 +176,7 @@ func (bl *Baseline) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, 
 }
 
 // Evaluate scores the baseline on ds.
-func (bl *Baseline) Evaluate(ds *eeg.Dataset) (metrics.Metrics, error) {
+func (bl *Model) Evaluate(ds *eeg.Dataset) (metrics.Metrics, error) {
 	logits, pred, err := bl.Predict(ds)
 	if err != nil {
 		return metrics.Metrics{}, err
@@ -204,7 +204,7 @@ func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
 // bandCovariances returns, per trial and band, the 2×2 covariance of C3 and
 // C4 band-passed with an ideal (FFT) filter over the configured window:
 // by Parseval, the sum over the band's frequency bins of the cross-spectrum.
-func bandCovariances(cfg BaselineConfig, ds *eeg.Dataset) [][][2][2]float64 {
+func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
 	from, to := int(math.Round(cfg.From*eeg.SampleRate)), int(math.Round(cfg.To*eeg.SampleRate))
 	n := to - from
 	fft := fourier.NewFFT(n)
@@ -368,23 +368,23 @@ func fitLDA(x [][]float64, y []int32, shrinkage float64) ([]float64, float64, er
 	return w.RawVector().Data, b, nil
 }
 
-// BaselineResult is a fitted baseline with its scores.
-type BaselineResult struct {
-	Config   BaselineConfig  `json:"config"`
+// Result is a fitted baseline with its scores.
+type Result struct {
+	Config   Config          `json:"config"`
 	Name     string          `json:"name"`
 	Data     string          `json:"data"`
 	Train    metrics.Metrics `json:"train"`
 	Test     metrics.Metrics `json:"test"`
-	Baseline *Baseline       `json:"-"`
+	Baseline *Model          `json:"-"`
 }
 
-// RunBaseline fits the baseline on the training set and scores it on both sets.
-func RunBaseline(cfg BaselineConfig, data *eeg.Data) (*BaselineResult, error) {
-	bl, err := FitBaseline(cfg, data.Train)
+// Run fits the baseline on the training set and scores it on both sets.
+func Run(cfg Config, data *eeg.Data) (*Result, error) {
+	bl, err := Fit(cfg, data.Train)
 	if err != nil {
 		return nil, err
 	}
-	res := &BaselineResult{Config: bl.Config, Name: bl.Config.String(), Data: data.Source, Baseline: bl}
+	res := &Result{Config: bl.Config, Name: bl.Config.String(), Data: data.Source, Baseline: bl}
 	if res.Train, err = bl.Evaluate(data.Train); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package eegkit
+package plot
 
 import (
 	"fmt"
@@ -27,7 +27,7 @@ var accuracyColors = map[nn.Activation]color.RGBA{
 // train and test accuracy (%) of each activation's run. runs maps activations
 // to their histories; missing activations are left out.
 func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*Figure, error) {
-	p := newFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
+	p := NewFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
 	n, lowest := 0, 100.0
 	for _, act := range nn.Activations {
@@ -84,7 +84,7 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	p := newFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", eeg.ClassNames[0], left, eeg.ClassNames[1], right),
+	p := NewFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", eeg.ClassNames[0], left, eeg.ClassNames[1], right),
 		"Time (s)", "µV (channels offset)")
 	p.Add(plotter.NewGrid())
 	offset := 0.0
@@ -112,7 +112,7 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 // SpectrumFigure draws the average power spectra (log scale, 1–40 Hz) of
 // both classes over C3 and C4.
 func SpectrumFigure(title string, s *dsp.Spectra) (*Figure, error) {
-	p := newFigure(title, "Frequency (Hz)", "Power (µV²/Hz)")
+	p := NewFigure(title, "Frequency (Hz)", "Power (µV²/Hz)")
 	p.Add(plotter.NewGrid())
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
@@ -163,7 +163,7 @@ func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string
 			}
 		}
 	}
-	f := newFigure(title, colName, rowName)
+	f := NewFigure(title, colName, rowName)
 	var labels plotter.XYLabels
 	var dark []bool
 	for i, r := range values {
@@ -208,7 +208,7 @@ func HeatmapFigure(title, rowName, colName string, rowLabels, colLabels []string
 		bar.Y.Tick.Label.Font = font.From(sans, 10)
 		bar.Y.Tick.Marker = percentTicks{}
 		bar.Add(&plotter.ColorBar{ColorMap: &heatColors{min: lo, max: hi, alpha: 1}, Vertical: true, Colors: 64})
-		f.colorBar = bar
+		f.ColorBar = bar
 	}
 	return f, nil
 }
@@ -218,7 +218,7 @@ type percentTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
-	ticks := roundTicks{}.Ticks(100*lo, 100*hi)
+	ticks := RoundTicks{}.Ticks(100*lo, 100*hi)
 	for i := range ticks {
 		ticks[i].Value /= 100
 		if ticks[i].Label != "" {

@@ -1,4 +1,4 @@
-package eegkit
+package baselines
 
 import (
 	"math"
@@ -37,9 +37,9 @@ func bandData(n int, seed uint64) *eeg.Dataset {
 
 func TestBaselineSeparatesBandPower(t *testing.T) {
 	train, test := bandData(80, 1), bandData(40, 2)
-	for _, method := range []string{BaselineLogVar, BaselineCSP} {
+	for _, method := range []string{LogVar, CSP} {
 		t.Run(method, func(t *testing.T) {
-			res, err := RunBaseline(BaselineConfig{Method: method}, &eeg.Data{Train: train, Test: test})
+			res, err := Run(Config{Method: method}, &eeg.Data{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +47,7 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 				t.Errorf("test accuracy %.3f AUC %.3f on separable band power", res.Test.Accuracy, res.Test.AUC)
 			}
 			// The signal is in the mu band: a baseline restricted to 20–30 Hz is at chance.
-			off, err := RunBaseline(BaselineConfig{Method: method, Bands: [][2]float64{{20, 30}}}, &eeg.Data{Train: train, Test: test})
+			off, err := Run(Config{Method: method, Bands: [][2]float64{{20, 30}}}, &eeg.Data{Train: train, Test: test})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +68,7 @@ func TestBandCovarianceParseval(t *testing.T) {
 			ds.X = append(ds.X, float32(a*math.Cos(2*math.Pi*10*float64(i)/eeg.SampleRate)))
 		}
 	}
-	cov := bandCovariances(BaselineConfig{Bands: [][2]float64{{8, 13}, {13, 30}}, To: 6}, ds)[0]
+	cov := bandCovariances(Config{Bands: [][2]float64{{8, 13}, {13, 30}}, To: 6}, ds)[0]
 	if math.Abs(cov[0][0][0]-0.5) > 1e-4 || math.Abs(cov[0][1][1]-2) > 1e-4 || math.Abs(cov[0][0][1]-1) > 1e-4 {
 		t.Errorf("mu band covariance %v, want [[0.5 1] [1 2]]", cov[0])
 	}
@@ -79,15 +79,15 @@ func TestBandCovarianceParseval(t *testing.T) {
 
 func TestBaselineErrors(t *testing.T) {
 	cases := []struct {
-		cfg  BaselineConfig
+		cfg  Config
 		want string
 	}{
-		{BaselineConfig{Method: "svm"}, "unknown baseline method"},
-		{BaselineConfig{Bands: [][2]float64{{13, 8}}}, "band 13–8 Hz"},
-		{BaselineConfig{Bands: [][2]float64{{40, 70}}}, "Nyquist"},
-		{BaselineConfig{From: 5, To: 5.2}, "window"},
-		{BaselineConfig{To: 9}, "window"},
-		{BaselineConfig{Shrinkage: 2}, "shrinkage"},
+		{Config{Method: "svm"}, "unknown baseline method"},
+		{Config{Bands: [][2]float64{{13, 8}}}, "band 13–8 Hz"},
+		{Config{Bands: [][2]float64{{40, 70}}}, "Nyquist"},
+		{Config{From: 5, To: 5.2}, "window"},
+		{Config{To: 9}, "window"},
+		{Config{Shrinkage: 2}, "shrinkage"},
 	}
 	for _, tc := range cases {
 		if err := tc.cfg.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -96,10 +96,10 @@ func TestBaselineErrors(t *testing.T) {
 	}
 	one := bandData(8, 1)
 	one.Y = []int32{0, 0, 0, 0, 0, 0, 0, 1}
-	if _, err := FitBaseline(BaselineConfig{}, one); err == nil || !strings.Contains(err.Error(), "needs at least 2 of each") {
+	if _, err := Fit(Config{}, one); err == nil || !strings.Contains(err.Error(), "needs at least 2 of each") {
 		t.Errorf("one trial of a class: %v", err)
 	}
-	bl, err := FitBaseline(BaselineConfig{}, bandData(40, 1))
+	bl, err := Fit(Config{}, bandData(40, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

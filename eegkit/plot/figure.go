@@ -1,4 +1,4 @@
-package eegkit
+package plot
 
 import (
 	"bytes"
@@ -27,15 +27,15 @@ type Figure struct {
 	// Caption, if set, is a line of small text under the axes that says what
 	// the figure shows: which data and which runs.
 	Caption  string
-	colorBar *plot.Plot // drawn to the right when set (heat maps)
+	ColorBar *plot.Plot // drawn to the right when set (heat maps)
 }
 
 // captionStyle is the caption's text style: small and grey, left-aligned.
 var captionStyle = draw.TextStyle{Color: color.Gray{Y: 80}, Font: font.From(sans, 8.5), Handler: plot.DefaultTextHandler}
 
-// dataCaption says which data a figure shows: "Data: …" of the distinct
+// DataCaption says which data a figure shows: "Data: …" of the distinct
 // sources in their order ("Data: none recorded" if all are empty).
-func dataCaption(sources []string) string {
+func DataCaption(sources []string) string {
 	var list []string
 	for _, s := range sources {
 		if s != "" && !slices.Contains(list, s) {
@@ -58,9 +58,9 @@ const (
 // sans is the figures' typeface (gonum's default is a serif).
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-// newFigure is a plot with eegkit's style: sans-serif text, a title with a
+// NewFigure is a plot with eegkit's style: sans-serif text, a title with a
 // margin below it and round tick values on both axes.
-func newFigure(title, xLabel, yLabel string) *Figure {
+func NewFigure(title, xLabel, yLabel string) *Figure {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.TextStyle.Font = font.From(sans, 13)
@@ -68,7 +68,7 @@ func newFigure(title, xLabel, yLabel string) *Figure {
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = font.From(sans, 11)
 		ax.Tick.Label.Font = font.From(sans, 10)
-		ax.Tick.Marker = roundTicks{}
+		ax.Tick.Marker = RoundTicks{}
 	}
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	p.Legend.TextStyle.Font = font.From(sans, 10)
@@ -78,12 +78,12 @@ func newFigure(title, xLabel, yLabel string) *Figure {
 	return &Figure{Plot: p}
 }
 
-// roundTicks labels an axis at round values: steps of 1, 2 or 5 × 10ⁿ giving
+// RoundTicks labels an axis at round values: steps of 1, 2 or 5 × 10ⁿ giving
 // about six major ticks (epochs 0, 50, …, 300; accuracy every 5 or 10).
-type roundTicks struct{}
+type RoundTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (roundTicks) Ticks(lo, hi float64) []plot.Tick {
+func (RoundTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
@@ -124,7 +124,7 @@ func (f *Figure) draw(c draw.Canvas) {
 	hasLegend := legend.Rectangle(c).Size().X > 0 // it has entries
 	pad := vg.Points(6)
 	switch {
-	case f.colorBar != nil:
+	case f.ColorBar != nil:
 		side = vg.Points(90)
 	case hasLegend:
 		size := legend.Rectangle(c).Size()
@@ -137,9 +137,9 @@ func (f *Figure) draw(c draw.Canvas) {
 	f.Plot.Draw(main)
 	f.Legend = legend
 	switch {
-	case f.colorBar != nil:
+	case f.ColorBar != nil:
 		// Its tick labels stand left of the bar: leave a gap after the axes, and room at the right edge.
-		f.colorBar.Draw(draw.Crop(c, c.Size().X-side+vg.Points(14), -vg.Points(24), vg.Points(30), -vg.Points(30)))
+		f.ColorBar.Draw(draw.Crop(c, c.Size().X-side+vg.Points(14), -vg.Points(24), vg.Points(30), -vg.Points(30)))
 	case hasLegend:
 		frame := vg.Path{}
 		frame.Move(box.Min)
