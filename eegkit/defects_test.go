@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -176,13 +178,13 @@ func TestDataIdentityIsContent(t *testing.T) {
 	}
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	dir := t.TempDir()
-	if _, reused, err := LoadOrTrain(context.Background(), cfg, a, dir, nil); err != nil || reused {
+	if _, reused, err := lab.LoadOrTrain(context.Background(), cfg, a, dir, nil); err != nil || reused {
 		t.Fatalf("first run: reused %v, %v", reused, err)
 	}
-	if _, reused, err := LoadOrTrain(context.Background(), cfg, same, dir, nil); err != nil || !reused {
+	if _, reused, err := lab.LoadOrTrain(context.Background(), cfg, same, dir, nil); err != nil || !reused {
 		t.Errorf("the same data is not reused: %v %v", reused, err)
 	}
-	run, reused, err := LoadOrTrain(context.Background(), cfg, b, dir, nil)
+	run, reused, err := lab.LoadOrTrain(context.Background(), cfg, b, dir, nil)
 	if err != nil || reused || run.DataID != b.ID() {
 		t.Errorf("data B reused A's run: reused %v, %v", reused, err)
 	}
@@ -292,15 +294,15 @@ func TestNegativeRunningVarIsRefused(t *testing.T) {
 // TestSweepRepeatsAndTornRows: a grid with repeated values trained one
 // point several times, and a torn last CSV row made every rerun fail.
 func TestSweepRepeatsAndTornRows(t *testing.T) {
-	g := Grid{Base: train.TrainConfig{Epochs: 1, Seed: 1}, Models: []string{"eegnet"}, Activations: []string{"relu", "ReLU"}, Batches: []int{32, 32}, LRs: []float64{1e-3}}
+	g := experiments.Grid{Base: train.TrainConfig{Epochs: 1, Seed: 1}, Models: []string{"eegnet"}, Activations: []string{"relu", "ReLU"}, Batches: []int{32, 32}, LRs: []float64{1e-3}}
 	cs, err := g.Configs()
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%d points, %v", len(cs), err)
 	}
 	data := smallData(t)
 	dir := t.TempDir()
-	opt := SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
-	if _, err := Sweep(context.Background(), append(cs, cs...), data, opt); err != nil {
+	opt := experiments.SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
+	if _, err := experiments.Sweep(context.Background(), append(cs, cs...), data, opt); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(opt.CSV)
@@ -312,12 +314,12 @@ func TestSweepRepeatsAndTornRows(t *testing.T) {
 	os.WriteFile(opt.CSV, []byte(torn), 0o644)
 	var logged []string
 	opt.Log = func(s string) { logged = append(logged, s) }
-	points, err := Sweep(context.Background(), cs, data, opt)
+	points, err := experiments.Sweep(context.Background(), cs, data, opt)
 	if err != nil || len(points) != 1 || len(logged) != 1 || !strings.Contains(logged[0], "torn last row") {
 		t.Fatalf("after a torn row: %d points, %v, log %q", len(points), err, logged)
 	}
 	// The same data in another sweep is recognised; another data is not.
-	back, _ := ReadSweep(opt.CSV)
+	back, _ := experiments.ReadSweep(opt.CSV)
 	if len(back) != 1 || back[0].DataID != data.ID() {
 		t.Errorf("CSV rows %+v", back)
 	}
@@ -327,7 +329,7 @@ func TestSweepRepeatsAndTornRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Unlock()
-	if _, err := Sweep(context.Background(), cs, data, opt); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process") {
+	if _, err := experiments.Sweep(context.Background(), cs, data, opt); err == nil || !strings.Contains(err.Error(), "in use by another eegkit process") {
 		t.Errorf("concurrent sweep: %v", err)
 	}
 }

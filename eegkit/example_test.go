@@ -6,8 +6,8 @@ import (
 	"log"
 	"os"
 
-	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -64,7 +64,7 @@ func ExampleTrain() {
 
 // Table 1 of the lab from its reported accuracies.
 func ExampleTable1() {
-	table, best := eegkit.Table1(map[string]map[string]float64{
+	table, best := lab.Table1(map[string]map[string]float64{
 		"EEGNet":      {"ReLU": 0.853, "LeakyReLU": 0.830, "ELU": 0.833},
 		"DeepConvNet": {"ReLU": 0.752, "LeakyReLU": 0.767, "ELU": 0.759},
 	})

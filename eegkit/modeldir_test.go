@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -74,7 +75,7 @@ func TestLoadRunErrors(t *testing.T) {
 }
 
 func TestTable1(t *testing.T) {
-	table, best := Table1(map[string]map[string]float64{
+	table, best := lab.Table1(map[string]map[string]float64{
 		"EEGNet":      {"ReLU": 0.853, "LeakyReLU": 0.830, "ELU": 0.833},
 		"DeepConvNet": {"ReLU": 0.752, "LeakyReLU": 0.767, "ELU": 0.759},
 	})

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -33,7 +35,7 @@ func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, te
 }
 
 func TestLabReport(t *testing.T) {
-	runs := LabRuns{"eegnet": {}, "deepconvnet": {}}
+	runs := lab.Runs{"eegnet": {}, "deepconvnet": {}}
 	acc := map[string][3]float64{"eegnet": {0.85, 0.83, 0.84}, "deepconvnet": {0.75, 0.77, 0.76}}
 	for _, model := range models.LabNames {
 		for i, act := range nn.Activations {
@@ -56,13 +58,13 @@ func TestLabReport(t *testing.T) {
 			t.Errorf("discussion lacks %q:\n%s", want, d)
 		}
 	}
-	if h := HyperparameterTable(best); !strings.Contains(h, "| batch size | 64 |") || !strings.Contains(h, "| parameters | 17874 |") {
+	if h := lab.HyperparameterTable(best); !strings.Contains(h, "| batch size | 64 |") || !strings.Contains(h, "| parameters | 17874 |") {
 		t.Errorf("hyperparameters:\n%s", h)
 	}
 	if runs.Data() != "test data" || runs.ModelName("deepconvnet") != "DeepConvNet" || len(runs.Histories("eegnet")) != 3 {
 		t.Error("LabRuns accessors")
 	}
-	table, bestName := Table1(runs.Accuracies())
+	table, bestName := lab.Table1(runs.Accuracies())
 	if bestName != "EEGNet/ReLU" || !strings.Contains(table, "| DeepConvNet | 75.00% | 77.00% | 76.00% |") {
 		t.Errorf("table %s\n%s", bestName, table)
 	}
@@ -73,7 +75,7 @@ func TestDataReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := DataReport(ld)
+	r := lab.DataReport(ld)
 	for _, want := range []string{"| train | S4b | 4 | 2 | 2 | 2 |", "| test | X11b | 4 | 2 | 2 | 0 |", "user data"} {
 		if !strings.Contains(r, want) {
 			t.Errorf("report lacks %q:\n%s", want, r)
@@ -169,12 +171,12 @@ func TestNotebookMarkdown(t *testing.T) {
 func TestFigureCaptionNamesDataAndRuns(t *testing.T) {
 	h := []train.EpochStats{{Epoch: 1, TrainAcc: 0.5, TestAcc: 0.52}, {Epoch: 2, TrainAcc: 0.6, TestAcc: 0.55}}
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 64, LR: 1e-3, Seed: 1}
-	runs := LabRuns{"eegnet": {nn.ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
+	runs := lab.Runs{"eegnet": {nn.ReLU: {Config: cfg, Data: "synthetic (seed 1)", DataID: "sha256:x", History: h}}}
 	f, err := runs.AccuracyFigure("eegnet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Data: synthetic (seed 1) · runs: relu " + RunID(cfg, "sha256:x"); f.Caption != want {
+	if want := "Data: synthetic (seed 1) · runs: relu " + experiments.RunID(cfg, "sha256:x"); f.Caption != want {
 		t.Errorf("caption %q, want %q", f.Caption, want)
 	}
 	blank := func(f *plot.Figure) bool {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -79,7 +81,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	if cfg.Model != "shallowconvnet" || cfg.Activation != "" || cfg.Arch == nil {
 		t.Fatalf("WithModel: %q %q arch %v", cfg.Model, cfg.Activation, cfg.Arch != nil)
 	}
-	store := OpenStore(t.TempDir())
+	store := experiments.OpenStore(t.TempDir())
 	run, _, err := store.Train(context.Background(), cfg, data, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -105,11 +107,11 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	}
 	params := shallowConvNet()
 	built, _ := params.Build()
-	if table := CompareRuns([]*train.Run{loaded}); !strings.Contains(table, fmt.Sprintf("| shallowconvnet | %d | 32 | 0.001 | 1 |", built.NumParams())) {
+	if table := experiments.CompareRuns([]*train.Run{loaded}); !strings.Contains(table, fmt.Sprintf("| shallowconvnet | %d | 32 | 0.001 | 1 |", built.NumParams())) {
 		t.Errorf("CompareRuns:\n%s", table)
 	}
-	f, err := CompareFigure("t", []*train.Run{run, loaded})
-	if err != nil || !strings.Contains(f.Caption, RunID(cfg, data.ID())) {
+	f, err := experiments.CompareFigure("t", []*train.Run{run, loaded})
+	if err != nil || !strings.Contains(f.Caption, experiments.RunID(cfg, data.ID())) {
 		t.Errorf("CompareFigure: %v, caption %q", err, f.Caption)
 	}
 	if _, err := f.Render("png"); err != nil {
@@ -118,20 +120,20 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	// The lab's EEGNet through WithModel is the preset's run, not a new one.
 	preset, _ := train.Preset("eegnet", nn.ELU)
 	same, err := preset.WithModel(models.EEGNet(nn.ELU))
-	if err != nil || same.Arch != nil || RunID(same, "d") != RunID(preset, "d") {
+	if err != nil || same.Arch != nil || experiments.RunID(same, "d") != experiments.RunID(preset, "d") {
 		t.Errorf("WithModel(EEGNet(ELU)): arch %v, %v", same.Arch != nil, err)
 	}
 	// A tweak of the architecture is another run, which the lab's report leaves out.
 	tweaked := models.EEGNet(nn.ELU)
 	tweaked.Blocks[0].Layers[0] = nn.Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 31}, Padding: [2]int{0, 15}}
 	tc, err := base.WithModel(tweaked)
-	if err != nil || tc.Arch == nil || RunID(tc, "d") == RunID(preset, "d") || tc.Model != "eegnet" {
+	if err != nil || tc.Arch == nil || experiments.RunID(tc, "d") == experiments.RunID(preset, "d") || tc.Model != "eegnet" {
 		t.Fatalf("tweaked EEGNet: arch %v, %v", tc.Arch != nil, err)
 	}
 	if _, _, err := store.Train(context.Background(), tc, data, nil); err != nil {
 		t.Fatal(err)
 	}
-	if latest, err := store.Latest(data.ID()); err != nil || len(latest) != 0 {
+	if latest, err := lab.Latest(store, data.ID()); err != nil || len(latest) != 0 {
 		t.Errorf("the lab's report holds %v (%v), want neither ShallowConvNet nor the tweaked EEGNet", latest, err)
 	}
 	for _, tc := range []struct {

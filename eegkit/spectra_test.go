@@ -8,6 +8,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/lab"
 )
 
 // TestClassSpectraFindsTheRhythm builds trials with a 10 Hz rhythm whose
@@ -54,7 +55,7 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 	if _, err := dsp.ClassSpectra(ds, "B", 1); err == nil {
 		t.Error("an unknown subject was accepted")
 	}
-	if r := SpectraReport("A", sp); !strings.Contains(r, "-75.0% over C3") {
+	if r := lab.SpectraReport("A", sp); !strings.Contains(r, "-75.0% over C3") {
 		t.Errorf("report: %s", r)
 	}
 }

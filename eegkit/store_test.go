@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -18,7 +20,7 @@ import (
 // model and activation on the current data only.
 func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	data := smallData(t)
-	store := OpenStore(t.TempDir())
+	store := experiments.OpenStore(t.TempDir())
 	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b := a
 	b.LR = 2e-3
@@ -35,7 +37,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || !reused {
 		t.Errorf("A again: reused %v, %v", reused, err)
 	}
-	if store.RunDir(a, data.ID()) == store.RunDir(b, data.ID()) || RunID(a, data.ID()) == RunID(a, "sha256:other") {
+	if store.RunDir(a, data.ID()) == store.RunDir(b, data.ID()) || experiments.RunID(a, data.ID()) == experiments.RunID(a, "sha256:other") {
 		t.Error("run ids do not tell configurations or data apart")
 	}
 	// An interrupted run: listed as interrupted, resumed by the same configuration.
@@ -55,7 +57,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 			t.Errorf("name %q id %q", r.Name, r.ID)
 		}
 	}
-	if status[c.String()] != StatusInterrupted || status[a.String()] != StatusFinished {
+	if status[c.String()] != experiments.StatusInterrupted || status[a.String()] != experiments.StatusFinished {
 		t.Errorf("statuses %v", status)
 	}
 	run, reused, err := store.Train(context.Background(), c, data, nil)
@@ -63,15 +65,15 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 		t.Errorf("resuming C: %v, resumed at %v, %d epochs", err, run.ResumedAt, len(run.History))
 	}
 	// The report: the newest finished eegnet/elu run on this data (C), nothing from other data.
-	latest, err := store.Latest(data.ID())
+	latest, err := lab.Latest(store, data.ID())
 	if err != nil || latest["eegnet"][nn.ELU] == nil || latest["eegnet"][nn.ELU].Config != c {
 		t.Errorf("Latest: %v", err)
 	}
-	if other, _ := store.Latest("sha256:other"); len(other) != 0 {
+	if other, _ := lab.Latest(store, "sha256:other"); len(other) != 0 {
 		t.Errorf("runs of other data reported: %v", other)
 	}
 	// Find by id prefix, remove.
-	id := RunID(b, data.ID())
+	id := experiments.RunID(b, data.ID())
 	if r, err := store.Find(id[:6]); err != nil || r.Config != b {
 		t.Errorf("Find: %v", err)
 	}
@@ -84,7 +86,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, err := store.Find("nope"); err == nil || !strings.Contains(err.Error(), "holds no run") {
 		t.Errorf("Find nope: %v", err)
 	}
-	if plan := TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
+	if plan := lab.TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
 		t.Errorf("plan %q", plan)
 	}
 }
@@ -93,7 +95,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 // for the runs that train, not for the ones reused.
 func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 	data := smallData(t)
-	store := OpenStore(t.TempDir())
+	store := experiments.OpenStore(t.TempDir())
 	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b, c := a, a
 	b.LR, c.LR = 2e-3, 3e-3
@@ -107,7 +109,7 @@ func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 	}
 	var logged []string
 	logf := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
-	if _, err := ensureRuns(context.Background(), store, data, LabRuns{}, []train.TrainConfig{a, b, c}, progress, logf); err != nil {
+	if _, err := lab.AddRuns(context.Background(), store, data, lab.Runs{}, []train.TrainConfig{a, b, c}, progress, logf); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"0.001 1/2", "0.003 2/2"}; !slices.Equal(heard, want) {

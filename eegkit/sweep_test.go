@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -21,7 +22,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0
 	progress := func(cfg train.TrainConfig, e train.EpochStats) { trained++ }
-	points, err := SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, 2, progress)
+	points, err := experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, 2, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,19 +38,19 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	}
 	// A re-run with one new learning rate trains only the new points.
 	trained = 0
-	points, err = SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, csvPath, 1, progress)
+	points, err = experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, csvPath, 1, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(points) != 4 || trained != 2 {
 		t.Errorf("re-run: %d points, %d new trainings (want 4, 2)", len(points), trained)
 	}
-	back, err := ReadSweep(csvPath)
+	back, err := experiments.ReadSweep(csvPath)
 	if err != nil || len(back) != 4 {
 		t.Fatalf("ReadSweep: %d points, %v", len(back), err)
 	}
 	// Points trained two at a time equal points trained alone.
-	alone, err := SweepGrid(context.Background(), base, []int{16}, []float64{1e-3}, small, filepath.Join(t.TempDir(), "alone.csv"), 1, nil)
+	alone, err := experiments.SweepGrid(context.Background(), base, []int{16}, []float64{1e-3}, small, filepath.Join(t.TempDir(), "alone.csv"), 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,26 +59,26 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 			t.Errorf("parallel point %+v differs from the same point trained alone %+v", p, alone[0])
 		}
 	}
-	table := SweepTable(points)
+	table := experiments.SweepTable(points)
 	if !strings.Contains(table, "| 1 | eegnet | relu |") {
 		t.Errorf("table:\n%s", table)
 	}
-	if _, err := SweepHeatmap("t", points, []int{16, 32}, []float64{1e-3, 3e-3}); err != nil {
+	if _, err := experiments.SweepHeatmap("t", points, []int{16, 32}, []float64{1e-3, 3e-3}); err != nil {
 		t.Error(err)
 	}
-	if _, err := SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, csvPath, 0, nil); err == nil {
+	if _, err := experiments.SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, csvPath, 0, nil); err == nil {
 		t.Error("batch size 1 accepted")
 	}
 	if err := os.WriteFile(csvPath, []byte("model,activation\nx,y\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSweep(csvPath); err == nil {
+	if _, err := experiments.ReadSweep(csvPath); err == nil {
 		t.Error("malformed CSV accepted")
 	}
 }
 
 func TestGridConfigs(t *testing.T) {
-	g := Grid{Base: train.TrainConfig{Epochs: 5, ValFraction: 0.2, Select: train.SelectValAcc}, Models: []string{"eegnet", "deepconvnet"},
+	g := experiments.Grid{Base: train.TrainConfig{Epochs: 5, ValFraction: 0.2, Select: train.SelectValAcc}, Models: []string{"eegnet", "deepconvnet"},
 		Activations: []string{"relu", "elu"}, Dropouts: []float64{-1, 0.1}, Seeds: []uint64{1, 2}}
 	configs, err := g.Configs()
 	if err != nil {
@@ -97,25 +98,25 @@ func TestGridConfigs(t *testing.T) {
 	if configs[0].Dropout != nil || configs[2].Dropout == nil || *configs[2].Dropout != 0.1 || configs[1].Seed != 2 {
 		t.Errorf("dropout/seed axes: %s, %s, %s", configs[0], configs[1], configs[2])
 	}
-	if _, err := (Grid{Base: train.TrainConfig{Model: "eegnet", Activation: "elu"}, LRs: []float64{-1}}).Configs(); err == nil {
+	if _, err := (experiments.Grid{Base: train.TrainConfig{Model: "eegnet", Activation: "elu"}, LRs: []float64{-1}}).Configs(); err == nil {
 		t.Error("a negative learning rate was accepted")
 	}
-	if _, err := (Grid{Models: []string{"lenet"}, Activations: []string{"elu"}}).Configs(); err == nil {
+	if _, err := (experiments.Grid{Models: []string{"lenet"}, Activations: []string{"elu"}}).Configs(); err == nil {
 		t.Error("an unknown model was accepted")
 	}
 }
 
 func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 	data := smallData(t)
-	g := Grid{Base: train.TrainConfig{Epochs: 2, ValFraction: 0.25, Select: train.SelectValAcc}, Models: []string{"eegnet"},
+	g := experiments.Grid{Base: train.TrainConfig{Epochs: 2, ValFraction: 0.25, Select: train.SelectValAcc}, Models: []string{"eegnet"},
 		Activations: []string{"relu"}, Batches: []int{16}, LRs: []float64{1e-3, 3e-3}, Seeds: []uint64{1, 2}}
 	configs, err := g.Configs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	opt := SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
-	points, err := Sweep(context.Background(), configs, data, opt)
+	opt := experiments.SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
+	points, err := experiments.Sweep(context.Background(), configs, data, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +134,11 @@ func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 	if len(runs) != 4 || len(left) != 0 {
 		t.Errorf("%d saved runs, %d checkpoints left", len(runs), len(left))
 	}
-	back, err := ReadSweep(opt.CSV)
+	back, err := experiments.ReadSweep(opt.CSV)
 	if err != nil || len(back) != 4 {
 		t.Fatalf("ReadSweep: %d points, %v", len(back), err)
 	}
-	groups := GroupSeeds(back)
+	groups := experiments.GroupSeeds(back)
 	if len(groups) != 2 || len(groups[0].Seeds) != 2 {
 		t.Fatalf("%d groups", len(groups))
 	}
@@ -148,22 +149,22 @@ func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 				accs = append(accs, p.TestAcc)
 			}
 		}
-		if want := NewMeanStd(accs); gr.TestAcc != want {
+		if want := experiments.NewMeanStd(accs); gr.TestAcc != want {
 			t.Errorf("lr %g: test accuracy %+v, want %+v", gr.Config.LR, gr.TestAcc, want)
 		}
 	}
-	SortGroups(groups)
-	table := ResultsTable(groups)
+	experiments.SortGroups(groups)
+	table := experiments.ResultsTable(groups)
 	if !strings.Contains(table, "| 1 | eegnet | relu | 16 |") || !strings.Contains(table, "val 0.25, val_acc") || !strings.Contains(table, " ± ") {
 		t.Errorf("table:\n%s", table)
 	}
-	if _, err := ResultsHeatmap("t", groups); err != nil {
+	if _, err := experiments.ResultsHeatmap("t", groups); err != nil {
 		t.Error(err)
 	}
 	// A rerun trains nothing.
 	trained := 0
 	opt.Progress = func(train.TrainConfig, train.EpochStats) { trained++ }
-	if _, err := Sweep(context.Background(), configs, data, opt); err != nil || trained != 0 {
+	if _, err := experiments.Sweep(context.Background(), configs, data, opt); err != nil || trained != 0 {
 		t.Errorf("rerun trained %d epochs (%v)", trained, err)
 	}
 }
@@ -171,16 +172,16 @@ func TestSweepSeedsTableAndHeatmap(t *testing.T) {
 func TestMeanStd(t *testing.T) {
 	cases := []struct {
 		in   []float64
-		want MeanStd
+		want experiments.MeanStd
 		pct  string
 	}{
-		{[]float64{0.8, 0.9}, MeanStd{Mean: 0.85, Std: math.Sqrt(0.005), N: 2}, "85.00 ± 7.07 %"},
-		{[]float64{0.5}, MeanStd{Mean: 0.5, N: 1}, "50.00 %"},
-		{[]float64{0.7, math.NaN(), 0.7}, MeanStd{Mean: 0.7, N: 2}, "70.00 ± 0.00 %"},
-		{nil, MeanStd{Mean: math.NaN(), Std: math.NaN()}, "–"},
+		{[]float64{0.8, 0.9}, experiments.MeanStd{Mean: 0.85, Std: math.Sqrt(0.005), N: 2}, "85.00 ± 7.07 %"},
+		{[]float64{0.5}, experiments.MeanStd{Mean: 0.5, N: 1}, "50.00 %"},
+		{[]float64{0.7, math.NaN(), 0.7}, experiments.MeanStd{Mean: 0.7, N: 2}, "70.00 ± 0.00 %"},
+		{nil, experiments.MeanStd{Mean: math.NaN(), Std: math.NaN()}, "–"},
 	}
 	for _, tc := range cases {
-		got := NewMeanStd(tc.in)
+		got := experiments.NewMeanStd(tc.in)
 		same := func(a, b float64) bool { return (math.IsNaN(a) && math.IsNaN(b)) || math.Abs(a-b) < 1e-12 }
 		if got.N != tc.want.N || !same(got.Mean, tc.want.Mean) || !same(got.Std, tc.want.Std) || got.Percent() != tc.pct {
 			t.Errorf("NewMeanStd(%v) = %+v %q, want %+v %q", tc.in, got, got.Percent(), tc.want, tc.pct)
@@ -197,7 +198,7 @@ func TestHeatmapAxesAscend(t *testing.T) {
 		{[]string{"relu", "elu", "leakyrelu"}, []string{"elu", "leakyrelu", "relu"}},
 	} {
 		got := append([]string(nil), c.in...)
-		sortAxis(got)
+		experiments.SortAxis(got)
 		if !slices.Equal(got, c.want) {
 			t.Errorf("sortAxis(%v) = %v, want %v", c.in, got, c.want)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -82,7 +83,7 @@ func TestBatchTransform(t *testing.T) {
 	if _, err := train.Fit(context.Background(), aug, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "no transform was given") {
 		t.Errorf("missing transform: %v", err)
 	}
-	if RunID(aug, "d") == RunID(cfg, "d") {
+	if experiments.RunID(aug, "d") == experiments.RunID(cfg, "d") {
 		t.Error("an augmented run has the id of the plain one")
 	}
 }

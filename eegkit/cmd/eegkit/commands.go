@@ -13,9 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -107,7 +108,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, *dataDir)
-	var points []eegkit.SweepPoint
+	var points []experiments.SweepPoint
 	for _, s := range seedValues {
 		c := cfg
 		c.Seed = s
@@ -120,10 +121,10 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		points = append(points, eegkit.NewSweepPoint(run, time.Since(start)))
+		points = append(points, experiments.NewSweepPoint(run, time.Since(start)))
 	}
 	if len(points) > 1 {
-		table := eegkit.ResultsTable(eegkit.GroupSeeds(points))
+		table := experiments.ResultsTable(experiments.GroupSeeds(points))
 		note := fmt.Sprintf("\nData: %s. %s. Mean ± sample std over seeds %v.\n", data.Source, cfg.Protocol(), seedValues)
 		if err := os.WriteFile(filepath.Join(*out, "seeds.md"), []byte(table+note), 0o644); err != nil {
 			return err
@@ -364,7 +365,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{fmt.Errorf("--epochs must be at least 1, got %d", *epochs)}
 	}
 	var bar *progress
-	res, err := eegkit.RunLab(ctx, eegkit.LabOptions{
+	res, err := lab.Run(ctx, lab.Options{
 		DataDir: *dataDir, OutDir: *out, Epochs: *epochs,
 		Progress: func(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 			bar.done()

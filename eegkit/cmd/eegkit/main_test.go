@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -134,7 +134,7 @@ func TestLabCommand(t *testing.T) {
 			t.Errorf("lab output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if runs, err := eegkit.OpenStore(out).List(); err != nil || len(runs) != 6 {
+	if runs, err := experiments.OpenStore(out).List(); err != nil || len(runs) != 6 {
 		t.Errorf("the lab's store holds %d runs (%v), want 6", len(runs), err)
 	}
 	for _, f := range []string{"table1.md", "figure9_eegnet.png", "figure9_eegnet.svg", "figure10_deepconvnet.png", "figure10_deepconvnet.svg", "lab.json"} {
@@ -152,7 +152,7 @@ func TestLabCommand(t *testing.T) {
 	if code != 0 || strings.Count(stdout, " finished ") != 6 || !strings.Contains(stdout, "eegnet-elu-b12-lr0.0005-e1-s1") {
 		t.Fatalf("runs list: exit %d\n%s%s", code, stdout, stderr)
 	}
-	runs, _ := eegkit.OpenStore(out).List()
+	runs, _ := experiments.OpenStore(out).List()
 	id := runs[0].ID
 	if code, stdout, _ = runCLI("runs", "show", id[:6], "--dir", out); code != 0 || !strings.Contains(stdout, "status: finished") || !strings.Contains(stdout, "confusion") {
 		t.Errorf("runs show: exit %d\n%s", code, stdout)

@@ -7,7 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/eegkit/eegkit/eegkit"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -38,7 +38,7 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	store := eegkit.OpenStore(*dir)
+	store := experiments.OpenStore(*dir)
 	switch sub {
 	case "list":
 		runs, err := store.List()
@@ -69,7 +69,7 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if r.Problem != "" {
 			fmt.Fprintf(stdout, "problem: %s\n", r.Problem)
 		}
-		if r.Status == eegkit.StatusFinished {
+		if r.Status == experiments.StatusFinished {
 			run, err := train.LoadRun(r.Dir)
 			if err != nil {
 				return err
@@ -91,7 +91,7 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // shortData names a run's data in a few words.
-func shortData(r eegkit.StoredRun) string {
+func shortData(r experiments.StoredRun) string {
 	if len(r.Data) > 40 {
 		return r.Data[:37] + "…"
 	}

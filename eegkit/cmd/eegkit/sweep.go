@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -41,7 +41,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers must be >= 0, got %d", *workers)}
 	}
-	g := eegkit.Grid{Base: train.TrainConfig{}}
+	g := experiments.Grid{Base: train.TrainConfig{}}
 	var err error
 	ident := func(s string) (string, error) { return s, nil }
 	if g.Models, err = list("model", *models, ident); err != nil {
@@ -83,7 +83,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	csvPath := filepath.Join(*out, "sweep.csv")
 	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, *dataDir, len(configs), configs[0].Protocol(), csvPath)
-	points, err := eegkit.Sweep(ctx, configs, data, eegkit.SweepOptions{
+	points, err := experiments.Sweep(ctx, configs, data, experiments.SweepOptions{
 		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
 		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },
 		Progress: func(c train.TrainConfig, e train.EpochStats) {
@@ -102,8 +102,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return err
 	}
-	groups := eegkit.GroupSeeds(points)
-	eegkit.SortGroups(groups)
+	groups := experiments.GroupSeeds(points)
+	experiments.SortGroups(groups)
 	var rows []*baselines.Result
 	if *baseline {
 		for _, m := range []string{baselines.LogVar, baselines.CSP} {
@@ -114,14 +114,14 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			rows = append(rows, b)
 		}
 	}
-	table := eegkit.ResultsTable(groups, rows...)
+	table := experiments.ResultsTable(groups, rows...)
 	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
 		data.Source, configs[0].Protocol(), *seeds)
 	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%s%s", table, note)
-	p, err := eegkit.ResultsHeatmap("Sweep", groups)
+	p, err := experiments.ResultsHeatmap("Sweep", groups)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package eegkit
+package experiments
 
 import (
 	"cmp"
@@ -228,8 +228,8 @@ func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Figure, error) {
 			cols = append(cols, c)
 		}
 	}
-	sortAxis(rows)
-	sortAxis(cols)
+	SortAxis(rows)
+	SortAxis(cols)
 	values := make([][]float64, len(rows))
 	for i := range rows {
 		values[i] = make([]float64, len(cols))
@@ -246,9 +246,9 @@ func ResultsHeatmap(title string, groups []SeedGroup) (*plot.Figure, error) {
 	return plot.HeatmapFigure(title+": "+what, rowAx.name, colAx.name, rows, cols, values)
 }
 
-// sortAxis orders a heat map's axis values ascending: numerically when they
+// SortAxis orders a heat map's axis values ascending: numerically when they
 // are numbers (batch, learning rate), else as text.
-func sortAxis(vals []string) {
+func SortAxis(vals []string) {
 	slices.SortStableFunc(vals, func(a, b string) int {
 		x, errA := strconv.ParseFloat(a, 64)
 		y, errB := strconv.ParseFloat(b, 64)

@@ -1,4 +1,4 @@
-package eegkit
+package lab
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
@@ -16,8 +17,8 @@ import (
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
-// LabOptions configure RunLab.
-type LabOptions struct {
+// Options configure Run.
+type Options struct {
 	DataDir string // the lab's four files
 	OutDir  string // where runs, Table 1 and the figures go
 	Epochs  int    // 0: the lab's 300
@@ -27,8 +28,8 @@ type LabOptions struct {
 	Log func(format string, args ...any)
 }
 
-// LabResult is the outcome of the six runs.
-type LabResult struct {
+// Result is the outcome of the six runs.
+type Result struct {
 	Data  string                        `json:"data"`
 	Runs  map[string]map[string]float64 `json:"test_accuracy"` // model -> activation -> final test accuracy
 	Best  string                        `json:"best"`          // "EEGNet/ELU"
@@ -36,12 +37,12 @@ type LabResult struct {
 	Files []string                      `json:"files"`         // figures and table written
 }
 
-// RunLab reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
+// Run reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
 // ReLU, LeakyReLU, ELU), each kept in the run store OutDir (see Store), then Table 1
 // (table1.md) and Figures 9 and 10 (figure9_eegnet.{png,svg},
 // figure10_deepconvnet.{png,svg}). A run already saved in OutDir with the same
 // configuration and data is reused, so an interrupted lab resumes where it stopped.
-func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
+func Run(ctx context.Context, opt Options) (*Result, error) {
 	logf := opt.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
@@ -59,11 +60,11 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 	if err := safefile.RemoveOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
-	runs, err := EnsureLabRuns(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
+	runs, err := Ensure(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
 	if err != nil {
 		return nil, err
 	}
-	res := &LabResult{Data: data.Source, Runs: runs.Accuracies()}
+	res := &Result{Data: data.Source, Runs: runs.Accuracies()}
 	res.Table, res.Best = Table1(res.Runs)
 	tablePath := filepath.Join(opt.OutDir, "table1.md")
 	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n", data.Source)
@@ -97,7 +98,7 @@ func RunLab(ctx context.Context, opt LabOptions) (*LabResult, error) {
 // activation. dir is locked while it trains. On interruption the epochs that
 // finished are saved too.
 func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, dir, true, train.FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
+	return experiments.TrainInDir(ctx, cfg, data, dir, true, train.FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
 }
 
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,

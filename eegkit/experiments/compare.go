@@ -1,4 +1,4 @@
-package eegkit
+package experiments
 
 import (
 	"fmt"

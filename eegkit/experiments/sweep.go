@@ -1,4 +1,4 @@
-package eegkit
+package experiments
 
 import (
 	"bytes"
@@ -260,7 +260,7 @@ func sweepPoint(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt 
 		return train.Fit(ctx, cfg, data, fo)
 	}
 	fo.CheckpointEvery = opt.CheckpointEvery
-	run, _, err := trainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, fo)
+	run, _, err := TrainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, fo)
 	return run, err
 }
 

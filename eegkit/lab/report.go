@@ -1,4 +1,4 @@
-package eegkit
+package lab
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -21,11 +22,11 @@ import (
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
-// LabRuns are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
-type LabRuns map[string]map[nn.Activation]*train.Run
+// Runs are the six runs of the lab by model key ("eegnet", "deepconvnet") and activation.
+type Runs map[string]map[nn.Activation]*train.Run
 
 // Accuracies returns the final test accuracy by model name and activation label, as Table1 takes them.
-func (lr LabRuns) Accuracies() map[string]map[string]float64 {
+func (lr Runs) Accuracies() map[string]map[string]float64 {
 	acc := map[string]map[string]float64{}
 	for model, runs := range lr {
 		name := lr.ModelName(model)
@@ -40,7 +41,7 @@ func (lr LabRuns) Accuracies() map[string]map[string]float64 {
 }
 
 // Best returns the run with the highest final test accuracy.
-func (lr LabRuns) Best() (model string, act nn.Activation, run *train.Run) {
+func (lr Runs) Best() (model string, act nn.Activation, run *train.Run) {
 	for _, m := range models.LabNames {
 		for _, a := range nn.Activations {
 			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
@@ -53,7 +54,7 @@ func (lr LabRuns) Best() (model string, act nn.Activation, run *train.Run) {
 
 // Discussion writes the lab report's discussion from the runs: every number
 // in it is computed from their histories.
-func (lr LabRuns) Discussion() string {
+func (lr Runs) Discussion() string {
 	var sb strings.Builder
 	mean := func(model string) float64 {
 		s, n := 0.0, 0
@@ -109,7 +110,7 @@ func (lr LabRuns) Discussion() string {
 
 // ConfigTable lists which run each cell of Table 1 shows, with its
 // hyperparameters and its id in the run store, as Markdown.
-func (lr LabRuns) ConfigTable() string {
+func (lr Runs) ConfigTable() string {
 	var sb strings.Builder
 	sb.WriteString("| model | activation | batch | lr | weight decay | epochs | seed | protocol | test acc | run id |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, model := range models.LabNames {
@@ -120,14 +121,14 @@ func (lr LabRuns) ConfigTable() string {
 			}
 			c := r.Config
 			fmt.Fprintf(&sb, "| %s | %s | %d | %g | %g | %d | %d | %s | %s | `%s` |\n", lr.ModelName(model), act.Label(), c.Batch, c.LR,
-				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], metrics.Percent(r.Final().TestAcc), RunID(c, r.DataID))
+				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], metrics.Percent(r.Final().TestAcc), experiments.RunID(c, r.DataID))
 		}
 	}
 	return sb.String()
 }
 
 // ModelName is the display name of a model key ("EEGNet" for "eegnet").
-func (lr LabRuns) ModelName(model string) string {
+func (lr Runs) ModelName(model string) string {
 	m, err := models.New(model, nn.NoActivation)
 	if err != nil {
 		return model
@@ -138,7 +139,7 @@ func (lr LabRuns) ModelName(model string) string {
 // AccuracyFigure draws the lab's accuracy-per-epoch figure (Figure 9 or 10)
 // of one model's runs, with a caption naming the data and each run's id in
 // the store, so a figure always says what it shows.
-func (lr LabRuns) AccuracyFigure(model string) (*plot.Figure, error) {
+func (lr Runs) AccuracyFigure(model string) (*plot.Figure, error) {
 	f, err := plot.AccuracyFigure(lr.ModelName(model), lr.Histories(model))
 	if err != nil {
 		return nil, err
@@ -147,7 +148,7 @@ func (lr LabRuns) AccuracyFigure(model string) (*plot.Figure, error) {
 	for _, act := range nn.Activations {
 		if r := lr[model][act]; r != nil {
 			sources = append(sources, r.Data)
-			ids = append(ids, act.Name()+" "+RunID(r.Config, r.DataID))
+			ids = append(ids, act.Name()+" "+experiments.RunID(r.Config, r.DataID))
 		}
 	}
 	f.Caption = plot.DataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
@@ -155,7 +156,7 @@ func (lr LabRuns) AccuracyFigure(model string) (*plot.Figure, error) {
 }
 
 // Histories returns the per-epoch history of each activation's run of a model.
-func (lr LabRuns) Histories(model string) map[nn.Activation][]train.EpochStats {
+func (lr Runs) Histories(model string) map[nn.Activation][]train.EpochStats {
 	out := map[nn.Activation][]train.EpochStats{}
 	for act, r := range lr[model] {
 		out[act] = r.History
@@ -164,7 +165,7 @@ func (lr LabRuns) Histories(model string) map[nn.Activation][]train.EpochStats {
 }
 
 // Data says which data the runs were trained on (they must agree).
-func (lr LabRuns) Data() string {
+func (lr Runs) Data() string {
 	seen := map[string]bool{}
 	var list []string
 	for _, runs := range lr {
@@ -179,12 +180,12 @@ func (lr LabRuns) Data() string {
 	return strings.Join(list, "; ")
 }
 
-// EnsureLabRuns makes sure the run store in dir (see Store) holds the six
+// Ensure makes sure the run store in dir (see Store) holds the six
 // preset runs (with the given epochs) on data: finished runs are reused,
 // interrupted ones resumed, missing ones trained. progress, if not nil, makes
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
-func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+func Ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
 	var configs []train.TrainConfig
 	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
@@ -198,7 +199,7 @@ func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, 
 			configs = append(configs, cfg)
 		}
 	}
-	return ensureRuns(ctx, OpenStore(dir), data, LabRuns{}, configs, progress, logf)
+	return AddRuns(ctx, experiments.OpenStore(dir), data, Runs{}, configs, progress, logf)
 }
 
 // ReportRuns returns what a report of the store in dir shows for data: the
@@ -206,9 +207,9 @@ func EnsureLabRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, 
 // its hyperparameters (a run a notebook tweaked counts), training the lab's
 // preset (with the given epochs) only where there is none. It logs the plan
 // before training anything. Runs on other data are never mixed in.
-func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
-	store := OpenStore(dir)
-	have, err := store.Latest(data.ID())
+func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
+	store := experiments.OpenStore(dir)
+	have, err := Latest(store, data.ID())
 	if err != nil {
 		return nil, err
 	}
@@ -228,15 +229,15 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 			missing = append(missing, cfg)
 		}
 	}
-	return ensureRuns(ctx, store, data, have, missing, progress, logf)
+	return AddRuns(ctx, store, data, have, missing, progress, logf)
 }
 
 // ProgressFunc makes the epoch callback of run k of n runs trained one after
 // another (k counts from 1), so a display can say "run 2 of 6".
 type ProgressFunc func(cfg train.TrainConfig, k, n int) func(train.EpochStats)
 
-// ensureRuns adds the runs of configs, trained or reused from store, to have.
-func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns, configs []train.TrainConfig, progress ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+// AddRuns adds the runs of configs, trained or reused from store, to have.
+func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have Runs, configs []train.TrainConfig, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
@@ -281,14 +282,14 @@ func ensureRuns(ctx context.Context, store *Store, data *eeg.Data, have LabRuns,
 // epochs, about 55 min on this machine". The time per epoch of each model
 // comes from the runs the store already holds (the median epoch of its
 // newest run of that model and batch size); without one it says so.
-func TrainingPlan(configs []train.TrainConfig, store *Store) string {
+func TrainingPlan(configs []train.TrainConfig, store *experiments.Store) string {
 	epochs := map[int]bool{}
 	total, known := 0.0, 0
 	stored, _ := store.List()
 	for _, cfg := range configs {
 		epochs[cfg.Epochs] = true
 		for _, r := range stored {
-			if r.Config.Model == cfg.Model && r.Config.Batch == cfg.Batch && r.Status == StatusFinished {
+			if r.Config.Model == cfg.Model && r.Config.Batch == cfg.Batch && r.Status == experiments.StatusFinished {
 				if run, err := readRunJSON(r.Dir); err == nil && len(run.History) > 0 {
 					total += medianEpochSeconds(run.History) * float64(cfg.Epochs)
 					known++
@@ -416,4 +417,58 @@ func SpectraReport(subject string, s *dsp.Spectra) string {
 	return fmt.Sprintf("Subject %s (%d left, %d right trials, from %.1f s): mu-band (8–13 Hz) power for right-hand vs left-hand imagery "+
 		"is %+.1f%% over C3 and %+.1f%% over C4. Imagery weakens mu over the opposite hemisphere, so right-hand trials have less mu "+
 		"over C3 (left hemisphere) and left-hand trials less over C4.", subject, s.Count[0], s.Count[1], s.From, 100*lat[0], 100*lat[1])
+}
+
+// Latest returns, for each of the lab's models and activation, the newest
+// finished run on the data identified by dataID: what the lab's report of
+// the store shows. Runs on other data are never mixed in, nor runs of other
+// models or of a lab model with a tweaked architecture (TrainConfig.Arch).
+func Latest(s *experiments.Store, dataID string) (Runs, error) {
+	runs, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	out := Runs{}
+	for _, r := range runs { // newest first
+		if r.Status != experiments.StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(models.LabNames, r.Config.Model) {
+			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
+		}
+		act, err := nn.ParseActivation(r.Config.Activation)
+		if err != nil {
+			continue
+		}
+		if out[r.Config.Model] == nil {
+			out[r.Config.Model] = map[nn.Activation]*train.Run{}
+		}
+		if out[r.Config.Model][act] != nil {
+			continue
+		}
+		run, err := train.LoadRun(r.Dir)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Config.Model][act] = run
+	}
+	return out, nil
+}
+
+// Load returns the finished runs in s of exactly configs on the data identified
+// by dataID (each must be in the store).
+func Load(s *experiments.Store, configs []train.TrainConfig, dataID string) (Runs, error) {
+	runs, err := s.Load(configs, dataID)
+	if err != nil {
+		return nil, err
+	}
+	out := Runs{}
+	for _, run := range runs {
+		act, err := nn.ParseActivation(run.Config.Activation)
+		if err != nil {
+			return nil, err
+		}
+		if out[run.Config.Model] == nil {
+			out[run.Config.Model] = map[nn.Activation]*train.Run{}
+		}
+		out[run.Config.Model][act] = run
+	}
+	return out, nil
 }

@@ -1,4 +1,4 @@
-package eegkit
+package experiments
 
 import (
 	"context"
@@ -9,15 +9,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
-	"github.com/eegkit/eegkit/eegkit/models"
-	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -65,21 +62,21 @@ func (s *Store) RunDir(cfg train.TrainConfig, dataID string) string {
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
 func (s *Store) Train(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
-	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
+	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
 // Fit is Train with Fit's options (a batch transform, progress); the store
 // sets the checkpoints.
 func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt train.FitOptions) (run *train.Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
-	return trainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
+	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
 
-// trainInDir returns the finished run of cfg on data that dir holds
+// TrainInDir returns the finished run of cfg on data that dir holds
 // (reused), or trains it there with opt (its CheckpointDir set to dir),
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
-func trainInDir(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, replace bool, opt train.FitOptions) (run *train.Run, reused bool, err error) {
+func TrainInDir(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, replace bool, opt train.FitOptions) (run *train.Run, reused bool, err error) {
 	rd, err := train.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err
@@ -225,60 +222,6 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 	}
 	defer lock.Unlock()
 	return r, os.RemoveAll(r.Dir)
-}
-
-// Latest returns, for each of the lab's models and activation, the newest
-// finished run on the data identified by dataID: what the lab's report of
-// the store shows. Runs on other data are never mixed in, nor runs of other
-// models or of a lab model with a tweaked architecture (TrainConfig.Arch).
-func (s *Store) Latest(dataID string) (LabRuns, error) {
-	runs, err := s.List()
-	if err != nil {
-		return nil, err
-	}
-	out := LabRuns{}
-	for _, r := range runs { // newest first
-		if r.Status != StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(models.LabNames, r.Config.Model) {
-			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
-		}
-		act, err := nn.ParseActivation(r.Config.Activation)
-		if err != nil {
-			continue
-		}
-		if out[r.Config.Model] == nil {
-			out[r.Config.Model] = map[nn.Activation]*train.Run{}
-		}
-		if out[r.Config.Model][act] != nil {
-			continue
-		}
-		run, err := train.LoadRun(r.Dir)
-		if err != nil {
-			return nil, err
-		}
-		out[r.Config.Model][act] = run
-	}
-	return out, nil
-}
-
-// Runs returns the finished runs of exactly configs on the data identified
-// by dataID (each must be in the store).
-func (s *Store) Runs(configs []train.TrainConfig, dataID string) (LabRuns, error) {
-	runs, err := s.Load(configs, dataID)
-	if err != nil {
-		return nil, err
-	}
-	out := LabRuns{}
-	for _, run := range runs {
-		act, err := nn.ParseActivation(run.Config.Activation)
-		if err != nil {
-			return nil, err
-		}
-		if out[run.Config.Model] == nil {
-			out[run.Config.Model] = map[nn.Activation]*train.Run{}
-		}
-		out[run.Config.Model][act] = run
-	}
-	return out, nil
 }
 
 // Load returns the store's runs of configs on dataID, in the order of

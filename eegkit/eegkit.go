@@ -1,0 +1,147 @@
+// Package eegkit is the front door to eegkit: the few calls a notebook
+// needs — load the data, build the lab's models or one of one's own, train
+// into a run store, report and plot — each delegating to the package that
+// holds it (eeg, datasets, dsp, nn, models, train, metrics, baselines,
+// experiments, plot, lab). Programs that need more import those packages.
+package eegkit
+
+import (
+	"context"
+
+	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/dsp"
+	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/lab"
+	"github.com/eegkit/eegkit/eegkit/models"
+	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// Data, models, layers and runs, as their packages define them.
+type (
+	Dataset       = eeg.Dataset          // trials, labels, subjects
+	Data          = eeg.Data             // a train and test pair
+	Model         = nn.Model             // a network as data
+	Block         = nn.Block             // a named list of layers
+	Layer         = nn.Layer             // what a model is made of
+	Activation    = nn.Activation        // ReLU, LeakyReLU, ELU
+	Conv2d        = nn.Conv2d            // a 2-D convolution
+	Pool2d        = nn.Pool2d            // average or max pooling
+	Linear        = nn.Linear            // the classifier
+	Dropout       = nn.Dropout           // dropout
+	Squared       = nn.Squared           // x²
+	SafeLog       = nn.SafeLog           // log(max(x, eps))
+	EEGNetOptions = models.EEGNetOptions // EEGNet's architecture keywords
+	TrainConfig   = train.TrainConfig    // what a run trains
+	EpochStats    = train.EpochStats     // one epoch of a run's history
+	Run           = train.Run            // a trained run
+	Figure        = plot.Figure          // a figure
+	Spectra       = dsp.Spectra          // power spectra per class and channel
+	LabRuns       = lab.Runs             // the lab's runs by model and activation
+)
+
+// The lab's activations.
+const (
+	ReLU         = nn.ReLU
+	LeakyReLU    = nn.LeakyReLU
+	ELU          = nn.ELU
+	NoActivation = nn.NoActivation // the model's own nonlinearity
+)
+
+// Activations are the lab's three, in its tables' order.
+var Activations = nn.Activations
+
+// ModelNames are the lab's two models.
+var ModelNames = models.LabNames
+
+// LabInput is the lab's per-trial input, 1 × 2 channels × 750 samples.
+var LabInput = models.LabInput
+
+// LoadData loads the data in dir: the lab's files or EEGMMIDB (datasets.LoadData).
+func LoadData(dir string) (*eeg.Data, error) { return datasets.LoadData(dir) }
+
+// ParseActivation reads "relu", "leakyrelu", "elu" or "" (the model's own).
+func ParseActivation(s string) (Activation, error) { return nn.ParseActivation(s) }
+
+// NewModel builds a registered model for the lab's input (models.New).
+func NewModel(name string, act Activation) (*Model, error) { return models.New(name, act) }
+
+// EEGNetWith builds the lab's EEGNet with other architecture keywords, for
+// the lab's input (models.EEGNetWith for other inputs).
+func EEGNetWith(o EEGNetOptions) (*Model, error) { return models.EEGNetWith(2, 2, 750, o) }
+
+// BatchNorm is PyTorch's BatchNorm2d over features channels.
+func BatchNorm(features int) nn.BatchNorm2d { return nn.BatchNorm(features) }
+
+// Preset is the lab's hyperparameters for a model and activation (train.Preset).
+func Preset(model string, act Activation) (TrainConfig, error) { return train.Preset(model, act) }
+
+// Store is a run store (experiments.Store) with the lab's views of it.
+type Store struct{ *experiments.Store }
+
+// OpenStore opens the run store in dir.
+func OpenStore(dir string) *Store { return &Store{experiments.OpenStore(dir)} }
+
+// Runs are the finished runs of exactly configs on the data dataID (lab.Load).
+func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
+	return lab.Load(s.Store, configs, dataID)
+}
+
+// Latest is the newest run of each lab model and activation on dataID (lab.Latest).
+func (s *Store) Latest(dataID string) (LabRuns, error) { return lab.Latest(s.Store, dataID) }
+
+// ReportRuns returns the lab's runs on data in dir, training what is missing (lab.ReportRuns).
+func ReportRuns(ctx context.Context, data *Data, dir string, epochs int, progress lab.ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
+	return lab.ReportRuns(ctx, data, dir, epochs, progress, logf)
+}
+
+// RunSummary says in Markdown what a run is and how it went (lab.RunSummary).
+func RunSummary(r *Run, reused bool, dir string) string { return lab.RunSummary(r, reused, dir) }
+
+// HyperparameterTable lists a run's hyperparameters (lab.HyperparameterTable).
+func HyperparameterTable(r *Run) string { return lab.HyperparameterTable(r) }
+
+// DataReport describes the data: source, trials, classes, NaNs (lab.DataReport).
+func DataReport(d *Data) string { return lab.DataReport(d) }
+
+// SpectraReport describes a subject's spectra and mu-band lateralisation (lab.SpectraReport).
+func SpectraReport(subject string, s *Spectra) string { return lab.SpectraReport(subject, s) }
+
+// Table1 is the lab's Table 1 and its best model (lab.Table1).
+func Table1(acc map[string]map[string]float64) (table, best string) { return lab.Table1(acc) }
+
+// ClassSpectra averages power spectra per class and channel (dsp.ClassSpectra).
+func ClassSpectra(ds *Dataset, subject string, fromSeconds float64) (*Spectra, error) {
+	return dsp.ClassSpectra(ds, subject, fromSeconds)
+}
+
+// TrialFigure draws a left-hand and a right-hand trial (plot.TrialFigure).
+func TrialFigure(ds *Dataset, left, right int) (*Figure, error) {
+	return plot.TrialFigure(ds, left, right)
+}
+
+// SpectrumFigure draws spectra (plot.SpectrumFigure).
+func SpectrumFigure(title string, s *Spectra) (*Figure, error) { return plot.SpectrumFigure(title, s) }
+
+// CompareRuns is a Markdown table comparing runs (experiments.CompareRuns).
+func CompareRuns(runs []*Run) string { return experiments.CompareRuns(runs) }
+
+// CompareFigure draws runs' accuracy per epoch (experiments.CompareFigure).
+func CompareFigure(title string, runs []*Run) (*Figure, error) {
+	return experiments.CompareFigure(title, runs)
+}
+
+// SweepGrid trains batch × learning-rate points, resumably (experiments.SweepGrid).
+func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *Data, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]experiments.SweepPoint, error) {
+	return experiments.SweepGrid(ctx, base, batches, lrs, data, csvPath, workers, progress)
+}
+
+// SweepTable ranks a sweep's points (experiments.SweepTable).
+func SweepTable(points []experiments.SweepPoint) string { return experiments.SweepTable(points) }
+
+// SweepHeatmap draws a sweep as a heat map (experiments.SweepHeatmap).
+func SweepHeatmap(title string, points []experiments.SweepPoint, batches []int, lrs []float64) (*Figure, error) {
+	return experiments.SweepHeatmap(title, points, batches, lrs)
+}
