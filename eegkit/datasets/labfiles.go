@@ -112,7 +112,7 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(lab.Data) != sig.Shape[0] || len(lab.Shape) > 2 || len(lab.Shape) == 2 && lab.Shape[1] != 1 {
+	if len(lab.Data) != sig.Shape[0] || len(lab.Shape) > 0 && len(lab.Data) != lab.Shape[0] {
 		return nil, nil, fmt.Errorf("%s: label has shape %v but signal has %d trials", path, lab.Shape, sig.Shape[0])
 	}
 	labels = make([]int, len(lab.Data))
