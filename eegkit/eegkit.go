@@ -70,7 +70,9 @@ func NewModel(name string, act Activation) (*Model, error) { return models.New(n
 
 // EEGNetWith builds the lab's EEGNet with other architecture keywords, for
 // the lab's input (models.EEGNetWith for other inputs).
-func EEGNetWith(o EEGNetOptions) (*Model, error) { return models.EEGNetWith(eeg.Channels, 2, eeg.Samples, o) }
+func EEGNetWith(o EEGNetOptions) (*Model, error) {
+	return models.EEGNetWith(eeg.Channels, 2, eeg.Samples, o)
+}
 
 // BatchNorm is PyTorch's BatchNorm2d over features channels.
 func BatchNorm(features int) nn.BatchNorm2d { return nn.BatchNorm(features) }
