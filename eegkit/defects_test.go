@@ -26,8 +26,8 @@ import (
 func withTrialValue(ds *eeg.Dataset, i int, v float32) *eeg.Dataset {
 	c := ds.Subset(allIndices(ds.Len()))
 	c.X = append([]float32(nil), c.X...)
-	for j := range eeg.TrialSize {
-		c.X[i*eeg.TrialSize+j] = v
+	for j := range eeg.LabTrialSize {
+		c.X[i*eeg.LabTrialSize+j] = v
 	}
 	return c
 }

@@ -15,7 +15,7 @@ import (
 // amplitude depends on class and channel, and checks the spectra.
 func TestClassSpectraFindsTheRhythm(t *testing.T) {
 	n := 20
-	ds := &eeg.Dataset{X: make([]float32, n*eeg.TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
+	ds := &eeg.Dataset{X: make([]float32, n*eeg.LabTrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
 	for i := range n {
 		ds.Y[i] = int32(i % 2)
 		for ch := range eeg.Channels {
@@ -24,7 +24,7 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 				amp = 2 // contralateral desynchronisation
 			}
 			for s := range eeg.Samples {
-				ds.X[i*eeg.TrialSize+ch*eeg.Samples+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/eeg.SampleRate+float64(i)))
+				ds.X[i*eeg.LabTrialSize+ch*eeg.Samples+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/eeg.SampleRate+float64(i)))
 			}
 		}
 	}

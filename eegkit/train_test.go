@@ -143,5 +143,5 @@ func TestPresets(t *testing.T) {
 }
 
 func subset(d *eeg.Dataset, n int) *eeg.Dataset {
-	return &eeg.Dataset{X: d.X[:n*eeg.TrialSize], Y: d.Y[:n], Subject: d.Subject[:n], Subjects: d.Subjects}
+	return &eeg.Dataset{X: d.X[:n*eeg.LabTrialSize], Y: d.Y[:n], Subject: d.Subject[:n], Subjects: d.Subjects}
 }

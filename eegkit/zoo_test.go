@@ -176,7 +176,7 @@ func TestImportBraindecodeStateDict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in, _, err := eeg.ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"))
+			in, _, err := eeg.ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"), eeg.Channels, eeg.Samples)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -34,7 +34,10 @@ type Config struct {
 // DefaultBands are the mu and beta bands.
 var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
 
-func (c Config) withDefaults() Config {
+func (c Config) withDefaults() Config { return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate) }
+
+// withDefaultsFor fills in the defaults for trials of dur seconds.
+func (c Config) withDefaultsFor(dur float64) Config {
 	if c.Method == "" {
 		c.Method = LogVar
 	}
@@ -42,15 +45,19 @@ func (c Config) withDefaults() Config {
 		c.Bands = DefaultBands
 	}
 	if c.From == 0 && c.To == 0 {
-		c.To = float64(eeg.Samples) / eeg.SampleRate
+		c.To = dur
 	}
 	return c
 }
 
-// Validate says what is wrong with a configuration.
-func (c Config) Validate() error {
-	c = c.withDefaults()
-	dur := float64(eeg.Samples) / eeg.SampleRate
+// Validate says what is wrong with a configuration for the lab's trials
+// (6 s at 125 Hz).
+func (c Config) Validate() error { return c.validateFor(float64(eeg.Samples)/eeg.SampleRate, eeg.SampleRate) }
+
+// validateFor says what is wrong with a configuration for trials of dur
+// seconds at rate Hz.
+func (c Config) validateFor(dur, rate float64) error {
+	c = c.withDefaultsFor(dur)
 	switch {
 	case c.Method != LogVar && c.Method != CSP:
 		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, LogVar, CSP)
@@ -60,8 +67,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("LDA shrinkage must be in [0, 1], got %g", c.Shrinkage)
 	}
 	for _, b := range c.Bands {
-		if !(b[0] > 0 && b[1] > b[0] && b[1] <= eeg.SampleRate/2) {
-			return fmt.Errorf("band %g–%g Hz must satisfy 0 < low < high <= %g Hz (Nyquist)", b[0], b[1], float64(eeg.SampleRate)/2)
+		if !(b[0] > 0 && b[1] > b[0] && b[1] <= rate/2) {
+			return fmt.Errorf("band %g–%g Hz must satisfy 0 < low < high <= %g Hz (Nyquist)", b[0], b[1], rate/2)
 		}
 	}
 	return nil
@@ -86,6 +93,7 @@ func (c Config) String() string {
 type Model struct {
 	Config   Config
 	subjects map[string]*subjectBaseline
+	shape    string // the trials it was fitted on, in words (eeg.Dataset.Shape)
 }
 
 type subjectBaseline struct {
@@ -95,12 +103,22 @@ type subjectBaseline struct {
 }
 
 // Fit fits the baseline on ds, one model per subject.
+// The features are those of two channels (C3 and C4 in the lab) and LDA
+// separates two classes: other data is an error (issue 13's Riemannian
+// baselines take any number of channels).
 func Fit(cfg Config, ds *eeg.Dataset) (*Model, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := ds.Check(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
-	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}}
+	if ds.NChans() != 2 || len(ds.ClassNames()) != 2 {
+		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4)", cfg.withDefaults().Method, ds.Shape(), len(ds.ClassNames()))
+	}
+	dur := float64(ds.NTimes()) / ds.SampleRate()
+	if err := cfg.validateFor(dur, ds.SampleRate()); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaultsFor(dur)
+	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}, shape: ds.Shape()}
 	covs := bandCovariances(cfg, ds)
 	for s, name := range ds.Subjects {
 		var idx []int
@@ -151,6 +169,9 @@ func subjectOf(ds *eeg.Dataset, i int) int {
 // Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
 // gives LDA's posterior) and the predicted classes.
 func (bl *Model) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
+	if ds.Shape() != bl.shape {
+		return nil, nil, fmt.Errorf("baseline: fitted on trials of %s, asked to predict %s", bl.shape, ds.Shape())
+	}
 	covs := bandCovariances(bl.Config, ds)
 	for i := range ds.Y {
 		name := "?"
@@ -205,7 +226,8 @@ func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
 // C4 band-passed with an ideal (FFT) filter over the configured window:
 // by Parseval, the sum over the band's frequency bins of the cross-spectrum.
 func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
-	from, to := int(math.Round(cfg.From*eeg.SampleRate)), int(math.Round(cfg.To*eeg.SampleRate))
+	rate, times := ds.SampleRate(), ds.NTimes()
+	from, to := int(math.Round(cfg.From*rate)), min(int(math.Round(cfg.To*rate)), times)
 	n := to - from
 	fft := fourier.NewFFT(n)
 	buf := make([]float64, n)
@@ -213,9 +235,9 @@ func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
 	out := make([][][2][2]float64, ds.Len())
 	for i := range ds.Y {
 		trial := ds.Trial(i)
-		for ch := range eeg.Channels {
+		for ch := range 2 {
 			for t := range n {
-				buf[t] = float64(trial[ch*eeg.Samples+from+t])
+				buf[t] = float64(trial[ch*times+from+t])
 			}
 			fft.Coefficients(spec[ch], buf)
 		}
@@ -223,7 +245,7 @@ func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
 		for b, band := range cfg.Bands {
 			var c [2][2]float64
 			for k := range spec[0] {
-				f := float64(k) * eeg.SampleRate / float64(n)
+				f := float64(k) * rate / float64(n)
 				if f < band[0] || f >= band[1] {
 					continue
 				}

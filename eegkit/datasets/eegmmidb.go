@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,10 +27,54 @@ import (
 const (
 	MMIDBRate       = 160.0 // Hz
 	MMIDBPreCue     = 1.0   // seconds of each trial before the cue
+	MMIDBTrialTime  = 6.0   // seconds of each trial: 1 s before to 5 s after the cue, the lab's 750 samples at 125 Hz
 	mmidbLeft       = "T1"
 	mmidbRight      = "T2"
-	mmidbTrialInput = int(MMIDBRate * eeg.Samples / eeg.SampleRate) // 960 samples at 160 Hz = 6 s
+	mmidbTrialInput = int(MMIDBRate * MMIDBTrialTime) // 960 samples at 160 Hz
 )
+
+// MMIDBOptions say which trials LoadEEGMMIDBWith cuts. The zero value
+// gives the lab's shape: C3 and C4 resampled to 125 Hz.
+type MMIDBOptions struct {
+	// Channels to keep, in this order, by EEGMMIDB's labels without their
+	// trailing dots ("C3", "Cz", "Fc5"; any case). nil: C3 and C4, as the
+	// lab; MMIDBAllChannels: all 64 in the recordings' order.
+	Channels []string
+	// Rate is the sampling rate of the trials in Hz: 0 means the lab's
+	// 125 Hz, 160 keeps the recordings' rate, and any rate below resamples
+	// (an ideal FFT low-pass). MMIDBTrialTime·Rate must be a whole number.
+	Rate float64
+}
+
+// MMIDBAllChannels asks MMIDBOptions for every EEG channel of the recordings.
+var MMIDBAllChannels = []string{"all"}
+
+// MMIDBMotorStrip is the sensorimotor strip of the 10-10 montage: the
+// channels over the hand areas and between them.
+var MMIDBMotorStrip = []string{"Fc3", "Fc1", "Fcz", "Fc2", "Fc4", "C5", "C3", "C1", "Cz", "C2", "C4", "C6", "Cp3", "Cp1", "Cpz", "Cp2", "Cp4"}
+
+func (o MMIDBOptions) rate() float64 {
+	if o.Rate == 0 {
+		return eeg.SampleRate
+	}
+	return o.Rate
+}
+
+func (o MMIDBOptions) check() error {
+	r := o.rate()
+	if math.IsNaN(r) || r <= 0 || r > MMIDBRate || r*MMIDBTrialTime != math.Round(r*MMIDBTrialTime) {
+		return fmt.Errorf("EEGMMIDB sampling rate %g Hz: want a rate in (0, %g] Hz that makes a whole number of samples in %g s (125 or 160, say)", o.Rate, MMIDBRate, MMIDBTrialTime)
+	}
+	seen := map[string]bool{}
+	for _, c := range o.Channels {
+		k := strings.ToLower(strings.TrimSpace(c))
+		if k == "" || seen[k] {
+			return fmt.Errorf("EEGMMIDB channels %q: every channel must be named once", strings.Join(o.Channels, ","))
+		}
+		seen[k] = true
+	}
+	return nil
+}
 
 // MMIDBTrainRuns and MMIDBTestRuns are how eegkit splits a subject's
 // imagery runs: the first two train, the last one tests (a later session,
@@ -45,7 +90,7 @@ func IsMMIDBDir(dir string) bool {
 	return len(m) > 0
 }
 
-// LoadEEGMMIDB builds lab-format trials from the EEGMMIDB imagery runs of
+// LoadEEGMMIDB is LoadEEGMMIDBWith with the lab's shape: it builds lab-format trials from the EEGMMIDB imagery runs of
 // every subject in dir (laid out as PhysioNet serves it: dir/S001/S001R04.edf):
 // channels C3 and C4 in µV, from MMIDBPreCue s before each T1 (left fist,
 // label 0) or T2 (right fist, label 1) cue to 5 s after it, resampled from
@@ -55,7 +100,16 @@ func IsMMIDBDir(dir string) bool {
 // recording are skipped. Runs 4 and 8 form the training set and run 12 the
 // test set. If dir has a SHA256SUMS*.txt file (PhysioNet's checksums),
 // every file read must match it.
-func LoadEEGMMIDB(dir string) (*eeg.Data, error) {
+func LoadEEGMMIDB(dir string) (*eeg.Data, error) { return LoadEEGMMIDBWith(dir, MMIDBOptions{}) }
+
+// LoadEEGMMIDBWith builds trials from the EEGMMIDB imagery runs as
+// LoadEEGMMIDB does, of the channels and at the rate opt asks for: the
+// datasets carry their channel names, samples (MMIDBTrialTime·rate) and
+// rate.
+func LoadEEGMMIDBWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
 	subjDirs, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]"))
 	sort.Strings(subjDirs)
 	sums, sumsFile, err := readSHA256Sums(dir)
@@ -83,7 +137,7 @@ func LoadEEGMMIDB(dir string) (*eeg.Data, error) {
 						return nil, err
 					}
 				}
-				if err := appendMMIDBRun(part.ds, path, s); err != nil {
+				if err := appendMMIDBRun(part.ds, path, s, opt); err != nil {
 					return nil, err
 				}
 				found = true
@@ -97,12 +151,25 @@ func LoadEEGMMIDB(dir string) (*eeg.Data, error) {
 		return nil, fmt.Errorf("%s has no EEGMMIDB subject folders (S001/S001R04.edf, …); download them from https://physionet.org/content/eegmmidb/1.0.0/", dir)
 	}
 	ld.Train.Subjects, ld.Test.Subjects = names, names
+	for _, ds := range []*eeg.Dataset{ld.Test, ld.Train} {
+		if !ds.SameShape(ld.Train) {
+			return nil, fmt.Errorf("%s: the recordings do not all have the same channels (%s has %s, the training set %s); choose the channels with MMIDBOptions.Channels (--channels)", dir, "the test set", ds.Shape(), ld.Train.Shape())
+		}
+	}
 	verified := "not checksum-verified (no SHA256SUMS file)"
 	if sums != nil {
 		verified = "verified against " + filepath.Base(sumsFile)
 	}
-	ld.Source = fmt.Sprintf("PhysioNet EEGMMIDB motor imagery, %s (train runs 4+8, test run 12; C3, C4; %g s before to %g s after each cue, 160→125 Hz; %s)",
-		subjectList(names), MMIDBPreCue, float64(eeg.Samples)/eeg.SampleRate-MMIDBPreCue, verified)
+	rate := "160 Hz"
+	if r := opt.rate(); r != MMIDBRate {
+		rate = fmt.Sprintf("160→%g Hz", r)
+	}
+	chans := strings.Join(ld.Train.ChannelNames(), ", ")
+	if n := ld.Train.NChans(); n > 6 {
+		chans = fmt.Sprintf("%d channels", n)
+	}
+	ld.Source = fmt.Sprintf("PhysioNet EEGMMIDB motor imagery, %s (train runs 4+8, test run 12; %s; %g s before to %g s after each cue, %s; %s)",
+		subjectList(names), chans, MMIDBPreCue, MMIDBTrialTime-MMIDBPreCue, rate, verified)
 	return ld, nil
 }
 
@@ -113,8 +180,10 @@ func subjectList(names []string) string {
 	return fmt.Sprintf("%d subjects (%s … %s)", len(names), names[0], names[len(names)-1])
 }
 
-// appendMMIDBRun adds the imagery trials of one run to ds as subject s.
-func appendMMIDBRun(ds *eeg.Dataset, path string, s int) (err error) {
+// appendMMIDBRun adds the imagery trials of one run to ds as subject s;
+// the first run sets ds's channels, samples and rate, the others must have
+// the same channels.
+func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err error) {
 	e, err := edf.Read(path)
 	if err != nil {
 		return err
@@ -126,22 +195,31 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int) (err error) {
 	defer func() {
 		if err == nil && ds.Len() == before {
 			err = fmt.Errorf("%s has no %s/%s cue with a whole trial window (%g s before to %g s after the cue); is it a motor-imagery run with its annotations?",
-				path, mmidbLeft, mmidbRight, MMIDBPreCue, float64(eeg.Samples)/eeg.SampleRate-MMIDBPreCue)
+				path, mmidbLeft, mmidbRight, MMIDBPreCue, MMIDBTrialTime-MMIDBPreCue)
 		}
 	}()
-	var chans [2]*edf.Signal
-	for i, name := range []string{"C3", "C4"} {
-		if chans[i] = e.Signal(name); chans[i] == nil {
-			return fmt.Errorf("%s has no %s channel", path, name)
+	chans, names, err := mmidbChannels(e, path, opt.Channels)
+	if err != nil {
+		return err
+	}
+	times := int(math.Round(opt.rate() * MMIDBTrialTime))
+	if before == 0 && len(ds.Channels) == 0 {
+		if !slices.Equal(names, eeg.ChannelNames[:]) {
+			ds.Channels = names
 		}
-		if r := e.SampleRate(chans[i]); r != MMIDBRate {
-			return fmt.Errorf("%s: %s is sampled at %g Hz, want %g Hz", path, name, r, MMIDBRate)
+		if times != eeg.Samples {
+			ds.Times = times
 		}
+		if opt.rate() != eeg.SampleRate {
+			ds.Rate = opt.rate()
+		}
+	} else if got := ds.ChannelNames(); !slices.Equal(got, names) {
+		return fmt.Errorf("%s has channels %s where the runs before it have %s; choose the channels with MMIDBOptions.Channels (--channels)", path, strings.Join(names, ","), strings.Join(got, ","))
 	}
 	fft := fourier.NewFFT(mmidbTrialInput)
-	ifft := fourier.NewFFT(eeg.Samples)
+	ifft := fourier.NewFFT(times)
 	n := len(chans[0].Data)
-	trial := make([]float32, eeg.TrialSize)
+	trial := make([]float32, len(chans)*times)
 	for _, a := range e.Annotations {
 		var label int32
 		switch a.Text {
@@ -157,13 +235,63 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int) (err error) {
 			continue
 		}
 		for c, sig := range chans {
-			dsp.Resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*eeg.Samples:(c+1)*eeg.Samples])
+			dsp.Resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*times:(c+1)*times])
 		}
 		ds.X = append(ds.X, trial...)
 		ds.Y = append(ds.Y, label)
 		ds.Subject = append(ds.Subject, s)
 	}
 	return nil
+}
+
+// mmidbChannels finds the signals asked for (nil: C3 and C4; "all": every
+// signal but the annotations) and their names without trailing dots, each
+// checked to be sampled at 160 Hz and long enough for a trial.
+func mmidbChannels(e *edf.File, path string, want []string) ([]*edf.Signal, []string, error) {
+	var sigs []*edf.Signal
+	switch {
+	case len(want) == 0:
+		want = eeg.ChannelNames[:]
+		fallthrough
+	case !slices.Equal(want, MMIDBAllChannels):
+		for _, name := range want {
+			sig := e.Signal(name)
+			if sig == nil {
+				return nil, nil, fmt.Errorf("%s has no %s channel (its channels: %s)", path, name, strings.Join(edfLabels(e), ", "))
+			}
+			sigs = append(sigs, sig)
+		}
+	default:
+		for i := range e.Signals {
+			if e.Signals[i].Label != "EDF Annotations" {
+				sigs = append(sigs, &e.Signals[i])
+			}
+		}
+	}
+	names := make([]string, len(sigs))
+	for i, sig := range sigs {
+		names[i] = strings.TrimRight(strings.TrimSpace(sig.Label), ".")
+		if r := e.SampleRate(sig); r != MMIDBRate {
+			return nil, nil, fmt.Errorf("%s: %s is sampled at %g Hz, want %g Hz", path, names[i], r, MMIDBRate)
+		}
+		if len(sig.Data) != len(sigs[0].Data) {
+			return nil, nil, fmt.Errorf("%s: %s has %d samples and %s %d; the channels of a recording must have the same length", path, names[i], len(sig.Data), names[0], len(sigs[0].Data))
+		}
+	}
+	if len(sigs) == 0 {
+		return nil, nil, fmt.Errorf("%s has no EEG channels", path)
+	}
+	return sigs, names, nil
+}
+
+func edfLabels(e *edf.File) []string {
+	var out []string
+	for _, s := range e.Signals {
+		if s.Label != "EDF Annotations" {
+			out = append(out, strings.TrimRight(strings.TrimSpace(s.Label), "."))
+		}
+	}
+	return out
 }
 
 // readSHA256Sums reads the first SHA256SUMS*.txt in dir (sha256sum format:
@@ -215,9 +343,16 @@ func verifySHA256(path, rel string, sums map[string]string, sumsFile string) err
 
 // LoadData reads a data directory of either kind eegkit knows: the lab's
 // four .npz files, or EEGMMIDB EDF files (see LoadEEGMMIDB).
-func LoadData(dir string) (*eeg.Data, error) {
+func LoadData(dir string) (*eeg.Data, error) { return LoadDataWith(dir, MMIDBOptions{}) }
+
+// LoadDataWith is LoadData with the channels and rate to cut EEGMMIDB
+// trials with; the lab's files have theirs, so opt must then be zero.
+func LoadDataWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	if IsMMIDBDir(dir) {
-		return LoadEEGMMIDB(dir)
+		return LoadEEGMMIDBWith(dir, opt)
+	}
+	if len(opt.Channels) > 0 || opt.Rate != 0 {
+		return nil, fmt.Errorf("%s holds the lab's files, whose trials are C3 and C4 at 125 Hz: channels and rate can be chosen for EEGMMIDB only", dir)
 	}
 	return LoadLab(dir)
 }

@@ -135,3 +135,89 @@ func TestEDFDefects(t *testing.T) {
 		t.Errorf("the unchanged copy: %v", err)
 	}
 }
+
+// TestEEGMMIDBChannelsAndRate cuts subject 1's trials at the recordings'
+// 160 Hz, of chosen channels, and checks them against the EDF samples.
+func TestEEGMMIDBChannelsAndRate(t *testing.T) {
+	dir := filepath.Join("..", "..", "data", "eegmmidb")
+	e, err := edf.Read(filepath.Join(dir, "S001", "S001R04.edf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := LoadData(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		opt   MMIDBOptions
+		chans int
+		times int
+		first string
+	}{
+		{"lab", MMIDBOptions{}, 2, 750, "C3"},
+		{"160 Hz", MMIDBOptions{Rate: 160}, 2, 960, "C3"},
+		{"motor strip", MMIDBOptions{Channels: MMIDBMotorStrip, Rate: 160}, 17, 960, "Fc3"},
+		{"all", MMIDBOptions{Channels: MMIDBAllChannels}, 64, 750, "Fc5"},
+		{"80 Hz, chosen", MMIDBOptions{Channels: []string{"cz", "C4"}, Rate: 80}, 2, 480, "Cz"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := LoadDataWith(dir, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ds := range []*eeg.Dataset{d.Train, d.Test} {
+				if err := ds.Check(); err != nil {
+					t.Fatal(err)
+				}
+				if ds.NChans() != tc.chans || ds.NTimes() != tc.times || ds.ChannelNames()[0] != tc.first || ds.Len() != map[bool]int{true: lab.Train.Len(), false: lab.Test.Len()}[ds == d.Train] {
+					t.Errorf("%s: %d trials of %s", tc.name, ds.Len(), ds.Shape())
+				}
+			}
+			if (tc.name == "lab") != d.Train.IsLabShape() || (tc.name == "lab") != (d.ID() == lab.ID()) {
+				t.Errorf("lab shape %v, same ID as the lab's %v", d.Train.IsLabShape(), d.ID() == lab.ID())
+			}
+		})
+	}
+	// At 160 Hz a trial is the recording's window with its mean removed.
+	d, err := LoadDataWith(dir, MMIDBOptions{Channels: []string{"Cz"}, Rate: 160})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cue float64
+	for _, a := range e.Annotations {
+		if a.Text == "T1" || a.Text == "T2" {
+			cue = a.Onset
+			break
+		}
+	}
+	start := int(math.Round((cue - MMIDBPreCue) * MMIDBRate))
+	raw := e.Signal("Cz").Data[start : start+960]
+	mean := 0.0
+	for _, v := range raw {
+		mean += v / 960
+	}
+	worst := 0.0
+	for i, v := range d.Train.Trial(0) {
+		worst = math.Max(worst, math.Abs(float64(v)-(raw[i]-mean)))
+	}
+	if worst > 1e-3 {
+		t.Errorf("160 Hz trial differs from the EDF samples by %g µV", worst)
+	}
+	for _, tc := range []struct {
+		opt  MMIDBOptions
+		want string
+	}{
+		{MMIDBOptions{Rate: 200}, "want a rate in (0, 160]"},
+		{MMIDBOptions{Rate: 100.1}, "whole number of samples"},
+		{MMIDBOptions{Channels: []string{"C3", "c3"}}, "named once"},
+		{MMIDBOptions{Channels: []string{"C9"}}, "has no C9 channel"},
+	} {
+		if _, err := LoadDataWith(dir, tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an error saying %q", tc.opt, err, tc.want)
+		}
+	}
+	if _, err := LoadDataWith(filepath.Join("testdata", "lab"), MMIDBOptions{Rate: 160}); err == nil || !strings.Contains(err.Error(), "EEGMMIDB only") {
+		t.Errorf("rate for the lab's files: %v", err)
+	}
+}

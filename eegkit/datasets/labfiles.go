@@ -61,7 +61,7 @@ func loadSplit(dir, split string) (*eeg.Dataset, int, float64, error) {
 	}
 	// (trials, 750, 2) -> (trials, 1, 2, 750)
 	n := len(ds.Y)
-	ds.X = make([]float32, n*eeg.TrialSize)
+	ds.X = make([]float32, n*eeg.LabTrialSize)
 	ds.HadNaN = make([]bool, n)
 	for i := 0; i < n; i++ {
 		for t := 0; t < eeg.Samples; t++ {
@@ -71,7 +71,7 @@ func loadSplit(dir, split string) (*eeg.Dataset, int, float64, error) {
 					v = mean
 					ds.HadNaN[i] = true
 				}
-				ds.X[i*eeg.TrialSize+c*eeg.Samples+t] = float32(v)
+				ds.X[i*eeg.LabTrialSize+c*eeg.Samples+t] = float32(v)
 			}
 		}
 	}
@@ -102,7 +102,7 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if sig.Shape[0] == 0 {
 		return nil, nil, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	if err := eeg.CheckFinite(path, sig.Data); err != nil {
+	if err := eeg.CheckFinite(path, sig.Data, eeg.LabTrialSize); err != nil {
 		return nil, nil, err
 	}
 	if _, _, ok := eeg.NaNMean(sig.Data); !ok {

@@ -44,7 +44,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		{"test", ld.Test, ld.TestNaNs, ld.TestNaNMean},
 	} {
 		w := want[tc.split]
-		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*eeg.TrialSize {
+		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*eeg.LabTrialSize {
 			t.Fatalf("%s: %d trials, %d values", tc.split, tc.ds.Len(), len(tc.ds.X))
 		}
 		if math.Abs(tc.mean-w.NaNMean) > 1e-12 || tc.nans != w.NaNs {
@@ -57,7 +57,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		}
 		for _, v := range w.Values {
 			i, c, s := int(v[0]), int(v[1]), int(v[2])
-			got := float64(tc.ds.X[i*eeg.TrialSize+c*eeg.Samples+s])
+			got := float64(tc.ds.X[i*eeg.LabTrialSize+c*eeg.Samples+s])
 			if math.Abs(got-float64(float32(v[3]))) > 0 {
 				t.Errorf("%s: x[%d,0,%d,%d] = %v, numpy %v", tc.split, i, c, s, got, v[3])
 			}
@@ -162,7 +162,7 @@ func TestLoadLabErrors(t *testing.T) {
 		{"beyond float32", func(p string) error {
 			e := good(3)
 			s := sig(3, 0)
-			s[2*eeg.TrialSize] = -1e300
+			s[2*eeg.LabTrialSize] = -1e300
 			e[0].Data = s
 			return npz.Write(p, e)
 		}, "trial 2 holds -1e+300, beyond float32"},
@@ -235,11 +235,11 @@ func TestReadTrialsLayouts(t *testing.T) {
 	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, eeg.Channels, eeg.Samples}, Data: model}}); err != nil {
 		t.Fatal(err)
 	}
-	da, nansA, err := eeg.ReadTrials(a)
+	da, nansA, err := eeg.ReadTrials(a, eeg.Channels, eeg.Samples)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, nansB, err := eeg.ReadTrials(b)
+	db, nansB, err := eeg.ReadTrials(b, eeg.Channels, eeg.Samples)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestReadTrialsLayouts(t *testing.T) {
 	if err := npz.Write(bad, []npz.Entry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eeg.ReadTrials(bad); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
+	if _, _, err := eeg.ReadTrials(bad, eeg.Channels, eeg.Samples); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
 		t.Errorf("bad shape: %v", err)
 	}
 }
@@ -264,21 +264,21 @@ func TestReadTrialsLayouts(t *testing.T) {
 // float32 is refused with the file and trial named, not turned into Inf.
 func TestValuesBeyondFloat32(t *testing.T) {
 	dir := t.TempDir()
-	x := make([]float64, 3*eeg.TrialSize)
-	x[eeg.TrialSize+7] = 1e300
+	x := make([]float64, 3*eeg.LabTrialSize)
+	x[eeg.LabTrialSize+7] = 1e300
 	path := filepath.Join(dir, "trials.npz")
 	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := eeg.ReadTrials(path)
+	_, _, err := eeg.ReadTrials(path, eeg.Channels, eeg.Samples)
 	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "float32") {
 		t.Fatalf("got %v", err)
 	}
-	x[eeg.TrialSize+7] = math.MaxFloat32
+	x[eeg.LabTrialSize+7] = math.MaxFloat32
 	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eeg.ReadTrials(path); err != nil {
+	if _, _, err := eeg.ReadTrials(path, eeg.Channels, eeg.Samples); err != nil {
 		t.Fatalf("the largest float32 is refused: %v", err)
 	}
 }

@@ -19,23 +19,30 @@ type Spectra struct {
 // ClassSpectra averages, per class and channel, the power spectral density
 // (Welch's method: 2 s Hann windows with 50 % overlap) of the trials of
 // subject (or of every trial when subject is ""), from fromSeconds to the
-// end of the trial, where imagery-related desynchronisation shows.
+// end of the trial, where imagery-related desynchronisation shows. It
+// takes the channels C3 and C4 and two classes (left and right hand), at
+// the dataset's sampling rate.
 func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectra, error) {
-	const seg = 250 // 2 s
-	start := int(fromSeconds * eeg.SampleRate)
-	if start < 0 || eeg.Samples-start < seg {
+	rate, times := ds.SampleRate(), ds.NTimes()
+	seg := int(math.Round(2 * rate)) // 2 s
+	start := int(fromSeconds * rate)
+	if start < 0 || times-start < seg {
 		return nil, fmt.Errorf("spectra: window from %.2f s leaves fewer than %d samples", fromSeconds, seg)
+	}
+	rows := [2]int{ds.ChannelIndex(eeg.ChannelNames[0]), ds.ChannelIndex(eeg.ChannelNames[1])}
+	if rows[0] < 0 || rows[1] < 0 || len(ds.ClassNames()) != 2 {
+		return nil, fmt.Errorf("spectra: want channels C3 and C4 and two classes; the data has %s and %d classes", ds.Shape(), len(ds.ClassNames()))
 	}
 	fft := fourier.NewFFT(seg)
 	win := make([]float64, seg)
 	wsum := 0.0
 	for i := range win {
-		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/seg)
+		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(seg))
 		wsum += win[i] * win[i]
 	}
 	sp := &Spectra{From: fromSeconds, Freqs: make([]float64, seg/2+1)}
 	for k := range sp.Freqs {
-		sp.Freqs[k] = float64(k) * eeg.SampleRate / seg
+		sp.Freqs[k] = float64(k) * rate / float64(seg)
 		for c := range 2 {
 			for ch := range 2 {
 				if k == 0 {
@@ -52,22 +59,22 @@ func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectr
 		}
 		sp.Count[y]++
 		trial := ds.Trial(i)
-		for ch := range eeg.Channels {
-			x := trial[ch*eeg.Samples : (ch+1)*eeg.Samples]
+		for ch, row := range rows {
+			x := trial[row*times : (row+1)*times]
 			nseg := 0
 			acc := make([]float64, seg/2+1)
-			for s := start; s+seg <= eeg.Samples; s += seg / 2 {
+			for s := start; s+seg <= times; s += seg / 2 {
 				mean := 0.0
 				for j := range seg {
 					mean += float64(x[s+j])
 				}
-				mean /= seg
+				mean /= float64(seg)
 				for j := range seg {
 					buf[j] = (float64(x[s+j]) - mean) * win[j]
 				}
 				fft.Coefficients(coef, buf)
 				for k, v := range coef {
-					p := (real(v)*real(v) + imag(v)*imag(v)) / (eeg.SampleRate * wsum)
+					p := (real(v)*real(v) + imag(v)*imag(v)) / (rate * wsum)
 					if k > 0 && k < seg/2 {
 						p *= 2 // one-sided
 					}

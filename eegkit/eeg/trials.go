@@ -7,11 +7,16 @@ import (
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
-// ReadTrials reads trials to classify from an .npz file with key "signal",
-// shaped [N, 750, 2] as in the lab's files or [N, 1, 2, 750] as the models
-// take them. NaN values are replaced by the array's nanmean, as the lab's
-// loader does; the count of replaced values is returned.
-func ReadTrials(path string) (*Dataset, int, error) {
+// ReadTrials reads trials of chans channels × times samples to classify
+// from an .npz file with key "signal", shaped [N, times, chans] as in the
+// lab's files or [N, 1, chans, times] as the models take them. NaN values
+// are replaced by the array's nanmean, as the lab's loader does; the count
+// of replaced values is returned. Trials of the lab's shape (2 × 750) get
+// the lab's channel names, others "ch1", "ch2", ….
+func ReadTrials(path string, chans, times int) (*Dataset, int, error) {
+	if chans < 1 || times < 1 {
+		return nil, 0, fmt.Errorf("reading %s: trials need at least 1 channel and 1 sample, asked for %d × %d", path, chans, times)
+	}
 	z, err := npz.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -24,35 +29,41 @@ func ReadTrials(path string) (*Dataset, int, error) {
 	var n int
 	var at func(i, c, t int) float64
 	switch s := a.Shape; {
-	case len(s) == 3 && s[1] == Samples && s[2] == Channels:
+	case len(s) == 3 && s[1] == times && s[2] == chans:
 		n = s[0]
-		at = func(i, c, t int) float64 { return a.Data[(i*Samples+t)*Channels+c] }
-	case len(s) == 4 && s[1] == 1 && s[2] == Channels && s[3] == Samples:
+		at = func(i, c, t int) float64 { return a.Data[(i*times+t)*chans+c] }
+	case len(s) == 4 && s[1] == 1 && s[2] == chans && s[3] == times:
 		n = s[0]
-		at = func(i, c, t int) float64 { return a.Data[(i*Channels+c)*Samples+t] }
+		at = func(i, c, t int) float64 { return a.Data[(i*chans+c)*times+t] }
 	default:
-		return nil, 0, fmt.Errorf("%s: signal has shape %v, want [N, %d, %d] (lab files) or [N, 1, %d, %d]",
-			path, a.Shape, Samples, Channels, Channels, Samples)
+		return nil, 0, fmt.Errorf("%s: signal has shape %v, want [N, %d, %d] (as the lab's files) or [N, 1, %d, %d] for the model's %d channels × %d samples",
+			path, a.Shape, times, chans, chans, times, chans, times)
 	}
 	if n == 0 {
 		return nil, 0, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	if err := CheckFinite(path, a.Data); err != nil {
+	if err := CheckFinite(path, a.Data, chans*times); err != nil {
 		return nil, 0, err
 	}
 	mean, nans, ok := NaNMean(a.Data)
 	if !ok {
 		return nil, 0, fmt.Errorf("%s: signal is all NaN", path)
 	}
-	ds := &Dataset{X: make([]float32, n*TrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
-	for i := 0; i < n; i++ {
-		for c := 0; c < Channels; c++ {
-			for t := 0; t < Samples; t++ {
+	ds := &Dataset{X: make([]float32, n*chans*times), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
+	if chans != Channels || times != Samples {
+		ds.Times = times
+		for c := range chans {
+			ds.Channels = append(ds.Channels, fmt.Sprintf("ch%d", c+1))
+		}
+	}
+	for i := range n {
+		for c := range chans {
+			for t := range times {
 				v := at(i, c, t)
 				if math.IsNaN(v) {
 					v = mean
 				}
-				ds.X[i*TrialSize+c*Samples+t] = float32(v)
+				ds.X[(i*chans+c)*times+t] = float32(v)
 			}
 		}
 	}

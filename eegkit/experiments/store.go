@@ -62,6 +62,7 @@ func (s *Store) RunDir(cfg train.TrainConfig, dataID string) string {
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
 func (s *Store) Train(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
+	cfg = cfg.ForData(data)
 	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
@@ -69,6 +70,7 @@ func (s *Store) Train(ctx context.Context, cfg train.TrainConfig, data *eeg.Data
 // sets the checkpoints.
 func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt train.FitOptions) (run *train.Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
+	cfg = cfg.ForData(data)
 	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
 }
 
@@ -77,6 +79,7 @@ func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, 
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
 func TrainInDir(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, replace bool, opt train.FitOptions) (run *train.Run, reused bool, err error) {
+	cfg = cfg.ForData(data)
 	rd, err := train.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err

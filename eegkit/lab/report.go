@@ -241,6 +241,10 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	configs = slices.Clone(configs)
+	for i := range configs {
+		configs[i] = configs[i].ForData(data)
+	}
 	var todo []train.TrainConfig
 	for _, cfg := range configs {
 		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data.ID()), train.SumsFile)); err != nil || st == nil {

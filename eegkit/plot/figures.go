@@ -78,22 +78,29 @@ var traceColors = [2][2]color.RGBA{
 	{{R: 214, G: 39, B: 40, A: 255}, {R: 255, G: 127, B: 14, A: 255}},
 }
 
-// TrialFigure draws one example trial of each class, both channels, with the
+// TrialFigure draws two example trials (in the lab one of each class) over
+// C3 and C4 (or the first two channels of data without them), with the
 // channels offset so they do not overlap.
 func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	p := NewFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", eeg.ClassNames[0], left, eeg.ClassNames[1], right),
+	rows := []int{ds.ChannelIndex(eeg.ChannelNames[0]), ds.ChannelIndex(eeg.ChannelNames[1])}
+	if rows[0] < 0 || rows[1] < 0 {
+		rows = []int{0, min(1, ds.NChans()-1)}[:min(2, ds.NChans())]
+	}
+	names, classes := ds.ChannelNames(), ds.ClassNames()
+	times, rate := ds.NTimes(), ds.SampleRate()
+	p := NewFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", classes[ds.Y[left]], left, classes[ds.Y[right]], right),
 		"Time (s)", "µV (channels offset)")
 	p.Add(plotter.NewGrid())
 	offset := 0.0
 	for ci, trial := range []int{left, right} {
 		x := ds.Trial(trial)
-		for ch := range eeg.Channels {
-			xy := make(plotter.XYs, eeg.Samples)
-			for t := range eeg.Samples {
-				xy[t] = plotter.XY{X: float64(t) / eeg.SampleRate, Y: float64(x[ch*eeg.Samples+t]) + offset}
+		for ch, row := range rows {
+			xy := make(plotter.XYs, times)
+			for t := range times {
+				xy[t] = plotter.XY{X: float64(t) / rate, Y: float64(x[row*times+t]) + offset}
 			}
 			l, err := plotter.NewLine(xy)
 			if err != nil {
@@ -102,7 +109,7 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 			l.Color = traceColors[ci][ch]
 			l.Width = vg.Points(0.6)
 			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s %s", eeg.ClassNames[ci], eeg.ChannelNames[ch]), l)
+			p.Legend.Add(fmt.Sprintf("%s %s", classes[ds.Y[trial]], names[row]), l)
 			offset -= 60
 		}
 	}

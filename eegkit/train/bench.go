@@ -51,7 +51,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		return BenchResult{}, err
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	ds := &eeg.Dataset{X: make([]float32, BenchTrials*eeg.TrialSize), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
+	ds := &eeg.Dataset{X: make([]float32, BenchTrials*eeg.LabTrialSize), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
 	for i := range ds.X {
 		ds.X[i] = float32(5 * rng.NormFloat64())
 	}

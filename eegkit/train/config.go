@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
@@ -45,6 +46,37 @@ type TrainConfig struct {
 	// Activation) builds (one of your own, or a tweaked one), as data; nil
 	// otherwise. Set it with WithModel.
 	Arch *nn.ModelSpec `json:"arch,omitempty"`
+
+	// Input is what a registered model (Model, with no Arch) is built for
+	// when it is not the lab's 2 channels × 750 samples and 2 classes (nil
+	// then, so the lab's runs keep their ids). ForData sets it from the data.
+	Input *Input `json:"input,omitempty"`
+}
+
+// Input is the shape a registered model is built for: trials of Chans
+// channels × Times samples, and Classes outputs.
+type Input struct {
+	Chans   int `json:"chans"`
+	Times   int `json:"times"`
+	Classes int `json:"classes"`
+}
+
+// labInput is the lab's: 2 channels × 750 samples, 2 classes.
+var labInput = Input{Chans: eeg.Channels, Times: eeg.Samples, Classes: len(eeg.ClassNames)}
+
+// ForData returns c with Input set for data's training trials (nil for the
+// lab's shape). A configuration with an Arch is returned as it is: its
+// model's shape is its own, and Fit checks it against the data.
+func (c TrainConfig) ForData(data *eeg.Data) TrainConfig {
+	if c.Arch != nil || data == nil || data.Train == nil {
+		return c
+	}
+	in := Input{Chans: data.Train.NChans(), Times: data.Train.NTimes(), Classes: len(data.Train.ClassNames())}
+	c.Input = nil
+	if in != labInput {
+		c.Input = &in
+	}
+	return c
 }
 
 // WithModel returns c set to train m: Model becomes m's key, Activation the
@@ -220,10 +252,20 @@ func (c TrainConfig) BuildModel() (*nn.Model, error) {
 		return nil, err
 	}
 	var m *nn.Model
-	if c.Arch != nil {
+	switch {
+	case c.Arch != nil && c.Input != nil:
+		return nil, fmt.Errorf("a configuration with an architecture (arch) takes its input shape from it: leave input out")
+	case c.Arch != nil:
 		m, err = c.Arch.Model()
-	} else {
-		m, err = models.New(c.Model, act)
+	default:
+		in := labInput
+		if c.Input != nil {
+			in = *c.Input
+		}
+		if in.Chans < 1 || in.Times < 1 || in.Classes < 2 {
+			return nil, fmt.Errorf("input %d channels × %d samples with %d classes: want at least 1 channel, 1 sample and 2 classes", in.Chans, in.Times, in.Classes)
+		}
+		m, err = models.For(c.Model, in.Chans, in.Classes, in.Times, act)
 	}
 	if err != nil {
 		return nil, err

@@ -10,7 +10,6 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
-	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -93,14 +92,12 @@ func Train(ctx context.Context, cfg TrainConfig, data *eeg.Data, progress func(E
 // cfg.Patience epochs without improvement. A run resumed from a checkpoint
 // ends with the same weights as an uninterrupted one.
 func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (*Run, error) {
+	cfg = cfg.ForData(data)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if data == nil || data.Train == nil || data.Train.Len() < 2 {
-		return nil, fmt.Errorf("training needs at least 2 training trials")
-	}
-	if data.Test == nil || data.Test.Len() == 0 {
-		return nil, fmt.Errorf("the test set is empty: there is nothing to report the run's accuracy on; check the data (%s)", data.Source)
+	if err := CheckData(data); err != nil {
+		return nil, err
 	}
 	switch {
 	case opt.Transform != nil && cfg.Augment != opt.Transform.Name():
@@ -122,19 +119,8 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err != nil {
 		return nil, err
 	}
-	classes := data.Train.ClassNames()
-	if k := m.Classes(); k != len(classes) {
-		return nil, fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
-	}
-	for _, ds := range []*eeg.Dataset{data.Train, data.Test} {
-		for i, y := range ds.Y {
-			if y < 0 || int(y) >= len(classes) {
-				return nil, fmt.Errorf("trial %d has label %d, outside the data's %d classes (%s)", i, y, len(classes), strings.Join(classes, ", "))
-			}
-		}
-	}
-	if m.Input != models.LabInput {
-		return nil, fmt.Errorf("%s takes input %v per trial but the data's trials are %v: build it for the data's channels and samples", m.Name, m.Input, models.LabInput)
+	if err := CheckFits(m, data.Train); err != nil {
+		return nil, err
 	}
 	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed)
 	if err != nil {
@@ -200,6 +186,46 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 		}
 	}
 	return finish(run, net, sel, val, data.Test)
+}
+
+// CheckData says what is wrong with data for training, if anything: too few
+// training trials, an empty test set, trials of the wrong size, labels
+// outside the classes, or a test set whose shape or classes differ from the
+// training set's.
+func CheckData(data *eeg.Data) error {
+	if data == nil || data.Train == nil || data.Train.Len() < 2 {
+		return fmt.Errorf("training needs at least 2 training trials")
+	}
+	if data.Test == nil || data.Test.Len() == 0 {
+		return fmt.Errorf("the test set is empty: there is nothing to report the run's accuracy on; check the data (%s)", data.Source)
+	}
+	for _, part := range []struct {
+		name string
+		ds   *eeg.Dataset
+	}{{"training set", data.Train}, {"test set", data.Test}} {
+		if err := part.ds.Check(); err != nil {
+			return fmt.Errorf("the %s: %w", part.name, err)
+		}
+	}
+	if !data.Train.SameShape(data.Test) {
+		return fmt.Errorf("the training set's trials are %s with classes %s but the test set's are %s with classes %s: load both the same way",
+			data.Train.Shape(), strings.Join(data.Train.ClassNames(), ", "), data.Test.Shape(), strings.Join(data.Test.ClassNames(), ", "))
+	}
+	return nil
+}
+
+// CheckFits says whether m takes ds's trials and outputs one score per
+// class, and what to change if not.
+func CheckFits(m *nn.Model, ds *eeg.Dataset) error {
+	classes := ds.ClassNames()
+	if k := m.Classes(); k != len(classes) {
+		return fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
+	}
+	if want := (nn.Shape3{1, ds.NChans(), ds.NTimes()}); m.Input != want {
+		return fmt.Errorf("%s takes trials of %d channels × %d samples but the data's are %s: load the data as the model was trained on (eegkit: --channels, --rate), or build the model for the data (models.For(name, %d, %d, %d, act))",
+			m.Name, m.Input[1], m.Input[2], ds.Shape(), ds.NChans(), len(classes), ds.NTimes())
+	}
+	return nil
 }
 
 // fitEpoch trains one epoch on the trials of train in the order perm, then

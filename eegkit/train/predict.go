@@ -12,6 +12,9 @@ import (
 // logit; the first of equal ones) of every trial of ds. Logits that are not
 // finite are an error naming the first such trial: a NaN has no class.
 func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
+	if in := n.Model.Input; in[1] != ds.NChans() || in[2] != ds.NTimes() {
+		return nil, nil, fmt.Errorf("%s takes trials of %d channels × %d samples but these are %s", n.Model.Name, in[1], in[2], ds.Shape())
+	}
 	logits, err = n.Logits(ds.X, ds.Len())
 	if err != nil {
 		return nil, nil, err
@@ -32,6 +35,9 @@ func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err er
 
 // Evaluate classifies every trial of ds in evaluation mode and scores the predictions.
 func (n *Net) Evaluate(ds *eeg.Dataset) (metrics.Metrics, error) {
+	if err := CheckFits(n.Model, ds); err != nil {
+		return metrics.Metrics{}, err
+	}
 	logits, pred, err := n.Predict(ds)
 	if err != nil {
 		return metrics.Metrics{}, err

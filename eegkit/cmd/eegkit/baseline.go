@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
-	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -23,7 +22,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	from := fs.Float64("from", 0, "start of the analysed window, seconds into the trial")
 	to := fs.Float64("to", 0, "end of the analysed window (0: the end of the trial)")
 	shrinkage := fs.Float64("shrinkage", 0, "LDA covariance shrinkage, 0–1")
-	dataDir := fs.String("data", defaultData, dataHelp)
+	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "directory to write baseline.json into (optional)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -39,7 +38,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	data, err := datasets.LoadData(*dataDir)
+	data, err := dataDir.load()
 	if err != nil {
 		return err
 	}
@@ -48,7 +47,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "data: %s (%s)\nbaseline: %s, fitted per subject on %d training trials\ntrain accuracy %.2f%%\ntest: %s",
-		data.Source, *dataDir, res.Name, data.Train.Len(), 100*res.Train.Accuracy, res.Test.String())
+		data.Source, dataDir, res.Name, data.Train.Len(), 100*res.Train.Accuracy, res.Test.String())
 	if *out != "" {
 		raw, _ := json.MarshalIndent(res, "", "  ")
 		if err := os.MkdirAll(*out, 0o755); err != nil {

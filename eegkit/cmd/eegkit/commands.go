@@ -59,7 +59,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout, validation split)")
 	seeds := fs.Int("seeds", 1, "train with seeds seed, seed+1, … and report mean ± std (each run in DIR/seed-N)")
 	proto := addProtocolFlags(fs)
-	dataDir := fs.String("data", defaultData, dataHelp)
+	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory for the model, history.csv and history.json (required)")
 	replace := fs.Bool("replace", false, "replace a run of another configuration or other data that --out holds (without it, that is refused)")
 	if err := parse(fs, args); err != nil {
@@ -103,11 +103,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	data, err := datasets.LoadData(*dataDir)
+	data, err := dataDir.load()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, *dataDir)
+	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, dataDir)
 	var points []experiments.SweepPoint
 	for _, s := range seedValues {
 		c := cfg
@@ -185,7 +185,7 @@ func trainOne(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir st
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "--model-dir DIR [--data DIR] [--split test|train]", stdout, stderr)
 	modelDir := fs.String("model-dir", "", "directory written by eegkit train (required)")
-	dataDir := fs.String("data", defaultData, dataHelp)
+	dataDir := newDataFlags(fs)
 	split := fs.String("split", "test", "which set to evaluate: test or train")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -200,7 +200,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	data, err := datasets.LoadData(*dataDir)
+	data, err := dataDir.load()
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "model: %s (%s)\ndata: %s (%s), %s set\n", run.Config, *modelDir, data.Source, *dataDir, *split)
+	fmt.Fprintf(stdout, "model: %s (%s)\ndata: %s (%s), %s set\n", run.Config, *modelDir, data.Source, dataDir, *split)
 	if !run.Complete {
 		fmt.Fprintf(stdout, "note: this run is incomplete: its training was interrupted after %d of %d epochs, and this is the model of epoch %d\n",
 			len(run.History), run.Config.Epochs, len(run.History))
@@ -270,7 +270,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	default:
 		return usageError{errors.New("give --model-dir, or --weights with --model and --act")}
 	}
-	trials, nans, err := eeg.ReadTrials(*input)
+	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], net.Model.Input[2])
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
-	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -30,7 +29,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proto := addProtocolFlags(fs)
 	baseline := fs.Bool("baseline", false, "add the classical baselines (log-variance and CSP + LDA, mu and beta bands) to the results table")
 	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
-	dataDir := fs.String("data", defaultData, dataHelp)
+	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -77,12 +76,12 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err}
 	}
-	data, err := datasets.LoadData(*dataDir)
+	data, err := dataDir.load()
 	if err != nil {
 		return err
 	}
 	csvPath := filepath.Join(*out, "sweep.csv")
-	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, *dataDir, len(configs), configs[0].Protocol(), csvPath)
+	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, dataDir, len(configs), configs[0].Protocol(), csvPath)
 	points, err := experiments.Sweep(ctx, configs, data, experiments.SweepOptions{
 		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
 		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/eeg"
+)
+
+// dataFlags are --data and, for EEGMMIDB, --channels and --rate: the data
+// a command reads and the shape of its trials.
+type dataFlags struct {
+	dir, channels *string
+	rate          *float64
+}
+
+// newDataFlags adds --data, --channels and --rate to fs.
+func newDataFlags(fs *flagSet) *dataFlags {
+	return &dataFlags{
+		dir:      fs.String("data", defaultData, dataHelp),
+		channels: fs.String("channels", "", "EEGMMIDB channels to keep: comma-separated names (C3,Cz,C4), motor (the 17-channel sensorimotor strip) or all (64); default C3,C4"),
+		rate:     fs.Float64("rate", 0, "EEGMMIDB sampling rate in Hz: 160 keeps the recordings' rate, less resamples; default the lab's 125"),
+	}
+}
+
+// options are the EEGMMIDB options the flags ask for.
+func (d *dataFlags) options() (datasets.MMIDBOptions, error) {
+	opt := datasets.MMIDBOptions{Rate: *d.rate}
+	switch c := strings.TrimSpace(*d.channels); strings.ToLower(c) {
+	case "":
+	case "all":
+		opt.Channels = datasets.MMIDBAllChannels
+	case "motor":
+		opt.Channels = datasets.MMIDBMotorStrip
+	default:
+		for _, name := range strings.Split(c, ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				return opt, usageError{fmt.Errorf("--channels %q has an empty name; give names separated by commas (C3,Cz,C4)", c)}
+			}
+			opt.Channels = append(opt.Channels, name)
+		}
+	}
+	return opt, nil
+}
+
+// load reads the data.
+func (d *dataFlags) load() (*eeg.Data, error) {
+	opt, err := d.options()
+	if err != nil {
+		return nil, err
+	}
+	return datasets.LoadDataWith(*d.dir, opt)
+}
+
+// String is the data directory, for messages.
+func (d *dataFlags) String() string { return *d.dir }

@@ -1,0 +1,126 @@
+package train_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/models"
+	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// shapedData is a small K-class problem of c channels × t samples at rate
+// Hz: class k has a 10 Hz rhythm on channel k mod c.
+func shapedData(c, t, k, n int, rate float64) *eeg.Data {
+	rng := rand.New(rand.NewPCG(7, 7))
+	names := make([]string, c)
+	for i := range names {
+		names[i] = "E" + string(rune('1'+i))
+	}
+	classes := make([]string, k)
+	for i := range classes {
+		classes[i] = "class " + string(rune('A'+i))
+	}
+	mk := func(n int) *eeg.Dataset {
+		ds := &eeg.Dataset{Channels: names, Times: t, Rate: rate, Classes: classes, Subjects: []string{"s1"}}
+		for i := range n {
+			y := i % k
+			for ch := range c {
+				for s := range t {
+					v := rng.NormFloat64()
+					if ch == y%c {
+						v += 3 * float64(s%13) / 13
+					}
+					ds.X = append(ds.X, float32(v))
+				}
+			}
+			ds.Y = append(ds.Y, int32(y))
+			ds.Subject = append(ds.Subject, 0)
+		}
+		return ds
+	}
+	return &eeg.Data{Train: mk(n), Test: mk(n / 2), Source: "shaped test data"}
+}
+
+// TestFitAnyShape trains registered models on data that is not the lab's
+// (3 channels × 200 samples, 3 classes), saves, reloads and reuses the run.
+func TestFitAnyShape(t *testing.T) {
+	data := shapedData(3, 200, 3, 48, 100)
+	for _, name := range []string{"eegnetv4", "shallowfbcspnet"} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := train.Preset(name, nn.NoActivation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Epochs, cfg.Batch = 2, 16
+			if cfg.Input != nil {
+				t.Fatalf("the preset has input %+v, want nil (the lab's)", cfg.Input)
+			}
+			cfg = cfg.ForData(data)
+			if cfg.Input == nil || *cfg.Input != (train.Input{Chans: 3, Times: 200, Classes: 3}) {
+				t.Fatalf("ForData: input %+v", cfg.Input)
+			}
+			store := experiments.OpenStore(t.TempDir())
+			run, reused, err := store.Train(context.Background(), cfg, data, nil)
+			if err != nil || reused {
+				t.Fatalf("train: reused %v, %v", reused, err)
+			}
+			if len(run.Test.Confusion) != 3 || run.Net.Model.Input != (nn.Shape3{1, 3, 200}) {
+				t.Fatalf("confusion %v, input %v", run.Test.Confusion, run.Net.Model.Input)
+			}
+			again, reused, err := store.Train(context.Background(), cfg, data, nil)
+			if err != nil || !reused || again.Test.Accuracy != run.Test.Accuracy {
+				t.Fatalf("second train: reused %v, accuracy %v vs %v, %v", reused, again.Test.Accuracy, run.Test.Accuracy, err)
+			}
+			m, err := again.Net.Evaluate(data.Test)
+			if err != nil || m.Accuracy != run.Test.Accuracy {
+				t.Fatalf("reloaded model: %v, %v", m.Accuracy, err)
+			}
+		})
+	}
+}
+
+// TestFitShapeErrors: data and a model that do not fit together fail
+// before training, saying what to change.
+func TestFitShapeErrors(t *testing.T) {
+	data := shapedData(3, 200, 3, 24, 100)
+	// A tweaked model is saved as its architecture, built for its own input.
+	o := models.DefaultEEGNetV4Options()
+	o.F1 = 4
+	lab, err := models.EEGNetV4(eeg.Channels, 2, eeg.Samples, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := train.TrainConfig{Epochs: 1, Batch: 8, LR: 1e-3, Seed: 1}.WithModel(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := shapedData(3, 200, 3, 24, 100)
+	mixed.Test = shapedData(2, 200, 3, 24, 100).Test
+	torn := shapedData(3, 200, 3, 24, 100)
+	torn.Train.X = torn.Train.X[:len(torn.Train.X)-1]
+	preset, _ := train.Preset("eegnet", nn.ELU)
+	preset.Epochs = 1
+	for _, tc := range []struct {
+		name string
+		cfg  train.TrainConfig
+		data *eeg.Data
+		want string
+	}{
+		{"classes", cfg, data, "has 2 outputs but the data has 3 classes"},
+		{"channels", cfg, shapedData(3, 200, 2, 24, 100), "takes trials of 2 channels × 750 samples but the data's are 3 channels (E1, E2, E3) × 200 samples at 100 Hz"},
+		{"test set", preset, mixed, "the test set's are 2 channels"},
+		{"values", preset, torn, "holds 14399 values for 24 trials"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := train.Fit(context.Background(), tc.cfg, tc.data, train.FitOptions{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+}
