@@ -34,7 +34,9 @@ type Config struct {
 // DefaultBands are the mu and beta bands.
 var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
 
-func (c Config) withDefaults() Config { return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate) }
+func (c Config) withDefaults() Config {
+	return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate)
+}
 
 // withDefaultsFor fills in the defaults for trials of dur seconds.
 func (c Config) withDefaultsFor(dur float64) Config {
@@ -52,7 +54,9 @@ func (c Config) withDefaultsFor(dur float64) Config {
 
 // Validate says what is wrong with a configuration for the lab's trials
 // (6 s at 125 Hz).
-func (c Config) Validate() error { return c.validateFor(float64(eeg.Samples)/eeg.SampleRate, eeg.SampleRate) }
+func (c Config) Validate() error {
+	return c.validateFor(float64(eeg.Samples)/eeg.SampleRate, eeg.SampleRate)
+}
 
 // validateFor says what is wrong with a configuration for trials of dur
 // seconds at rate Hz.

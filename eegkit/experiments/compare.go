@@ -31,18 +31,28 @@ func RunLabel(r *train.Run) string {
 
 // CompareRuns is a Markdown table of runs side by side: model, trainable
 // parameters, batch, learning rate, epochs, the last epoch's train and test
-// accuracy, Cohen's kappa and ROC-AUC of the kept model, and the run id.
+// accuracy, the reported metrics of the kept model (metrics.Reported: test
+// accuracy, Cohen's kappa and ROC-AUC unless more are registered), and the
+// run id.
 func CompareRuns(runs []*train.Run) string {
 	var sb strings.Builder
-	sb.WriteString("| model | parameters | batch | lr | epochs | train acc | test acc | kappa | ROC-AUC | run id |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	reported := metrics.Reported()
+	sb.WriteString("| model | parameters | batch | lr | epochs | train acc |")
+	for _, m := range reported {
+		sb.WriteString(" " + m.Title + " |")
+	}
+	sb.WriteString(" run id |\n|---|" + strings.Repeat("---:|", 5+len(reported)) + "---|\n")
 	for _, r := range runs {
 		params := "?"
 		if r.Net != nil {
 			params = fmt.Sprint(r.Net.Model.NumParams())
 		}
 		f := r.Final()
-		fmt.Fprintf(&sb, "| %s | %s | %d | %g | %d | %s | %s | %.3f | %.3f | `%s` |\n", RunLabel(r), params, r.Config.Batch, r.Config.LR,
-			len(r.History), metrics.Percent(f.TrainAcc), metrics.Percent(r.Test.Accuracy), r.Test.Kappa, r.Test.AUC, RunID(r.Config, r.DataID))
+		fmt.Fprintf(&sb, "| %s | %s | %d | %g | %d | %s |", RunLabel(r), params, r.Config.Batch, r.Config.LR, len(r.History), metrics.Percent(f.TrainAcc))
+		for _, m := range reported {
+			sb.WriteString(" " + m.Format(r.Test.Value(m.Name)) + " |")
+		}
+		fmt.Fprintf(&sb, " `%s` |\n", RunID(r.Config, r.DataID))
 	}
 	return sb.String()
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -76,8 +77,7 @@ type SeedGroup struct {
 	TrainAcc  MeanStd
 	ValAcc    MeanStd
 	TestAcc   MeanStd
-	Kappa     MeanStd
-	AUC       MeanStd
+	Test      map[string]MeanStd // every registered test metric, by name (metrics.All)
 	BestEpoch MeanStd
 }
 
@@ -114,8 +114,15 @@ func GroupSeeds(points []SweepPoint) []SeedGroup {
 		g.TrainAcc = col(func(p SweepPoint) float64 { return p.TrainAcc })
 		g.ValAcc = col(func(p SweepPoint) float64 { return p.ValAcc })
 		g.TestAcc = col(func(p SweepPoint) float64 { return p.TestAcc })
-		g.Kappa = col(func(p SweepPoint) float64 { return p.Kappa })
-		g.AUC = col(func(p SweepPoint) float64 { return p.AUC })
+		g.Test = map[string]MeanStd{}
+		for _, m := range metrics.All() {
+			g.Test[m.Name] = col(func(p SweepPoint) float64 {
+				if v, ok := p.Test[m.Name]; ok {
+					return v
+				}
+				return math.NaN()
+			})
+		}
 		g.BestEpoch = col(func(p SweepPoint) float64 { return float64(p.BestEpoch) })
 		out = append(out, g)
 	}
@@ -144,8 +151,12 @@ func SortGroups(groups []SeedGroup) {
 // model. Baselines, if any, follow in rows of their own (they have no seed).
 func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	var sb strings.Builder
-	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol | kept epoch | val acc | test acc | kappa | ROC-AUC |\n")
-	sb.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	reported := metrics.Reported()
+	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol | kept epoch | val acc |")
+	for _, m := range reported {
+		sb.WriteString(" " + m.Title + " |")
+	}
+	sb.WriteString("\n" + strings.Repeat("|---", 12+len(reported)) + "|\n")
 	for i, g := range groups {
 		c := g.Config
 		dropout := "lab"
@@ -159,13 +170,24 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 				protocol += fmt.Sprintf(", patience %d", c.Patience)
 			}
 		}
-		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s | %s | %s | %s | %s | %s |\n", i+1, c.Model, c.Activation,
-			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol, g.BestEpoch.Plain(0), g.ValAcc.Percent(),
-			g.TestAcc.Percent(), g.Kappa.Plain(3), g.AUC.Plain(3))
+		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s | %s | %s |", i+1, c.Model, c.Activation,
+			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol, g.BestEpoch.Plain(0), g.ValAcc.Percent())
+		for _, m := range reported {
+			v := g.Test[m.Name]
+			if m.Percent {
+				sb.WriteString(" " + v.Percent() + " |")
+			} else {
+				sb.WriteString(" " + v.Plain(3) + " |")
+			}
+		}
+		sb.WriteString("\n")
 	}
 	for _, b := range baselines {
-		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set | – | – | %.2f %% | %.3f | %.3f |\n",
-			b.Name, 100*b.Test.Accuracy, b.Test.Kappa, b.Test.AUC)
+		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set | – | – |", b.Name)
+		for _, m := range reported {
+			sb.WriteString(" " + m.Format(b.Test.Value(m.Name)) + " |")
+		}
+		sb.WriteString("\n")
 	}
 	return sb.String()
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -27,12 +28,14 @@ import (
 
 // SweepPoint is one finished point of a hyperparameter grid.
 type SweepPoint struct {
-	Config    train.TrainConfig
-	TrainAcc  float64 // last epoch
-	ValAcc    float64 // of the kept model on the validation split (NaN under the lab protocol)
-	TestAcc   float64 // of the kept model (the last epoch under the lab protocol)
-	Kappa     float64 // of the kept model on the test set
-	AUC       float64 // of the kept model on the test set
+	Config   train.TrainConfig
+	TrainAcc float64 // last epoch
+	ValAcc   float64 // of the kept model on the validation split (NaN under the lab protocol)
+	TestAcc  float64 // of the kept model (the last epoch under the lab protocol)
+	// Test holds every registered metric (metrics.All) of the kept model
+	// on the test set, by name; NaN for a metric the CSV it was read from
+	// did not have.
+	Test      map[string]float64
 	BestEpoch int     // the epoch whose model was kept
 	BestTest  float64 // best test accuracy over the epochs (shown for comparison only: choosing by it is optimistic)
 	Seconds   float64 // training time
@@ -41,8 +44,30 @@ type SweepPoint struct {
 	Completed time.Time
 }
 
-var sweepHeader = []string{"model", "activation", "batch", "lr", "weight_decay", "dropout", "epochs", "seed", "val_fraction",
-	"train_acc", "val_acc", "test_acc", "kappa", "auc", "best_epoch", "best_test_acc", "seconds", "data", "data_id", "completed", "config"}
+// sweepColumns are a sweep CSV's columns before and after the test
+// metrics, which are one column each, by name, in metrics.All's order
+// (accuracy is test_acc).
+var (
+	sweepColumns = []string{"model", "activation", "batch", "lr", "weight_decay", "dropout", "epochs", "seed", "val_fraction", "train_acc", "val_acc"}
+	sweepTail    = []string{"best_epoch", "best_test_acc", "seconds", "data", "data_id", "completed", "config"}
+)
+
+// sweepHeader is the CSV header of this eegkit, with its registered metrics.
+func sweepHeader() []string {
+	h := slices.Clone(sweepColumns)
+	for _, m := range metrics.All() {
+		h = append(h, metricColumn(m.Name))
+	}
+	return append(h, sweepTail...)
+}
+
+// metricColumn is a test metric's CSV column.
+func metricColumn(name string) string {
+	if name == metrics.Accuracy {
+		return "test_acc"
+	}
+	return name
+}
 
 // Grid is a hyperparameter grid: every combination of its lists. An empty
 // list leaves that hyperparameter as Base has it, except that batch and
@@ -189,6 +214,9 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	if err != nil {
 		return nil, err
 	}
+	if err := upgradeSweepCSV(opt.CSV, done); err != nil {
+		return nil, err
+	}
 	var (
 		out  []SweepPoint
 		todo []int
@@ -295,10 +323,13 @@ func repairSweepCSV(path string) (string, error) {
 // NewSweepPoint summarises a finished run that took the given time.
 func NewSweepPoint(run *train.Run, took time.Duration) SweepPoint {
 	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
-		Kappa: run.Test.Kappa, AUC: run.Test.AUC, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
+		Test: map[string]float64{}, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
 		Completed: time.Now().UTC()}
 	if run.Val != nil {
 		p.ValAcc = run.Val.Accuracy
+	}
+	for _, m := range metrics.All() {
+		p.Test[m.Name] = run.Test.Value(m.Name)
 	}
 	for _, e := range run.History {
 		p.BestTest = max(p.BestTest, e.TestAcc)
@@ -366,10 +397,13 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	if !slices.Equal(rows[0], sweepHeader) {
-		return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (an older eegkit's has no data_id column; header %v, want %v); move it away or choose another file", path, rows[0], sweepHeader)
+	header := rows[0]
+	for _, name := range append(append(slices.Clone(sweepColumns), "test_acc"), sweepTail...) {
+		if !slices.Contains(header, name) {
+			return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (it has no %s column; header %v); move it away or choose another file", path, name, header)
+		}
 	}
-	col := func(name string) int { return slices.Index(sweepHeader, name) }
+	col := func(name string) int { return slices.Index(header, name) }
 	var out []SweepPoint
 	for i, r := range rows[1:] {
 		var p SweepPoint
@@ -380,7 +414,14 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 			return v
 		}
 		errs = append(errs, json.Unmarshal([]byte(r[col("config")]), &p.Config))
-		p.TrainAcc, p.ValAcc, p.TestAcc, p.Kappa, p.AUC = num("train_acc"), num("val_acc"), num("test_acc"), num("kappa"), num("auc")
+		p.TrainAcc, p.ValAcc, p.TestAcc = num("train_acc"), num("val_acc"), num("test_acc")
+		p.Test = map[string]float64{}
+		for _, m := range metrics.All() {
+			p.Test[m.Name] = math.NaN()
+			if slices.Contains(header, metricColumn(m.Name)) {
+				p.Test[m.Name] = num(metricColumn(m.Name))
+			}
+		}
 		p.BestEpoch, p.BestTest, p.Seconds, p.Data, p.DataID = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")], r[col("data_id")]
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
@@ -390,6 +431,37 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// upgradeSweepCSV rewrites a sweep CSV written with other metrics (by an
+// older eegkit, or before a metric was registered) with this eegkit's
+// header, atomically, so that new rows line up with the old; a metric an old
+// row lacks is NaN.
+func upgradeSweepCSV(path string, done []SweepPoint) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	header, err := csv.NewReader(f).Read()
+	f.Close()
+	if err != nil || slices.Equal(header, sweepHeader()) {
+		return nil // an empty file, or one of this header
+	}
+	tmp := path + ".upgrade"
+	os.Remove(tmp)
+	for _, p := range done {
+		if err := appendSweep(tmp, p); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+	}
+	if len(done) == 0 {
+		return os.Remove(path)
+	}
+	return os.Rename(tmp, path)
 }
 
 // appendSweep appends one point to the CSV (writing the header first if the file is new) and syncs it.
@@ -408,7 +480,7 @@ func appendSweep(path string, p SweepPoint) error {
 	}
 	w := csv.NewWriter(f)
 	if st.Size() == 0 {
-		_ = w.Write(sweepHeader)
+		_ = w.Write(sweepHeader())
 	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	c := p.Config
@@ -417,9 +489,16 @@ func appendSweep(path string, p SweepPoint) error {
 		dropout = g(*c.Dropout)
 	}
 	cfg, _ := json.Marshal(c)
-	_ = w.Write([]string{c.Model, c.Activation, strconv.Itoa(c.Batch), g(c.LR), g(c.WeightDecay), dropout, strconv.Itoa(c.Epochs),
-		strconv.FormatUint(c.Seed, 10), g(c.ValFraction), g(p.TrainAcc), g(p.ValAcc), g(p.TestAcc), g(p.Kappa), g(p.AUC),
-		strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)})
+	row := []string{c.Model, c.Activation, strconv.Itoa(c.Batch), g(c.LR), g(c.WeightDecay), dropout, strconv.Itoa(c.Epochs),
+		strconv.FormatUint(c.Seed, 10), g(c.ValFraction), g(p.TrainAcc), g(p.ValAcc)}
+	for _, m := range metrics.All() {
+		v, ok := p.Test[m.Name]
+		if !ok {
+			v = math.NaN()
+		}
+		row = append(row, g(v))
+	}
+	_ = w.Write(append(row, strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)))
 	w.Flush()
 	if err := w.Error(); err != nil {
 		f.Close()

@@ -20,6 +20,7 @@ type Metrics struct {
 	Confusion  [][]int            `json:"confusion"`         // [true class][predicted class]; 0 = left, 1 = right in the lab
 	Classes    []string           `json:"classes,omitempty"` // the class names in label order (the lab's when empty)
 	PerSubject map[string]float64 `json:"per_subject"`       // accuracy per subject
+	Extra      map[string]float64 `json:"extra,omitempty"`   // the registered metrics beyond these, by name (Register, Value)
 }
 
 // classNames are the metrics' class names, the lab's when they have none.
@@ -57,15 +58,11 @@ func Score(ds *eeg.Dataset, logits [][]float32, pred []int32) Metrics {
 		m.AUC = math.NaN()
 		return m
 	}
-	correct := 0
 	subjN := make([]int, len(ds.Subjects))
 	subjOK := make([]int, len(ds.Subjects))
 	for i, y := range ds.Y {
 		m.Confusion[y][pred[i]]++
 		ok := pred[i] == y
-		if ok {
-			correct++
-		}
 		if ds.Subject != nil {
 			subjN[ds.Subject[i]]++
 			if ok {
@@ -75,9 +72,10 @@ func Score(ds *eeg.Dataset, logits [][]float32, pred []int32) Metrics {
 		m.Loss += logSumExp(logits[i], -1) - float64(logits[i][y])
 	}
 	m.Loss /= float64(ds.Len())
-	m.Accuracy = float64(correct) / float64(ds.Len())
-	m.Kappa = CohenKappa(m.Confusion)
-	m.AUC = macroAUC(logits, ds.Y)
+	p := Predictions{Y: ds.Y, Logits: logits, Pred: pred, Confusion: m.Confusion}
+	for _, e := range registry {
+		m.set(e.Name, e.Compute(p))
+	}
 	for s, n := range subjN {
 		if n > 0 {
 			m.PerSubject[ds.Subjects[s]] = float64(subjOK[s]) / float64(n)
