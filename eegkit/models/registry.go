@@ -29,6 +29,33 @@ type Entry struct {
 	Aliases []string // other names it answers to
 	Doc     string   // one line: what it is
 	Build   Builder
+	// Preset, if not nil, gives the batch size and Adam learning rate the
+	// model trains with by default for an activation (NoActivation: the
+	// model's own), and where they come from; nil means DefaultPreset.
+	Preset func(act nn.Activation) Preset
+}
+
+// Preset is a model's default training hyperparameters.
+type Preset struct {
+	Batch  int
+	LR     float64
+	Source string // where they come from: "the lab", "braindecode's motor-imagery example"
+}
+
+// DefaultPreset is the preset of a model registered without one: batch 64
+// and Adam's default learning rate, 1e-3.
+var DefaultPreset = Preset{Batch: 64, LR: 1e-3, Source: "eegkit's default (batch 64, Adam's default learning rate)"}
+
+// PresetOf is the preset of the model called name for act.
+func PresetOf(name string, act nn.Activation) (Preset, error) {
+	e, err := Lookup(name)
+	if err != nil {
+		return Preset{}, err
+	}
+	if e.Preset == nil {
+		return DefaultPreset, nil
+	}
+	return e.Preset(act), nil
 }
 
 var registry []Entry
@@ -101,20 +128,41 @@ func init() {
 	for _, e := range []Entry{
 		{Name: "eegnet", Doc: "the lab's EEGNet (17,874 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return EEGNetWith(c, k, t, DefaultEEGNetOptions(orELU(act)))
+		}, Preset: func(act nn.Activation) Preset {
+			// The lab: ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4.
+			switch orELU(act) {
+			case nn.ReLU:
+				return Preset{64, 1e-3, "the lab"}
+			case nn.LeakyReLU:
+				return Preset{12, 4e-4, "the lab"}
+			}
+			return Preset{12, 5e-4, "the lab"}
 		}},
 		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet (150,977 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return DeepConvNetWith(c, k, t, orELU(act))
+		}, Preset: func(act nn.Activation) Preset {
+			// The lab: batch 64, lr 1e-3 with ReLU and 3e-4 otherwise.
+			if orELU(act) == nn.ReLU {
+				return Preset{64, 1e-3, "the lab"}
+			}
+			return Preset{64, 3e-4, "the lab"}
 		}},
 		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (7,842 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			if act != nn.NoActivation {
 				return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
 			}
 			return ShallowFBCSPNet(c, k, t, DefaultShallowFBCSPNetOptions())
+		}, Preset: func(nn.Activation) Preset {
+			// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
+			return Preset{64, 6.25e-4, "braindecode's motor-imagery example"}
 		}},
 		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (1,874 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGNetV4Options()
 			o.Activation = orELU(act)
 			return EEGNetV4(c, k, t, o)
+		}, Preset: func(nn.Activation) Preset {
+			// Lawhern et al.: Adam with its default learning rate, batch 64.
+			return Preset{64, 1e-3, "Lawhern et al. 2018 (Adam's default learning rate)"}
 		}},
 	} {
 		if err := Register(e); err != nil {

@@ -61,4 +61,21 @@ func TestRegistry(t *testing.T) {
 	if got, want := m.NumParams(), 4*8*9+4+96*3+3; got != want {
 		t.Errorf("TinyNet has %d parameters, want %d", got, want)
 	}
+	// Presets come from the entries: the lab's, the zoo's, the default for one registered without.
+	for _, tc := range []struct {
+		name  string
+		act   nn.Activation
+		batch int
+		lr    float64
+	}{
+		{"eegnet", nn.ReLU, 64, 1e-3}, {"eegnet", nn.LeakyReLU, 12, 4e-4}, {"eegnet", nn.ELU, 12, 5e-4}, {"eegnet", nn.NoActivation, 12, 5e-4},
+		{"deepconvnet", nn.ReLU, 64, 1e-3}, {"deepconvnet", nn.ELU, 64, 3e-4},
+		{"shallowfbcspnet", nn.NoActivation, 64, 6.25e-4}, {"eegnetv4", nn.NoActivation, 64, 1e-3},
+		{"tinynet", nn.ELU, DefaultPreset.Batch, DefaultPreset.LR},
+	} {
+		p, err := PresetOf(tc.name, tc.act)
+		if err != nil || p.Batch != tc.batch || p.LR != tc.lr || p.Source == "" {
+			t.Errorf("PresetOf(%s, %v) = %+v, %v; want batch %d lr %g", tc.name, tc.act, p, err, tc.batch, tc.lr)
+		}
+	}
 }

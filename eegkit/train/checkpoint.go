@@ -29,14 +29,15 @@ const checkpointMagic = "EEGKITCK"
 // weights, BatchNorm statistics, Adam's moments and step count, the
 // shuffling and dropout random states, the history and the best epoch so far.
 type checkpoint struct {
-	Version   int
-	Config    []byte // JSON of the TrainConfig
-	Data      string // eeg.Data.Source
-	DataID    string // eeg.Data.ID
-	History   []EpochStats
-	ResumedAt []int
-	Stopped   bool // early stopping ended the run
-	Parts     int  // batchParts the run was trained with: another split gives other float rounding and dropout masks
+	Version    int
+	Config     []byte // JSON of the TrainConfig
+	Data       string // eeg.Data.Source
+	DataID     string // eeg.Data.ID
+	History    []EpochStats
+	ResumedAt  []int
+	Stopped    bool   // a callback (early stopping, say) ended the run
+	StopReason string // what it said
+	Parts      int    // batchParts the run was trained with: another split gives other float rounding and dropout masks
 
 	Steps        int
 	Shuffle      []byte // math/rand/v2 PCG state
@@ -51,13 +52,13 @@ type checkpoint struct {
 	BestAcc   float64
 }
 
-func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *selector, aug *augmenter, stopped bool) error {
+func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *ModelSelection, aug *augmenter, stopped string) error {
 	cfg, err := json.Marshal(run.Config)
 	if err != nil {
 		return err
 	}
 	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
-		Stopped: stopped, Parts: BatchParts, Steps: net.Steps, BestEpoch: sel.bestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
+		Stopped: stopped != "", StopReason: stopped, Parts: BatchParts, Steps: net.Steps, BestEpoch: sel.BestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 	return nil
 }
 
-func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector, aug *augmenter) error {
+func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *ModelSelection, aug *augmenter) error {
 	if err := shuffle.UnmarshalBinary(ck.Shuffle); err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *selector, aug *a
 			return err
 		}
 	}
-	sel.bestEpoch, sel.bestLoss, sel.bestAcc = ck.BestEpoch, ck.BestLoss, ck.BestAcc
+	sel.BestEpoch, sel.bestLoss, sel.bestAcc = ck.BestEpoch, ck.BestLoss, ck.BestAcc
 	return nil
 }
 

@@ -126,37 +126,24 @@ const (
 // LabEpochs is the number of epochs of every run in the lab.
 const LabEpochs = 300
 
-// Preset returns the lab's hyperparameters for a model and activation:
-// EEGNet ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr
-// 5e-4; DeepConvNet batch 64, lr 1e-3 with ReLU and 3e-4 otherwise; 300
-// epochs. The zoo's: ShallowFBCSPNet batch 64 lr 6.25e-4 (braindecode's
-// motor-imagery example), EEGNetV4 batch 64 lr 1e-3 (Adam's default, as in
-// its paper). act NoActivation is the model's own.
+// Preset returns the default hyperparameters of a registered model and
+// activation: its registry entry's batch size and learning rate
+// (models.PresetOf; for the lab's models the lab's: EEGNet ReLU batch 64 lr
+// 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4; DeepConvNet batch
+// 64, lr 1e-3 with ReLU and 3e-4 otherwise; the zoo's: ShallowFBCSPNet batch
+// 64 lr 6.25e-4 as braindecode's motor-imagery example, EEGNetV4 batch 64 lr
+// 1e-3 as its paper), the lab's 300 epochs and seed 1. act NoActivation is
+// the model's own.
 func Preset(model string, act nn.Activation) (TrainConfig, error) {
 	m, err := models.New(model, act)
 	if err != nil {
 		return TrainConfig{}, err
 	}
-	c := TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: LabEpochs, Seed: 1}
-	switch {
-	case m.Name == "ShallowFBCSPNet":
-		// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
-		c.Batch, c.LR = 64, 6.25e-4
-	case m.Name == "EEGNetV4":
-		// Lawhern et al.: Adam with its default learning rate, batch 64.
-		c.Batch, c.LR = 64, 1e-3
-	case m.Name == "EEGNet" && act == nn.ReLU:
-		c.Batch, c.LR = 64, 1e-3
-	case m.Name == "EEGNet" && act == nn.LeakyReLU:
-		c.Batch, c.LR = 12, 4e-4
-	case m.Name == "EEGNet":
-		c.Batch, c.LR = 12, 5e-4
-	case act == nn.ReLU:
-		c.Batch, c.LR = 64, 1e-3
-	default:
-		c.Batch, c.LR = 64, 3e-4
+	p, err := models.PresetOf(model, act)
+	if err != nil {
+		return TrainConfig{}, err
 	}
-	return c, nil
+	return TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: LabEpochs, Seed: 1, Batch: p.Batch, LR: p.LR}, nil
 }
 
 // Validate checks every hyperparameter and says what is wrong.

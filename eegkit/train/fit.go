@@ -36,6 +36,7 @@ type Run struct {
 	BestEpoch int              `json:"best_epoch"`        // the epoch whose model the run kept
 	Complete  bool             `json:"complete"`          // false if training was interrupted
 	ResumedAt []int            `json:"resumed,omitempty"` // epochs after which training resumed from a checkpoint
+	Stopped   string           `json:"stopped,omitempty"` // why training stopped before cfg.Epochs (a callback's reason), if it did
 	Val       *metrics.Metrics `json:"val,omitempty"`     // of the kept model on the validation set
 	Test      metrics.Metrics  `json:"test"`              // of the kept model
 	Version   string           `json:"eegkit_version"`    // the eegkit that trained it
@@ -63,8 +64,13 @@ func (r *Run) Kept() EpochStats {
 
 // FitOptions say how a run is carried out, apart from its hyperparameters.
 type FitOptions struct {
-	// Progress, if not nil, is called after each epoch.
+	// Progress, if not nil, is called after each epoch, once its
+	// checkpoint is written.
 	Progress func(EpochStats)
+	// Callbacks are told of every finished epoch after the configuration's
+	// model selection and early stopping (see Callback); any of them can
+	// stop the training.
+	Callbacks []Callback
 	// Transform, if not nil, changes every training batch before its step
 	// (data augmentation); cfg.Augment must be its Name.
 	Transform BatchTransform
@@ -130,7 +136,12 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
 	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input)
-	sel := newSelector(cfg.Selection())
+	sel := NewModelSelection(cfg.Selection())
+	callbacks := []Callback{sel}
+	if cfg.Patience > 0 {
+		callbacks = append(callbacks, &EarlyStopping{Patience: cfg.Patience, Selection: sel})
+	}
+	callbacks = append(callbacks, opt.Callbacks...)
 	if opt.CheckpointDir != "" {
 		ck, err := ReadCheckpoint(opt.CheckpointDir)
 		if err != nil {
@@ -146,6 +157,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 			run.History = ck.History
 			run.ResumedAt = append(ck.ResumedAt, len(ck.History))
 			if ck.Stopped {
+				run.Stopped = ck.StopReason
 				return finish(run, net, sel, val, data.Test)
 			}
 		}
@@ -169,12 +181,18 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 		}
 		finished = sd
 		run.History = append(run.History, st)
-		if err := sel.observe(net, st); err != nil {
-			return run, err
+		for _, cb := range callbacks {
+			why, err := cb.EpochEnd(run, net, st)
+			if err != nil {
+				return run, fmt.Errorf("epoch %d: %w", epoch, err)
+			}
+			if run.Stopped == "" {
+				run.Stopped = why
+			}
 		}
-		stop := cfg.Patience > 0 && epoch-sel.bestEpoch >= cfg.Patience
+		stop := run.Stopped != ""
 		if opt.CheckpointDir != "" && opt.CheckpointEvery > 0 && (epoch%opt.CheckpointEvery == 0 || epoch == cfg.Epochs || stop) {
-			if err := writeCheckpoint(opt.CheckpointDir, run, net, shuffle, sel, aug, stop); err != nil {
+			if err := writeCheckpoint(opt.CheckpointDir, run, net, shuffle, sel, aug, run.Stopped); err != nil {
 				return run, err
 			}
 		}
@@ -284,14 +302,14 @@ func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []
 }
 
 // finish puts the selected epoch's model in the network and evaluates it.
-func finish(run *Run, net *Net, sel *selector, val, test *eeg.Dataset) (*Run, error) {
+func finish(run *Run, net *Net, sel *ModelSelection, val, test *eeg.Dataset) (*Run, error) {
 	run.Complete = true
 	run.BestEpoch = run.Final().Epoch
-	if sel.rule != SelectLast && sel.best != nil {
+	if sel.Rule != SelectLast && sel.best != nil {
 		if err := net.SetStateDict(sel.best); err != nil {
 			return run, err
 		}
-		run.BestEpoch = sel.bestEpoch
+		run.BestEpoch = sel.BestEpoch
 	}
 	if val != nil {
 		vm, err := net.Evaluate(val)
@@ -308,41 +326,4 @@ func finish(run *Run, net *Net, sel *selector, val, test *eeg.Dataset) (*Run, er
 		run.Test = tm
 	}
 	return run, nil
-}
-
-// selector remembers the best epoch by a validation score and its weights.
-type selector struct {
-	rule      string
-	best      nn.StateDict
-	bestEpoch int
-	bestLoss  float64
-	bestAcc   float64
-}
-
-func newSelector(rule string) *selector {
-	return &selector{rule: rule, bestLoss: math.Inf(1), bestAcc: -1}
-}
-
-// observe records an epoch and copies the weights when it is the best so far.
-// Ties in accuracy are broken by the lower validation loss.
-func (s *selector) observe(net *Net, e EpochStats) error {
-	better := false
-	switch s.rule {
-	case SelectLast:
-		s.bestEpoch = e.Epoch
-		return nil
-	case SelectValLoss:
-		better = e.ValLoss < s.bestLoss
-	case SelectValAcc:
-		better = e.ValAcc > s.bestAcc || (e.ValAcc == s.bestAcc && e.ValLoss < s.bestLoss)
-	}
-	if !better {
-		return nil
-	}
-	sd, err := net.StateDict()
-	if err != nil {
-		return err
-	}
-	s.best, s.bestEpoch, s.bestLoss, s.bestAcc = sd, e.Epoch, e.ValLoss, e.ValAcc
-	return nil
 }

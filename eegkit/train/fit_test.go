@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -124,3 +125,44 @@ func TestFitShapeErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCallbacks: a callback sees every epoch with the run so far, can stop
+// the training (the reason is kept, and survives a resume from the
+// checkpoint), and its error ends the run naming the epoch.
+func TestCallbacks(t *testing.T) {
+	data := shapedData(2, 120, 2, 32, 60)
+	cfg, err := train.Preset("shallowfbcspnet", nn.NoActivation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs, cfg.Batch = 6, 16
+	var seen []int
+	stopAt3 := train.CallbackFunc(func(run *train.Run, net *train.Net, e train.EpochStats) (string, error) {
+		if len(run.History) != e.Epoch || net == nil {
+			t.Errorf("epoch %d: history of %d epochs", e.Epoch, len(run.History))
+		}
+		seen = append(seen, e.Epoch)
+		if e.Epoch == 3 {
+			return "enough at epoch 3", nil
+		}
+		return "", nil
+	})
+	dir := t.TempDir()
+	run, err := train.Fit(context.Background(), cfg, data, train.FitOptions{Callbacks: []train.Callback{stopAt3}, CheckpointDir: dir, CheckpointEvery: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.History) != 3 || !run.Complete || run.Stopped != "enough at epoch 3" || run.BestEpoch != 3 || len(seen) != 3 {
+		t.Fatalf("history %d, complete %v, stopped %q, best %d, seen %v", len(run.History), run.Complete, run.Stopped, run.BestEpoch, seen)
+	}
+	again, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	if err != nil || len(again.History) != 3 || again.Stopped != run.Stopped || again.Test.Accuracy != run.Test.Accuracy {
+		t.Fatalf("resumed: %d epochs, stopped %q, %v", len(again.History), again.Stopped, err)
+	}
+	failing := train.CallbackFunc(func(*train.Run, *train.Net, train.EpochStats) (string, error) { return "", errBoom })
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{Callbacks: []train.Callback{failing}}); err == nil || err.Error() != "epoch 1: boom" {
+		t.Errorf("failing callback: %v", err)
+	}
+}
+
+var errBoom = errors.New("boom")
