@@ -15,6 +15,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -43,7 +44,7 @@ func allIndices(n int) []int {
 // TestNonFiniteOutputsAreErrors: a test trial of 3e38 made train hang after
 // epoch 1, and predict call every trial "left hand" on NaN logits.
 func TestNonFiniteOutputsAreErrors(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
 	bad := &eeg.Data{Train: data.Train, Test: withTrialValue(data.Test, 3, 3e38), Source: "probe"}
 	done := make(chan error, 1)
@@ -69,7 +70,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 // TestDivergenceKeepsTheLastGoodEpoch: a diverging run used to leave NaN
 // weights and a NaN checkpoint that blocked every rerun.
 func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 32, LR: 1e-3, Seed: 1}
 	bad := &eeg.Data{Train: withTrialValue(data.Train, 5, 3e38), Test: data.Test, Source: "probe"}
 	dir := t.TempDir()
@@ -85,24 +86,10 @@ func TestDivergenceKeepsTheLastGoodEpoch(t *testing.T) {
 	}
 }
 
-// cancelAfter is a context whose Err turns to Canceled after n calls: Fit
-// asks before every batch, so it stops at a chosen batch of an epoch.
-type cancelAfter struct {
-	context.Context
-	n int
-}
-
-func (c *cancelAfter) Err() error {
-	if c.n--; c.n < 0 {
-		return context.Canceled
-	}
-	return nil
-}
-
 // TestInterruptKeepsFinishedEpochWeights: Ctrl-C saved weights from partway
 // through the next epoch while run.json listed the finished epochs only.
 func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
-	data := smallData(t) // 120 trials: 4 batches of 32 an epoch
+	data := synthtest.Small(t) // 120 trials: 4 batches of 32 an epoch
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	one, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
@@ -110,7 +97,7 @@ func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
 	}
 	want, _ := one.Net.StateDict()
 	cfg.Epochs = 3
-	run, err := train.Fit(&cancelAfter{Context: context.Background(), n: 4 + 2}, cfg, data, train.FitOptions{})
+	run, err := train.Fit(synthtest.CancelAfter(4+2), cfg, data, train.FitOptions{})
 	if err != context.Canceled || len(run.History) != 1 {
 		t.Fatalf("err %v, %d epochs", err, len(run.History))
 	}
@@ -135,7 +122,7 @@ func TestInterruptKeepsFinishedEpochWeights(t *testing.T) {
 // TestLastBatchOfOneTrial: with trials % batch == 1 the last trial of every
 // epoch was dropped; PyTorch trains on it (TestParityBatchOfOne).
 func TestLastBatchOfOneTrial(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	trainSet := data.Train.Subset(allIndices(33))
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 2, Batch: 16, LR: 1e-3, Seed: 1}
 	run, err := train.Fit(context.Background(), cfg, &eeg.Data{Train: trainSet, Test: data.Test}, train.FitOptions{})
@@ -154,7 +141,7 @@ func TestLastBatchOfOneTrial(t *testing.T) {
 
 // TestEmptyTestSetIsRefused: a test set without trials trained and reported 0 %.
 func TestEmptyTestSetIsRefused(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
 	if _, err := train.Fit(context.Background(), cfg, &eeg.Data{Train: data.Train, Test: &eeg.Dataset{}}, train.FitOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "test set is empty") {
@@ -165,7 +152,7 @@ func TestEmptyTestSetIsRefused(t *testing.T) {
 // TestDataIdentityIsContent: data identity was one constant string for any
 // user data, so runs, sweeps and checkpoints of A were taken for B.
 func TestDataIdentityIsContent(t *testing.T) {
-	a := smallData(t)
+	a := synthtest.Small(t)
 	swapped := a.Train.Subset(allIndices(a.Train.Len()))
 	swapped.Y = append([]int32(nil), swapped.Y...)
 	for i := range swapped.Y {
@@ -191,7 +178,7 @@ func TestDataIdentityIsContent(t *testing.T) {
 	// A checkpoint made on A does not resume on B.
 	ckDir := t.TempDir()
 	cfg.Epochs = 2
-	if _, err := train.Fit(&cancelAfter{Context: context.Background(), n: 4 + 1}, cfg, a, train.FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err != context.Canceled {
+	if _, err := train.Fit(synthtest.CancelAfter(4+1), cfg, a, train.FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err != context.Canceled {
 		t.Fatal(err)
 	}
 	if _, err := train.Fit(context.Background(), cfg, b, train.FitOptions{CheckpointDir: ckDir, CheckpointEvery: 1}); err == nil ||
@@ -202,7 +189,7 @@ func TestDataIdentityIsContent(t *testing.T) {
 
 // TestRunDir covers what a run directory refuses, reuses and cleans.
 func TestRunDir(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	other := cfg
 	other.LR = 2e-3
@@ -299,7 +286,7 @@ func TestSweepRepeatsAndTornRows(t *testing.T) {
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("%d points, %v", len(cs), err)
 	}
-	data := smallData(t)
+	data := synthtest.Small(t)
 	dir := t.TempDir()
 	opt := experiments.SweepOptions{CSV: filepath.Join(dir, "sweep.csv"), RunsDir: filepath.Join(dir, "runs"), CheckpointEvery: 1}
 	if _, err := experiments.Sweep(context.Background(), append(cs, cs...), data, opt); err != nil {

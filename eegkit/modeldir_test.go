@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
@@ -15,8 +16,8 @@ import (
 )
 
 func TestRunSaveLoadRoundTrip(t *testing.T) {
-	ld := loadSynth(t)
-	small := &eeg.Data{Train: subset(ld.Train, 96), Test: subset(ld.Test, 40), Source: ld.Source}
+	ld := synthtest.Load(t)
+	small := &eeg.Data{Train: synthtest.Subset(ld.Train, 96), Test: synthtest.Subset(ld.Test, 40), Source: ld.Source}
 	cfg := train.TrainConfig{Model: "deepconvnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 3}
 	run, err := train.Train(context.Background(), cfg, small, nil)
 	if err != nil {

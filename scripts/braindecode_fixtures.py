@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate braindecode parity fixtures for eegkit's model zoo and general layers.
 
-Writes eegkit/testdata/parity/<name>.npz, in the format of torch_fixtures.py
+Writes eegkit/train/testdata/parity/<name>.npz, in the format of torch_fixtures.py
 (x, y, init__*, eval_logits, train_logits, loss, grad__*, after__*), for
 
   shallowfbcspnet   braindecode.models.ShallowFBCSPNet(n_chans=2, n_outputs=2, n_times=750)
@@ -40,7 +40,7 @@ from braindecode.models import EEGNet, ShallowFBCSPNet  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_fixtures import reference  # noqa: E402  (the same reference computation as the lab's fixtures)
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "testdata", "parity")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "train", "testdata", "parity")
 
 
 class General(nn.Module):

@@ -2,7 +2,7 @@
 """Generate PyTorch parity fixtures for eegkit's tests.
 
 For each model (EEGNet, DeepConvNet) and activation (ReLU, LeakyReLU, ELU) it
-writes eegkit/testdata/parity/<model>_<act>.npz with:
+writes eegkit/train/testdata/parity/<model>_<act>.npz with:
 
   x, y                      an input batch [6,1,2,750] and labels
                             (<model>_elu_batch1.npz: its first trial alone, the
@@ -27,7 +27,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "testdata", "parity")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "train", "testdata", "parity")
 ACTS = {"relu": nn.ReLU, "leakyrelu": nn.LeakyReLU, "elu": nn.ELU}
 
 

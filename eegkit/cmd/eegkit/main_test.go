@@ -225,7 +225,7 @@ func TestProgress(t *testing.T) {
 // braindecode state_dict straight into predict, and --act refused where the
 // architecture fixes its nonlinearity.
 func TestZooCommands(t *testing.T) {
-	fixtures := filepath.Join("..", "..", "testdata", "parity")
+	fixtures := filepath.Join("..", "..", "train", "testdata", "parity")
 	out := filepath.Join(t.TempDir(), "preds.npz")
 	for _, tc := range []struct {
 		name string

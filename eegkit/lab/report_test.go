@@ -1,4 +1,4 @@
-package eegkit
+package lab_test
 
 import (
 	"bytes"
@@ -71,7 +71,7 @@ func TestLabReport(t *testing.T) {
 }
 
 func TestDataReport(t *testing.T) {
-	ld, err := datasets.LoadLab("datasets/testdata/lab")
+	ld, err := datasets.LoadLab("../datasets/testdata/lab")
 	if err != nil {
 		t.Fatal(err)
 	}

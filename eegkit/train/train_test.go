@@ -1,11 +1,13 @@
-package eegkit
+package train_test
 
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -13,7 +15,7 @@ import (
 // TestTrainingLearnsSyntheticData trains each model for a few epochs on the
 // synthetic data and checks that it classifies the test session well above chance.
 func TestTrainingLearnsSyntheticData(t *testing.T) {
-	ld := loadSynth(t)
+	ld := synthtest.Load(t)
 	for _, tc := range []struct {
 		model  string
 		act    nn.Activation
@@ -51,8 +53,8 @@ func TestTrainingLearnsSyntheticData(t *testing.T) {
 // dropout, initial weights) and expects identical weights, then once with
 // another seed and expects different ones.
 func TestTrainingIsDeterministic(t *testing.T) {
-	ld := loadSynth(t)
-	small := &eeg.Data{Train: subset(ld.Train, 200), Test: subset(ld.Test, 50), Source: ld.Source}
+	ld := synthtest.Load(t)
+	small := &eeg.Data{Train: synthtest.Subset(ld.Train, 200), Test: synthtest.Subset(ld.Test, 50), Source: ld.Source}
 	train := func(seed uint64) nn.StateDict {
 		cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: seed}
 		run, err := train.Train(context.Background(), cfg, small, nil)
@@ -80,10 +82,10 @@ func TestTrainingIsDeterministic(t *testing.T) {
 }
 
 func TestTrainStopsOnCancel(t *testing.T) {
-	ld := loadSynth(t)
+	ld := synthtest.Load(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 50, Batch: 64, LR: 1e-3, Seed: 1}
-	small := &eeg.Data{Train: subset(ld.Train, 128), Test: subset(ld.Test, 16)}
+	small := &eeg.Data{Train: synthtest.Subset(ld.Train, 128), Test: synthtest.Subset(ld.Test, 16)}
 	run, err := train.Train(ctx, cfg, small, func(e train.EpochStats) {
 		if e.Epoch == 2 {
 			cancel()
@@ -107,7 +109,7 @@ func TestTrainConfigValidate(t *testing.T) {
 		{"zero epochs", func(c *train.TrainConfig) { c.Epochs = 0 }},
 		{"batch 1", func(c *train.TrainConfig) { c.Batch = 1 }},
 		{"negative lr", func(c *train.TrainConfig) { c.LR = -1 }},
-		{"NaN lr", func(c *train.TrainConfig) { c.LR = nan() }},
+		{"NaN lr", func(c *train.TrainConfig) { c.LR = math.NaN() }},
 		{"negative weight decay", func(c *train.TrainConfig) { c.WeightDecay = -1 }},
 		{"negative dropout", func(c *train.TrainConfig) { c.Dropout = &neg }},
 		{"unknown model", func(c *train.TrainConfig) { c.Model = "vgg" }},
@@ -140,8 +142,4 @@ func TestPresets(t *testing.T) {
 			t.Errorf("Preset(%s, %s) = %+v, %v", tc.model, tc.act.Name(), c, err)
 		}
 	}
-}
-
-func subset(d *eeg.Dataset, n int) *eeg.Dataset {
-	return &eeg.Dataset{X: d.X[:n*eeg.LabTrialSize], Y: d.Y[:n], Subject: d.Subject[:n], Subjects: d.Subjects}
 }

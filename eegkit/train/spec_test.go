@@ -1,4 +1,4 @@
-package eegkit
+package train_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -72,7 +73,7 @@ func TestSpecRoundTrip(t *testing.T) {
 // code; the lab's models keep their run ids; what cannot be saved or does
 // not fit the data is a clear error before training.
 func TestTrainAModelOfYourOwn(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	base := train.TrainConfig{Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	cfg, err := base.WithModel(shallowConvNet())
 	if err != nil {
@@ -150,7 +151,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 			m := shallowConvNet()
 			m.Blocks[0].Layers[3] = myLayer{}
 			return m
-		}(), `has type eegkit.myLayer, which is not registered: call nn.RegisterLayer("myLayer", eegkit.myLayer{})`},
+		}(), `has type train_test.myLayer, which is not registered: call nn.RegisterLayer("myLayer", train_test.myLayer{})`},
 	} {
 		if _, err := base.WithModel(tc.m); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
@@ -195,7 +196,7 @@ func TestKClasses(t *testing.T) {
 		t.Errorf("2-class kappa %g", got)
 	}
 
-	data := smallData(t)
+	data := synthtest.Small(t)
 	four := func(d *eeg.Dataset) *eeg.Dataset {
 		c := d.Subset(func() []int {
 			idx := make([]int, d.Len())

@@ -1,4 +1,4 @@
-package eegkit
+package train_test
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestSplitValidation(t *testing.T) {
-	ld := loadSynth(t)
+	ld := synthtest.Load(t)
 	train, val, err := ld.Train.SplitValidation(0.2, 7)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +63,7 @@ func TestSplitValidation(t *testing.T) {
 			t.Errorf("fraction %g accepted", frac)
 		}
 	}
-	if _, _, err := subset(ld.Train, 2).SplitValidation(0.4, 1); err == nil {
+	if _, _, err := synthtest.Subset(ld.Train, 2).SplitValidation(0.4, 1); err == nil {
 		t.Error("a split leaving one training trial was accepted")
 	}
 }
@@ -128,24 +129,11 @@ func TestValidateProtocol(t *testing.T) {
 	}
 }
 
-// smallData is a few trials of both subjects and classes, for quick trainings.
-func smallData(t *testing.T) *eeg.Data {
-	ld := loadSynth(t)
-	pick := func(d *eeg.Dataset, n int) *eeg.Dataset {
-		var idx []int
-		for i := 0; i < d.Len() && len(idx) < n; i += d.Len() / n {
-			idx = append(idx, i)
-		}
-		return d.Subset(idx)
-	}
-	return &eeg.Data{Train: pick(ld.Train, 120), Test: pick(ld.Test, 60), Source: ld.Source}
-}
-
 // TestFitResumesToTheSameWeights interrupts a run (as a kill would: only the
 // checkpoint on disk survives), resumes it in a new Fit and checks that it
 // ends with exactly the weights and history of an uninterrupted run.
 func TestFitResumesToTheSameWeights(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 2e-3, Seed: 3,
 		ValFraction: 0.25, Select: train.SelectValAcc, Schedule: train.ScheduleCosine}
 	ref, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
@@ -196,7 +184,7 @@ func TestFitResumesToTheSameWeights(t *testing.T) {
 }
 
 func TestFitCheckpointErrors(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	dir := t.TempDir()
 	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1}); err != nil {
@@ -249,7 +237,7 @@ func TestFitCheckpointErrors(t *testing.T) {
 // best validation epoch's weights and stops after Patience epochs without
 // improvement.
 func TestFitSelectsAndStopsEarly(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 30, Batch: 16, LR: 1e-2, Seed: 1,
 		ValFraction: 0.25, Select: train.SelectValLoss, Patience: 2}
 	run, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})

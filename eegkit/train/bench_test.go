@@ -1,9 +1,10 @@
-package eegkit
+package train_test
 
 import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -13,7 +14,7 @@ import (
 // shuffled, forward + backward + Adam, the last partial batch included) of
 // each model: go test -bench TrainEpoch -run '^$' ./eegkit
 func BenchmarkTrainEpoch(b *testing.B) {
-	ld := loadSynth(b)
+	ld := synthtest.Load(b)
 	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
 			cfg := train.TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
@@ -42,7 +43,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 
 // BenchmarkEvaluate times evaluation (eval mode) of 1080 trials.
 func BenchmarkEvaluate(b *testing.B) {
-	ld := loadSynth(b)
+	ld := synthtest.Load(b)
 	for _, model := range models.LabNames {
 		b.Run(model, func(b *testing.B) {
 			m, _ := models.New(model, nn.ELU)

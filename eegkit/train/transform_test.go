@@ -1,4 +1,4 @@
-package eegkit
+package train_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -35,7 +36,7 @@ func (s signFlip) Apply(x []float32, _ []int32, trial nn.Shape3, rng *rand.Rand)
 // with exactly the weights of an uninterrupted one (the augmentation stream
 // is checkpointed), and the configuration must name the transform.
 func TestBatchTransform(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	before := append([]float32(nil), data.Train.X...)
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 3, Batch: 16, LR: 2e-3, Seed: 3}
 	plain, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})

@@ -1,4 +1,4 @@
-package eegkit
+package experiments_test
 
 import (
 	"context"
@@ -11,13 +11,14 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func TestSweepGridAppendsAndResumes(t *testing.T) {
-	ld := loadSynth(t)
-	small := &eeg.Data{Train: subset(ld.Train, 64), Test: subset(ld.Test, 32), Source: ld.Source}
+	ld := synthtest.Load(t)
+	small := &eeg.Data{Train: synthtest.Subset(ld.Train, 64), Test: synthtest.Subset(ld.Test, 32), Source: ld.Source}
 	base := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0
@@ -107,7 +108,7 @@ func TestGridConfigs(t *testing.T) {
 }
 
 func TestSweepSeedsTableAndHeatmap(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	g := experiments.Grid{Base: train.TrainConfig{Epochs: 2, ValFraction: 0.25, Select: train.SelectValAcc}, Models: []string{"eegnet"},
 		Activations: []string{"relu"}, Batches: []int{16}, LRs: []float64{1e-3, 3e-3}, Seeds: []uint64{1, 2}}
 	configs, err := g.Configs()

@@ -1,4 +1,4 @@
-package eegkit
+package experiments_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -19,7 +20,7 @@ import (
 // run is listed as such and resumes; the report shows the newest run of each
 // model and activation on the current data only.
 func TestStoreKeepsRunsSideBySide(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	store := experiments.OpenStore(t.TempDir())
 	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b := a
@@ -43,7 +44,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	// An interrupted run: listed as interrupted, resumed by the same configuration.
 	c := a
 	c.Epochs, c.Seed = 3, 2
-	if _, _, err := store.Train(&cancelAfter{Context: context.Background(), n: 4 + 1}, c, data, nil); err != context.Canceled {
+	if _, _, err := store.Train(synthtest.CancelAfter(4+1), c, data, nil); err != context.Canceled {
 		t.Fatalf("interrupting C: %v", err)
 	}
 	runs, err := store.List()
@@ -94,7 +95,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 // TestEnsureRunsCountsTheRunsItTrains: a progress display hears "run k of n"
 // for the runs that train, not for the ones reused.
 func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
-	data := smallData(t)
+	data := synthtest.Small(t)
 	store := experiments.OpenStore(t.TempDir())
 	a := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	b, c := a, a

@@ -1,4 +1,4 @@
-package eegkit
+package dsp_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/lab"
 )
 
@@ -61,7 +62,7 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 }
 
 func TestSyntheticImageryIsContralateral(t *testing.T) {
-	ld := loadSynth(t)
+	ld := synthtest.Load(t)
 	for _, s := range datasets.LabSubjects {
 		sp, err := dsp.ClassSpectra(ld.Train, s, 2)
 		if err != nil {

@@ -1,4 +1,4 @@
-package eegkit
+package train_test
 
 import (
 	"math"

@@ -1,0 +1,9 @@
+package lab_test
+
+import (
+	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
+)
+
+func TestMain(m *testing.M) { synthtest.Main(m) }

@@ -1,0 +1,9 @@
+package train_test
+
+import (
+	"testing"
+
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
+)
+
+func TestMain(m *testing.M) { synthtest.Main(m) }
