@@ -352,7 +352,7 @@ func LoadDataWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 		return LoadEEGMMIDBWith(dir, opt)
 	}
 	if len(opt.Channels) > 0 || opt.Rate != 0 {
-		return nil, fmt.Errorf("%s holds the lab's files, whose trials are C3 and C4 at 125 Hz: channels and rate can be chosen for EEGMMIDB only", dir)
+		return nil, fmt.Errorf("%s is not an EEGMMIDB folder (S001/S001R04.edf, …): channels and rate can be chosen for EEGMMIDB only (the lab's files are C3 and C4 at 125 Hz)", dir)
 	}
 	return LoadLab(dir)
 }

@@ -27,6 +27,7 @@ func TestCLI(t *testing.T) {
 	data := filepath.Join(tmp, "data")
 	model := filepath.Join(tmp, "model")
 	preds := filepath.Join(tmp, "pred.npz")
+	mmidb := filepath.Join("..", "..", "..", "data", "eegmmidb")
 	cases := []struct {
 		name     string
 		args     []string
@@ -38,6 +39,13 @@ func TestCLI(t *testing.T) {
 		{"unknown command", []string{"fit"}, 2, `unknown command "fit"`},
 		{"summary eegnet", []string{"summary", "--model", "eegnet", "--act", "relu"}, 0, "Total trainable parameters: 17874"},
 		{"summary deepconvnet", []string{"summary", "--model", "deepconvnet"}, 0, "Total trainable parameters: 150977"},
+		{"summary preset", []string{"summary", "--model", "eegnet", "--act", "leakyrelu"}, 0, "preset: batch 12, lr 0.0004, 300 epochs (the lab)"},
+		{"train on EEGMMIDB's motor strip at 160 Hz", []string{"train", "--model", "eegnetv4", "--epochs", "1", "--data", mmidb, "--channels", "motor", "--rate", "160",
+			"--out", filepath.Join(tmp, "mm")}, 0, "17 channels; 1 s before to 5 s after each cue, 160 Hz"},
+		{"eval at another shape", []string{"eval", "--model-dir", filepath.Join(tmp, "mm"), "--data", mmidb}, 1, "takes trials of 17 channels × 960 samples but the data's are 2 channels (C3, C4) × 750 samples at 125 Hz"},
+		{"eval at its shape", []string{"eval", "--model-dir", filepath.Join(tmp, "mm"), "--data", mmidb, "--channels", "motor", "--rate", "160"}, 0, "on 14 trials"},
+		{"bad channel list", []string{"eval", "--model-dir", filepath.Join(tmp, "mm"), "--data", mmidb, "--channels", "C3,,C4"}, 2, "has an empty name"},
+		{"rate for the lab's files", []string{"baseline", "--data", data, "--rate", "160"}, 1, "channels and rate can be chosen for EEGMMIDB only"},
 		{"summary bad model", []string{"summary", "--model", "lenet"}, 2, `unknown model "lenet"`},
 		{"summary stray arg", []string{"summary", "eegnet"}, 2, `unexpected argument "eegnet"`},
 		{"train help", []string{"train", "--help"}, 0, ""},

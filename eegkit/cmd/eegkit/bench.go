@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// cmdBench is `eegkit bench`: the training, evaluation and latency benchmark as one JSON line.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act elu] [--batch 64] [--epochs 3]", stdout, stderr)
+	model := fs.String("model", "eegnet", modelHelp)
+	actName := fs.String("act", "", actHelp)
+	batch := fs.Int("batch", 64, "training batch size")
+	epochs := fs.Int("epochs", 3, "timed training epochs and evaluations (after one warm-up)")
+	latency := fs.Int("latency-runs", 200, "single-trial inferences; the median is reported")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the whole benchmark to this file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	m, err := modelFlags(*model, *actName)
+	if err != nil {
+		return err
+	}
+	if *batch < 2 || *epochs < 1 || *latency < 1 {
+		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
+	}
+	res, err := train.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, string(raw))
+	return nil
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/datasets"
+)
+
+// cmdGenData is `eegkit gen-data`: the synthetic dataset in the lab's file format.
+func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("gen-data", "--out DIR [--seed N]", stdout, stderr)
+	out := fs.String("out", "", "directory to write S4b/X11b × train/test .npz into (required)")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives identical files")
+	force := fs.Bool("force", false, "overwrite lab files already in --out")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{errors.New("--out is required")}
+	}
+	for _, split := range []string{"train", "test"} {
+		for _, f := range datasets.LabFiles(split) {
+			p := filepath.Join(*out, f)
+			if datasets.IsGenuine(p) { // --force or not
+				return fmt.Errorf("%s is the genuine course file; refusing to overwrite it (generate into another directory)", p)
+			}
+			if _, err := os.Stat(p); err == nil && !*force {
+				return fmt.Errorf("%s exists; use --force to overwrite it", p)
+			}
+		}
+	}
+	if err := datasets.GenerateLab(*out, *seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote synthetic BCI-IIIb-like data (seed %d) to %s: %s\n", *seed, *out,
+		strings.Join(append(datasets.LabFiles("train"), datasets.LabFiles("test")...), ", "))
+	return nil
+}

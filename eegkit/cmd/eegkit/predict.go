@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// cmdPredict is `eegkit predict`: logits and classes of the trials in an .npz file.
+func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stdout, stderr)
+	modelDir := fs.String("model-dir", "", "directory written by eegkit train")
+	model := fs.String("model", "", "model for --weights: "+modelNames)
+	actName := fs.String("act", "", actHelp)
+	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
+	input := fs.String("input", "", "input .npz with key signal: [N,750,2] as in the lab files or [N,1,2,750] (required)")
+	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required; an existing file is replaced only if it holds predictions)")
+	force := fs.Bool("force", false, "replace an existing --out file even if it does not hold predictions")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *input == "" || *out == "" {
+		return usageError{errors.New("--input and --out are required")}
+	}
+	if err := checkPredictOut(*out, *input, *weights, *modelDir, *force); err != nil {
+		return err
+	}
+	var net *train.Net
+	switch {
+	case *modelDir != "" && *weights != "":
+		return usageError{errors.New("give either --model-dir or --weights, not both")}
+	case *modelDir != "":
+		run, err := train.LoadRun(*modelDir)
+		if err != nil {
+			return err
+		}
+		net = run.Net
+	case *weights != "":
+		if *model == "" {
+			return usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
+		}
+		m, err := modelFlags(*model, *actName)
+		if err != nil {
+			return err
+		}
+		sd, err := nn.LoadWeights(*weights, m)
+		if err != nil {
+			return err
+		}
+		if net, err = train.NewNet(m, sd, 1); err != nil {
+			return err
+		}
+	default:
+		return usageError{errors.New("give --model-dir, or --weights with --model and --act")}
+	}
+	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], net.Model.Input[2])
+	if err != nil {
+		return err
+	}
+	if nans > 0 {
+		fmt.Fprintf(stderr, "eegkit predict: %d NaN values in %s replaced by the array's nanmean\n", nans, *input)
+	}
+	logits, pred, err := net.Predict(trials)
+	if err != nil {
+		return err
+	}
+	if err := eeg.WritePredictions(*out, logits, pred); err != nil {
+		return err
+	}
+	names := trials.ClassNames()
+	counts := make([]int, max(len(names), net.Model.Classes()))
+	for _, p := range pred {
+		counts[p]++
+	}
+	var parts []string
+	for c, n := range counts {
+		name := fmt.Sprintf("class %d", c)
+		if c < len(names) && len(counts) == len(names) {
+			name = names[c]
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, name))
+	}
+	fmt.Fprintf(stdout, "%d trials: %s; wrote %s\n", len(pred), strings.Join(parts, ", "), *out)
+	return nil
+}
+
+// checkPredictOut refuses an --out that would destroy data: the input, the
+// weights, a file of the model directory or a genuine course file, and
+// (unless force) any existing file that does not hold predictions.
+func checkPredictOut(out, input, weights, modelDir string, force bool) error {
+	st, err := os.Stat(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return checkInsideDir(out, modelDir)
+	}
+	if err != nil {
+		return fmt.Errorf("--out %s: %v", out, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("--out %s is a directory; name the .npz file to write", out)
+	}
+	for _, other := range []struct{ flag, path string }{{"--input", input}, {"--weights", weights}} {
+		if o, err := os.Stat(other.path); other.path != "" && err == nil && os.SameFile(st, o) {
+			return fmt.Errorf("--out %s is the %s file; write the predictions to another file", out, other.flag)
+		}
+	}
+	if err := checkInsideDir(out, modelDir); err != nil {
+		return err
+	}
+	if datasets.IsGenuine(out) {
+		return fmt.Errorf("--out %s is a genuine course data file; refusing to overwrite it", out)
+	}
+	if !force && !eeg.IsPredictionsFile(out) {
+		return fmt.Errorf("--out %s exists and does not hold predictions (logits, pred); refusing to overwrite it: choose another file, or add --force", out)
+	}
+	return nil
+}
+
+// checkInsideDir refuses an output file inside the model directory dir.
+func checkInsideDir(out, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	a, err1 := filepath.Abs(filepath.Dir(out))
+	b, err2 := filepath.Abs(dir)
+	if ra, err := filepath.EvalSymlinks(a); err == nil {
+		a = ra
+	}
+	if rb, err := filepath.EvalSymlinks(b); err == nil {
+		b = rb
+	}
+	if err1 == nil && err2 == nil && a == b {
+		return fmt.Errorf("--out %s is inside the model directory %s; write the predictions elsewhere", out, dir)
+	}
+	return nil
+}
