@@ -25,10 +25,10 @@ const checkpointVersion = 2
 // checkpointMagic starts a checkpoint file; the sha256 of the gob payload follows it.
 const checkpointMagic = "EEGKITCK"
 
-// checkpoint is everything a run needs to continue exactly where it was:
+// Checkpoint is everything a run needs to continue exactly where it was:
 // weights, BatchNorm statistics, Adam's moments and step count, the
 // shuffling and dropout random states, the history and the best epoch so far.
-type checkpoint struct {
+type Checkpoint struct {
 	Version    int
 	Config     []byte // JSON of the TrainConfig
 	Data       string // eeg.Data.Source
@@ -57,7 +57,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *Mod
 	if err != nil {
 		return err
 	}
-	ck := checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
+	ck := Checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
 		Stopped: stopped != "", StopReason: stopped, Parts: BatchParts, Steps: net.Steps, BestEpoch: sel.BestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
@@ -95,7 +95,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *Mod
 }
 
 // ReadCheckpoint returns the checkpoint in dir, or nil if there is none.
-func ReadCheckpoint(dir string) (*checkpoint, error) {
+func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	path := filepath.Join(dir, CheckpointFile)
 	if !fileExistsAny(path) {
 		return nil, nil
@@ -111,7 +111,7 @@ func ReadCheckpoint(dir string) (*checkpoint, error) {
 	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], raw[len(checkpointMagic):len(checkpointMagic)+sha256.Size]) {
 		return nil, fmt.Errorf("checkpoint %s is damaged (its sha256 does not match its content); delete it, or ask to replace the run (--replace), to start afresh", path)
 	}
-	ck := &checkpoint{}
+	ck := &Checkpoint{}
 	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(ck); err != nil {
 		return nil, fmt.Errorf("checkpoint %s is corrupt (%v); delete it to start the run afresh", path, err)
 	}
@@ -121,7 +121,7 @@ func ReadCheckpoint(dir string) (*checkpoint, error) {
 	return ck, nil
 }
 
-func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
+func (ck *Checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 	want, _ := json.Marshal(cfg)
 	if !bytes.Equal(want, ck.Config) || ck.DataID != dataID {
 		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory, or ask to replace it (--replace)",
@@ -134,7 +134,7 @@ func (ck *checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
 	return nil
 }
 
-func (ck *checkpoint) restore(net *Net, shuffle *rand.PCG, sel *ModelSelection, aug *augmenter) error {
+func (ck *Checkpoint) restore(net *Net, shuffle *rand.PCG, sel *ModelSelection, aug *augmenter) error {
 	if err := shuffle.UnmarshalBinary(ck.Shuffle); err != nil {
 		return err
 	}

@@ -25,15 +25,15 @@ const (
 // savedFiles are the files SHA256SUMS covers, in the order Save writes them.
 var savedFiles = []string{WeightsFile, RunFile, HistoryJSONFile, HistoryCSVFile}
 
-// dirLock is an exclusive lock on a directory (see lockDir).
-type dirLock struct{ f *os.File }
+// DirLock is an exclusive lock on a directory (see LockDir).
+type DirLock struct{ f *os.File }
 
 // LockDir takes dir's lock file for this process, creating dir, or says
 // which process holds it. The lock is an flock(2) on dir/.lock, released by
 // the kernel when the process ends (kill -9 included), so a stale lock
 // never blocks; the file holds the owner's pid for the message. Taking it
 // also proves dir is writable, before any training starts.
-func LockDir(dir string) (*dirLock, error) {
+func LockDir(dir string) (*DirLock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the output directory %s: %v", dir, safefile.Cause(err))
 	}
@@ -58,11 +58,11 @@ func LockDir(dir string) (*dirLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, safefile.Cause(err))
 	}
-	return &dirLock{f: f}, nil
+	return &DirLock{f: f}, nil
 }
 
 // Unlock releases the lock.
-func (l *dirLock) Unlock() error {
+func (l *DirLock) Unlock() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
@@ -80,7 +80,7 @@ type RunDir struct {
 	// the one asked for (same configuration and data) and complete: there is
 	// nothing to train. Its Net is nil; LoadRun loads it.
 	Finished *Run
-	lock     *dirLock
+	lock     *DirLock
 }
 
 // OpenRunDir opens dir to train cfg on the data identified by dataID
