@@ -130,6 +130,14 @@ func SpectrumFigure(title string, s *Spectra) (*Figure, error) { return plot.Spe
 // CompareRuns is a Markdown table comparing runs (experiments.CompareRuns).
 func CompareRuns(runs []*Run) string { return experiments.CompareRuns(runs) }
 
+// Comparison is McNemar's exact test on two runs' predictions of the same
+// test trials (experiments.Comparison); its Verdict says which is better.
+type Comparison = experiments.Comparison
+
+// Compare predicts ds with both runs and tests whether their accuracies
+// differ by more than chance (experiments.CompareOn).
+func Compare(a, b *Run, ds *eeg.Dataset) (Comparison, error) { return experiments.CompareOn(a, b, ds) }
+
 // CompareFigure draws runs' accuracy per epoch (experiments.CompareFigure).
 func CompareFigure(title string, runs []*Run) (*Figure, error) {
 	return experiments.CompareFigure(title, runs)

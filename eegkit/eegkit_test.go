@@ -1,6 +1,8 @@
 package eegkit
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -25,5 +27,18 @@ func TestFrontDoor(t *testing.T) {
 	}
 	if _, err := LoadData(t.TempDir() + "/missing"); err == nil {
 		t.Error("LoadData of a missing directory succeeded")
+	}
+	cfg, err := Preset("eegnetv4", NoActivation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs = 1
+	run, reused, err := OpenStore(t.TempDir()).Train(context.Background(), cfg, data, nil)
+	if err != nil || reused {
+		t.Fatalf("Train: reused %v, %v", reused, err)
+	}
+	c, err := Compare(run, run, data.Test)
+	if err != nil || c.Significant() || c.OnlyA != 0 || !strings.Contains(c.Verdict(), "are not significantly different") {
+		t.Errorf("a run against itself: %v, %q", err, c.Verdict())
 	}
 }

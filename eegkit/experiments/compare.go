@@ -50,6 +50,10 @@ func CompareRuns(runs []*train.Run) string {
 		f := r.Final()
 		fmt.Fprintf(&sb, "| %s | %s | %d | %g | %d | %s |", RunLabel(r), params, r.Config.Batch, r.Config.LR, len(r.History), metrics.Percent(f.TrainAcc))
 		for _, m := range reported {
+			if m.Name == metrics.Accuracy {
+				sb.WriteString(" " + AccuracyCell(r.Test.Accuracy, r.Test.Trials) + " |")
+				continue
+			}
 			sb.WriteString(" " + m.Format(r.Test.Value(m.Name)) + " |")
 		}
 		fmt.Fprintf(&sb, " `%s` |\n", RunID(r.Config, r.DataID))

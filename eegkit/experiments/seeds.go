@@ -12,6 +12,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/stats"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -78,6 +79,7 @@ type SeedGroup struct {
 	ValAcc    MeanStd
 	TestAcc   MeanStd
 	Test      map[string]MeanStd // every registered test metric, by name (metrics.All)
+	Trials    int                // test trials of each point (0 if unknown)
 	BestEpoch MeanStd
 }
 
@@ -111,6 +113,7 @@ func GroupSeeds(points []SweepPoint) []SeedGroup {
 		for _, p := range ps {
 			g.Seeds = append(g.Seeds, p.Config.Seed)
 		}
+		g.Trials = ps[0].Trials
 		g.TrainAcc = col(func(p SweepPoint) float64 { return p.TrainAcc })
 		g.ValAcc = col(func(p SweepPoint) float64 { return p.ValAcc })
 		g.TestAcc = col(func(p SweepPoint) float64 { return p.TestAcc })
@@ -146,9 +149,22 @@ func SortGroups(groups []SeedGroup) {
 	})
 }
 
+// AccuracyCell renders an accuracy on n trials with its 95 % Wilson
+// interval, "83.43 % [81.1, 85.6]" (without the interval when n is unknown).
+func AccuracyCell(acc float64, n int) string {
+	switch {
+	case math.IsNaN(acc):
+		return "–"
+	case n <= 0:
+		return fmt.Sprintf("%.2f %%", 100*acc)
+	}
+	iv := stats.Wilson(int(math.Round(acc*float64(n))), n, stats.Z95)
+	return fmt.Sprintf("%.2f %% [%.1f, %.1f]", 100*acc, 100*iv.Lo, 100*iv.Hi)
+}
+
 // ResultsTable renders seed groups as a Markdown table, in the given order:
 // hyperparameters, then mean ± std over seeds of each metric of the kept
-// model. Baselines, if any, follow in rows of their own (they have no seed).
+// model (a single seed's accuracy with its 95 % Wilson interval). Baselines, if any, follow in rows of their own (they have no seed).
 func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	var sb strings.Builder
 	reported := metrics.Reported()
@@ -174,9 +190,12 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol, g.BestEpoch.Plain(0), g.ValAcc.Percent())
 		for _, m := range reported {
 			v := g.Test[m.Name]
-			if m.Percent {
+			switch {
+			case m.Name == metrics.Accuracy && v.N == 1:
+				sb.WriteString(" " + AccuracyCell(v.Mean, g.Trials) + " |")
+			case m.Percent:
 				sb.WriteString(" " + v.Percent() + " |")
-			} else {
+			default:
 				sb.WriteString(" " + v.Plain(3) + " |")
 			}
 		}
@@ -185,6 +204,10 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	for _, b := range baselines {
 		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set | – | – |", b.Name)
 		for _, m := range reported {
+			if m.Name == metrics.Accuracy {
+				sb.WriteString(" " + AccuracyCell(b.Test.Accuracy, b.Test.Trials) + " |")
+				continue
+			}
 			sb.WriteString(" " + m.Format(b.Test.Value(m.Name)) + " |")
 		}
 		sb.WriteString("\n")

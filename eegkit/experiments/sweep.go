@@ -38,6 +38,7 @@ type SweepPoint struct {
 	Test      map[string]float64
 	BestEpoch int     // the epoch whose model was kept
 	BestTest  float64 // best test accuracy over the epochs (shown for comparison only: choosing by it is optimistic)
+	Trials    int     // test trials (0 when the CSV it was read from did not say): the n of the accuracy's interval
 	Seconds   float64 // training time
 	Data      string  // the data, in words (eeg.Data.Source)
 	DataID    string  // the data's content hash (eeg.Data.ID): what a rerun compares
@@ -58,7 +59,7 @@ func sweepHeader() []string {
 	for _, m := range metrics.All() {
 		h = append(h, metricColumn(m.Name))
 	}
-	return append(h, sweepTail...)
+	return append(append(h, "test_trials"), sweepTail...)
 }
 
 // metricColumn is a test metric's CSV column.
@@ -323,7 +324,7 @@ func repairSweepCSV(path string) (string, error) {
 // NewSweepPoint summarises a finished run that took the given time.
 func NewSweepPoint(run *train.Run, took time.Duration) SweepPoint {
 	p := SweepPoint{Config: run.Config, TrainAcc: run.Final().TrainAcc, ValAcc: math.NaN(), TestAcc: run.Test.Accuracy,
-		Test: map[string]float64{}, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
+		Test: map[string]float64{}, Trials: run.Test.Trials, BestEpoch: run.BestEpoch, Seconds: took.Seconds(), Data: run.Data, DataID: run.DataID,
 		Completed: time.Now().UTC()}
 	if run.Val != nil {
 		p.ValAcc = run.Val.Accuracy
@@ -422,6 +423,9 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 				p.Test[m.Name] = num(metricColumn(m.Name))
 			}
 		}
+		if slices.Contains(header, "test_trials") {
+			p.Trials = int(num("test_trials"))
+		}
 		p.BestEpoch, p.BestTest, p.Seconds, p.Data, p.DataID = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")], r[col("data_id")]
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
@@ -498,7 +502,7 @@ func appendSweep(path string, p SweepPoint) error {
 		}
 		row = append(row, g(v))
 	}
-	_ = w.Write(append(row, strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)))
+	_ = w.Write(append(row, strconv.Itoa(p.Trials), strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)))
 	w.Flush()
 	if err := w.Error(); err != nil {
 		f.Close()

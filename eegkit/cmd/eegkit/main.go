@@ -50,6 +50,7 @@ var commands = []command{
 	{"baseline", "fit the classical baseline (band log-variance or CSP + LDA)", cmdBaseline},
 	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},
 	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
+	{"compare", "say whether one run is significantly better than another (McNemar's exact test; paired t-test over seeds)", cmdCompare},
 	{"runs", "list, show or remove the runs of a run store (runs list|show RUN|rm RUN)", cmdRuns},
 }
 

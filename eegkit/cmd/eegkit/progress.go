@@ -75,8 +75,12 @@ func (p *progress) update(e train.EpochStats) {
 		return
 	}
 	if e.Epoch%p.every == 0 || e.Epoch == p.cfg.Epochs || p.seen == 1 {
-		fmt.Fprintf(p.w, "%s/%s epoch %d/%d loss %.4f train %.1f%%%s test %.1f%% %.2fs/epoch ETA %s\n",
-			p.cfg.Model, p.cfg.Activation, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, e.Seconds, eta)
+		name := p.cfg.Model
+		if p.cfg.Activation != "" { // "" where the model fixes its nonlinearity
+			name += "/" + p.cfg.Activation
+		}
+		fmt.Fprintf(p.w, "%s epoch %d/%d loss %.4f train %.1f%%%s test %.1f%% %.2fs/epoch ETA %s\n",
+			name, e.Epoch, p.cfg.Epochs, e.TrainLoss, 100*e.TrainAcc, val, 100*e.TestAcc, e.Seconds, eta)
 	}
 }
 

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// cmdCompare is `eegkit compare RUN_A RUN_B`: McNemar's exact test on the
+// two models' predictions of the same test trials, and a paired t-test over
+// seeds when both are directories of seeds (train --seeds).
+func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("compare", "RUN_A RUN_B [--data DIR] [--dir runs/lab]", stdout, stderr)
+	dataDir := newDataFlags(fs)
+	storeDir := fs.String("dir", defaultStore, "the run store in which RUN_A and RUN_B are looked up when they are not directories")
+	// The two runs may stand before or after the flags.
+	var refs []string
+	for len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		refs, args = append(refs, args[0]), args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseError(fs, err)
+	}
+	refs = append(refs, fs.Args()...)
+	if len(refs) != 2 {
+		return usageError{fmt.Errorf("compare takes two runs (model directories, directories of seeds, or ids from eegkit runs list), got %d", len(refs))}
+	}
+	data, err := dataDir.load()
+	if err != nil {
+		return err
+	}
+	var sides [2][]*train.Run
+	for i, ref := range refs {
+		if sides[i], err = loadSide(ref, *storeDir); err != nil {
+			return err
+		}
+		for _, r := range sides[i] {
+			if r.DataID != data.ID() {
+				return fmt.Errorf("%s was trained and tested on other data (%s) than %s (%s): compare runs on the data they were tested on (--data)", ref, r.Data, dataDir, data.Source)
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "data: %s (%s), test set of %d trials\n", data.Source, dataDir, data.Test.Len())
+	bySeed := func(rs []*train.Run) map[uint64]*train.Run {
+		m := map[uint64]*train.Run{}
+		for _, r := range rs {
+			m[r.Config.Seed] = r
+		}
+		return m
+	}
+	a, b := bySeed(sides[0]), bySeed(sides[1])
+	var seeds []uint64
+	for s := range a {
+		if b[s] != nil {
+			seeds = append(seeds, s)
+		}
+	}
+	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
+	if len(seeds) == 0 { // single runs of different seeds: compare them as they are
+		a, b = map[uint64]*train.Run{0: sides[0][0]}, map[uint64]*train.Run{0: sides[1][0]}
+		seeds = []uint64{0}
+	}
+	label := func(r *train.Run, ref string) string {
+		return fmt.Sprintf("%s [%s]", experiments.RunLabel(r), filepath.Base(ref))
+	}
+	var pa, pb []experiments.SweepPoint
+	for _, s := range seeds {
+		c, err := experiments.CompareOn(a[s], b[s], data.Test)
+		if err != nil {
+			return err
+		}
+		c.A, c.B = label(a[s], refs[0]), label(b[s], refs[1])
+		if len(seeds) > 1 {
+			fmt.Fprintf(stdout, "seed %d: ", s)
+		}
+		fmt.Fprintln(stdout, c.Verdict())
+		pa, pb = append(pa, experiments.NewSweepPoint(a[s], 0)), append(pb, experiments.NewSweepPoint(b[s], 0))
+	}
+	if len(seeds) > 1 {
+		c, err := experiments.CompareSeeds(label(a[seeds[0]], refs[0]), label(b[seeds[0]], refs[1]), pa, pb)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, c.Verdict())
+	}
+	return nil
+}
+
+// loadSide loads what ref names: a model directory, a directory of seed-N
+// model directories, or a run of the store in storeDir.
+func loadSide(ref, storeDir string) ([]*train.Run, error) {
+	if st, err := os.Stat(ref); err == nil && st.IsDir() {
+		if _, err := os.Stat(filepath.Join(ref, train.RunFile)); err == nil {
+			r, err := train.LoadRun(ref)
+			return []*train.Run{r}, err
+		}
+		dirs, _ := filepath.Glob(filepath.Join(ref, "seed-*"))
+		var runs []*train.Run
+		for _, d := range dirs {
+			if _, err := strconv.ParseUint(strings.TrimPrefix(filepath.Base(d), "seed-"), 10, 64); err != nil {
+				continue
+			}
+			r, err := train.LoadRun(d)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, r)
+		}
+		if len(runs) == 0 {
+			return nil, fmt.Errorf("%s holds neither a saved model (%s) nor seed-N model directories (eegkit train --seeds)", ref, train.RunFile)
+		}
+		return runs, nil
+	}
+	sr, err := experiments.OpenStore(storeDir).Find(ref)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a directory, nor a run of %s: %w", ref, storeDir, err)
+	}
+	if sr.Status != experiments.StatusFinished {
+		return nil, errors.New(ref + " is " + sr.Status + ": finish its training before comparing it")
+	}
+	r, err := train.LoadRun(sr.Dir)
+	return []*train.Run{r}, err
+}
