@@ -12,8 +12,8 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/metrics"
-	"github.com/eegkit/eegkit/eegkit/stats"
 	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/stats"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 

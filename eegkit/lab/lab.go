@@ -33,6 +33,9 @@ type Result struct {
 	Data  string                        `json:"data"`
 	Runs  map[string]map[string]float64 `json:"test_accuracy"` // model -> activation -> final test accuracy
 	Best  string                        `json:"best"`          // "EEGNet/ELU"
+	// Verdict says whether Best is significantly better than the runner-up
+	// (McNemar's exact test on their predictions of the test set).
+	Verdict string `json:"best_vs_runner_up"`
 	Table string                        `json:"-"`             // Table 1 as Markdown
 	Files []string                      `json:"files"`         // figures and table written
 }
@@ -66,8 +69,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	res := &Result{Data: data.Source, Runs: runs.Accuracies()}
 	res.Table, res.Best = Table1(res.Runs)
+	c, err := runs.BestVsRunnerUp(data.Test)
+	if err != nil {
+		return nil, err
+	}
+	res.Verdict = c.Verdict()
 	tablePath := filepath.Join(opt.OutDir, "table1.md")
-	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n", data.Source)
+	note := fmt.Sprintf("\nData: %s. Test accuracy after the last epoch (the lab's protocol).\n\n%s\n", data.Source, res.Verdict)
 	if err := safefile.WriteFile(tablePath, []byte(res.Table+note)); err != nil {
 		return nil, err
 	}

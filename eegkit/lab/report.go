@@ -52,6 +52,33 @@ func (lr Runs) Best() (model string, act nn.Activation, run *train.Run) {
 	return
 }
 
+// RunnerUp returns the run with the second-highest final test accuracy.
+func (lr Runs) RunnerUp() (model string, act nn.Activation, run *train.Run) {
+	_, _, best := lr.Best()
+	for _, m := range models.LabNames {
+		for _, a := range nn.Activations {
+			if r := lr[m][a]; r != nil && r != best && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
+				model, act, run = m, a, r
+			}
+		}
+	}
+	return
+}
+
+// BestVsRunnerUp tests whether the best run is better than the runner-up
+// on test, the test set both were scored on (McNemar's exact test on their
+// paired predictions): the lab's question, with the statistics it deserves.
+func (lr Runs) BestVsRunnerUp(test *eeg.Dataset) (experiments.Comparison, error) {
+	bm, ba, best := lr.Best()
+	rm, ra, runner := lr.RunnerUp()
+	if best == nil || runner == nil {
+		return experiments.Comparison{}, fmt.Errorf("comparing the best run with the runner-up needs two runs, have %d", len(lr.Accuracies()))
+	}
+	c, err := experiments.CompareOn(best, runner, test)
+	c.A, c.B = lr.ModelName(bm)+"/"+ba.Label(), lr.ModelName(rm)+"/"+ra.Label()
+	return c, err
+}
+
 // Discussion writes the lab report's discussion from the runs: every number
 // in it is computed from their histories.
 func (lr Runs) Discussion() string {

@@ -46,6 +46,9 @@ func TestLabReport(t *testing.T) {
 	if model != "eegnet" || act != nn.ReLU || best.Final().TestAcc != 0.85 {
 		t.Errorf("best %s/%s", model, act.Name())
 	}
+	if model, act, r := runs.RunnerUp(); model != "eegnet" || act != nn.ELU || r.Final().TestAcc != 0.84 {
+		t.Errorf("runner-up %s/%s", model, act.Name())
+	}
 	d := runs.Discussion()
 	for _, want := range []string{
 		"**Best run**: EEGNet with ReLU, 85.00% test accuracy after 3 epochs (batch 64, learning rate 0.001)",

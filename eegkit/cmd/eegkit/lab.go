@@ -43,7 +43,7 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "\nTable 1 (%s):\n\n%s\nbest: %s\n", res.Data, res.Table, res.Best)
+	fmt.Fprintf(stdout, "\nTable 1 (%s):\n\n%s\nbest: %s\n%s\n", res.Data, res.Table, res.Best, res.Verdict)
 	for _, f := range res.Files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}

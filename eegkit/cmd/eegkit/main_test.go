@@ -141,7 +141,7 @@ func TestLabCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("lab: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"| EEGNet |", "| DeepConvNet |", "best: ", "figure9_eegnet.png", "figure10_deepconvnet.svg", "synthetic"} {
+	for _, want := range []string{"| EEGNet |", "| DeepConvNet |", "best: ", "McNemar's exact test on 1080 paired test trials", "figure9_eegnet.png", "figure10_deepconvnet.svg", "synthetic"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("lab output lacks %q:\n%s", want, stdout)
 		}
