@@ -30,14 +30,14 @@ type Options struct {
 
 // Result is the outcome of the six runs.
 type Result struct {
-	Data  string                        `json:"data"`
-	Runs  map[string]map[string]float64 `json:"test_accuracy"` // model -> activation -> final test accuracy
-	Best  string                        `json:"best"`          // "EEGNet/ELU"
+	Data string                        `json:"data"`
+	Runs map[string]map[string]float64 `json:"test_accuracy"` // model -> activation -> final test accuracy
+	Best string                        `json:"best"`          // "EEGNet/ELU"
 	// Verdict says whether Best is significantly better than the runner-up
 	// (McNemar's exact test on their predictions of the test set).
-	Verdict string `json:"best_vs_runner_up"`
-	Table string                        `json:"-"`             // Table 1 as Markdown
-	Files []string                      `json:"files"`         // figures and table written
+	Verdict string   `json:"best_vs_runner_up"`
+	Table   string   `json:"-"`     // Table 1 as Markdown
+	Files   []string `json:"files"` // figures and table written
 }
 
 // Run reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
