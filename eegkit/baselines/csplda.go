@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"slices"
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
+	"github.com/eegkit/eegkit/eegkit/riemann"
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 )
@@ -16,7 +18,12 @@ import (
 const (
 	LogVar = "logvar" // log-variance of C3 and C4 in each band
 	CSP    = "csp"    // log-variance of the CSP components of each band
+	MDM    = "mdm"    // minimum distance to the class means of the trial covariances (Riemannian)
+	TSLR   = "tslr"   // tangent space of the trial covariances + logistic regression (Riemannian)
 )
+
+// Methods lists the baseline methods.
+var Methods = []string{LogVar, CSP, MDM, TSLR}
 
 // Config configures the classical baseline EEG researchers compare
 // deep models against: band power (log-variance of the band-passed signal)
@@ -29,10 +36,21 @@ type Config struct {
 	From      float64      `json:"from_s"`    // start of the analysed window, seconds into the trial
 	To        float64      `json:"to_s"`      // its end; From = To = 0 means the whole trial, 0–6 s
 	Shrinkage float64      `json:"shrinkage"` // LDA covariance shrinkage towards a scaled identity, in [0, 1]
+	// The Riemannian methods (MDM, TSLR): the trial covariance estimator
+	// (riemann.SCM, LWF or OAS; default OAS, as MOABB's pipelines) and the
+	// regularisation of the logistic regression (default C = 1, scikit-learn's).
+	Estimator string  `json:"estimator,omitempty"`
+	C         float64 `json:"c,omitempty"`
 }
 
 // DefaultBands are the mu and beta bands.
 var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
+
+// DefaultRiemannBand is the band the Riemannian methods filter to by
+// default: mu and beta together, as MOABB's motor-imagery pipelines do.
+var DefaultRiemannBand = [2]float64{8, 30}
+
+func (c Config) riemannian() bool { return c.Method == MDM || c.Method == TSLR }
 
 func (c Config) withDefaults() Config {
 	return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate)
@@ -45,6 +63,15 @@ func (c Config) withDefaultsFor(dur float64) Config {
 	}
 	if len(c.Bands) == 0 {
 		c.Bands = DefaultBands
+		if c.riemannian() {
+			c.Bands = [][2]float64{DefaultRiemannBand}
+		}
+	}
+	if c.riemannian() && c.Estimator == "" {
+		c.Estimator = riemann.OAS
+	}
+	if c.Method == TSLR && c.C == 0 {
+		c.C = 1
 	}
 	if c.From == 0 && c.To == 0 {
 		c.To = dur
@@ -63,8 +90,14 @@ func (c Config) Validate() error {
 func (c Config) validateFor(dur, rate float64) error {
 	c = c.withDefaultsFor(dur)
 	switch {
-	case c.Method != LogVar && c.Method != CSP:
-		return fmt.Errorf("unknown baseline method %q (want %s or %s)", c.Method, LogVar, CSP)
+	case !slices.Contains(Methods, c.Method):
+		return fmt.Errorf("unknown baseline method %q (want %s)", c.Method, strings.Join(Methods, ", "))
+	case c.riemannian() && len(c.Bands) != 1:
+		return fmt.Errorf("the %s baseline band-passes the trials to one band (default 8–30 Hz), got %d bands", c.Method, len(c.Bands))
+	case c.riemannian() && c.Estimator != riemann.SCM && c.Estimator != riemann.LWF && c.Estimator != riemann.OAS:
+		return fmt.Errorf("unknown covariance estimator %q (want %s, %s or %s)", c.Estimator, riemann.SCM, riemann.LWF, riemann.OAS)
+	case math.IsNaN(c.C) || c.C < 0:
+		return fmt.Errorf("the logistic regression's C must be > 0, got %g", c.C)
 	case !(c.From >= 0 && c.To <= dur && c.To-c.From >= 0.5):
 		return fmt.Errorf("baseline window %g–%g s must lie in 0–%g s and last at least 0.5 s", c.From, c.To, dur)
 	case !(c.Shrinkage >= 0 && c.Shrinkage <= 1):
@@ -85,6 +118,12 @@ func (c Config) String() string {
 	for i, b := range c.Bands {
 		bands[i] = fmt.Sprintf("%g–%g", b[0], b[1])
 	}
+	switch c.Method {
+	case MDM:
+		return fmt.Sprintf("MDM (Riemannian, %s covariances, %s Hz, %g–%g s)", strings.ToUpper(c.Estimator), bands[0], c.From, c.To)
+	case TSLR:
+		return fmt.Sprintf("tangent space (%s covariances, %s Hz, %g–%g s) + logistic regression (C = %g)", strings.ToUpper(c.Estimator), bands[0], c.From, c.To, c.C)
+	}
 	name := "log-variance of C3, C4"
 	if c.Method == CSP {
 		name = "CSP log-variance"
@@ -97,7 +136,8 @@ func (c Config) String() string {
 type Model struct {
 	Config   Config
 	subjects map[string]*subjectBaseline
-	shape    string // the trials it was fitted on, in words (eeg.Dataset.Shape)
+	riemann  map[string]*subjectRiemann // the Riemannian methods' per-subject models
+	shape    string                     // the trials it was fitted on, in words (eeg.Dataset.Shape)
 }
 
 type subjectBaseline struct {
@@ -107,19 +147,22 @@ type subjectBaseline struct {
 }
 
 // Fit fits the baseline on ds, one model per subject.
-// The features are those of two channels (C3 and C4 in the lab) and LDA
-// separates two classes: other data is an error (issue 13's Riemannian
-// baselines take any number of channels).
+// The log-variance and CSP features are those of two channels (C3 and C4
+// in the lab) and LDA separates two classes: other data is an error for
+// them; the Riemannian methods take any channels and classes.
 func Fit(cfg Config, ds *eeg.Dataset) (*Model, error) {
 	if err := ds.Check(); err != nil {
 		return nil, err
 	}
-	if ds.NChans() != 2 || len(ds.ClassNames()) != 2 {
-		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4)", cfg.withDefaults().Method, ds.Shape(), len(ds.ClassNames()))
-	}
 	dur := float64(ds.NTimes()) / ds.SampleRate()
 	if err := cfg.validateFor(dur, ds.SampleRate()); err != nil {
 		return nil, err
+	}
+	if cfg.riemannian() {
+		return fitRiemannian(cfg, ds)
+	}
+	if ds.NChans() != 2 || len(ds.ClassNames()) != 2 {
+		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4), or a Riemannian method (mdm, tslr)", cfg.withDefaults().Method, ds.Shape(), len(ds.ClassNames()))
 	}
 	cfg = cfg.withDefaultsFor(dur)
 	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}, shape: ds.Shape()}
@@ -175,6 +218,9 @@ func subjectOf(ds *eeg.Dataset, i int) int {
 func (bl *Model) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	if ds.Shape() != bl.shape {
 		return nil, nil, fmt.Errorf("baseline: fitted on trials of %s, asked to predict %s", bl.shape, ds.Shape())
+	}
+	if bl.riemann != nil {
+		return bl.predictRiemannian(ds)
 	}
 	covs := bandCovariances(bl.Config, ds)
 	for i := range ds.Y {

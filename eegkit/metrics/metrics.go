@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/stats"
 )
 
 // Metrics summarise a model's predictions on a dataset.
@@ -159,7 +160,8 @@ func (m Metrics) Subjects() []string {
 func (m Metrics) String() string {
 	var sb strings.Builder
 	auc := m.aucText()
-	fmt.Fprintf(&sb, "accuracy %s on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", Percent(m.Accuracy), m.Trials, m.Loss, m.Kappa, auc)
+	ci := stats.Wilson(int(math.Round(m.Accuracy*float64(m.Trials))), m.Trials, stats.Z95)
+	fmt.Fprintf(&sb, "accuracy %s (95 %% CI %.1f–%.1f %%) on %d trials (loss %.4f, kappa %.3f, ROC-AUC %s)\n", Percent(m.Accuracy), 100*ci.Lo, 100*ci.Hi, m.Trials, m.Loss, m.Kappa, auc)
 	for _, s := range m.Subjects() {
 		fmt.Fprintf(&sb, "  %-6s %s\n", s, Percent(m.PerSubject[s]))
 	}

@@ -16,9 +16,11 @@ import (
 )
 
 func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("baseline", "[--method logvar|csp] [--bands 8-13,13-30] [--from S --to S] [--data DIR] [--out DIR]", stdout, stderr)
-	method := fs.String("method", baselines.LogVar, "features: logvar (log-variance of C3, C4 per band) or csp (of the CSP components)")
-	bands := fs.String("bands", "8-13,13-30", "frequency bands in Hz, comma-separated LOW-HIGH")
+	fs := newFlags("baseline", "[--method logvar|csp|mdm|tslr] [--bands 8-13,13-30] [--from S --to S] [--estimator oas] [--data DIR] [--out DIR]", stdout, stderr)
+	method := fs.String("method", baselines.LogVar, "logvar (log-variance of C3, C4 per band + LDA), csp (of the CSP components + LDA), mdm (Riemannian minimum distance to the class means) or tslr (tangent space + logistic regression)")
+	bands := fs.String("bands", "", "frequency bands in Hz, comma-separated LOW-HIGH (default 8-13,13-30; one band for mdm and tslr, default 8-30)")
+	estimator := fs.String("estimator", "", "mdm, tslr: the trial covariance estimator, scm, lwf or oas (default oas)")
+	c := fs.Float64("c", 0, "tslr: the logistic regression's inverse regularisation C (default 1, as scikit-learn)")
 	from := fs.Float64("from", 0, "start of the analysed window, seconds into the trial")
 	to := fs.Float64("to", 0, "end of the analysed window (0: the end of the trial)")
 	shrinkage := fs.Float64("shrinkage", 0, "LDA covariance shrinkage, 0–1")
@@ -27,13 +29,15 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg := baselines.Config{Method: *method, From: *from, To: *to, Shrinkage: *shrinkage}
+	cfg := baselines.Config{Method: *method, From: *from, To: *to, Shrinkage: *shrinkage, Estimator: *estimator, C: *c}
 	if *to == 0 && *from != 0 {
 		cfg.To = float64(eeg.Samples) / eeg.SampleRate
 	}
 	var err error
-	if cfg.Bands, err = list("bands", *bands, parseBand); err != nil {
-		return err
+	if *bands != "" {
+		if cfg.Bands, err = list("bands", *bands, parseBand); err != nil {
+			return err
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}

@@ -27,7 +27,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "first seed")
 	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
 	proto := addProtocolFlags(fs)
-	baseline := fs.Bool("baseline", false, "add the classical baselines (log-variance and CSP + LDA, mu and beta bands) to the results table")
+	baseline := fs.Bool("baseline", false, "add the classical baselines to the results table: log-variance and CSP + LDA (mu and beta bands; for 2 channels and 2 classes), Riemannian MDM and tangent space + logistic regression (8–30 Hz)")
 	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
 	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
@@ -105,7 +105,10 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	experiments.SortGroups(groups)
 	var rows []*baselines.Result
 	if *baseline {
-		for _, m := range []string{baselines.LogVar, baselines.CSP} {
+		for _, m := range baselines.Methods {
+			if (m == baselines.LogVar || m == baselines.CSP) && (data.Train.NChans() != 2 || len(data.Train.ClassNames()) != 2) {
+				continue // they take two channels and two classes
+			}
 			b, err := baselines.Run(baselines.Config{Method: m}, data)
 			if err != nil {
 				return err
