@@ -10,6 +10,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/dsp"
+	"github.com/eegkit/eegkit/eegkit/augment"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/lab"
@@ -129,6 +130,17 @@ func SpectrumFigure(title string, s *Spectra) (*Figure, error) { return plot.Spe
 
 // CompareRuns is a Markdown table comparing runs (experiments.CompareRuns).
 func CompareRuns(runs []*Run) string { return experiments.CompareRuns(runs) }
+
+// Augmentation is a pipeline of data augmentations (augment.Pipeline);
+// its Name is what TrainConfig.Augment takes.
+type Augmentation = augment.Pipeline
+
+// Augment builds the augmentation spec describes for the trials of ds, in
+// package augment's grammar ("timeshift:0.2s,noise:0.1,mirror:0.5"); set
+// cfg.Augment to its Name() and Fit applies it to every training batch.
+func Augment(spec string, ds *eeg.Dataset) (Augmentation, error) {
+	return augment.Parse(spec, augment.InfoOf(ds))
+}
 
 // Comparison is McNemar's exact test on two runs' predictions of the same
 // test trials (experiments.Comparison); its Verdict says which is better.

@@ -37,6 +37,10 @@ func TestFrontDoor(t *testing.T) {
 	if err != nil || reused {
 		t.Fatalf("Train: reused %v, %v", reused, err)
 	}
+	aug, err := Augment("timeshift:0.1s,mirror", data.Train)
+	if err != nil || aug.Name() != "timeshift:12:0.5,mirror:0.5" {
+		t.Fatalf("Augment: %q, %v", aug.Name(), err)
+	}
 	c, err := Compare(run, run, data.Test)
 	if err != nil || c.Significant() || c.OnlyA != 0 || !strings.Contains(c.Verdict(), "are not significantly different") {
 		t.Errorf("a run against itself: %v, %q", err, c.Verdict())

@@ -168,11 +168,18 @@ func AccuracyCell(acc float64, n int) string {
 func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	var sb strings.Builder
 	reported := metrics.Reported()
-	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol | kept epoch | val acc |")
+	augmented := slices.ContainsFunc(groups, func(g SeedGroup) bool { return g.Config.Augment != "" })
+	cols := 12 + len(reported)
+	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol |")
+	if augmented { // a column only when some row is augmented
+		sb.WriteString(" augment |")
+		cols++
+	}
+	sb.WriteString(" kept epoch | val acc |")
 	for _, m := range reported {
 		sb.WriteString(" " + m.Title + " |")
 	}
-	sb.WriteString("\n" + strings.Repeat("|---", 12+len(reported)) + "|\n")
+	sb.WriteString("\n" + strings.Repeat("|---", cols) + "|\n")
 	for i, g := range groups {
 		c := g.Config
 		dropout := "lab"
@@ -186,8 +193,16 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 				protocol += fmt.Sprintf(", patience %d", c.Patience)
 			}
 		}
-		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s | %s | %s |", i+1, c.Model, c.Activation,
-			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol, g.BestEpoch.Plain(0), g.ValAcc.Percent())
+		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s |", i+1, c.Model, c.Activation,
+			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol)
+		if augmented {
+			aug := c.Augment
+			if aug == "" {
+				aug = "none"
+			}
+			sb.WriteString(" " + aug + " |")
+		}
+		fmt.Fprintf(&sb, " %s | %s |", g.BestEpoch.Plain(0), g.ValAcc.Percent())
 		for _, m := range reported {
 			v := g.Test[m.Name]
 			switch {
@@ -202,7 +217,11 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 		sb.WriteString("\n")
 	}
 	for _, b := range baselines {
-		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set | – | – |", b.Name)
+		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set |", b.Name)
+		if augmented {
+			sb.WriteString(" – |")
+		}
+		sb.WriteString(" – | – |")
 		for _, m := range reported {
 			if m.Name == metrics.Accuracy {
 				sb.WriteString(" " + AccuracyCell(b.Test.Accuracy, b.Test.Trials) + " |")

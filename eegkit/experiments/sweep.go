@@ -72,7 +72,7 @@ func metricColumn(name string) string {
 
 // Grid is a hyperparameter grid: every combination of its lists. An empty
 // list leaves that hyperparameter as Base has it, except that batch and
-// learning rate default to the lab's preset for each model and activation.
+// learning rate default to the preset of each model and activation.
 type Grid struct {
 	Base         train.TrainConfig // epochs, seed, validation protocol, schedule, Adam's constants
 	Models       []string
@@ -83,9 +83,12 @@ type Grid struct {
 	Dropouts     []float64 // a negative value means the lab's dropout
 	Epochs       []int
 	Seeds        []uint64
+	Augments     []string // augmentations in package augment's canonical form; "" for none
 }
 
-// Configs expands the grid, validating every point.
+// Configs expands the grid, validating every point: the models ×
+// activations with their presets, then each list in the order of the
+// fields, the later ones varying fastest.
 func (g Grid) Configs() ([]train.TrainConfig, error) {
 	models, acts := g.Models, g.Activations
 	if len(models) == 0 {
@@ -94,7 +97,6 @@ func (g Grid) Configs() ([]train.TrainConfig, error) {
 	if len(acts) == 0 {
 		acts = []string{g.Base.Activation}
 	}
-	orKeep := func(n int) int { return max(n, 1) }
 	var out []train.TrainConfig
 	for _, model := range models {
 		for _, an := range acts {
@@ -106,51 +108,49 @@ func (g Grid) Configs() ([]train.TrainConfig, error) {
 			if err != nil {
 				return nil, err
 			}
-			for bi := range orKeep(len(g.Batches)) {
-				for li := range orKeep(len(g.LRs)) {
-					for wi := range orKeep(len(g.WeightDecays)) {
-						for di := range orKeep(len(g.Dropouts)) {
-							for ei := range orKeep(len(g.Epochs)) {
-								for si := range orKeep(len(g.Seeds)) {
-									c := g.Base
-									c.Model, c.Activation, c.Batch, c.LR = preset.Model, preset.Activation, preset.Batch, preset.LR
-									if c.Epochs == 0 {
-										c.Epochs = preset.Epochs
-									}
-									if len(g.Batches) > 0 {
-										c.Batch = g.Batches[bi]
-									}
-									if len(g.LRs) > 0 {
-										c.LR = g.LRs[li]
-									}
-									if len(g.WeightDecays) > 0 {
-										c.WeightDecay = g.WeightDecays[wi]
-									}
-									if len(g.Dropouts) > 0 {
-										c.Dropout = nil
-										if d := g.Dropouts[di]; d >= 0 {
-											c.Dropout = &d
-										}
-									}
-									if len(g.Epochs) > 0 {
-										c.Epochs = g.Epochs[ei]
-									}
-									if len(g.Seeds) > 0 {
-										c.Seed = g.Seeds[si]
-									}
-									if err := c.Validate(); err != nil {
-										return nil, fmt.Errorf("grid point %s: %w", c, err)
-									}
-									out = append(out, c)
-								}
-							}
-						}
-					}
-				}
+			c := g.Base
+			c.Model, c.Activation, c.Batch, c.LR = preset.Model, preset.Activation, preset.Batch, preset.LR
+			if c.Epochs == 0 {
+				c.Epochs = preset.Epochs
 			}
+			out = append(out, c)
+		}
+	}
+	out = expand(out, len(g.Batches), func(c *train.TrainConfig, i int) { c.Batch = g.Batches[i] })
+	out = expand(out, len(g.LRs), func(c *train.TrainConfig, i int) { c.LR = g.LRs[i] })
+	out = expand(out, len(g.WeightDecays), func(c *train.TrainConfig, i int) { c.WeightDecay = g.WeightDecays[i] })
+	out = expand(out, len(g.Dropouts), func(c *train.TrainConfig, i int) {
+		c.Dropout = nil
+		if d := g.Dropouts[i]; d >= 0 {
+			c.Dropout = &d
+		}
+	})
+	out = expand(out, len(g.Epochs), func(c *train.TrainConfig, i int) { c.Epochs = g.Epochs[i] })
+	out = expand(out, len(g.Seeds), func(c *train.TrainConfig, i int) { c.Seed = g.Seeds[i] })
+	out = expand(out, len(g.Augments), func(c *train.TrainConfig, i int) { c.Augment = g.Augments[i] })
+	for _, c := range out {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("grid point %s: %w", c, err)
 		}
 	}
 	return dedupConfigs(out), nil
+}
+
+// expand replaces each configuration by n copies, set(c, i) applied to the
+// i-th; n = 0 keeps the configurations as they are.
+func expand(cs []train.TrainConfig, n int, set func(c *train.TrainConfig, i int)) []train.TrainConfig {
+	if n == 0 {
+		return cs
+	}
+	out := make([]train.TrainConfig, 0, len(cs)*n)
+	for _, c := range cs {
+		for i := range n {
+			d := c
+			set(&d, i)
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // dedupConfigs drops repeated points (the same configuration after names

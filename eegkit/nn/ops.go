@@ -255,6 +255,13 @@ func CrossEntropy(logits, labels *Node) *Node {
 	return Neg(ReduceAllMean(ReduceSum(Mul(logp, onehot), 1)))
 }
 
+// SoftCrossEntropy is the mean over the rows of −Σₖ tₖ log softmax(l)ₖ for
+// soft targets t [N, K] (class weights summing to 1 per row; a one-hot t
+// gives CrossEntropy).
+func SoftCrossEntropy(logits, targets *Node) *Node {
+	return Neg(ReduceAllMean(ReduceSum(Mul(LogSoftmax(logits, 1), targets), 1)))
+}
+
 // CountCorrect counts the rows of logits whose argmax equals the label.
 func CountCorrect(logits, labels *Node) *Node {
 	pred := ArgMax(logits, 1, dtypes.Int32)

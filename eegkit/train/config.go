@@ -37,8 +37,10 @@ type TrainConfig struct {
 	StepEvery int     `json:"step_every,omitempty"` // step schedule: epochs between decays
 	Gamma     float64 `json:"gamma,omitempty"`      // step schedule: decay factor (0.1 when zero)
 
-	// Augment names the per-batch transform of the training inputs
-	// (FitOptions.Transform, BatchTransform.Name); "" for none. It is part of
+	// Augment names the per-batch transform of the training inputs: an
+	// augmentation in package augment's grammar, canonical form
+	// ("timeshift:25:0.5,noise:0.1:0.5"), which Fit builds itself, or the
+	// Name of a FitOptions.Transform of your own; "" for none. It is part of
 	// the configuration so that runs with another augmentation are other runs.
 	Augment string `json:"augment,omitempty"`
 
@@ -298,6 +300,9 @@ func (c TrainConfig) String() string {
 		if c.Patience > 0 {
 			s += fmt.Sprintf(" patience %d", c.Patience)
 		}
+	}
+	if c.Augment != "" {
+		s += " augment " + c.Augment
 	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eegkit/eegkit/eegkit/augment"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/metrics"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -109,7 +110,14 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	case opt.Transform != nil && cfg.Augment != opt.Transform.Name():
 		return nil, fmt.Errorf("the configuration's Augment is %q but the transform is %q: set cfg.Augment = transform.Name(), so that the run store keeps augmented runs apart", cfg.Augment, opt.Transform.Name())
 	case opt.Transform == nil && cfg.Augment != "":
-		return nil, fmt.Errorf("the configuration asks for the augmentation %q, but no transform was given (FitOptions.Transform)", cfg.Augment)
+		p, err := augment.Parse(cfg.Augment, augment.InfoOf(data.Train))
+		if err != nil {
+			return nil, fmt.Errorf("%w; for a transform of your own, pass it as FitOptions.Transform with cfg.Augment = its Name()", err)
+		}
+		if p.Name() != cfg.Augment {
+			return nil, fmt.Errorf("the configuration's Augment %q is not in canonical form: use %q (augment.Parse(…).Name()), so that the same augmentation always names the same runs", cfg.Augment, p.Name())
+		}
+		opt.Transform = p
 	}
 	if opt.CheckpointEvery < 0 {
 		return nil, fmt.Errorf("checkpoint interval must be >= 0 epochs, got %d", opt.CheckpointEvery)
@@ -135,7 +143,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
-	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input)
+	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input, m.Classes())
 	sel := NewModelSelection(cfg.Selection())
 	callbacks := []Callback{sel}
 	if cfg.Patience > 0 {
@@ -263,8 +271,8 @@ func fitEpoch(ctx context.Context, net *Net, cfg TrainConfig, epoch int, perm []
 			return EpochStats{}, nil, err
 		}
 		idx := perm[b:min(b+cfg.Batch, len(perm))]
-		x, y, idx := aug.batch(train, idx)
-		res, err := net.TrainStep(x, y, idx, cfg, lr)
+		x, y, targets, idx := aug.batch(train, idx)
+		res, err := net.TrainStepSoft(x, y, targets, idx, cfg, lr)
 		if err != nil {
 			return EpochStats{}, nil, err
 		}

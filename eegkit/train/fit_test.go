@@ -3,6 +3,7 @@ package train_test
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -166,3 +167,53 @@ func TestCallbacks(t *testing.T) {
 }
 
 var errBoom = errors.New("boom")
+
+// TestSoftTargets: a training step with one-hot soft targets is the step
+// with hard labels; with mixed targets it is another.
+func TestSoftTargets(t *testing.T) {
+	data := shapedData(2, 120, 2, 16, 60)
+	m, err := models.For("shallowfbcspnet", 2, 2, 120, nn.NoActivation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := train.TrainConfig{Model: "shallowfbcspnet", Epochs: 1, Batch: 16, LR: 1e-3, Seed: 1}
+	idx := make([]int, 16)
+	onehot := make([]float32, 32)
+	mixed := make([]float32, 32)
+	for i := range idx {
+		idx[i] = i
+		onehot[2*i+int(data.Train.Y[i])] = 1
+		mixed[2*i+int(data.Train.Y[i])], mixed[2*i+1-int(data.Train.Y[i])] = 0.7, 0.3
+	}
+	weights := func(targets []float32) nn.StateDict {
+		net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if targets == nil {
+			_, err = net.TrainStep(data.Train.X, data.Train.Y, idx, cfg, 1e-3)
+		} else {
+			_, err = net.TrainStepSoft(data.Train.X, data.Train.Y, targets, idx, cfg, 1e-3)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, _ := net.StateDict()
+		return sd
+	}
+	hard, soft, mix := weights(nil), weights(onehot), weights(mixed)
+	same, differ := true, false
+	for k, v := range hard {
+		for j := range v.Data {
+			same = same && math.Abs(float64(v.Data[j]-soft[k].Data[j])) <= 1e-7
+			differ = differ || v.Data[j] != mix[k].Data[j]
+		}
+	}
+	if !same || !differ {
+		t.Errorf("one-hot soft targets give the hard step: %v; mixed targets another: %v", same, differ)
+	}
+	net, _ := train.NewNet(m, nn.InitWeights(m, 1), 1)
+	if _, err := net.TrainStepSoft(data.Train.X, data.Train.Y, mixed[:5], idx, cfg, 1e-3); err == nil {
+		t.Error("targets of the wrong size were taken")
+	}
+}

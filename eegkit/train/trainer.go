@@ -28,7 +28,7 @@ type Net struct {
 	Steps     int // Adam steps taken
 
 	evalExec  map[int]*Exec // by number of batch parts
-	trainExec map[int]*Exec // by number of batch parts
+	trainExec map[[2]int]*Exec // by number of batch parts and whether the labels are soft targets
 	trainFor  [4]float64    // (beta1, beta2, eps, weight decay) trainExec was built for
 }
 
@@ -224,6 +224,18 @@ type StepResult struct {
 // training mode, cross-entropy, back-propagation, an Adam update with
 // learning rate lr, and the BatchNorm running-statistics update.
 func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr float64) (StepResult, error) {
+	return n.TrainStepSoft(x, y, nil, idx, cfg, lr)
+}
+
+// TrainStepSoft is TrainStep with soft targets (Mixup's mixed labels):
+// targets holds K class weights per trial of (x, y) and the loss is the
+// cross-entropy with them, mean over trials of Σₖ −tₖ log softmax(l)ₖ; y
+// still counts the correct trials. With targets nil it is TrainStep.
+func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int, cfg TrainConfig, lr float64) (StepResult, error) {
+	k := n.Model.Classes()
+	if targets != nil && len(targets) != len(y)*k {
+		return StepResult{}, fmt.Errorf("soft targets: %d values for %d trials of %d classes", len(targets), len(y), k)
+	}
 	if len(idx) == 0 {
 		return StepResult{}, fmt.Errorf("a training batch needs at least 1 trial")
 	}
@@ -233,7 +245,7 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 		n.trainExec, n.trainFor = nil, key
 	}
 	parts := splitParts(idx)
-	exec, err := n.trainExecFor(len(parts))
+	exec, err := n.trainExecFor(len(parts), targets != nil)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -242,6 +254,15 @@ func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr f
 	stepSize := lr / (1 - math.Pow(b1, t))
 	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
 	args := partsArgs(x, y, n.Model.Input, parts)
+	if targets != nil {
+		for _, part := range parts {
+			t := make([]float32, 0, len(part)*k)
+			for _, j := range part {
+				t = append(t, targets[j*k:(j+1)*k]...)
+			}
+			args = append(args, tensors.FromFlatDataAndDimensions(t, len(part), k))
+		}
+	}
 	args = append(args, tensors.FromScalar(float32(stepSize)), tensors.FromScalar(float32(sqrtBC2)), n.rng)
 	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs)...)
 	res, err := exec.Exec(args...)
@@ -272,18 +293,27 @@ func partsArgs(x []float32, y []int32, in nn.Shape3, parts [][]int) []any {
 	return append(xs, ys...)
 }
 
-func (n *Net) trainExecFor(parts int) (*Exec, error) {
-	if e := n.trainExec[parts]; e != nil {
+func (n *Net) trainExecFor(parts int, soft bool) (*Exec, error) {
+	key := [2]int{parts, 0}
+	if soft {
+		key[1] = 1
+	}
+	if e := n.trainExec[key]; e != nil {
 		return e, nil
 	}
 	b1, b2, eps, wd := n.trainFor[0], n.trainFor[1], n.trainFor[2], n.trainFor[3]
 	np, nb := len(n.params), len(n.bufs)
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		xs, labels := inputs[:parts], inputs[parts:2*parts]
-		stepSize, sqrtBC2, rng := inputs[2*parts], inputs[2*parts+1], inputs[2*parts+2]
-		rest := inputs[2*parts+3:]
+		inputs = inputs[2*parts:]
+		var targets []*Node
+		if soft {
+			targets, inputs = inputs[:parts], inputs[parts:]
+		}
+		stepSize, sqrtBC2, rng := inputs[0], inputs[1], inputs[2]
+		rest := inputs[3:]
 		params, ms, vs, bufs := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb]
-		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, rng, params, bufs)
+		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, targets, rng, params, bufs)
 		outs := []*Node{loss, correct, f.RNG}
 		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
 		for i, p := range params {
@@ -312,23 +342,29 @@ func (n *Net) trainExecFor(parts int) (*Exec, error) {
 		return nil, err
 	}
 	if n.trainExec == nil {
-		n.trainExec = map[int]*Exec{}
+		n.trainExec = map[[2]int]*Exec{}
 	}
-	n.trainExec[parts] = exec
+	n.trainExec[key] = exec
 	return exec, nil
 }
 
 // lossAndGrads applies the model in training mode to a batch in parts and
 // differentiates the mean cross-entropy over the whole batch with respect to
-// the trainable parameters. It returns the logits of each part and the count
-// of correctly classified trials.
-func (n *Net) lossAndGrads(xs, labels []*Node, rng *Node, params, bufs []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
+// the trainable parameters (with soft targets per part, when not nil, the
+// cross-entropy with them). It returns the logits of each part and the
+// count of correctly classified trials.
+func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
 	f = &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*Node{}, RNG: rng}
 	logits = n.Model.Forward(f, xs...)
 	total := 0
 	sums, counts := make([]*Node, len(logits)), make([]*Node, len(logits))
 	for i, l := range logits {
-		sums[i] = MulScalar(nn.CrossEntropy(l, labels[i]), float64(l.Shape().Dimensions[0]))
+		ce := nn.CrossEntropy
+		if targets != nil {
+			t := targets[i]
+			ce = func(l, _ *Node) *Node { return nn.SoftCrossEntropy(l, t) }
+		}
+		sums[i] = MulScalar(ce(l, labels[i]), float64(l.Shape().Dimensions[0]))
 		counts[i] = nn.CountCorrect(l, labels[i])
 		total += l.Shape().Dimensions[0]
 	}
@@ -346,7 +382,7 @@ func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, 
 	k := len(parts)
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		rest := inputs[2*k+1:]
-		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], inputs[2*k], rest[:np], rest[np:np+nb])
+		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], nil, inputs[2*k], rest[:np], rest[np:np+nb])
 		return append(append(logits, loss), grads...)
 	})
 	if err != nil {

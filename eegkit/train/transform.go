@@ -21,28 +21,39 @@ type BatchTransform interface {
 	Apply(x []float32, y []int32, trial nn.Shape3, rng *rand.Rand)
 }
 
-// augmenter applies a BatchTransform to the batches of one run.
-type augmenter struct {
-	t     BatchTransform
-	src   *rand.PCG
-	rng   *rand.Rand
-	trial nn.Shape3
+// A SoftTransform is a BatchTransform that may also mix the labels, as
+// Mixup does: ApplySoft changes the batch as Apply does and returns each
+// trial's class weights (len(y)·k values, summing to 1 per trial), which the
+// loss then takes as soft targets, or nil when it mixed no labels.
+type SoftTransform interface {
+	BatchTransform
+	ApplySoft(x []float32, y []int32, k int, trial nn.Shape3, rng *rand.Rand) []float32
 }
 
-func newAugmenter(t BatchTransform, seed uint64, trial nn.Shape3) *augmenter {
+// augmenter applies a BatchTransform to the batches of one run.
+type augmenter struct {
+	t       BatchTransform
+	src     *rand.PCG
+	rng     *rand.Rand
+	trial   nn.Shape3
+	classes int
+}
+
+func newAugmenter(t BatchTransform, seed uint64, trial nn.Shape3, classes int) *augmenter {
 	if t == nil {
 		return nil
 	}
 	src := rand.NewPCG(seed, 0x6175676d656e74) // "augment"
-	return &augmenter{t: t, src: src, rng: rand.New(src), trial: trial}
+	return &augmenter{t: t, src: src, rng: rand.New(src), trial: trial, classes: classes}
 }
 
 // batch returns the training step's inputs for trials idx of ds: ds's own
 // arrays without a transform; otherwise a transformed copy of the batch
-// (and its indices 0…len(idx)−1).
-func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []int) {
+// (and its indices 0…len(idx)−1), with soft targets when a SoftTransform
+// mixed the labels.
+func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []float32, []int) {
 	if a == nil {
-		return ds.X, ds.Y, idx
+		return ds.X, ds.Y, nil, idx
 	}
 	size := a.trial.Size()
 	x := make([]float32, 0, len(idx)*size)
@@ -52,8 +63,11 @@ func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []int
 		x = append(x, ds.X[j*size:(j+1)*size]...)
 		y[i], local[i] = ds.Y[j], i
 	}
+	if st, ok := a.t.(SoftTransform); ok {
+		return x, y, st.ApplySoft(x, y, a.classes, a.trial, a.rng), local
+	}
 	a.t.Apply(x, y, a.trial, a.rng)
-	return x, y, local
+	return x, y, nil, local
 }
 
 // state is the augmentation stream's state for a checkpoint (nil without a transform).

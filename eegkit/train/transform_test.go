@@ -81,8 +81,47 @@ func TestBatchTransform(t *testing.T) {
 	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{Transform: flip}); err == nil || !strings.Contains(err.Error(), `the configuration's Augment is "" but the transform is "signflip:0.5"`) {
 		t.Errorf("unnamed transform: %v", err)
 	}
-	if _, err := train.Fit(context.Background(), aug, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "no transform was given") {
-		t.Errorf("missing transform: %v", err)
+	for _, tc := range []struct{ augment, want string }{
+		{"myflip", `unknown transform "myflip"`},
+		{"signflip", `is not in canonical form: use "signflip:0.5"`},
+	} {
+		c := cfg
+		c.Augment = tc.augment
+		if _, err := train.Fit(context.Background(), c, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Augment %q without a transform: %v, want an error saying %q", tc.augment, err, tc.want)
+		}
+	}
+	// An augmentation of package augment, named in the configuration, with
+	// Mixup's soft targets: Fit builds it, and a resumed run ends exactly
+	// where an uninterrupted one does.
+	spec := cfg
+	spec.Augment = "mirror:0.5,timeshift:12:0.5,mixup:0.4"
+	whole, err := train.Fit(context.Background(), spec, data, train.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	ctx, cancel = context.WithCancel(context.Background())
+	if _, err := train.Fit(ctx, spec, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e train.EpochStats) {
+		if e.Epoch == 2 {
+			cancel()
+		}
+	}}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	again, err := train.Fit(context.Background(), spec, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1, _ := whole.Net.StateDict()
+	w2, _ := again.Net.StateDict()
+	for k := range w1 {
+		if !reflect.DeepEqual(w1[k].Data, w2[k].Data) {
+			t.Errorf("%s differs after resuming a Mixup run", k)
+		}
+	}
+	if reflect.DeepEqual(w1["classify.0.weight"].Data, a["classify.0.weight"].Data) {
+		t.Error("the augmentation did not change training")
 	}
 	if experiments.RunID(aug, "d") == experiments.RunID(cfg, "d") {
 		t.Error("an augmented run has the id of the plain one")

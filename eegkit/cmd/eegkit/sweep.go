@@ -28,6 +28,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
 	proto := addProtocolFlags(fs)
 	baseline := fs.Bool("baseline", false, "add the classical baselines to the results table: log-variance and CSP + LDA (mu and beta bands; for 2 channels and 2 classes), Riemannian MDM and tangent space + logistic regression (8–30 Hz)")
+	augments := fs.String("augment", "", augmentHelp+`; several, separated by ";", are a sweep axis ("none;mirror:0.5")`)
 	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
 	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
@@ -72,13 +73,18 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	configs, err := g.Configs()
-	if err != nil {
-		return usageError{err}
-	}
 	data, err := dataDir.load()
 	if err != nil {
 		return err
+	}
+	if *augments != "" {
+		if g.Augments, err = augmentSpecs(*augments, true, data); err != nil {
+			return err
+		}
+	}
+	configs, err := g.Configs()
+	if err != nil {
+		return usageError{err}
 	}
 	csvPath := filepath.Join(*out, "sweep.csv")
 	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, dataDir, len(configs), configs[0].Protocol(), csvPath)

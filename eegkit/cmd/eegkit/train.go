@@ -28,6 +28,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout, validation split)")
 	seeds := fs.Int("seeds", 1, "train with seeds seed, seed+1, … and report mean ± std (each run in DIR/seed-N)")
 	proto := addProtocolFlags(fs)
+	augmentFlag := fs.String("augment", "", augmentHelp)
 	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory for the model, history.csv and history.json (required)")
 	replace := fs.Bool("replace", false, "replace a run of another configuration or other data that --out holds (without it, that is refused)")
@@ -76,6 +77,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	specs, err := augmentSpecs(*augmentFlag, false, data)
+	if err != nil {
+		return err
+	}
+	cfg.Augment = specs[0]
 	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, dataDir)
 	var points []experiments.SweepPoint
 	for _, s := range seedValues {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eegkit/eegkit/eegkit/augment"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -45,6 +47,31 @@ func (p *protocolFlags) checkpointEvery() (int, error) {
 		return 0, usageError{fmt.Errorf("--checkpoint-every must be >= 0, got %d", *p.ckpt)}
 	}
 	return *p.ckpt, nil
+}
+
+// augmentHelp describes --augment.
+const augmentHelp = `data augmentation, e.g. "timeshift:0.2s,noise:0.1,mirror:0.5": transforms name[:value[:probability]] of timereverse, signflip, ftsurrogate, smoothtimemask, bandstop, freqshift, noise, scale, chandropout, chanshuffle, symmetry, mirror, timeshift, mixup (see go doc eegkit/augment)`
+
+// augmentSpecs canonicalises the augmentations of value for data: one spec
+// for train, specs separated by ";" for sweep ("none" is no augmentation).
+func augmentSpecs(value string, many bool, data *eeg.Data) ([]string, error) {
+	specs := []string{value}
+	if many {
+		specs = strings.Split(value, ";")
+	}
+	var out []string
+	for _, spec := range specs {
+		spec = strings.TrimSpace(spec)
+		if spec == "none" {
+			spec = ""
+		}
+		p, err := augment.Parse(spec, augment.InfoOf(data.Train))
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--augment: %w", err)}
+		}
+		out = append(out, p.Name())
+	}
+	return out, nil
 }
 
 // seedList is the seeds first, first+1, …, first+n−1.
