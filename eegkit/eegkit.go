@@ -8,9 +8,9 @@ package eegkit
 import (
 	"context"
 
+	"github.com/eegkit/eegkit/eegkit/augment"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/dsp"
-	"github.com/eegkit/eegkit/eegkit/augment"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/lab"

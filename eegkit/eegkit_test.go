@@ -38,7 +38,7 @@ func TestFrontDoor(t *testing.T) {
 		t.Fatalf("Train: reused %v, %v", reused, err)
 	}
 	aug, err := Augment("timeshift:0.1s,mirror", data.Train)
-	if err != nil || aug.Name() != "timeshift:12:0.5,mirror:0.5" {
+	if err != nil || aug.Name() != "timeshift:13:0.5,mirror:0.5" {
 		t.Fatalf("Augment: %q, %v", aug.Name(), err)
 	}
 	c, err := Compare(run, run, data.Test)

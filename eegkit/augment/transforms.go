@@ -281,7 +281,9 @@ func (t AmplitudeScale) Transform(b *Batch, rng *rand.Rand) {
 }
 
 // channelMask is braindecode's soft 0/1 channel mask σ(1000(u − p)).
-func channelMask(u, p float64) float32 { return float32(1 / (1 + math.Exp(-1000*float64(float32(u)-float32(p))))) }
+func channelMask(u, p float64) float32 {
+	return float32(1 / (1 + math.Exp(-1000*float64(float32(u)-float32(p)))))
+}
 
 // ChannelsDropout zeroes each channel with probability PDrop (braindecode's
 // ChannelsDropout: the channel times σ(1000(u − p_drop)), u ~ U(0, 1)).

@@ -27,9 +27,9 @@ type Net struct {
 	rng       *tensors.Tensor
 	Steps     int // Adam steps taken
 
-	evalExec  map[int]*Exec // by number of batch parts
+	evalExec  map[int]*Exec    // by number of batch parts
 	trainExec map[[2]int]*Exec // by number of batch parts and whether the labels are soft targets
-	trainFor  [4]float64    // (beta1, beta2, eps, weight decay) trainExec was built for
+	trainFor  [4]float64       // (beta1, beta2, eps, weight decay) trainExec was built for
 }
 
 // NewNet puts a model and its weights on the backend. Dropout randomness is
