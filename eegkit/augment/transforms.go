@@ -16,8 +16,10 @@ func g(v float64) string { return fmt.Sprintf("%g", v) }
 // TimeReverse plays the trial backwards (braindecode's TimeReverse).
 type TimeReverse struct{ P float64 }
 
+// Name is the transform in Parse's grammar.
 func (t TimeReverse) Name() string { return "timereverse:" + g(t.P) }
 
+// Transform applies TimeReverse to each trial of b with probability P.
 func (t TimeReverse) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if !ok {
@@ -36,8 +38,10 @@ func (t TimeReverse) Transform(b *Batch, rng *rand.Rand) {
 // SignFlip negates the trial (braindecode's SignFlip).
 type SignFlip struct{ P float64 }
 
+// Name is the transform in Parse's grammar.
 func (t SignFlip) Name() string { return "signflip:" + g(t.P) }
 
+// Transform applies SignFlip to each trial of b with probability P.
 func (t SignFlip) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if ok {
@@ -58,6 +62,7 @@ type FTSurrogate struct {
 	ChannelIndep bool
 }
 
+// Name is the transform in Parse's grammar.
 func (t FTSurrogate) Name() string {
 	s := "ftsurrogate:" + g(t.P)
 	if t.Magnitude != 1 || t.ChannelIndep {
@@ -66,6 +71,7 @@ func (t FTSurrogate) Name() string {
 	return s
 }
 
+// Transform applies FTSurrogate to each trial of b with probability P.
 func (t FTSurrogate) Transform(b *Batch, rng *rand.Rand) {
 	nph := (b.T - 1) / 2 // the bins 0 < k < T/2
 	rows := 1
@@ -118,8 +124,10 @@ type SmoothTimeMask struct {
 	MaskLen int // mask_len_samples (braindecode's default 100)
 }
 
+// Name is the transform in Parse's grammar.
 func (t SmoothTimeMask) Name() string { return fmt.Sprintf("smoothtimemask:%d:%g", t.MaskLen, t.P) }
 
+// Transform applies SmoothTimeMask to each trial of b with probability P.
 func (t SmoothTimeMask) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if ok {
@@ -150,10 +158,12 @@ type BandstopFilter struct {
 	MaxFreq   float64 // Hz; 0 means Nyquist
 }
 
+// Name is the transform in Parse's grammar.
 func (t BandstopFilter) Name() string {
 	return fmt.Sprintf("bandstop:%g:%g", t.Bandwidth, t.P)
 }
 
+// Transform applies BandstopFilter to each trial of b with probability P.
 func (t BandstopFilter) Transform(b *Batch, rng *rand.Rand) {
 	maxf := t.MaxFreq
 	if maxf == 0 || maxf > t.Rate/2 {
@@ -196,8 +206,10 @@ type FrequencyShift struct {
 	Rate     float64 // the trials' sampling rate, Hz
 }
 
+// Name is the transform in Parse's grammar.
 func (t FrequencyShift) Name() string { return fmt.Sprintf("freqshift:%g:%g", t.MaxDelta, t.P) }
 
+// Transform applies FrequencyShift to each trial of b with probability P.
 func (t FrequencyShift) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if ok {
@@ -244,8 +256,10 @@ type GaussianNoise struct {
 	Std float64 // braindecode's default 0.1
 }
 
+// Name is the transform in Parse's grammar.
 func (t GaussianNoise) Name() string { return fmt.Sprintf("noise:%g:%g", t.Std, t.P) }
 
+// Transform applies GaussianNoise to each trial of b with probability P.
 func (t GaussianNoise) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if ok {
@@ -263,8 +277,10 @@ type AmplitudeScale struct {
 	Lo, Hi float64 // braindecode's default interval (0.5, 2)
 }
 
+// Name is the transform in Parse's grammar.
 func (t AmplitudeScale) Name() string { return fmt.Sprintf("scale:%g-%g:%g", t.Lo, t.Hi, t.P) }
 
+// Transform applies AmplitudeScale to each trial of b with probability P.
 func (t AmplitudeScale) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if !ok {
@@ -292,8 +308,10 @@ type ChannelsDropout struct {
 	PDrop float64 // braindecode's default 0.2
 }
 
+// Name is the transform in Parse's grammar.
 func (t ChannelsDropout) Name() string { return fmt.Sprintf("chandropout:%g:%g", t.PDrop, t.P) }
 
+// Transform applies ChannelsDropout to each trial of b with probability P.
 func (t ChannelsDropout) Transform(b *Batch, rng *rand.Rand) {
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if !ok {
@@ -323,8 +341,10 @@ type ChannelsShuffle struct {
 	PShuffle float64 // braindecode's default 0.2
 }
 
+// Name is the transform in Parse's grammar.
 func (t ChannelsShuffle) Name() string { return fmt.Sprintf("chanshuffle:%g:%g", t.PShuffle, t.P) }
 
+// Transform applies ChannelsShuffle to each trial of b with probability P.
 func (t ChannelsShuffle) Transform(b *Batch, rng *rand.Rand) {
 	row := make([]float32, b.C*b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
@@ -397,8 +417,10 @@ type ChannelsSymmetry struct {
 	Perm []int // from the channel names
 }
 
+// Name is the transform in Parse's grammar.
 func (t ChannelsSymmetry) Name() string { return "symmetry:" + g(t.P) }
 
+// Transform applies ChannelsSymmetry to each trial of b with probability P.
 func (t ChannelsSymmetry) Transform(b *Batch, rng *rand.Rand) {
 	row := make([]float32, b.C*b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
@@ -415,8 +437,10 @@ type Mirror struct {
 	Perm []int // from the channel names
 }
 
+// Name is the transform in Parse's grammar.
 func (t Mirror) Name() string { return "mirror:" + g(t.P) }
 
+// Transform applies Mirror to each trial of b with probability P.
 func (t Mirror) Transform(b *Batch, rng *rand.Rand) {
 	row := make([]float32, b.C*b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
@@ -438,8 +462,10 @@ type TimeShift struct {
 	Max int // samples
 }
 
+// Name is the transform in Parse's grammar.
 func (t TimeShift) Name() string { return fmt.Sprintf("timeshift:%d:%g", t.Max, t.P) }
 
+// Transform applies TimeShift to each trial of b with probability P.
 func (t TimeShift) Transform(b *Batch, rng *rand.Rand) {
 	row := make([]float32, b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
@@ -470,6 +496,7 @@ type Mixup struct {
 	PerSample bool
 }
 
+// Name is the transform in Parse's grammar.
 func (t Mixup) Name() string {
 	if t.PerSample {
 		return fmt.Sprintf("mixup:%g:per-sample", t.Alpha)
@@ -477,6 +504,7 @@ func (t Mixup) Name() string {
 	return "mixup:" + g(t.Alpha)
 }
 
+// Transform mixes the whole batch.
 func (t Mixup) Transform(b *Batch, rng *rand.Rand) {
 	lam := make([]float64, b.N)
 	beta := distuv.Beta{Alpha: t.Alpha, Beta: t.Alpha, Src: rng}

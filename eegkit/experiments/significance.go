@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -137,4 +138,40 @@ func (c SeedComparison) Verdict() string {
 		first, second = c.B, c.A
 	}
 	return fmt.Sprintf("Over seeds, %s is better than %s (%s < %g).", first, second, detail, Alpha)
+}
+
+// GroupLabel names a seed group in a verdict: its model, activation,
+// augmentation and any hyperparameter it does not share with other.
+func GroupLabel(g SeedGroup) string {
+	c := g.Config
+	label := c.Model
+	if c.Activation != "" {
+		label += "/" + c.Activation
+	}
+	label += fmt.Sprintf(" b%d lr %g", c.Batch, c.LR)
+	if c.Augment != "" {
+		label += " + " + c.Augment
+	}
+	return label
+}
+
+// CompareGroups tests whether seed group a's test accuracies are higher
+// than b's over the seeds both ran (CompareSeeds), from the points they
+// were grouped from.
+func CompareGroups(a, b SeedGroup, points []SweepPoint) (SeedComparison, error) {
+	of := func(g SeedGroup) []SweepPoint {
+		key := g.Config
+		key.Seed = 0
+		want, _ := json.Marshal(key)
+		var out []SweepPoint
+		for _, p := range points {
+			c := p.Config
+			c.Seed = 0
+			if got, _ := json.Marshal(c); string(got) == string(want) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return CompareSeeds(GroupLabel(a), GroupLabel(b), of(a), of(b))
 }

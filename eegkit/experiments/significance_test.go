@@ -83,3 +83,16 @@ func TestAccuracyCell(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareGroups finds each group's points by configuration.
+func TestCompareGroups(t *testing.T) {
+	pt := func(lr float64, seed uint64, acc float64) experiments.SweepPoint {
+		return experiments.SweepPoint{Config: train.TrainConfig{Model: "eegnet", Activation: "elu", Batch: 12, LR: lr, Seed: seed}, TestAcc: acc}
+	}
+	points := []experiments.SweepPoint{pt(1e-3, 1, 0.80), pt(1e-3, 2, 0.82), pt(5e-4, 1, 0.79), pt(5e-4, 2, 0.83)}
+	groups := experiments.GroupSeeds(points)
+	c, err := experiments.CompareGroups(groups[0], groups[1], points)
+	if err != nil || len(c.Seeds) != 2 || !strings.Contains(c.Verdict(), "Over seeds, eegnet/elu b12 lr 0.001 and eegnet/elu b12 lr 0.0005 are not significantly different") {
+		t.Errorf("%v: %s", err, c.Verdict())
+	}
+}

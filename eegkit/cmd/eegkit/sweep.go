@@ -125,6 +125,12 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	table := experiments.ResultsTable(groups, rows...)
 	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
 		data.Source, configs[0].Protocol(), *seeds)
+	if len(groups) > 1 && len(groups[0].Seeds) > 1 {
+		// The two ranked first (by validation, never by the test set): does the first beat the second on the test set?
+		if c, err := experiments.CompareGroups(groups[0], groups[1], points); err == nil {
+			note += "\nFirst against second: " + c.Verdict() + "\n"
+		}
+	}
 	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
 		return err
 	}
