@@ -49,6 +49,15 @@ type TrainConfig struct {
 	// otherwise. Set it with WithModel.
 	Arch *nn.ModelSpec `json:"arch,omitempty"`
 
+	// Crop, when > 0, is cropped decoding (Schirrmeister et al. 2017, as
+	// braindecode does it): the model is built for windows of Crop samples,
+	// every training trial is a window of Crop samples at a random offset
+	// (drawn from the augmentation stream, saved in checkpoints), and a
+	// trial is classified by the mean logits of its windows every
+	// CropStride samples (0: Crop/4), the last window ending with the trial.
+	Crop       int `json:"crop,omitempty"`
+	CropStride int `json:"crop_stride,omitempty"`
+
 	// Input is what a registered model (Model, with no Arch) is built for
 	// when it is not the lab's 2 channels × 750 samples and 2 classes (nil
 	// then, so the lab's runs keep their ids). ForData sets it from the data.
@@ -74,6 +83,9 @@ func (c TrainConfig) ForData(data *eeg.Data) TrainConfig {
 		return c
 	}
 	in := Input{Chans: data.Train.NChans(), Times: data.Train.NTimes(), Classes: len(data.Train.ClassNames())}
+	if c.Crop > 0 {
+		in.Times = c.Crop
+	}
 	c.Input = nil
 	if in != labInput {
 		c.Input = &in
@@ -177,6 +189,10 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("unknown model selection %q (want %s, %s or %s)", c.Select, SelectLast, SelectValLoss, SelectValAcc)
 	case c.Selection() != SelectLast && c.ValFraction == 0:
 		return fmt.Errorf("selecting the model by %s needs a validation split (set a validation fraction such as 0.2)", c.Select)
+	case c.Crop < 0 || c.CropStride < 0:
+		return fmt.Errorf("crop and crop stride must be >= 0 samples, got %d and %d", c.Crop, c.CropStride)
+	case c.CropStride > 0 && c.Crop == 0:
+		return fmt.Errorf("a crop stride (%d) needs a crop length (crop)", c.CropStride)
 	case c.Patience < 0:
 		return fmt.Errorf("patience must be >= 0, got %d", c.Patience)
 	case c.Patience > 0 && c.Selection() == SelectLast:
@@ -304,5 +320,36 @@ func (c TrainConfig) String() string {
 	if c.Augment != "" {
 		s += " augment " + c.Augment
 	}
+	if c.Crop > 0 {
+		s += fmt.Sprintf(" crops of %d", c.Crop)
+	}
 	return s
+}
+
+// Crops returns the cropped decoding of the configuration, or nil without.
+func (c TrainConfig) Crops() *Crops {
+	if c.Crop <= 0 {
+		return nil
+	}
+	stride := c.CropStride
+	if stride == 0 {
+		stride = max(1, c.Crop/4)
+	}
+	return &Crops{Len: c.Crop, Stride: stride}
+}
+
+// Crops are the windows of cropped decoding: Len samples every Stride.
+type Crops struct{ Len, Stride int }
+
+// Offsets are the windows' starts in a trial of t samples: 0, Stride, …,
+// and t − Len, so that the last window ends with the trial.
+func (c Crops) Offsets(t int) []int {
+	var out []int
+	for o := 0; o+c.Len <= t; o += c.Stride {
+		out = append(out, o)
+	}
+	if last := t - c.Len; len(out) > 0 && out[len(out)-1] != last {
+		out = append(out, last)
+	}
+	return out
 }

@@ -133,17 +133,21 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckFits(m, data.Train); err != nil {
+	if cfg.Crop >= data.Train.NTimes() {
+		return nil, fmt.Errorf("crops of %d samples need trials longer than that; these have %d", cfg.Crop, data.Train.NTimes())
+	}
+	if err := CheckFits(m, data.Train, cfg.Crops()); err != nil {
 		return nil, err
 	}
 	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
+	net.Crops = cfg.Crops()
 	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
-	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input, m.Classes())
+	aug := newAugmenter(opt.Transform, cfg.Seed, m.Input, m.Classes(), cfg.Crop)
 	sel := NewModelSelection(cfg.Selection())
 	callbacks := []Callback{sel}
 	if cfg.Patience > 0 {
@@ -240,14 +244,18 @@ func CheckData(data *eeg.Data) error {
 	return nil
 }
 
-// CheckFits says whether m takes ds's trials and outputs one score per
-// class, and what to change if not.
-func CheckFits(m *nn.Model, ds *eeg.Dataset) error {
+// CheckFits says whether m takes ds's trials (or, with crops, windows of
+// them) and outputs one score per class, and what to change if not.
+func CheckFits(m *nn.Model, ds *eeg.Dataset, crops *Crops) error {
 	classes := ds.ClassNames()
 	if k := m.Classes(); k != len(classes) {
 		return fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
 	}
-	if want := (nn.Shape3{1, ds.NChans(), ds.NTimes()}); m.Input != want {
+	want := nn.Shape3{1, ds.NChans(), ds.NTimes()}
+	if crops != nil && crops.Len < ds.NTimes() {
+		want[2] = crops.Len
+	}
+	if m.Input != want {
 		return fmt.Errorf("%s takes trials of %d channels × %d samples but the data's are %s: load the data as the model was trained on (eegkit: --channels, --rate), or build the model for the data (models.For(name, %d, %d, %d, act))",
 			m.Name, m.Input[1], m.Input[2], ds.Shape(), ds.NChans(), len(classes), ds.NTimes())
 	}

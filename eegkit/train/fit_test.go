@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,5 +216,59 @@ func TestSoftTargets(t *testing.T) {
 	net, _ := train.NewNet(m, nn.InitWeights(m, 1), 1)
 	if _, err := net.TrainStepSoft(data.Train.X, data.Train.Y, mixed[:5], idx, cfg, 1e-3); err == nil {
 		t.Error("targets of the wrong size were taken")
+	}
+}
+
+// TestCroppedDecoding trains on random windows of the trials and classifies
+// whole trials by their windows' mean logits; the run reloads and resumes
+// with its crops.
+func TestCroppedDecoding(t *testing.T) {
+	if got := (train.Crops{Len: 120, Stride: 30}).Offsets(200); !slices.Equal(got, []int{0, 30, 60, 80}) {
+		t.Errorf("offsets %v", got)
+	}
+	data := shapedData(2, 200, 2, 48, 100)
+	cfg, err := train.Preset("eegnetv4", nn.NoActivation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Epochs, cfg.Batch, cfg.Crop, cfg.CropStride = 3, 16, 120, 20
+	store := experiments.OpenStore(t.TempDir())
+	run, _, err := store.Train(context.Background(), cfg, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Net.Model.Input[2] != 120 || run.Config.Input == nil || run.Config.Input.Times != 120 || run.Test.Trials != data.Test.Len() {
+		t.Fatalf("model input %v, config input %+v, %d test trials", run.Net.Model.Input, run.Config.Input, run.Test.Trials)
+	}
+	again, reused, err := store.Train(context.Background(), cfg, data, nil)
+	if err != nil || !reused || again.Net.Crops == nil {
+		t.Fatalf("reloaded: reused %v, crops %v, %v", reused, again.Net.Crops, err)
+	}
+	m, err := again.Net.Evaluate(data.Test)
+	if err != nil || m.Accuracy != run.Test.Accuracy {
+		t.Errorf("the reloaded cropped model scores %v (%v), the run %v", m.Accuracy, err, run.Test.Accuracy)
+	}
+	// Resumed after an interruption, a cropped run ends where an uninterrupted one does.
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	train.Fit(ctx, cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1, Progress: func(e train.EpochStats) {
+		if e.Epoch == 1 {
+			cancel()
+		}
+	}})
+	resumed, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := run.Net.StateDict()
+	b, _ := resumed.Net.StateDict()
+	for k := range a {
+		if !slices.Equal(a[k].Data, b[k].Data) {
+			t.Errorf("%s differs after resuming a cropped run", k)
+		}
+	}
+	cfg.Crop = 200
+	if _, err := train.Fit(context.Background(), cfg, data, train.FitOptions{}); err == nil || !strings.Contains(err.Error(), "need trials longer than that") {
+		t.Errorf("crops as long as the trials: %v", err)
 	}
 }

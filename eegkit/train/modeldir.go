@@ -126,5 +126,6 @@ func LoadRun(dir string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Net.Crops = r.Config.Crops()
 	return r, nil
 }

@@ -26,6 +26,10 @@ type Net struct {
 	adamV     []*tensors.Tensor
 	rng       *tensors.Tensor
 	Steps     int // Adam steps taken
+	// Crops, when set, makes Predict and Evaluate classify trials longer
+	// than the model's input by the mean logits of its windows (cropped
+	// decoding; see TrainConfig.Crop).
+	Crops *Crops
 
 	evalExec  map[int]*Exec    // by number of batch parts
 	trainExec map[[2]int]*Exec // by number of batch parts and whether the labels are soft targets

@@ -31,20 +31,23 @@ type SoftTransform interface {
 }
 
 // augmenter applies a BatchTransform to the batches of one run.
+// With crops (cropped decoding), it cuts each trial's window of the model's
+// length at an offset drawn from the same stream, before the transform.
 type augmenter struct {
 	t       BatchTransform
 	src     *rand.PCG
 	rng     *rand.Rand
 	trial   nn.Shape3
 	classes int
+	crop    bool
 }
 
-func newAugmenter(t BatchTransform, seed uint64, trial nn.Shape3, classes int) *augmenter {
-	if t == nil {
+func newAugmenter(t BatchTransform, seed uint64, trial nn.Shape3, classes, crop int) *augmenter {
+	if t == nil && crop == 0 {
 		return nil
 	}
 	src := rand.NewPCG(seed, 0x6175676d656e74) // "augment"
-	return &augmenter{t: t, src: src, rng: rand.New(src), trial: trial, classes: classes}
+	return &augmenter{t: t, src: src, rng: rand.New(src), trial: trial, classes: classes, crop: crop > 0}
 }
 
 // batch returns the training step's inputs for trials idx of ds: ds's own
@@ -59,9 +62,21 @@ func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []flo
 	x := make([]float32, 0, len(idx)*size)
 	y := make([]int32, len(idx))
 	local := make([]int, len(idx))
+	c, t, w := ds.NChans(), ds.NTimes(), a.trial[2]
 	for i, j := range idx {
-		x = append(x, ds.X[j*size:(j+1)*size]...)
+		trial := ds.Trial(j)
+		if a.crop {
+			o := a.rng.IntN(t - w + 1)
+			for ch := range c {
+				x = append(x, trial[ch*t+o:ch*t+o+w]...)
+			}
+		} else {
+			x = append(x, trial...)
+		}
 		y[i], local[i] = ds.Y[j], i
+	}
+	if a.t == nil {
+		return x, y, nil, local
 	}
 	if st, ok := a.t.(SoftTransform); ok {
 		return x, y, st.ApplySoft(x, y, a.classes, a.trial, a.rng), local

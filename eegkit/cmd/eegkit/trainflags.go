@@ -16,22 +16,26 @@ type protocolFlags struct {
 	val, gamma                *float64
 	sel, schedule             *string
 	patience, stepEvery, ckpt *int
+	crop, cropStride          *int
 }
 
 func addProtocolFlags(fs *flagSet) *protocolFlags {
 	return &protocolFlags{
-		val:       fs.Float64("val", 0, "hold out this share of each subject's training trials per class for validation (0: the lab's protocol)"),
-		sel:       fs.String("select", "", "which epoch's model to keep: last, val_loss or val_acc (default: val_loss with --val, else last)"),
-		patience:  fs.Int("patience", 0, "stop after this many epochs without a better validation score (0: never)"),
-		schedule:  fs.String("schedule", "constant", "learning-rate schedule: constant, step or cosine"),
-		stepEvery: fs.Int("step-every", 0, "step schedule: epochs between decays"),
-		gamma:     fs.Float64("gamma", 0, "step schedule: decay factor (0: 0.1)"),
-		ckpt:      fs.Int("checkpoint-every", 10, "write a checkpoint every N epochs, from which a rerun resumes (0: none)"),
+		val:        fs.Float64("val", 0, "hold out this share of each subject's training trials per class for validation (0: the lab's protocol)"),
+		sel:        fs.String("select", "", "which epoch's model to keep: last, val_loss or val_acc (default: val_loss with --val, else last)"),
+		patience:   fs.Int("patience", 0, "stop after this many epochs without a better validation score (0: never)"),
+		schedule:   fs.String("schedule", "constant", "learning-rate schedule: constant, step or cosine"),
+		stepEvery:  fs.Int("step-every", 0, "step schedule: epochs between decays"),
+		gamma:      fs.Float64("gamma", 0, "step schedule: decay factor (0: 0.1)"),
+		ckpt:       fs.Int("checkpoint-every", 10, "write a checkpoint every N epochs, from which a rerun resumes (0: none)"),
+		crop:       fs.Int("crop", 0, "cropped decoding: train on random windows of this many samples, classify a trial by its windows' mean logits (0: whole trials)"),
+		cropStride: fs.Int("crop-stride", 0, "cropped decoding: samples between the windows a trial is classified by (0: a quarter of --crop)"),
 	}
 }
 
 func (p *protocolFlags) apply(c *train.TrainConfig) {
 	c.ValFraction, c.Patience, c.StepEvery, c.Gamma = *p.val, *p.patience, *p.stepEvery, *p.gamma
+	c.Crop, c.CropStride = *p.crop, *p.cropStride
 	c.Select = *p.sel
 	if c.Select == "" && c.ValFraction > 0 {
 		c.Select = train.SelectValLoss
