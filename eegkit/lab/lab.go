@@ -68,7 +68,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Data: data.Source, Runs: runs.Accuracies()}
-	res.Table, res.Best = Table1(res.Runs)
+	res.Table, res.Best = runs.Table1()
 	c, err := runs.BestVsRunnerUp(data.Test)
 	if err != nil {
 		return nil, err
@@ -112,6 +112,36 @@ func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
 // so that an interrupted run resumes where it was.
 const LabCheckpointEvery = 10
+
+// Table1 renders the lab's Table 1 from the runs themselves: each cell the
+// final test accuracy with its 95 % Wilson interval on the run's test
+// trials, the best in bold.
+func (lr Runs) Table1() (table, best string) {
+	_, best = Table1(lr.Accuracies())
+	var sb strings.Builder
+	sb.WriteString("| | ReLU | Leaky ReLU | ELU |\n|---|---|---|---|\n")
+	for _, model := range models.LabNames {
+		if lr[model] == nil {
+			continue
+		}
+		name := lr.ModelName(model)
+		sb.WriteString("| " + name + " |")
+		for _, act := range nn.Activations {
+			r := lr[model][act]
+			if r == nil {
+				sb.WriteString(" – |")
+				continue
+			}
+			cell := experiments.AccuracyCell(r.Final().TestAcc, r.Test.Trials)
+			if name+"/"+act.Label() == best {
+				cell = "**" + cell + "**"
+			}
+			sb.WriteString(" " + cell + " |")
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String(), best
+}
 
 // Table1 renders the lab's Table 1 (test accuracy per model and activation)
 // as Markdown with the best run in bold, and names the best run.

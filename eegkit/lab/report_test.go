@@ -27,7 +27,7 @@ func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, te
 	}
 	cfg, _ := train.Preset(model, act)
 	cfg.Epochs = len(testAccs)
-	r := &train.Run{Config: cfg, Data: "test data", Net: net}
+	r := &train.Run{Config: cfg, Data: "test data", Net: net, Test: metrics.Metrics{Trials: 1080}}
 	for i, a := range testAccs {
 		r.History = append(r.History, train.EpochStats{Epoch: i + 1, TrainAcc: trainAcc, TestAcc: a})
 	}
@@ -45,6 +45,9 @@ func TestLabReport(t *testing.T) {
 	model, act, best := runs.Best()
 	if model != "eegnet" || act != nn.ReLU || best.Final().TestAcc != 0.85 {
 		t.Errorf("best %s/%s", model, act.Name())
+	}
+	if table, best := runs.Table1(); best != "EEGNet/ReLU" || !strings.Contains(table, "| EEGNet | **85.00 % [") || strings.Count(table, " [") != 6 {
+		t.Errorf("Table 1 with intervals (best %s):\n%s", best, table)
 	}
 	if model, act, r := runs.RunnerUp(); model != "eegnet" || act != nn.ELU || r.Final().TestAcc != 0.84 {
 		t.Errorf("runner-up %s/%s", model, act.Name())
