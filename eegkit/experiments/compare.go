@@ -17,7 +17,8 @@ import (
 
 // RunLabel names a run in a table or legend: its model key, its activation
 // where the model has one, and "(tweaked)" for a named model built with
-// another architecture ("eegnet/elu", "eegnet/elu (tweaked)", "shallowfbcspnet").
+// another architecture, and its augmentation ("eegnet/elu", "eegnet/elu
+// (tweaked)", "shallowfbcspnet + mirror:0.5").
 func RunLabel(r *train.Run) string {
 	label := r.Config.Model
 	if r.Config.Activation != "" {
@@ -25,6 +26,9 @@ func RunLabel(r *train.Run) string {
 	}
 	if _, err := models.New(r.Config.Model, nn.NoActivation); err == nil && r.Config.Arch != nil {
 		label += " (tweaked)" // the named model with another architecture
+	}
+	if r.Config.Augment != "" {
+		label += " + " + r.Config.Augment
 	}
 	return label
 }
