@@ -148,7 +148,7 @@ func (lr Runs) ConfigTable() string {
 			}
 			c := r.Config
 			fmt.Fprintf(&sb, "| %s | %s | %d | %g | %g | %d | %d | %s | %s | `%s` |\n", lr.ModelName(model), act.Label(), c.Batch, c.LR,
-				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], metrics.Percent(r.Final().TestAcc), experiments.RunID(c, r.DataID))
+				c.WeightDecay, len(r.History), c.Seed, strings.SplitN(r.Protocol, ":", 2)[0], experiments.AccuracyCell(r.Final().TestAcc, r.Test.Trials), experiments.RunID(c, r.DataID))
 		}
 	}
 	return sb.String()
@@ -412,7 +412,7 @@ func HyperparameterTable(r *train.Run) string {
 		{"dropout", dropout},
 		{"seed", fmt.Sprint(r.Config.Seed)},
 		{"final train accuracy", fmt.Sprintf("%.2f%%", 100*r.Final().TrainAcc)},
-		{"final test accuracy", fmt.Sprintf("%.2f%%", 100*r.Final().TestAcc)},
+		{"final test accuracy (95 % Wilson interval)", experiments.AccuracyCell(r.Final().TestAcc, r.Test.Trials)},
 	}
 	s := "| hyperparameter | value |\n|---|---|\n"
 	for _, row := range rows {
