@@ -207,6 +207,7 @@ func (c TrainConfig) Validate() error {
 	return nil
 }
 
+// Selection is the model-selection rule: Select, or SelectLast when unset.
 func (c TrainConfig) Selection() string {
 	if c.Select == "" {
 		return SelectLast
@@ -281,6 +282,8 @@ func (c TrainConfig) BuildModel() (*nn.Model, error) {
 	return m, nil
 }
 
+// Adam is Adam's β₁, β₂ and ε: the configuration's, or PyTorch's defaults
+// where they are zero.
 func (c TrainConfig) Adam() (b1, b2, eps float64) {
 	b1, b2, eps = c.Beta1, c.Beta2, c.Eps
 	if b1 == 0 {

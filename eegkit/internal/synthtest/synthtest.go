@@ -79,6 +79,7 @@ type cancelAfter struct {
 	n int
 }
 
+// Err is Canceled once it has been asked n times.
 func (c *cancelAfter) Err() error {
 	if c.n--; c.n < 0 {
 		return context.Canceled
