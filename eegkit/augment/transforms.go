@@ -78,6 +78,7 @@ func (t FTSurrogate) Transform(b *Batch, rng *rand.Rand) {
 	if t.ChannelIndep {
 		rows = b.C
 	}
+	ed := newSpectrumEditor(b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if !ok {
 			continue
@@ -86,22 +87,19 @@ func (t FTSurrogate) Transform(b *Batch, rng *rand.Rand) {
 		for j := range u {
 			u[j] = rng.Float64()
 		}
-		ftSurrogate(b.Trial(i), b.C, b.T, u, rows, t.Magnitude)
+		ftSurrogateWith(ed, b.Trial(i), b.C, u, rows, t.Magnitude)
 	}
 }
 
 // ftSurrogate shifts the phases of trial x (c channels × n samples) by
 // m·2π·u, u holding (n−1)/2 values per row, rows 1 (shared) or c.
 func ftSurrogate(x []float32, c, n int, u []float64, rows int, m float64) {
-	fft := fourier.NewFFT(n)
-	buf := make([]float64, n)
-	coef := make([]complex128, n/2+1)
-	nph := (n - 1) / 2
-	for ch := range c {
-		for j := range n {
-			buf[j] = float64(x[ch*n+j])
-		}
-		fft.Coefficients(coef, buf)
+	ftSurrogateWith(newSpectrumEditor(n), x, c, u, rows, m)
+}
+
+func ftSurrogateWith(ed *spectrumEditor, x []float32, c int, u []float64, rows int, m float64) {
+	nph := (ed.n - 1) / 2
+	ed.edit(x, c, func(ch int, coef []complex128) {
 		r := 0
 		if rows > 1 {
 			r = ch
@@ -109,9 +107,35 @@ func ftSurrogate(x []float32, c, n int, u []float64, rows int, m float64) {
 		for k := 1; k <= nph; k++ {
 			coef[k] *= cmplx.Exp(complex(0, m*2*math.Pi*u[r*nph+k-1]))
 		}
-		fft.Sequence(buf, coef)
-		for j := range n {
-			x[ch*n+j] = float32(buf[j] / float64(n))
+	})
+}
+
+// spectrumEditor changes trials of n samples per channel in the frequency
+// domain, with its FFT and buffers made once for a batch.
+type spectrumEditor struct {
+	n    int
+	fft  *fourier.FFT
+	buf  []float64
+	coef []complex128
+}
+
+func newSpectrumEditor(n int) *spectrumEditor {
+	return &spectrumEditor{n: n, fft: fourier.NewFFT(n), buf: make([]float64, n), coef: make([]complex128, n/2+1)}
+}
+
+// edit changes each of the c channels of trial x: the real FFT's n/2+1
+// coefficients, edited by f(ch, coef), transformed back (gonum's inverse is
+// unnormalised, hence the 1/n).
+func (e *spectrumEditor) edit(x []float32, c int, f func(ch int, coef []complex128)) {
+	for ch := range c {
+		for j := range e.n {
+			e.buf[j] = float64(x[ch*e.n+j])
+		}
+		e.fft.Coefficients(e.coef, e.buf)
+		f(ch, e.coef)
+		e.fft.Sequence(e.buf, e.coef)
+		for j := range e.n {
+			x[ch*e.n+j] = float32(e.buf[j] / float64(e.n))
 		}
 	}
 }
@@ -170,30 +194,19 @@ func (t BandstopFilter) Transform(b *Batch, rng *rand.Rand) {
 		maxf = t.Rate / 2
 	}
 	lo, hi := 1+t.Bandwidth/2, maxf-1-t.Bandwidth/2
-	fft := fourier.NewFFT(b.T)
-	buf := make([]float64, b.T)
-	coef := make([]complex128, b.T/2+1)
+	ed := newSpectrumEditor(b.T)
 	for i, ok := range chosen(b.N, t.P, rng) {
 		if !ok {
 			continue
 		}
 		f0 := lo + rng.Float64()*(hi-lo)
-		x := b.Trial(i)
-		for ch := range b.C {
-			for j := range b.T {
-				buf[j] = float64(x[ch*b.T+j])
-			}
-			fft.Coefficients(coef, buf)
+		ed.edit(b.Trial(i), b.C, func(_ int, coef []complex128) {
 			for k := range coef {
 				if f := float64(k) * t.Rate / float64(b.T); math.Abs(f-f0) <= t.Bandwidth/2 {
 					coef[k] = 0
 				}
 			}
-			fft.Sequence(buf, coef)
-			for j := range b.T {
-				x[ch*b.T+j] = float32(buf[j] / float64(b.T))
-			}
-		}
+		})
 	}
 }
 
@@ -421,14 +434,7 @@ type ChannelsSymmetry struct {
 func (t ChannelsSymmetry) Name() string { return "symmetry:" + g(t.P) }
 
 // Transform applies ChannelsSymmetry to each trial of b with probability P.
-func (t ChannelsSymmetry) Transform(b *Batch, rng *rand.Rand) {
-	row := make([]float32, b.C*b.T)
-	for i, ok := range chosen(b.N, t.P, rng) {
-		if ok {
-			permuteChannels(b.Trial(i), b.T, t.Perm, row)
-		}
-	}
-}
+func (t ChannelsSymmetry) Transform(b *Batch, rng *rand.Rand) { swapSides(b, t.P, t.Perm, false, rng) }
 
 // Mirror swaps the left and right electrodes and flips the left/right hand
 // label (0 ↔ 1), for lateralised motor imagery.
@@ -441,11 +447,18 @@ type Mirror struct {
 func (t Mirror) Name() string { return "mirror:" + g(t.P) }
 
 // Transform applies Mirror to each trial of b with probability P.
-func (t Mirror) Transform(b *Batch, rng *rand.Rand) {
+func (t Mirror) Transform(b *Batch, rng *rand.Rand) { swapSides(b, t.P, t.Perm, true, rng) }
+
+// swapSides permutes the channels of each trial chosen with probability p
+// by perm, flipping its left/right label (and soft targets) when flip.
+func swapSides(b *Batch, p float64, perm []int, flip bool, rng *rand.Rand) {
 	row := make([]float32, b.C*b.T)
-	for i, ok := range chosen(b.N, t.P, rng) {
-		if ok {
-			permuteChannels(b.Trial(i), b.T, t.Perm, row)
+	for i, ok := range chosen(b.N, p, rng) {
+		if !ok {
+			continue
+		}
+		permuteChannels(b.Trial(i), b.T, perm, row)
+		if flip {
 			b.Y[i] = 1 - b.Y[i]
 			if b.Targets != nil {
 				t := b.Targets[i*b.K : (i+1)*b.K]
