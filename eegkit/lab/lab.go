@@ -118,29 +118,47 @@ const LabCheckpointEvery = 10
 // trials, the best in bold.
 func (lr Runs) Table1() (table, best string) {
 	_, best = Table1(lr.Accuracies())
+	var rows []table1Row
+	for _, model := range models.LabNames {
+		if runs := lr[model]; runs != nil {
+			rows = append(rows, table1Row{lr.ModelName(model), func(act nn.Activation) (string, bool) {
+				r := runs[act]
+				if r == nil {
+					return "", false
+				}
+				return experiments.AccuracyCell(r.Final().TestAcc, r.Test.Trials), true
+			}})
+		}
+	}
+	return renderTable1(rows, best), best
+}
+
+// table1Row is a model's row of Table 1: its name and its cell for an
+// activation (false where it has no run).
+type table1Row struct {
+	name string
+	cell func(nn.Activation) (string, bool)
+}
+
+// renderTable1 is Table 1 as Markdown, the cell of best in bold.
+func renderTable1(rows []table1Row, best string) string {
 	var sb strings.Builder
 	sb.WriteString("| | ReLU | Leaky ReLU | ELU |\n|---|---|---|---|\n")
-	for _, model := range models.LabNames {
-		if lr[model] == nil {
-			continue
-		}
-		name := lr.ModelName(model)
-		sb.WriteString("| " + name + " |")
+	for _, row := range rows {
+		sb.WriteString("| " + row.name + " |")
 		for _, act := range nn.Activations {
-			r := lr[model][act]
-			if r == nil {
-				sb.WriteString(" – |")
-				continue
-			}
-			cell := experiments.AccuracyCell(r.Final().TestAcc, r.Test.Trials)
-			if name+"/"+act.Label() == best {
+			cell, ok := row.cell(act)
+			switch {
+			case !ok:
+				cell = "–"
+			case row.name+"/"+act.Label() == best:
 				cell = "**" + cell + "**"
 			}
 			sb.WriteString(" " + cell + " |")
 		}
 		sb.WriteString("\n")
 	}
-	return sb.String(), best
+	return sb.String()
 }
 
 // Table1 renders the lab's Table 1 (test accuracy per model and activation)
@@ -154,25 +172,14 @@ func Table1(acc map[string]map[string]float64) (table, best string) {
 			}
 		}
 	}
-	var sb strings.Builder
-	sb.WriteString("| | ReLU | Leaky ReLU | ELU |\n|---|---|---|---|\n")
+	var rows []table1Row
 	for _, model := range []string{"EEGNet", "DeepConvNet"} {
-		if acc[model] == nil {
-			continue
+		if accs := acc[model]; accs != nil {
+			rows = append(rows, table1Row{model, func(act nn.Activation) (string, bool) {
+				v, ok := accs[act.Label()]
+				return fmt.Sprintf("%.2f%%", 100*v), ok
+			}})
 		}
-		sb.WriteString("| " + model + " |")
-		for _, act := range nn.Activations {
-			v, ok := acc[model][act.Label()]
-			switch {
-			case !ok:
-				sb.WriteString(" – |")
-			case model+"/"+act.Label() == best:
-				fmt.Fprintf(&sb, " **%.2f%%** |", 100*v)
-			default:
-				fmt.Fprintf(&sb, " %.2f%% |", 100*v)
-			}
-		}
-		sb.WriteString("\n")
 	}
-	return sb.String(), best
+	return renderTable1(rows, best), best
 }
