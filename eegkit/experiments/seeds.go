@@ -83,16 +83,20 @@ type SeedGroup struct {
 	BestEpoch MeanStd
 }
 
+// seedless identifies a configuration whatever its seed.
+func seedless(c train.TrainConfig) string {
+	c.Seed = 0
+	raw, _ := json.Marshal(c)
+	return string(raw)
+}
+
 // GroupSeeds groups points that differ only in their seed, keeping the
 // points' order (of each group's first point).
 func GroupSeeds(points []SweepPoint) []SeedGroup {
 	var keys []string
 	byKey := map[string][]SweepPoint{}
 	for _, p := range points {
-		c := p.Config
-		c.Seed = 0
-		raw, _ := json.Marshal(c)
-		k := string(raw) + "\x00" + p.DataID + "\x00" + p.Data
+		k := seedless(p.Config) + "\x00" + p.DataID + "\x00" + p.Data
 		if _, ok := byKey[k]; !ok {
 			keys = append(keys, k)
 		}

@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -160,14 +159,10 @@ func GroupLabel(g SeedGroup) string {
 // were grouped from.
 func CompareGroups(a, b SeedGroup, points []SweepPoint) (SeedComparison, error) {
 	of := func(g SeedGroup) []SweepPoint {
-		key := g.Config
-		key.Seed = 0
-		want, _ := json.Marshal(key)
+		want := seedless(g.Config)
 		var out []SweepPoint
 		for _, p := range points {
-			c := p.Config
-			c.Seed = 0
-			if got, _ := json.Marshal(c); string(got) == string(want) {
+			if seedless(p.Config) == want {
 				out = append(out, p)
 			}
 		}

@@ -211,11 +211,11 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	} else if torn != "" && opt.Log != nil {
 		opt.Log(fmt.Sprintf("%s: dropped a torn last row (%q), written when a write was cut short; its point is trained again", opt.CSV, torn))
 	}
-	done, err := ReadSweep(opt.CSV)
+	done, header, err := readSweep(opt.CSV)
 	if err != nil {
 		return nil, err
 	}
-	if err := upgradeSweepCSV(opt.CSV, done); err != nil {
+	if err := upgradeSweepCSV(opt.CSV, header, done); err != nil {
 		return nil, err
 	}
 	var (
@@ -383,25 +383,32 @@ func findPoint(done []SweepPoint, cfg train.TrainConfig, dataID string) (SweepPo
 
 // ReadSweep reads the points of a sweep CSV (none if the file does not exist).
 func ReadSweep(path string) ([]SweepPoint, error) {
+	points, _, err := readSweep(path)
+	return points, err
+}
+
+// readSweep reads the points of a sweep CSV and its header (nil for a
+// missing or empty file).
+func readSweep(path string) ([]SweepPoint, []string, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(rows) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	header := rows[0]
 	for _, name := range append(append(slices.Clone(sweepColumns), "test_acc"), sweepTail...) {
 		if !slices.Contains(header, name) {
-			return nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (it has no %s column; header %v); move it away or choose another file", path, name, header)
+			return nil, nil, fmt.Errorf("%s is not a sweep CSV of this eegkit (it has no %s column; header %v); move it away or choose another file", path, name, header)
 		}
 	}
 	col := func(name string) int { return slices.Index(header, name) }
@@ -430,29 +437,21 @@ func ReadSweep(path string) ([]SweepPoint, error) {
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
 		if err := errors.Join(errs...); err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", path, i+2, err)
+			return nil, nil, fmt.Errorf("%s line %d: %v", path, i+2, err)
 		}
 		out = append(out, p)
 	}
-	return out, nil
+	return out, header, nil
 }
 
 // upgradeSweepCSV rewrites a sweep CSV written with other metrics (by an
 // older eegkit, or before a metric was registered) with this eegkit's
 // header, atomically, so that new rows line up with the old; a metric an old
 // row lacks is NaN.
-func upgradeSweepCSV(path string, done []SweepPoint) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
+// header is the file's (nil for a missing or empty file) and done its points.
+func upgradeSweepCSV(path string, header []string, done []SweepPoint) error {
+	if header == nil || slices.Equal(header, sweepHeader()) {
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	header, err := csv.NewReader(f).Read()
-	f.Close()
-	if err != nil || slices.Equal(header, sweepHeader()) {
-		return nil // an empty file, or one of this header
 	}
 	tmp := path + ".upgrade"
 	os.Remove(tmp)
