@@ -52,6 +52,13 @@ var DefaultRiemannBand = [2]float64{8, 30}
 
 func (c Config) riemannian() bool { return c.Method == MDM || c.Method == TSLR }
 
+// Takes reports whether the method fits data of ds's shape: the Riemannian
+// methods any channels and classes, log-variance and CSP two channels and
+// two classes.
+func (c Config) Takes(ds *eeg.Dataset) bool {
+	return c.riemannian() || (ds.NChans() == 2 && len(ds.ClassNames()) == 2)
+}
+
 func (c Config) withDefaults() Config {
 	return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate)
 }
@@ -161,7 +168,7 @@ func Fit(cfg Config, ds *eeg.Dataset) (*Model, error) {
 	if cfg.riemannian() {
 		return fitRiemannian(cfg, ds)
 	}
-	if ds.NChans() != 2 || len(ds.ClassNames()) != 2 {
+	if !cfg.Takes(ds) {
 		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4), or a Riemannian method (mdm, tslr)", cfg.withDefaults().Method, ds.Shape(), len(ds.ClassNames()))
 	}
 	cfg = cfg.withDefaultsFor(dur)

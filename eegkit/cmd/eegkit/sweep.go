@@ -112,10 +112,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var rows []*baselines.Result
 	if *baseline {
 		for _, m := range baselines.Methods {
-			if (m == baselines.LogVar || m == baselines.CSP) && (data.Train.NChans() != 2 || len(data.Train.ClassNames()) != 2) {
-				continue // they take two channels and two classes
+			cfg := baselines.Config{Method: m}
+			if !cfg.Takes(data.Train) {
+				continue // log-variance and CSP take two channels and two classes
 			}
-			b, err := baselines.Run(baselines.Config{Method: m}, data)
+			b, err := baselines.Run(cfg, data)
 			if err != nil {
 				return err
 			}
