@@ -270,7 +270,7 @@ func mmidbChannels(e *edf.File, path string, want []string) ([]*edf.Signal, []st
 	}
 	names := make([]string, len(sigs))
 	for i, sig := range sigs {
-		names[i] = strings.TrimRight(strings.TrimSpace(sig.Label), ".")
+		names[i] = sig.Name()
 		if r := e.SampleRate(sig); r != MMIDBRate {
 			return nil, nil, fmt.Errorf("%s: %s is sampled at %g Hz, want %g Hz", path, names[i], r, MMIDBRate)
 		}
@@ -286,9 +286,9 @@ func mmidbChannels(e *edf.File, path string, want []string) ([]*edf.Signal, []st
 
 func edfLabels(e *edf.File) []string {
 	var out []string
-	for _, s := range e.Signals {
-		if s.Label != "EDF Annotations" {
-			out = append(out, strings.TrimRight(strings.TrimSpace(s.Label), "."))
+	for i := range e.Signals {
+		if s := &e.Signals[i]; s.Label != "EDF Annotations" {
+			out = append(out, s.Name())
 		}
 	}
 	return out

@@ -29,8 +29,8 @@ func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectr
 	if start < 0 || times-start < seg {
 		return nil, fmt.Errorf("spectra: window from %.2f s leaves fewer than %d samples", fromSeconds, seg)
 	}
-	rows := [2]int{ds.ChannelIndex(eeg.ChannelNames[0]), ds.ChannelIndex(eeg.ChannelNames[1])}
-	if rows[0] < 0 || rows[1] < 0 || len(ds.ClassNames()) != 2 {
+	rows, ok := ds.LabChannels()
+	if !ok || len(ds.ClassNames()) != 2 {
 		return nil, fmt.Errorf("spectra: want channels C3 and C4 and two classes; the data has %s and %d classes", ds.Shape(), len(ds.ClassNames()))
 	}
 	fft := fourier.NewFFT(seg)

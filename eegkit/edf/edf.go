@@ -59,12 +59,17 @@ func (e *File) SampleRate(s *Signal) float64 {
 	return float64(s.SamplesPerRecord) / e.RecordDuration
 }
 
-// Signal returns the signal whose label, with spaces and trailing dots
-// removed, equals label case-insensitively ("C3" finds "C3.."), or nil.
+// Name is the signal's label without surrounding spaces and trailing dots
+// ("C3.." is "C3").
+func (s *Signal) Name() string { return trimLabel(s.Label) }
+
+func trimLabel(l string) string { return strings.TrimRight(strings.TrimSpace(l), ".") }
+
+// Signal returns the signal whose Name equals label's case-insensitively
+// ("C3" finds "C3.."), or nil.
 func (e *File) Signal(label string) *Signal {
-	norm := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
 	for i := range e.Signals {
-		if norm(e.Signals[i].Label) == norm(label) {
+		if strings.EqualFold(e.Signals[i].Name(), trimLabel(label)) {
 			return &e.Signals[i]
 		}
 	}

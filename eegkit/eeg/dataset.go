@@ -46,6 +46,13 @@ func (d *Dataset) ChannelIndex(name string) int {
 	return -1
 }
 
+// LabChannels are the rows of the lab's channels, C3 and C4; ok is false
+// when the dataset lacks one of them.
+func (d *Dataset) LabChannels() (rows [2]int, ok bool) {
+	rows = [2]int{d.ChannelIndex(ChannelNames[0]), d.ChannelIndex(ChannelNames[1])}
+	return rows, rows[0] >= 0 && rows[1] >= 0
+}
+
 // NChans is the number of channels C of every trial.
 func (d *Dataset) NChans() int { return len(d.ChannelNames()) }
 

@@ -85,8 +85,9 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	rows := []int{ds.ChannelIndex(eeg.ChannelNames[0]), ds.ChannelIndex(eeg.ChannelNames[1])}
-	if rows[0] < 0 || rows[1] < 0 {
+	lab, ok := ds.LabChannels()
+	rows := lab[:]
+	if !ok {
 		rows = []int{0, min(1, ds.NChans()-1)}[:min(2, ds.NChans())]
 	}
 	names, classes := ds.ChannelNames(), ds.ClassNames()
