@@ -344,6 +344,16 @@ func (c TrainConfig) Crops() *Crops {
 // Crops are the windows of cropped decoding: Len samples every Stride.
 type Crops struct{ Len, Stride int }
 
+// Times is the number of samples the model takes for trials of t samples:
+// the window's length when it is shorter than the trials, else t (also
+// for no crops, c nil).
+func (c *Crops) Times(t int) int {
+	if c != nil && c.Len < t {
+		return c.Len
+	}
+	return t
+}
+
 // Offsets are the windows' starts in a trial of t samples: 0, Stride, …,
 // and t − Len, so that the last window ends with the trial.
 func (c Crops) Offsets(t int) []int {

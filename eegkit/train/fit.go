@@ -251,11 +251,7 @@ func CheckFits(m *nn.Model, ds *eeg.Dataset, crops *Crops) error {
 	if k := m.Classes(); k != len(classes) {
 		return fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
 	}
-	want := nn.Shape3{1, ds.NChans(), ds.NTimes()}
-	if crops != nil && crops.Len < ds.NTimes() {
-		want[2] = crops.Len
-	}
-	if m.Input != want {
+	if want := (nn.Shape3{1, ds.NChans(), crops.Times(ds.NTimes())}); m.Input != want {
 		return fmt.Errorf("%s takes trials of %d channels × %d samples but the data's are %s: load the data as the model was trained on (eegkit: --channels, --rate), or build the model for the data (models.For(name, %d, %d, %d, act))",
 			m.Name, m.Input[1], m.Input[2], ds.Shape(), ds.NChans(), len(classes), ds.NTimes())
 	}

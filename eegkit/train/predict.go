@@ -13,8 +13,9 @@ import (
 // finite are an error naming the first such trial: a NaN has no class.
 func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	in := n.Model.Input
-	cropped := n.Crops != nil && in[2] == n.Crops.Len && ds.NTimes() > in[2]
-	if in[1] != ds.NChans() || (in[2] != ds.NTimes() && !cropped) {
+	times := n.Crops.Times(ds.NTimes())
+	cropped := times != ds.NTimes()
+	if in[1] != ds.NChans() || in[2] != times {
 		return nil, nil, fmt.Errorf("%s takes trials of %d channels × %d samples but these are %s", n.Model.Name, in[1], in[2], ds.Shape())
 	}
 	if cropped {
