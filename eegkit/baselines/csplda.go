@@ -52,6 +52,14 @@ var DefaultRiemannBand = [2]float64{8, 30}
 
 func (c Config) riemannian() bool { return c.Method == MDM || c.Method == TSLR }
 
+// window is the analysed window of ds's trials: its first sample and its
+// length in samples.
+func (c Config) window(ds *eeg.Dataset) (from, n int) {
+	rate := ds.SampleRate()
+	from = int(math.Round(c.From * rate))
+	return from, min(int(math.Round(c.To*rate)), ds.NTimes()) - from
+}
+
 // Takes reports whether the method fits data of ds's shape: the Riemannian
 // methods any channels and classes, log-variance and CSP two channels and
 // two classes.
@@ -284,8 +292,7 @@ func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
 // by Parseval, the sum over the band's frequency bins of the cross-spectrum.
 func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
 	rate, times := ds.SampleRate(), ds.NTimes()
-	from, to := int(math.Round(cfg.From*rate)), min(int(math.Round(cfg.To*rate)), times)
-	n := to - from
+	from, n := cfg.window(ds)
 	fft := fourier.NewFFT(n)
 	buf := make([]float64, n)
 	spec := [2][]complex128{make([]complex128, n/2+1), make([]complex128, n/2+1)}

@@ -2,7 +2,6 @@ package baselines
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/riemann"
@@ -123,8 +122,7 @@ func (bl *Model) predictRiemannian(ds *eeg.Dataset) (logits [][]float32, pred []
 // log-variance baseline's).
 func trialCovariances(cfg Config, ds *eeg.Dataset) ([]*mat.SymDense, error) {
 	rate, times, chans := ds.SampleRate(), ds.NTimes(), ds.NChans()
-	from, to := int(math.Round(cfg.From*rate)), min(int(math.Round(cfg.To*rate)), times)
-	n := to - from
+	from, n := cfg.window(ds)
 	band := cfg.Bands[0]
 	fft := fourier.NewFFT(n)
 	buf := make([]float64, n)
