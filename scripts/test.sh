@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then run every check: formatting, go vet, the Go tests of
 # ./eegkit/..., fault injection against bin/eegkit (scripts/faults.sh, quick
-# form), every notebook headless on the GoNB kernel (quick mode,
+# form), a sweep as a Slurm job array (scripts/slurm_test.sh), every notebook headless on the GoNB kernel (quick mode,
 # EEGKIT_EPOCHS=2), and the real-browser test of JupyterLab.
 # Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
@@ -19,6 +19,9 @@ go test -count=1 -timeout 20m ./eegkit/... "$@"
 
 echo "test: fault injection (quick: kill -9, bit flips, concurrent writers, full disk)"
 scripts/faults.sh
+
+echo "test: a sweep as a Slurm job array on a single-node Slurm (scripts/slurm_test.sh)"
+scripts/slurm_test.sh
 
 echo "test: notebooks (headless, GoNB kernel, EEGKIT_EPOCHS=2)"
 .venv/bin/python scripts/run_notebooks.py --epochs 2 --out runs/artifacts/notebooks

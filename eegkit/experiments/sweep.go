@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,6 +173,15 @@ func dedupConfigs(cs []train.TrainConfig) []train.TrainConfig {
 // SweepOptions say how a sweep runs.
 type SweepOptions struct {
 	CSV string // every finished point is appended here at once; points already in it are not trained again
+	// Points, if set, is a directory that gets one result file per point
+	// (see WritePoint), written atomically, so that the shards of a sweep
+	// share it on a shared filesystem without appending to one file; points
+	// already in it are not trained again. With Points, a point that fails
+	// is recorded there (see PointFailure) and the others still train.
+	// CSV may be empty when Points is set.
+	Points string
+	// Shard, if not the whole grid, trains only the shard's points.
+	Shard Shard
 	// RunsDir, if set, keeps each point's model under RunsDir/<n>/ with a
 	// checkpoint every CheckpointEvery epochs, so an interrupted point resumes.
 	RunsDir         string
@@ -193,32 +204,60 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	if len(configs) == 0 {
 		return nil, errors.New("sweep: the grid is empty")
 	}
-	if opt.CSV == "" {
-		return nil, errors.New("sweep: no CSV file for the results")
+	if opt.CSV == "" && opt.Points == "" {
+		return nil, errors.New("sweep: no CSV file or points directory for the results")
+	}
+	if err := opt.Shard.Check(); err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = min(2, runtime.NumCPU())
 	}
-	configs = dedupConfigs(append([]train.TrainConfig(nil), configs...))
-	lock, err := train.LockDir(filepath.Dir(opt.CSV)) // one sweep at a time writes the CSV
+	configs = opt.Shard.Select(dedupConfigs(slices.Clone(configs)))
+	for i := range configs { // the points' ids, as their runs record them, name the data's shape
+		configs[i] = configs[i].ForData(data)
+	}
+	// One sweep at a time writes the CSV; one process at a time runs a shard.
+	lockDir := filepath.Dir(opt.CSV)
+	if opt.CSV == "" {
+		lockDir = filepath.Join(opt.Points, ".shards", strings.Replace(opt.Shard.String(), "/", "-of-", 1))
+	}
+	lock, err := train.LockDir(lockDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
-	if torn, err := repairSweepCSV(opt.CSV); err != nil {
-		return nil, err
-	} else if torn != "" && opt.Log != nil {
-		opt.Log(fmt.Sprintf("%s: dropped a torn last row (%q), written when a write was cut short; its point is trained again", opt.CSV, torn))
+	var done []SweepPoint
+	if opt.CSV != "" {
+		if torn, err := repairSweepCSV(opt.CSV); err != nil {
+			return nil, err
+		} else if torn != "" && opt.Log != nil {
+			opt.Log(fmt.Sprintf("%s: dropped a torn last row (%q), written when a write was cut short; its point is trained again", opt.CSV, torn))
+		}
+		var header []string
+		if done, header, err = readSweep(opt.CSV); err != nil {
+			return nil, err
+		}
+		if err := upgradeSweepCSV(opt.CSV, header, done); err != nil {
+			return nil, err
+		}
 	}
-	done, header, err := readSweep(opt.CSV)
-	if err != nil {
-		return nil, err
-	}
-	if err := upgradeSweepCSV(opt.CSV, header, done); err != nil {
-		return nil, err
+	if opt.Points != "" {
+		if err := os.MkdirAll(opt.Points, 0o755); err != nil {
+			return nil, fmt.Errorf("sweep: cannot create %s: %v", opt.Points, safefile.Cause(err))
+		}
+		if err := safefile.RemoveOrphanTemps(opt.Points); err != nil {
+			return nil, err
+		}
+		files, _, err := ReadPoints(opt.Points)
+		if err != nil {
+			return nil, err
+		}
+		done = append(done, files...)
 	}
 	var (
+		failed   int
 		out  []SweepPoint
 		todo []int
 	)
@@ -257,8 +296,24 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 				mu.Lock()
 				if err == nil {
 					p := NewSweepPoint(run, time.Since(start))
-					err = appendSweep(opt.CSV, p)
+					if opt.Points != "" {
+						err = WritePoint(opt.Points, p)
+					}
+					if err == nil && opt.CSV != "" {
+						err = appendSweep(opt.CSV, p)
+					}
 					out = append(out, p)
+				} else if opt.Points != "" && ctx.Err() == nil {
+					// Recorded for the report; the shard's other points still train.
+					failed++
+					if werr := writeFailure(opt.Points, cfg, data.ID(), err); werr != nil {
+						err = errors.Join(err, werr)
+					} else {
+						if opt.Log != nil {
+							opt.Log(fmt.Sprintf("point %s failed (recorded in %s; run the sweep again to retry it): %v", cfg, opt.Points, err))
+						}
+						err = nil
+					}
 				}
 				if err != nil && firstErr == nil {
 					firstErr = fmt.Errorf("sweep point %s: %w", cfg, err)
@@ -279,6 +334,9 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	close(next)
 	wg.Wait()
 	SortPoints(out)
+	if firstErr == nil && failed > 0 {
+		firstErr = fmt.Errorf("sweep: %d of %d points failed (recorded in %s as *%s); run the sweep again to retry them", failed, len(configs), opt.Points, failedExt)
+	}
 	return out, firstErr
 }
 
@@ -398,6 +456,11 @@ func readSweep(path string) ([]SweepPoint, []string, error) {
 		return nil, nil, err
 	}
 	defer f.Close()
+	return parseSweep(path, f)
+}
+
+// parseSweep reads the points and the header of a sweep CSV named path.
+func parseSweep(path string, f io.Reader) ([]SweepPoint, []string, error) {
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
@@ -434,6 +497,7 @@ func readSweep(path string) ([]SweepPoint, []string, error) {
 			p.Trials = int(num("test_trials"))
 		}
 		p.BestEpoch, p.BestTest, p.Seconds, p.Data, p.DataID = int(num("best_epoch")), num("best_test_acc"), num("seconds"), r[col("data")], r[col("data_id")]
+		var err error
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
 		if err := errors.Join(errs...); err != nil {
@@ -485,6 +549,33 @@ func appendSweep(path string, p SweepPoint) error {
 	if st.Size() == 0 {
 		_ = w.Write(sweepHeader())
 	}
+	_ = w.Write(sweepRow(p))
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// sweepCSV is a whole sweep CSV of points, header first.
+func sweepCSV(points []SweepPoint) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(sweepHeader())
+	for _, p := range points {
+		_ = w.Write(sweepRow(p))
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// sweepRow is a point's CSV row, in sweepHeader's columns.
+func sweepRow(p SweepPoint) []string {
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	c := p.Config
 	dropout := "lab"
@@ -501,17 +592,7 @@ func appendSweep(path string, p SweepPoint) error {
 		}
 		row = append(row, g(v))
 	}
-	_ = w.Write(append(row, strconv.Itoa(p.Trials), strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg)))
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return append(row, strconv.Itoa(p.Trials), strconv.Itoa(p.BestEpoch), g(p.BestTest), g(p.Seconds), p.Data, p.DataID, p.Completed.Format(time.RFC3339), string(cfg))
 }
 
 // SweepTable renders sweep points as a Markdown table, in the given order.

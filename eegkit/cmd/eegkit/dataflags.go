@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
@@ -51,6 +52,28 @@ func (d *dataFlags) load() (*eeg.Data, error) {
 		return nil, err
 	}
 	return datasets.LoadDataWith(*d.dir, opt)
+}
+
+// dataSpec is what the data flags asked for, with an absolute directory:
+// what a sweep's plan keeps to load its data again.
+type dataSpec struct {
+	Dir      string  `json:"dir"`
+	Channels string  `json:"channels,omitempty"`
+	Rate     float64 `json:"rate,omitempty"`
+}
+
+// abs is the flags' dataSpec.
+func (d *dataFlags) abs() dataSpec {
+	dir, err := filepath.Abs(*d.dir)
+	if err != nil {
+		dir = *d.dir
+	}
+	return dataSpec{Dir: dir, Channels: *d.channels, Rate: *d.rate}
+}
+
+// load reads the data the spec names.
+func (s dataSpec) load() (*eeg.Data, error) {
+	return (&dataFlags{dir: &s.Dir, channels: &s.Channels, rate: &s.Rate}).load()
 }
 
 // String is the data directory, for messages.

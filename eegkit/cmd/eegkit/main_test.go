@@ -28,6 +28,7 @@ func TestCLI(t *testing.T) {
 	model := filepath.Join(tmp, "model")
 	preds := filepath.Join(tmp, "pred.npz")
 	mmidb := filepath.Join("..", "..", "..", "data", "eegmmidb")
+	sweepGrid := []string{"--model", "eegnet", "--act", "relu,elu", "--batch", "64", "--epochs", "1", "--val", "0.2", "--baseline", "--data", data}
 	cases := []struct {
 		name     string
 		args     []string
@@ -77,8 +78,16 @@ func TestCLI(t *testing.T) {
 		{"train bad seeds", []string{"train", "--seeds", "0", "--out", model, "--data", data}, 2, "--seeds must be at least 1"},
 		{"train select without val", []string{"train", "--select", "val_acc", "--out", model, "--data", data}, 2, "needs a validation split"},
 		{"train bad schedule", []string{"train", "--schedule", "linear", "--out", model, "--data", data}, 2, "unknown learning-rate schedule"},
-		{"sweep", []string{"sweep", "--model", "eegnet", "--act", "relu,elu", "--batch", "64", "--epochs", "1", "--val", "0.2", "--baseline",
-			"--data", data, "--out", filepath.Join(tmp, "sweep")}, 0, "| – | tangent space (OAS covariances, 8–30 Hz, 0–6 s) + logistic regression (C = 1) |"},
+		{"sweep", append([]string{"sweep", "--out", filepath.Join(tmp, "sweep")}, sweepGrid...), 0, "| – | tangent space (OAS covariances, 8–30 Hz, 0–6 s) + logistic regression (C = 1) |"},
+		{"sweep shard 0", append([]string{"sweep", "--shard", "0/2", "--out", filepath.Join(tmp, "shards")}, sweepGrid...), 0, "sweep: shard 0/2 (--shard): 1 of 2 points"},
+		{"sweep report of one shard", []string{"sweep", "report", filepath.Join(tmp, "shards")}, 1, "1 of 2 points missing, 0 of them failed"},
+		{"sweep shard 1 of another grid", []string{"sweep", "--shard", "1/2", "--lr", "0.002", "--data", data, "--out", filepath.Join(tmp, "shards")}, 1, "holds the plan of another sweep"},
+		{"sweep shard 1", append([]string{"sweep", "--shard", "1/2", "--out", filepath.Join(tmp, "shards")}, sweepGrid...), 0, "eegkit sweep report " + filepath.Join(tmp, "shards")},
+		{"sweep report", []string{"sweep", "report", filepath.Join(tmp, "shards")}, 0, "| – | tangent space (OAS covariances, 8–30 Hz, 0–6 s) + logistic regression (C = 1) |"},
+		{"sweep report no sweep", []string{"sweep", "report", tmp}, 1, "is not a sweep directory of this eegkit"},
+		{"sweep report no dir", []string{"sweep", "report"}, 2, "give one sweep directory"},
+		{"sweep bad shard", []string{"sweep", "--shard", "2/2", "--out", filepath.Join(tmp, "shards")}, 2, "want 0 <= K < N"},
+		{"sweep shards without an index", []string{"sweep", "--shards", "2", "--out", filepath.Join(tmp, "shards")}, 2, "--shards needs JOB_COMPLETION_INDEX"},
 		{"baseline mdm", []string{"baseline", "--method", "mdm", "--data", data}, 0, "baseline: MDM (Riemannian, OAS covariances, 8–30 Hz, 0–6 s)"},
 		{"baseline tslr", []string{"baseline", "--method", "tslr", "--estimator", "lwf", "--data", data}, 0, "baseline: tangent space (LWF covariances, 8–30 Hz, 0–6 s) + logistic regression (C = 1)"},
 		{"baseline mdm on 17 channels", []string{"baseline", "--method", "mdm", "--data", mmidb, "--channels", "motor"}, 0, "on 14 trials"},
@@ -121,6 +130,12 @@ func TestCLI(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(tmp, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
+	}
+	// The shards' merged report is the single-machine sweep's, point for point.
+	local, _ := os.ReadFile(filepath.Join(tmp, "sweep", "results.md"))
+	merged, _ := os.ReadFile(filepath.Join(tmp, "shards", "results.md"))
+	if len(local) == 0 || string(local) != string(merged) {
+		t.Errorf("the merged report differs from the local sweep's:\n%s\n---\n%s", merged, local)
 	}
 	if _, err := datasets.LoadData(data); err != nil {
 		t.Errorf("predict damaged the data: %v", err)

@@ -2,21 +2,28 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet,eegnetv4,shallowfbcspnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [flags]", stdout, stderr)
+	if len(args) > 0 && args[0] == "report" {
+		return cmdSweepReport(args[1:], stdout, stderr)
+	}
+	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet,eegnetv4,shallowfbcspnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [--shard K/N] [flags]\n       eegkit sweep report DIR", stdout, stderr)
 	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet, eegnetv4, shallowfbcspnet")
 	acts := fs.String("act", "", "activations, comma-separated: relu, leakyrelu, elu (empty: each model's own, elu; shallowfbcspnet takes none)")
 	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")
@@ -30,8 +37,10 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	baseline := fs.Bool("baseline", false, "add the classical baselines to the results table: log-variance and CSP + LDA (mu and beta bands; for 2 channels and 2 classes), Riemannian MDM and tangent space + logistic regression (8–30 Hz)")
 	augments := fs.String("augment", "", augmentHelp+`; several, separated by ";", are a sweep axis ("none;mirror:0.5")`)
 	workers := fs.Int("workers", 0, "points trained at the same time (0: 2 on a machine with at least 2 cores)")
+	shardFlag := fs.String("shard", "", "run only share K of N of the grid (K from 0; the same grid and N always give shard K the same points); default from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shards); 0/1 is the whole grid")
+	shards := fs.Int("shards", 0, "the number of shards of a Kubernetes Indexed Job (its completions), which JOB_COMPLETION_INDEX counts")
 	dataDir := newDataFlags(fs)
-	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, runs/ (required)")
+	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, plan.json, points/, runs/ (required; shards share it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,8 +50,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *workers < 0 {
 		return usageError{fmt.Errorf("--workers must be >= 0, got %d", *workers)}
 	}
+	shard, from, err := sweepShard(*shardFlag, *shards)
+	if err != nil {
+		return err
+	}
 	g := experiments.Grid{Base: train.TrainConfig{}}
-	var err error
 	ident := func(s string) (string, error) { return s, nil }
 	if g.Models, err = list("model", *models, ident); err != nil {
 		return err
@@ -86,10 +98,21 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err}
 	}
-	csvPath := filepath.Join(*out, "sweep.csv")
-	fmt.Fprintf(stdout, "data: %s (%s)\nsweep: %d points (%s) into %s\n", data.Source, dataDir, len(configs), configs[0].Protocol(), csvPath)
-	points, err := experiments.Sweep(ctx, configs, data, experiments.SweepOptions{
-		CSV: csvPath, RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
+	for i := range configs { // as Sweep and the runs record them
+		configs[i] = configs[i].ForData(data)
+	}
+	extra, _ := json.Marshal(reportExtra{Data: dataDir.abs(), Baseline: *baseline})
+	plan := &experiments.SweepPlan{Points: configs, Data: data.Source, DataID: data.ID(), Protocol: configs[0].Protocol(), Seeds: *seeds, Extra: extra}
+	// A single-machine sweep may change the grid of its directory (the
+	// points it finished are reused); the shards of one sweep must agree.
+	if old, err := experiments.WritePlan(*out, plan, shard.Whole()); err != nil {
+		return err
+	} else if old != nil {
+		fmt.Fprintf(stderr, "eegkit sweep: %s had a grid of %d points; it now has this one of %d (finished points are reused)\n", *out, len(old.Points), len(configs))
+	}
+	opt := experiments.SweepOptions{
+		Points: filepath.Join(*out, experiments.PointsDir), Shard: shard,
+		RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
 		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },
 		Progress: func(c train.TrainConfig, e train.EpochStats) {
 			if e.Epoch%max(1, c.Epochs/10) == 0 || e.Epoch == c.Epochs {
@@ -100,19 +123,105 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				fmt.Fprintf(stderr, "%s: epoch %d/%d train %.1f%%%s (%.1fs/epoch)\n", c, e.Epoch, c.Epochs, 100*e.TrainAcc, val, e.Seconds)
 			}
 		},
-	})
+	}
+	mine := len(shard.Select(configs))
+	fmt.Fprintf(stdout, "data: %s (%s)\n", data.Source, dataDir)
+	if shard.Whole() {
+		opt.CSV = filepath.Join(*out, "sweep.csv")
+		fmt.Fprintf(stdout, "sweep: %d points (%s) into %s\n", len(configs), configs[0].Protocol(), *out)
+	} else {
+		fmt.Fprintf(stdout, "sweep: shard %s (%s): %d of %d points (%s) into %s\n", shard, from, mine, len(configs), configs[0].Protocol(), opt.Points)
+	}
+	points, err := experiments.Sweep(ctx, configs, data, opt)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted; the %d finished points are in %s and unfinished ones resume from their checkpoints when the sweep is run again", len(points), csvPath)
+			return fmt.Errorf("interrupted; the %d finished points are in %s and unfinished ones resume from their checkpoints when the sweep is run again", len(points), opt.Points)
 		}
 		return err
 	}
+	if !shard.Whole() {
+		fmt.Fprintf(stdout, "shard %s: its %d points are finished in %s; once every shard is, merge them: eegkit sweep report %s\n", shard, len(points), opt.Points, *out)
+		return nil
+	}
+	return sweepReport(*out, data, stdout, stderr)
+}
+
+// sweepShard is the shard the flags or the scheduler's variables ask for,
+// and where it came from, in words.
+func sweepShard(flagValue string, shards int) (experiments.Shard, string, error) {
+	if shards < 0 {
+		return experiments.Shard{}, "", usageError{fmt.Errorf("--shards must be >= 1, got %d", shards)}
+	}
+	if flagValue != "" {
+		s, err := experiments.ParseShard(flagValue)
+		if err != nil {
+			return s, "", usageError{fmt.Errorf("--shard: %v", err)}
+		}
+		return s, "--shard", nil
+	}
+	s, from, ok, err := experiments.ShardFromEnv(os.Getenv, shards)
+	if err != nil {
+		return s, "", usageError{err}
+	}
+	if !ok && shards > 0 {
+		return s, "", usageError{errors.New("--shards needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard K/N")}
+	}
+	return s, from, nil
+}
+
+// reportExtra is what the command line keeps in a sweep's plan: how to
+// load its data again, for the baselines of the report.
+type reportExtra struct {
+	Data     dataSpec `json:"data"`
+	Baseline bool     `json:"baseline,omitempty"`
+}
+
+func cmdSweepReport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sweep report", "DIR", stdout, stderr)
+	if len(args) == 1 && !strings.HasPrefix(args[0], "-") {
+		return sweepReport(args[0], nil, stdout, stderr)
+	}
+	if err := parse(fs, args); err != nil { // --help
+		return err
+	}
+	return usageError{errors.New("give one sweep directory (the --out of the sweep's shards)")}
+}
+
+// sweepReport merges a sweep directory's points (MergeSweep) and writes
+// sweep.csv, results.md and the heat map, then says which of the plan's
+// points are missing or failed. data, if not nil, is the plan's data
+// (loaded again from the plan for the baselines otherwise).
+func sweepReport(dir string, data *eeg.Data, stdout, stderr io.Writer) error {
+	m, err := experiments.MergeSweep(dir)
+	if err != nil {
+		return err
+	}
+	var extra reportExtra
+	if len(m.Plan.Extra) > 0 {
+		if err := json.Unmarshal(m.Plan.Extra, &extra); err != nil {
+			return fmt.Errorf("%s: %v", filepath.Join(dir, experiments.PlanFile), err)
+		}
+	}
+	csvPath := filepath.Join(dir, "sweep.csv")
+	if err := m.WriteCSV(dir); err != nil {
+		return err
+	}
+	points := slices.Clone(m.Points)
+	experiments.SortPoints(points)
 	groups := experiments.GroupSeeds(points)
 	experiments.SortGroups(groups)
 	var rows []*baselines.Result
-	if *baseline {
-		for _, m := range baselines.Methods {
-			cfg := baselines.Config{Method: m}
+	if extra.Baseline {
+		if data == nil {
+			if data, err = extra.Data.load(); err != nil {
+				return fmt.Errorf("the baselines of %s: %w", dir, err)
+			}
+			if data.ID() != m.Plan.DataID {
+				return fmt.Errorf("the baselines of %s: the data at %s changed since the sweep (content %s, the sweep's %s)", dir, extra.Data.Dir, data.ID(), m.Plan.DataID)
+			}
+		}
+		for _, meth := range baselines.Methods {
+			cfg := baselines.Config{Method: meth}
 			if !cfg.Takes(data.Train) {
 				continue // log-variance and CSP take two channels and two classes
 			}
@@ -125,30 +234,50 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	table := experiments.ResultsTable(groups, rows...)
 	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
-		data.Source, configs[0].Protocol(), *seeds)
+		m.Plan.Data, m.Plan.Protocol, m.Plan.Seeds)
 	if len(groups) > 1 && len(groups[0].Seeds) > 1 {
 		// The two ranked first (by validation, never by the test set): does the first beat the second on the test set?
 		if c, err := experiments.CompareGroups(groups[0], groups[1], points); err == nil {
 			note += "\nFirst against second: " + c.Verdict() + "\n"
 		}
 	}
-	if err := os.WriteFile(filepath.Join(*out, "results.md"), []byte(table+note), 0o644); err != nil {
+	if len(m.Missing) > 0 {
+		note += fmt.Sprintf("\nIncomplete: %d of the plan's %d points are not finished (%d of them failed); the table holds the %d finished.\n",
+			len(m.Missing), len(m.Plan.Points), len(m.Failed), len(m.Points))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "results.md"), []byte(table+note), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%s%s", table, note)
-	p, err := experiments.ResultsHeatmap("Sweep", groups)
-	if err != nil {
-		return err
+	if len(groups) > 0 {
+		p, err := experiments.ResultsHeatmap("Sweep", groups)
+		if err != nil {
+			return err
+		}
+		p.Caption = "Data: " + m.Plan.Data
+		files, err := plot.SavePlot(p, filepath.Join(dir, "heatmap"))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s, %s", filepath.Join(dir, "results.md"), csvPath)
+		for _, f := range files {
+			fmt.Fprintf(stdout, ", %s", f)
+		}
+		fmt.Fprintln(stdout)
 	}
-	p.Caption = "Data: " + data.Source
-	files, err := plot.SavePlot(p, filepath.Join(*out, "heatmap"))
-	if err != nil {
-		return err
+	if len(m.Missing) == 0 {
+		return nil
 	}
-	fmt.Fprintf(stdout, "wrote %s, %s", filepath.Join(*out, "results.md"), csvPath)
-	for _, f := range files {
-		fmt.Fprintf(stdout, ", %s", f)
+	failed := map[string]string{}
+	for _, f := range m.Failed {
+		failed[f.Config.String()] = f.Error
 	}
-	fmt.Fprintln(stdout)
-	return nil
+	for _, c := range m.Missing {
+		if e, ok := failed[c.String()]; ok {
+			fmt.Fprintf(stdout, "failed:  %s: %s\n", c, e)
+		} else {
+			fmt.Fprintf(stdout, "missing: %s\n", c)
+		}
+	}
+	return fmt.Errorf("%s: %d of %d points missing, %d of them failed (listed on the standard output); run the shards again to finish them (each skips its finished points), then the report", dir, len(m.Missing), len(m.Plan.Points), len(m.Failed))
 }
