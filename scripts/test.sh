@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up, then run every check: formatting, go vet, the Go tests of
 # ./eegkit/..., fault injection against bin/eegkit (scripts/faults.sh, quick
-# form), a sweep as a Slurm job array (scripts/slurm_test.sh), every notebook headless on the GoNB kernel (quick mode,
-# EEGKIT_EPOCHS=2), and the real-browser test of JupyterLab.
+# form), a sweep as a Slurm job array (scripts/slurm_test.sh), every
+# notebook headless on the GoNB kernel (quick mode, EEGKIT_EPOCHS=2), and
+# the real-browser test of JupyterLab.
 # Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -257,9 +257,9 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 		done = append(done, files...)
 	}
 	var (
-		failed   int
-		out  []SweepPoint
-		todo []int
+		failed int
+		out    []SweepPoint
+		todo   []int
 	)
 	for i, cfg := range configs {
 		if err := cfg.Validate(); err != nil {
