@@ -4,3 +4,13 @@ export GOTOOLCHAIN=go1.27.3
 # The pure-Go backend's matrix multiplication uses SIMD only with this experiment (2x faster).
 export GOEXPERIMENT=simd
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# XLA's CPU plugin, when scripts/setup.sh --xla installed it: GOMLX_BACKEND=xla:cpu
+# (with bin/eegkit-xla, or go test -tags xla) finds it here.
+_eegkit_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -d "$_eegkit_root/.venv/lib/go-xla" ]; then
+	case ":${PJRT_PLUGIN_LIBRARY_PATH:-}:" in
+	*":$_eegkit_root/.venv/lib/go-xla:"*) ;;
+	*) export PJRT_PLUGIN_LIBRARY_PATH="$_eegkit_root/.venv/lib/go-xla${PJRT_PLUGIN_LIBRARY_PATH:+:$PJRT_PLUGIN_LIBRARY_PATH}" ;;
+	esac
+fi
+unset _eegkit_root

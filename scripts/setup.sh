@@ -7,16 +7,19 @@
 #   scripts/setup.sh            the Go package and command line
 #   scripts/setup.sh --jupyter  also JupyterLab, GoNB, goimports, gopls and the kernel
 #   scripts/setup.sh --browser  also Chromium and playwright-core for the browser test
+#   scripts/setup.sh --xla      also XLA's CPU plugin (PyPI lammps-jax-pjrt-cpu, in .venv)
+#                               and bin/eegkit-xla, for GOMLX_BACKEND=xla:cpu
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-jupyter=0 browser=0
+jupyter=0 browser=0 xla=0
 for arg in "$@"; do
 	case "$arg" in
 	--jupyter) jupyter=1 ;;
 	--browser) browser=1 ;;
-	*) echo "setup: unknown option $arg (use --jupyter or --browser)" >&2; exit 2 ;;
+	--xla) xla=1 ;;
+	*) echo "setup: unknown option $arg (use --jupyter, --browser or --xla)" >&2; exit 2 ;;
 	esac
 done
 
@@ -54,4 +57,21 @@ if [ "$browser" = 1 ]; then
 	fi
 	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	echo "setup: installed playwright-core for the browser test"
+fi
+if [ "$xla" = 1 ]; then
+	# XLA's CPU PJRT plugin from PyPI (Apache-2.0), linked where scripts/env.sh
+	# points PJRT_PLUGIN_LIBRARY_PATH; GPU users install jax-cuda12-pjrt's
+	# plugin instead (see the README).
+	plugin=.venv/lib/go-xla/pjrt_c_api_cpu_plugin.so
+	if [ ! -e "$plugin" ]; then
+		[ -x .venv/bin/pip ] || "${PYTHON:-python3}" -m venv .venv
+		.venv/bin/pip install --quiet --disable-pip-version-check lammps-jax-pjrt-cpu==0.11.2
+		so=$(.venv/bin/python -c 'import lammps_jax_pjrt_cpu, os; print(os.path.join(os.path.dirname(lammps_jax_pjrt_cpu.__file__), "pjrt_c_api_cpu_plugin.so"))')
+		mkdir -p .venv/lib/go-xla
+		ln -sf "$so" "$plugin"
+		echo "setup: installed XLA's CPU plugin ($plugin)"
+	fi
+	. scripts/env.sh
+	go build -tags xla -o bin/eegkit-xla ./eegkit/cmd/eegkit
+	echo "setup: built bin/eegkit-xla (GOMLX_BACKEND=xla:cpu bin/eegkit-xla …)"
 fi

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Set up, then run every check: formatting, go vet, the Go tests of
-# ./eegkit/..., fault injection against bin/eegkit (scripts/faults.sh, quick
+# ./eegkit/..., the parity tests and a short training on XLA's CPU plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
 # form), a sweep as a Slurm job array (scripts/slurm_test.sh), every
 # notebook headless on the GoNB kernel (quick mode, EEGKIT_EPOCHS=2), and
 # the real-browser test of JupyterLab.
 # Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --jupyter --browser
+scripts/setup.sh --jupyter --browser --xla
 . scripts/env.sh
 
 unformatted=$(gofmt -l eegkit)
@@ -17,6 +17,10 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 20m ./eegkit/... "$@"
+
+echo "test: the backend, parity and short-training tests again on XLA's CPU plugin (-tags xla, GOMLX_BACKEND=xla:cpu)"
+go vet -tags xla ./eegkit/nn/
+GOMLX_BACKEND=xla:cpu go test -tags xla -count=1 -timeout 10m -run 'Backend|Parity|FitAnyShape|TrainAModelOfYourOwn' ./eegkit/nn/ ./eegkit/train/
 
 echo "test: fault injection (quick: kill -9, bit flips, concurrent writers, full disk)"
 scripts/faults.sh

@@ -39,6 +39,10 @@ func Backend() (compute.Backend, error) {
 			}
 		}()
 		backendVal, backendErr = compute.NewWithConfig(cfg)
+		if backendErr != nil && strings.Contains(backendErr.Error(), "no plugins found") {
+			backendErr = fmt.Errorf("%s=%q: XLA's PJRT plugin is not installed or not found: run scripts/setup.sh --xla and . scripts/env.sh (which sets PJRT_PLUGIN_LIBRARY_PATH), or give the plugin's path (xla:/path/to/pjrt_c_api_cpu_plugin.so)",
+				compute.ConfigEnvVar, cfg)
+		}
 	})
 	return backendVal, backendErr
 }
