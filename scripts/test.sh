@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Set up, then run every check: formatting, go vet, the Go tests of
-# ./eegkit/..., the parity tests and a short training on XLA's CPU plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
-# form), a sweep as a Slurm job array (scripts/slurm_test.sh), every
-# notebook headless on the GoNB kernel (quick mode, EEGKIT_EPOCHS=2), and
-# the real-browser test of JupyterLab.
+# ./eegkit/..., the parity and short-training tests again on XLA's CPU
+# plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
+# form), a sweep as a Slurm job array (scripts/slurm_test.sh), the ONNX
+# exports in onnxruntime (scripts/onnx_check.sh), --mlflow against a real
+# MLflow server (scripts/mlflow_check.sh), every notebook headless on the
+# GoNB kernel (quick mode, EEGKIT_EPOCHS=2), and the real-browser test of
+# JupyterLab.
 # Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +30,12 @@ scripts/faults.sh
 
 echo "test: a sweep as a Slurm job array on a single-node Slurm (scripts/slurm_test.sh)"
 scripts/slurm_test.sh
+
+echo "test: the ONNX export of every model in onnxruntime (scripts/onnx_check.sh)"
+scripts/onnx_check.sh
+
+echo "test: --mlflow against a real MLflow tracking server (scripts/mlflow_check.sh)"
+scripts/mlflow_check.sh
 
 echo "test: notebooks (headless, GoNB kernel, EEGKIT_EPOCHS=2)"
 .venv/bin/python scripts/run_notebooks.py --epochs 2 --out runs/artifacts/notebooks

@@ -347,8 +347,14 @@ func sweepPoint(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt 
 		return train.Fit(ctx, cfg, data, fo)
 	}
 	fo.CheckpointEvery = opt.CheckpointEvery
-	run, _, err := TrainInDir(ctx, cfg, data, filepath.Join(opt.RunsDir, pointDir(cfg, data.ID())), false, fo)
+	run, _, err := TrainInDir(ctx, cfg, data, PointRunDir(opt.RunsDir, cfg, data.ID()), false, fo)
 	return run, err
+}
+
+// PointRunDir is the run directory under runsDir in which Sweep trains the
+// point cfg on the data of content hash dataID.
+func PointRunDir(runsDir string, cfg train.TrainConfig, dataID string) string {
+	return filepath.Join(runsDir, pointDir(cfg, dataID))
 }
 
 // pointDir names a point's run directory after its configuration and data.

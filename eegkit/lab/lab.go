@@ -38,6 +38,7 @@ type Result struct {
 	Verdict string   `json:"best_vs_runner_up"`
 	Table   string   `json:"-"`     // Table 1 as Markdown
 	Files   []string `json:"files"` // figures and table written
+	RunDirs []string `json:"-"`     // the six runs' directories, EEGNet's first
 }
 
 // Run reproduces the lab: the six preset runs (EEGNet and DeepConvNet ×
@@ -68,6 +69,14 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Data: data.Source, Runs: runs.Accuracies()}
+	store := experiments.OpenStore(opt.OutDir)
+	for _, model := range models.LabNames {
+		for _, act := range nn.Activations {
+			if r := runs[model][act]; r != nil {
+				res.RunDirs = append(res.RunDirs, store.RunDir(r.Config, data.ID()))
+			}
+		}
+	}
 	res.Table, res.Best = runs.Table1()
 	c, err := runs.BestVsRunnerUp(data.Test)
 	if err != nil {

@@ -3,13 +3,11 @@ package train_test
 import (
 	"fmt"
 	"math"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/internal/fixtures"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
-	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -28,54 +26,14 @@ type parityFixture struct {
 
 func loadParityFixture(t *testing.T, name string) parityFixture {
 	t.Helper()
-	path := filepath.Join("testdata", "parity", name+".npz")
-	z, err := npz.Open(path)
+	fx, err := fixtures.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer z.Close()
-	fx := parityFixture{init: nn.StateDict{}, after: nn.StateDict{}, grads: nn.StateDict{}}
-	read := func(k string) *npz.Array {
-		a, err := z.Array(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	for _, k := range z.Keys() {
-		a := read(k)
-		t32 := &nn.Tensor{Shape: a.Shape, Data: toFloat32(a.Data)}
-		switch {
-		case strings.HasPrefix(k, "init__"):
-			fx.init[strings.TrimPrefix(k, "init__")] = t32
-		case strings.HasPrefix(k, "after__"):
-			fx.after[strings.TrimPrefix(k, "after__")] = t32
-		case strings.HasPrefix(k, "grad__"):
-			fx.grads[strings.TrimPrefix(k, "grad__")] = t32
-		case k == "x":
-			fx.x, fx.numTrial = t32.Data, a.Shape[0]
-		case k == "y":
-			for _, v := range a.Data {
-				fx.y = append(fx.y, int32(v))
-			}
-		case k == "eval_logits":
-			fx.eval = a.Data
-		case k == "train_logits":
-			fx.train = a.Data
-		case k == "loss":
-			fx.loss = a.Data[0]
-		}
-	}
-	return fx
+	return parityFixture{x: fx.X, y: fx.Y, init: fx.Init, after: fx.After, grads: fx.Grads, eval: fx.Eval, train: fx.Train, loss: fx.Loss, numTrial: fx.NumTrial}
 }
 
-func toFloat32(x []float64) []float32 {
-	out := make([]float32, len(x))
-	for i, v := range x {
-		out[i] = float32(v)
-	}
-	return out
-}
+func toFloat32(x []float64) []float32 { return fixtures.Float32(x) }
 
 func maxAbsDiff(a []float32, b []float32) float64 {
 	m := 0.0

@@ -7,27 +7,12 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/internal/fixtures"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
-
-// generalLayers is the model of scripts/braindecode_fixtures.py's "general"
-// fixture: the layer cases beyond the lab's (stride > 1, dilation, grouped
-// and even padded kernels, overlapping padded pooling of both kinds).
-func generalLayers() *nn.Model {
-	return &nn.Model{Name: "General", Act: nn.ELU, Input: models.LabInput, Blocks: []nn.Block{{Name: "layers", Layers: []nn.Layer{
-		nn.Conv2d{In: 1, Out: 4, Kernel: [2]int{1, 7}, Stride: [2]int{1, 3}, Padding: [2]int{0, 2}, Bias: true},
-		nn.Conv2d{In: 4, Out: 4, Kernel: [2]int{1, 5}, Dilation: [2]int{1, 2}, Padding: [2]int{0, 4}, Groups: 2},
-		nn.BatchNorm(4),
-		nn.ELU,
-		nn.Pool2d{Max: true, Kernel: [2]int{1, 5}, Stride: [2]int{1, 2}, Padding: [2]int{0, 2}},
-		nn.Conv2d{In: 4, Out: 6, Kernel: [2]int{2, 4}, Padding: [2]int{0, 2}, Bias: true},
-		nn.Pool2d{Kernel: [2]int{1, 6}, Stride: [2]int{1, 4}, Padding: [2]int{0, 3}},
-		nn.Conv2d{In: 6, Out: 2, Kernel: [2]int{1, 32}, Bias: true},
-	}}}}
-}
 
 // TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet and EEGNet
 // (v4), and a model of the general layer cases, against the fixtures
@@ -45,7 +30,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 			return models.ShallowFBCSPNet(2, 2, 750, models.DefaultShallowFBCSPNetOptions())
 		}, 7842},
 		{"eegnetv4", func() (*nn.Model, error) { return models.EEGNetV4(2, 2, 750, models.DefaultEEGNetV4Options()) }, 1874},
-		{"general", func() (*nn.Model, error) { return generalLayers().Build() }, 664},
+		{"general", func() (*nn.Model, error) { return fixtures.General().Build() }, 664},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()

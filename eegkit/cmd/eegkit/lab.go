@@ -16,11 +16,15 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	epochs := fs.Int("epochs", train.LabEpochs, "epochs of every run")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the six runs, table1.md and the figures (required)")
+	tracking := newMLflowFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usageError{errors.New("--out is required")}
+	}
+	if err := tracking.check(); err != nil {
+		return err
 	}
 	if *epochs < 1 {
 		return usageError{fmt.Errorf("--epochs must be at least 1, got %d", *epochs)}
@@ -46,6 +50,11 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "\nTable 1 (%s):\n\n%s\nbest: %s\n%s\n", res.Data, res.Table, res.Best, res.Verdict)
 	for _, f := range res.Files {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
+	}
+	for _, dir := range res.RunDirs {
+		if err := tracking.log(ctx, dir, stdout); err != nil {
+			return err
+		}
 	}
 	return nil
 }

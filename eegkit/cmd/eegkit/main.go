@@ -44,6 +44,7 @@ var commands = []command{
 	{"train", "train one model (progress bar; saves weights, history CSV/JSON)", cmdTrain},
 	{"eval", "evaluate a saved model on a dataset", cmdEval},
 	{"predict", "classify trials from an .npz file", cmdPredict},
+	{"export", "write a trained model as an ONNX graph (for onnxruntime in C++, C#, Java, JavaScript, Python)", cmdExport},
 	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
 	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
 	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},

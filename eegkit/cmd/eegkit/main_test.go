@@ -95,6 +95,11 @@ func TestCLI(t *testing.T) {
 		{"baseline mdm two bands", []string{"baseline", "--method", "mdm", "--bands", "8-13,13-30", "--data", data}, 2, "band-passes the trials to one band"},
 		{"sweep bad list", []string{"sweep", "--lr", "1e-3,x", "--out", filepath.Join(tmp, "sweep")}, 2, `--lr: "x" is not valid`},
 		{"sweep bad workers", []string{"sweep", "--workers", "-1", "--out", filepath.Join(tmp, "sweep")}, 2, "--workers must be >= 0"},
+		{"export", []string{"export", "--model-dir", model, "--out", filepath.Join(tmp, "model.onnx")}, 0, `input "input" float32 [N, 1, 2, 750], output "logits" [N, 2]`},
+		{"export over a file", []string{"export", "--model-dir", model, "--out", filepath.Join(tmp, "model.onnx")}, 1, "is already a file; choose another --out, or replace it with --force"},
+		{"export with weights", []string{"export", "--model", "eegnet", "--act", "relu", "--weights", filepath.Join(model, "model.npz"), "--out", filepath.Join(tmp, "w.onnx")}, 0, "EEGNet in evaluation mode"},
+		{"export not onnx", []string{"export", "--model-dir", model, "--out", filepath.Join(tmp, "model.bin")}, 2, "name the file .onnx"},
+		{"train bad mlflow", []string{"train", "--mlflow", "file:///tmp/mlruns", "--data", data, "--out", filepath.Join(tmp, "mlf")}, 2, "want the http(s) address of a tracking server"},
 		{"predict bad input", []string{"predict", "--model-dir", model, "--input", filepath.Join(model, "run.json"), "--out", preds}, 1, "not a readable .npz"},
 		// What the fault probe found: data lost or replaced without a word.
 		{"predict over its input", []string{"predict", "--model-dir", model, "--input", filepath.Join(data, "S4b_test.npz"), "--out", filepath.Join(data, "S4b_test.npz")}, 1, "is the --input file"},

@@ -34,33 +34,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkPredictOut(*out, *input, *weights, *modelDir, *force); err != nil {
 		return err
 	}
-	var net *train.Net
-	switch {
-	case *modelDir != "" && *weights != "":
-		return usageError{errors.New("give either --model-dir or --weights, not both")}
-	case *modelDir != "":
-		run, err := train.LoadRun(*modelDir)
-		if err != nil {
-			return err
-		}
-		net = run.Net
-	case *weights != "":
-		if *model == "" {
-			return usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
-		}
-		m, err := modelFlags(*model, *actName)
-		if err != nil {
-			return err
-		}
-		sd, err := nn.LoadWeights(*weights, m)
-		if err != nil {
-			return err
-		}
-		if net, err = train.NewNet(m, sd, 1); err != nil {
-			return err
-		}
-	default:
-		return usageError{errors.New("give --model-dir, or --weights with --model and --act")}
+	net, err := loadNet(*modelDir, *model, *actName, *weights)
+	if err != nil {
+		return err
 	}
 	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], net.Model.Input[2])
 	if err != nil {
@@ -141,4 +117,33 @@ func checkInsideDir(out, dir string) error {
 		return fmt.Errorf("--out %s is inside the model directory %s; write the predictions elsewhere", out, dir)
 	}
 	return nil
+}
+
+// loadNet is the trained network the flags name: a run directory
+// (--model-dir), or a state_dict (--weights) for --model and --act.
+func loadNet(modelDir, model, act, weights string) (*train.Net, error) {
+	switch {
+	case modelDir != "" && weights != "":
+		return nil, usageError{errors.New("give either --model-dir or --weights, not both")}
+	case modelDir != "":
+		run, err := train.LoadRun(modelDir)
+		if err != nil {
+			return nil, err
+		}
+		return run.Net, nil
+	case weights != "":
+		if model == "" {
+			return nil, usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
+		}
+		m, err := modelFlags(model, act)
+		if err != nil {
+			return nil, err
+		}
+		sd, err := nn.LoadWeights(weights, m)
+		if err != nil {
+			return nil, err
+		}
+		return train.NewNet(m, sd, 1)
+	}
+	return nil, usageError{errors.New("give --model-dir, or --weights with --model and --act")}
 }

@@ -40,6 +40,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shardFlag := fs.String("shard", "", "run only share K of N of the grid (K from 0; the same grid and N always give shard K the same points); default from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shards); 0/1 is the whole grid")
 	shards := fs.Int("shards", 0, "the number of shards of a Kubernetes Indexed Job (its completions), which JOB_COMPLETION_INDEX counts")
 	dataDir := newDataFlags(fs)
+	tracking := newMLflowFlags(fs)
 	out := fs.String("out", "", "output directory: sweep.csv, results.md, heatmap.{png,svg}, plan.json, points/, runs/ (required; shards share it)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -52,6 +53,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	shard, from, err := sweepShard(*shardFlag, *shards)
 	if err != nil {
+		return err
+	}
+	if err := tracking.check(); err != nil {
 		return err
 	}
 	g := experiments.Grid{Base: train.TrainConfig{}}
@@ -138,6 +142,11 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("interrupted; the %d finished points are in %s and unfinished ones resume from their checkpoints when the sweep is run again", len(points), opt.Points)
 		}
 		return err
+	}
+	for _, c := range shard.Select(configs) { // each point's run, logged once (a rerun logs what a failure left out)
+		if err := tracking.log(ctx, experiments.PointRunDir(opt.RunsDir, c, data.ID()), stdout); err != nil {
+			return err
+		}
 	}
 	if !shard.Whole() {
 		fmt.Fprintf(stdout, "shard %s: its %d points are finished in %s; once every shard is, merge them: eegkit sweep report %s\n", shard, len(points), opt.Points, *out)

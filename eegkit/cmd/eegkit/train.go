@@ -32,11 +32,15 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dataDir := newDataFlags(fs)
 	out := fs.String("out", "", "output directory for the model, history.csv and history.json (required)")
 	replace := fs.Bool("replace", false, "replace a run of another configuration or other data that --out holds (without it, that is refused)")
+	tracking := newMLflowFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usageError{errors.New("--out is required")}
+	}
+	if err := tracking.check(); err != nil {
+		return err
 	}
 	m, err := modelFlags(*model, *actName)
 	if err != nil {
@@ -94,6 +98,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		start := time.Now()
 		run, err := trainOne(ctx, c, data, dir, every, *replace, stdout, stderr)
 		if err != nil {
+			return err
+		}
+		if err := tracking.log(ctx, dir, stdout); err != nil {
 			return err
 		}
 		points = append(points, experiments.NewSweepPoint(run, time.Since(start)))

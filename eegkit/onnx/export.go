@@ -1,0 +1,293 @@
+package onnx
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/onnx/onnxpb"
+	"github.com/eegkit/eegkit/eegkit/train"
+)
+
+// Opset is the ONNX operator set the graphs use (every operator here has
+// had its current form since opset 15), and IRVersion the ONNX IR version
+// of the files: 8, which onnxruntime 1.10 and later read.
+const (
+	Opset     = 17
+	IRVersion = 8
+)
+
+// Input and Output are the graph's input and output names.
+const (
+	Input  = "input"
+	Output = "logits"
+)
+
+// Exporter is a layer that writes its own ONNX form: given the builder, the
+// name of its input (float32 [N, C, H, W] for the layer's input shape in)
+// and its parameters by their names within the layer ("weight"), it adds
+// its nodes and returns the name of its output, [N, C′, H′, W′].
+type Exporter interface {
+	ExportONNX(b *Builder, x string, in nn.Shape3, params map[string]*nn.Tensor) (string, error)
+}
+
+// Builder collects a graph's nodes and initialisers (constant tensors).
+type Builder struct {
+	prefix string // the current layer's state_dict prefix, for names
+	nodes  []*onnxpb.NodeProto
+	inits  []*onnxpb.TensorProto
+	n      int
+}
+
+// Node adds an operator with the given inputs and attributes and returns
+// the name of its output.
+func (b *Builder) Node(op string, inputs []string, attrs ...*onnxpb.AttributeProto) string {
+	b.n++
+	return b.node(fmt.Sprintf("%s%s_%d", b.prefix, op, b.n), op, inputs, attrs...)
+}
+
+// node adds an operator whose output is called out.
+func (b *Builder) node(out, op string, inputs []string, attrs ...*onnxpb.AttributeProto) string {
+	b.nodes = append(b.nodes, &onnxpb.NodeProto{OpType: proto.String(op), Name: proto.String(out), Input: inputs, Output: []string{out}, Attribute: attrs})
+	return out
+}
+
+// Const adds a float32 initialiser of the given shape and returns its name.
+func (b *Builder) Const(name string, shape []int, data []float32) string {
+	name = b.prefix + name
+	dims := make([]int64, len(shape))
+	for i, d := range shape {
+		dims[i] = int64(d)
+	}
+	b.inits = append(b.inits, &onnxpb.TensorProto{Name: proto.String(name), Dims: dims,
+		DataType: proto.Int32(int32(onnxpb.TensorProto_FLOAT)), FloatData: slices.Clone(data)})
+	return name
+}
+
+// Int64s adds an int64 initialiser (a shape, for Reshape) and returns its name.
+func (b *Builder) Int64s(name string, data ...int64) string {
+	name = b.prefix + name
+	b.inits = append(b.inits, &onnxpb.TensorProto{Name: proto.String(name), Dims: []int64{int64(len(data))},
+		DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), Int64Data: slices.Clone(data)})
+	return name
+}
+
+// Ints is an integer-list attribute.
+func Ints(name string, v ...int) *onnxpb.AttributeProto {
+	ints := make([]int64, len(v))
+	for i, x := range v {
+		ints[i] = int64(x)
+	}
+	return &onnxpb.AttributeProto{Name: proto.String(name), Type: onnxpb.AttributeProto_INTS.Enum(), Ints: ints}
+}
+
+// Int is an integer attribute.
+func Int(name string, v int) *onnxpb.AttributeProto {
+	return &onnxpb.AttributeProto{Name: proto.String(name), Type: onnxpb.AttributeProto_INT.Enum(), I: proto.Int64(int64(v))}
+}
+
+// Float is a float attribute.
+func Float(name string, v float64) *onnxpb.AttributeProto {
+	return &onnxpb.AttributeProto{Name: proto.String(name), Type: onnxpb.AttributeProto_FLOAT.Enum(), F: proto.Float32(float32(v))}
+}
+
+// Model builds the ONNX model of m with the weights sd (a state_dict that
+// Check accepts for m), in evaluation mode. A Func layer, or a registered
+// layer of your own that does not implement Exporter, is an error naming it.
+func Model(m *nn.Model, sd nn.StateDict) (*onnxpb.ModelProto, error) {
+	built, err := m.Build()
+	if err != nil {
+		return nil, err
+	}
+	if err := sd.Check(built); err != nil {
+		return nil, err
+	}
+	b := &Builder{}
+	x, shape := Input, built.Input
+	for _, blk := range built.Blocks {
+		for i, l := range blk.Layers {
+			name := fmt.Sprintf("%d", i)
+			if n, ok := l.(nn.Named); ok {
+				name, l = n.Name, n.Layer
+			}
+			b.prefix = name + "."
+			if blk.Name != "" {
+				b.prefix = blk.Name + "." + b.prefix
+			}
+			params := map[string]*nn.Tensor{}
+			for k, t := range sd {
+				if len(k) > len(b.prefix) && k[:len(b.prefix)] == b.prefix {
+					params[k[len(b.prefix):]] = t
+				}
+			}
+			if x, err = layer(b, l, x, shape, params); err != nil {
+				return nil, fmt.Errorf("onnx: %s layer %s (%s): %w", built.Name, b.prefix[:len(b.prefix)-1], l, err)
+			}
+			if shape, err = l.OutShape(shape); err != nil {
+				return nil, err
+			}
+		}
+	}
+	b.node(Output, "Flatten", []string{x}, Int("axis", 1)) // [N, K, 1, 1] -> [N, K]
+	k := shape.Size()
+	batch := &onnxpb.TensorShapeProto_Dimension{Value: &onnxpb.TensorShapeProto_Dimension_DimParam{DimParam: "N"}}
+	dim := func(v int) *onnxpb.TensorShapeProto_Dimension {
+		return &onnxpb.TensorShapeProto_Dimension{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: int64(v)}}
+	}
+	value := func(name string, dims ...*onnxpb.TensorShapeProto_Dimension) *onnxpb.ValueInfoProto {
+		return &onnxpb.ValueInfoProto{Name: proto.String(name), Type: &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{TensorType: &onnxpb.TypeProto_Tensor{
+			ElemType: proto.Int32(int32(onnxpb.TensorProto_FLOAT)), Shape: &onnxpb.TensorShapeProto{Dim: dims}}}}}
+	}
+	in := built.Input
+	return &onnxpb.ModelProto{
+		IrVersion:    proto.Int64(IRVersion),
+		OpsetImport:  []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(Opset)}},
+		ProducerName: proto.String("eegkit"), ProducerVersion: proto.String(train.Version),
+		DocString: proto.String(fmt.Sprintf("%s (%s) in evaluation mode: input [N, %d, %d, %d] float32, logits [N, %d]", built.Name, built.Act.Name(), in[0], in[1], in[2], k)),
+		Graph: &onnxpb.GraphProto{
+			Name: proto.String(built.Name), Node: b.nodes, Initializer: b.inits,
+			Input:  []*onnxpb.ValueInfoProto{value(Input, batch, dim(in[0]), dim(in[1]), dim(in[2]))},
+			Output: []*onnxpb.ValueInfoProto{value(Output, batch, dim(k))},
+		},
+	}, nil
+}
+
+// Marshal encodes the ONNX model of m with the weights sd (see Model).
+func Marshal(m *nn.Model, sd nn.StateDict) ([]byte, error) {
+	mp, err := Model(m, sd)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Marshal(mp)
+}
+
+// layer adds the nodes of one layer applied to x, of shape in.
+func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tensor) (string, error) {
+	switch l := l.(type) {
+	case Exporter:
+		return l.ExportONNX(b, x, in, p)
+	case nn.Conv2d:
+		return conv(b, l, x, p["weight"], p["bias"]), nil
+	case nn.MaxNormConv2d:
+		return conv(b, l.Conv2d, x, maxNorm(p["parametrizations.weight.original"], l.MaxNorm), p["bias"]), nil
+	case nn.TimeFirstConv2d:
+		w := p["weight"]
+		return conv(b, l.Conv2d, x, &nn.Tensor{Shape: []int{l.Out, l.In / max(l.Groups, 1), 1, l.Kernel[1]}, Data: w.Data}, p["bias"]), nil
+	case nn.CombinedConv:
+		return combinedConv(b, l, x, p), nil
+	case nn.BatchNorm2d:
+		in := []string{x}
+		for _, name := range []string{"weight", "bias", "running_mean", "running_var"} {
+			in = append(in, b.Const(name, p[name].Shape, p[name].Data))
+		}
+		return b.Node("BatchNormalization", in, Float("epsilon", l.Eps), Float("momentum", 1-l.Momentum)), nil
+	case nn.Pool2d:
+		st := l.Stride
+		for i := range st {
+			if st[i] == 0 {
+				st[i] = l.Kernel[i]
+			}
+		}
+		attrs := []*onnxpb.AttributeProto{Ints("kernel_shape", l.Kernel[:]...), Ints("strides", st[:]...),
+			Ints("pads", l.Padding[0], l.Padding[1], l.Padding[0], l.Padding[1])}
+		if l.Max {
+			return b.Node("MaxPool", []string{x}, attrs...), nil
+		}
+		return b.Node("AveragePool", []string{x}, append(attrs, Int("count_include_pad", 1))...), nil
+	case nn.Linear:
+		flat := b.Node("Flatten", []string{x}, Int("axis", 1))
+		y := b.Node("Gemm", []string{flat, b.Const("weight", p["weight"].Shape, p["weight"].Data), b.Const("bias", p["bias"].Shape, p["bias"].Data)}, Int("transB", 1))
+		return b.Node("Reshape", []string{y, b.Int64s("shape", -1, int64(l.Out), 1, 1)}), nil
+	case nn.Activation:
+		switch l {
+		case nn.ReLU:
+			return b.Node("Relu", []string{x}), nil
+		case nn.LeakyReLU:
+			return b.Node("LeakyRelu", []string{x}, Float("alpha", nn.LeakySlope)), nil
+		case nn.ELU:
+			return b.Node("Elu", []string{x}, Float("alpha", 1)), nil
+		}
+	case nn.Squared:
+		return b.Node("Mul", []string{x, x}), nil
+	case nn.SafeLog:
+		eps := l.Eps
+		if eps == 0 {
+			eps = 1e-6
+		}
+		return b.Node("Log", []string{b.Node("Max", []string{x, b.Const("eps", nil, []float32{float32(eps)})})}), nil
+	case nn.Dropout, nn.PassThrough:
+		return x, nil
+	case nn.Func:
+		return "", fmt.Errorf("a Func (a Go function) has no ONNX form: write it as a layer type that implements onnx.Exporter")
+	}
+	return "", fmt.Errorf("layer type %T has no ONNX form: implement onnx.Exporter for it", l)
+}
+
+// conv adds nn.Conv2d's Conv with the weight w [O, C/groups, KH, KW] and
+// the bias (nil without).
+func conv(b *Builder, c nn.Conv2d, x string, w, bias *nn.Tensor) string {
+	in := []string{x, b.Const("weight", w.Shape, w.Data)}
+	if bias != nil {
+		in = append(in, b.Const("bias", bias.Shape, bias.Data))
+	}
+	one := func(v int) int { return max(v, 1) }
+	return b.Node("Conv", in, Ints("kernel_shape", w.Shape[2], w.Shape[3]),
+		Ints("strides", one(c.Stride[0]), one(c.Stride[1])), Ints("dilations", one(c.Dilation[0]), one(c.Dilation[1])),
+		Ints("pads", c.Padding[0], c.Padding[1], c.Padding[0], c.Padding[1]), Int("group", one(c.Groups)))
+}
+
+// maxNorm is the weight as MaxNormConv2d uses it: each output filter w_o
+// scaled by min(1, maxNorm/(‖w_o‖₂ + 1e-7)), torch.renorm's rule. The norm
+// is summed in float64 and the scale applied in float32, as the forward
+// pass does.
+func maxNorm(w *nn.Tensor, maxNorm float64) *nn.Tensor {
+	out := w.Clone()
+	per := len(w.Data) / w.Shape[0]
+	for o := range w.Shape[0] {
+		row := out.Data[o*per : (o+1)*per]
+		var ss float32
+		for _, v := range row {
+			ss += v * v
+		}
+		norm := float32(math.Sqrt(float64(ss)))
+		if float64(norm) > maxNorm {
+			scale := float32(maxNorm) / (norm + 1e-7)
+			for i := range row {
+				row[i] *= scale
+			}
+		}
+	}
+	return out
+}
+
+// combinedConv adds CombinedConv as one Conv of the [N, 1, C, T] input with
+// the composed kernel [O, 1, C, L] and bias (see nn.CombinedConv).
+func combinedConv(b *Builder, c nn.CombinedConv, x string, p map[string]*nn.Tensor) string {
+	t, s, tb := p["conv_time.weight"].Data, p["conv_spat.weight"].Data, p["conv_time.bias"].Data // T [M, L], S [O, M, C], b_T [M]
+	o, m, ch, l := c.SpatFilters, c.Filters, c.Chans, c.Length
+	k := make([]float32, o*ch*l)
+	bias := make([]float32, o)
+	for oi := range o {
+		for ci := range ch {
+			for li := range l {
+				var sum float64
+				for mi := range m {
+					sum += float64(s[(oi*m+mi)*ch+ci]) * float64(t[mi*l+li])
+				}
+				k[(oi*ch+ci)*l+li] = float32(sum)
+			}
+		}
+		var sum float64
+		for mi := range m {
+			for ci := range ch {
+				sum += float64(s[(oi*m+mi)*ch+ci]) * float64(tb[mi])
+			}
+		}
+		bias[oi] = float32(sum)
+	}
+	return b.Node("Conv", []string{x, b.Const("weight", []int{o, 1, ch, l}, k), b.Const("bias", []int{o}, bias)},
+		Ints("kernel_shape", ch, l), Ints("strides", 1, 1), Ints("dilations", 1, 1), Ints("pads", 0, 0, 0, 0), Int("group", 1))
+}
