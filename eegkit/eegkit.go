@@ -16,7 +16,9 @@ import (
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/onnx"
 	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -153,6 +155,20 @@ func Compare(a, b *Run, ds *eeg.Dataset) (Comparison, error) { return experiment
 // CompareFigure draws runs' accuracy per epoch (experiments.CompareFigure).
 func CompareFigure(title string, runs []*Run) (*Figure, error) {
 	return experiments.CompareFigure(title, runs)
+}
+
+// ExportONNX writes a trained run's model as an ONNX graph in evaluation
+// mode (package onnx), for onnxruntime.
+func ExportONNX(r *Run, path string) error {
+	sd, err := r.Net.StateDict()
+	if err != nil {
+		return err
+	}
+	raw, err := onnx.Marshal(r.Net.Model, sd)
+	if err != nil {
+		return err
+	}
+	return safefile.WriteFile(path, raw)
 }
 
 // SweepGrid trains batch × learning-rate points, resumably (experiments.SweepGrid).

@@ -2,6 +2,8 @@ package eegkit
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,6 +42,13 @@ func TestFrontDoor(t *testing.T) {
 	aug, err := Augment("timeshift:0.1s,mirror", data.Train)
 	if err != nil || aug.Name() != "timeshift:13:0.5,mirror:0.5" {
 		t.Fatalf("Augment: %q, %v", aug.Name(), err)
+	}
+	onnxPath := filepath.Join(t.TempDir(), "model.onnx")
+	if err := ExportONNX(run, onnxPath); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := os.ReadFile(onnxPath); err != nil || !strings.Contains(string(raw), "EEGNetV4") {
+		t.Errorf("ExportONNX wrote %d bytes without the model's name (%v)", len(raw), err)
 	}
 	c, err := Compare(run, run, data.Test)
 	if err != nil || c.Significant() || c.OnlyA != 0 || !strings.Contains(c.Verdict(), "are not significantly different") {

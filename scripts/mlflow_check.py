@@ -1,12 +1,14 @@
 """Reads eegkit's runs back from an MLflow server with MLflow's own client.
 
-Usage: python scripts/mlflow_check.py URI RUN_DIR SWEEP_DIR. The run in
+Usage: python scripts/mlflow_check.py URI RUN_DIR SWEEP_DIR LAB_DIR. The run in
 RUN_DIR (logged to experiment eegkit-check) must read back with run.json's
 configuration as parameters, history.json's per-epoch values as metric
 histories (epoch = step), the tags, the final test metrics and the run's
-files as artifacts; each point of SWEEP_DIR (experiment eegkit-sweep) must
-be there too.
+files as artifacts; each point of SWEEP_DIR (experiment eegkit-sweep) and
+each of the lab's six runs in LAB_DIR (experiment eegkit-lab) must be there
+too.
 """
+import glob
 import json
 import math
 import os
@@ -65,17 +67,27 @@ def check_run(client, run_dir, experiment):
     return run, len(history)
 
 
-def main(uri, run_dir, sweep_dir):
+def run_dirs(root):
+    """The run directories under root (those holding a run.json)."""
+    return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(root, "**", "run.json"), recursive=True))
+
+
+def main(uri, run_dir, sweep_dir, lab_dir):
     client = MlflowClient(tracking_uri=uri)
     run, epochs = check_run(client, run_dir, "eegkit-check")
     n = len(client.search_runs([run.info.experiment_id]))
     if n != 1:
         fail(f"experiment eegkit-check has {n} runs; the second train should not have logged again")
-    points = [d for d in os.listdir(os.path.join(sweep_dir, "runs")) if not d.startswith(".")]
+    points = run_dirs(os.path.join(sweep_dir, "runs"))
     for d in points:
-        check_run(client, os.path.join(sweep_dir, "runs", d), "eegkit-sweep")
+        check_run(client, d, "eegkit-sweep")
+    lab = run_dirs(lab_dir)
+    if len(lab) != 6:
+        fail(f"the lab has {len(lab)} run directories, want 6")
+    for d in lab:
+        check_run(client, d, "eegkit-lab")
     print(f"mlflow check: OK: the run (params {len(run.data.params)}, {epochs} epochs × {len(run.data.metrics)} metrics, "
-          f"tags, artifacts) and {len(points)} sweep points read back from {uri} as run.json and history.json have them")
+          f"tags, artifacts), {len(points)} sweep points and the lab's {len(lab)} runs read back from {uri} as run.json and history.json have them")
 
 
 if __name__ == "__main__":

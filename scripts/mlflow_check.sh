@@ -2,7 +2,7 @@
 # Checks --mlflow against a real MLflow tracking server: starts `mlflow
 # server` (PyPI mlflow in .venv, pinned in scripts/requirements-check.txt)
 # on a loopback port with a SQLite store and proxied artifacts in a scratch
-# folder, trains a short run and a 2-point sweep with --mlflow, and reads
+# folder, trains a short run, a 2-point sweep and a 1-epoch lab with --mlflow, and reads
 # them back with MLflow's own Python client (scripts/mlflow_check.py): the
 # same parameters and per-epoch history as run.json, the tags, the final
 # metrics and the artifacts; a second train logs nothing new. It stops the
@@ -39,4 +39,6 @@ bin/eegkit train --model eegnet --act elu --epochs 3 --val 0.2 --mlflow "$uri" -
 grep -q "is already logged to MLflow" "$s/again.txt" || { cat "$s/again.txt" >&2; echo "mlflow check: a second train logged again" >&2; exit 1; }
 MLFLOW_TRACKING_URI="$uri" MLFLOW_EXPERIMENT_NAME=eegkit-sweep bin/eegkit sweep --model eegnet --act relu --lr 1e-3,2e-3 --epochs 2 --out "$s/sweep" >"$s/sweep.txt"
 [ "$(grep -c "logged .* to MLflow" "$s/sweep.txt")" = 2 ] || { cat "$s/sweep.txt" >&2; echo "mlflow check: the sweep did not log its 2 points" >&2; exit 1; }
-MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false .venv/bin/python scripts/mlflow_check.py "$uri" "$s/run" "$s/sweep"
+bin/eegkit lab --epochs 1 --mlflow "$uri" --mlflow-experiment eegkit-lab --out "$s/lab" >"$s/lab.txt"
+[ "$(grep -c "logged .* to MLflow" "$s/lab.txt")" = 6 ] || { cat "$s/lab.txt" >&2; echo "mlflow check: the lab did not log its 6 runs" >&2; exit 1; }
+MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false .venv/bin/python scripts/mlflow_check.py "$uri" "$s/run" "$s/sweep" "$s/lab"
