@@ -15,10 +15,7 @@ import (
 // cmdExport is `eegkit export`: a trained model as an ONNX graph.
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", "(--model-dir DIR | --model M --act A --weights W.npz) --out model.onnx [--force]", stdout, stderr)
-	modelDir := fs.String("model-dir", "", "directory written by eegkit train")
-	model := fs.String("model", "", "model for --weights: "+modelNames)
-	actName := fs.String("act", "", actHelp)
-	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
+	nf := newNetFlags(fs)
 	out := fs.String("out", "", "the ONNX file to write (required; an existing file is replaced only with --force)")
 	force := fs.Bool("force", false, "replace an existing --out file")
 	if err := parse(fs, args); err != nil {
@@ -37,7 +34,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return fmt.Errorf("%s is already %s; choose another --out, or replace it with --force", *out, what)
 	}
-	net, err := loadNet(*modelDir, *model, *actName, *weights)
+	net, err := nf.load()
 	if err != nil {
 		return err
 	}

@@ -18,10 +18,7 @@ import (
 // cmdPredict is `eegkit predict`: logits and classes of the trials in an .npz file.
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stdout, stderr)
-	modelDir := fs.String("model-dir", "", "directory written by eegkit train")
-	model := fs.String("model", "", "model for --weights: "+modelNames)
-	actName := fs.String("act", "", actHelp)
-	weights := fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir")
+	nf := newNetFlags(fs)
 	input := fs.String("input", "", "input .npz with key signal: [N,750,2] as in the lab files or [N,1,2,750] (required)")
 	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required; an existing file is replaced only if it holds predictions)")
 	force := fs.Bool("force", false, "replace an existing --out file even if it does not hold predictions")
@@ -31,10 +28,10 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *input == "" || *out == "" {
 		return usageError{errors.New("--input and --out are required")}
 	}
-	if err := checkPredictOut(*out, *input, *weights, *modelDir, *force); err != nil {
+	if err := checkPredictOut(*out, *input, *nf.weights, *nf.modelDir, *force); err != nil {
 		return err
 	}
-	net, err := loadNet(*modelDir, *model, *actName, *weights)
+	net, err := nf.load()
 	if err != nil {
 		return err
 	}
@@ -119,9 +116,24 @@ func checkInsideDir(out, dir string) error {
 	return nil
 }
 
-// loadNet is the trained network the flags name: a run directory
+// netFlags are --model-dir, or --weights with --model and --act: a
+// trained network to use.
+type netFlags struct{ modelDir, model, act, weights *string }
+
+// newNetFlags adds --model-dir, --model, --act and --weights to fs.
+func newNetFlags(fs *flagSet) *netFlags {
+	return &netFlags{
+		modelDir: fs.String("model-dir", "", "directory written by eegkit train"),
+		model:    fs.String("model", "", "model for --weights: "+modelNames),
+		act:      fs.String("act", "", actHelp),
+		weights:  fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir"),
+	}
+}
+
+// load is the trained network the flags name: a run directory
 // (--model-dir), or a state_dict (--weights) for --model and --act.
-func loadNet(modelDir, model, act, weights string) (*train.Net, error) {
+func (f *netFlags) load() (*train.Net, error) {
+	modelDir, model, act, weights := *f.modelDir, *f.model, *f.act, *f.weights
 	switch {
 	case modelDir != "" && weights != "":
 		return nil, usageError{errors.New("give either --model-dir or --weights, not both")}
