@@ -283,16 +283,65 @@ func (f *ForwardState) uniform(shape shapes.Shape) *Node {
 // Consecutive layers that compose into a cheaper one (see composable) are
 // applied as their composition.
 func (m *Model) Forward(f *ForwardState, parts ...*Node) []*Node {
-	xs := append([]*Node(nil), parts...)
+	xs := m.ForwardLayers(f, m.NumLayers(), parts...)
+	out := make([]*Node, len(xs))
+	for i, x := range xs {
+		d := x.Shape().Dimensions // [classes, 1, N, 1]
+		out[i] = TransposeAllAxes(Reshape(x, d[0], d[2]), 1, 0)
+	}
+	return out
+}
+
+// NumLayers is the number of layers of all the blocks.
+func (m *Model) NumLayers() int {
+	n := 0
 	for _, b := range m.Blocks {
-		for i := 0; i < len(b.Layers); i++ {
+		n += len(b.Layers)
+	}
+	return n
+}
+
+// ComposedPairs says which layers (counted through the blocks in order)
+// run composed with the next one (see Forward): DeepConvNet's first two
+// convolutions, for instance.
+func (m *Model) ComposedPairs() map[int]bool {
+	out := map[int]bool{}
+	shape, k := m.Input, 0
+	for _, b := range m.Blocks {
+		for i, l := range b.Layers {
+			if i+1 < len(b.Layers) {
+				if _, ok := composable(l, b.Layers[i+1], []int{shape[0], shape[1], 1, shape[2]}); ok {
+					out[k] = true
+				}
+			}
+			next, err := l.OutShape(shape)
+			if err != nil {
+				return out
+			}
+			shape, k = next, k+1
+		}
+	}
+	return out
+}
+
+// ForwardLayers applies the model's first n layers (counted through the
+// blocks in order) to a batch given in parts, as Forward does, and returns
+// each part's activation, laid out [C, H, N_i, W]: what a per-layer profile
+// times (see train.ProfileLayers).
+func (m *Model) ForwardLayers(f *ForwardState, n int, parts ...*Node) []*Node {
+	xs := append([]*Node(nil), parts...)
+	done := 0
+	for _, b := range m.Blocks {
+		for i := 0; i < len(b.Layers) && done < n; i++ {
 			l := b.Layers[i]
 			p := &Pass{prefix: layerPrefix(b, i), f: f}
-			if i+1 < len(b.Layers) {
+			done++
+			if i+1 < len(b.Layers) && done < n {
 				if next, ok := composable(l, b.Layers[i+1], xs[0].Shape().Dimensions); ok {
 					p2 := &Pass{prefix: layerPrefix(b, i+1), f: f}
 					xs = temporalSpatialConv(l.(Conv2d), next, p, p2, xs)
 					i++
+					done++
 					continue
 				}
 			}
@@ -308,10 +357,5 @@ func (m *Model) Forward(f *ForwardState, parts ...*Node) []*Node {
 			}
 		}
 	}
-	out := make([]*Node, len(xs))
-	for i, x := range xs {
-		d := x.Shape().Dimensions // [classes, 1, N, 1]
-		out[i] = TransposeAllAxes(Reshape(x, d[0], d[2]), 1, 0)
-	}
-	return out
+	return xs
 }

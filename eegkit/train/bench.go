@@ -26,6 +26,46 @@ type BenchResult struct {
 	LatencyMS  float64 `json:"latency_ms"`    // median single-trial inference (batch of 1, eval mode)
 	PeakRSSMB  float64 `json:"peak_rss_mb"`   // peak resident memory of the process
 	Backend    string  `json:"backend"`
+	// The model's arithmetic per trial in millions of multiply-adds
+	// (nn.Model.Costs: PyTorch's computation), and the rates it makes:
+	// 2 floating-point operations per multiply-add, over the timed work.
+	ForwardMMACs  float64 `json:"forward_mmacs_per_trial"`
+	BackwardMMACs float64 `json:"backward_mmacs_per_trial"`
+	TrainGFLOPS   float64 `json:"train_gflops"`
+	EvalGFLOPS    float64 `json:"eval_gflops"`
+	// PeakGFLOPS is the machine's float32 peak (see PeakGFLOPS).
+	PeakGFLOPS float64 `json:"peak_gflops"`
+}
+
+// PeakGFLOPS estimates the machine's float32 peak from /proc/cpuinfo:
+// logical CPUs × the highest "cpu MHz" × FLOPs per cycle, 32 with AVX2 and
+// FMA (two 256-bit fused multiply-add pipes per core, as Zen 4 and most
+// x86 cores since Haswell have; AVX-512 on Zen 4 runs on the same pipes) or
+// 8 otherwise. It is 0 where /proc/cpuinfo says nothing (not Linux).
+func PeakGFLOPS() float64 {
+	raw, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	mhz, perCycle := 0.0, 8.0
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "cpu MHz":
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				mhz = max(mhz, f)
+			}
+		case "flags":
+			fl := " " + v + " "
+			if strings.Contains(fl, " avx2 ") && strings.Contains(fl, " fma ") {
+				perCycle = 32
+			}
+		}
+	}
+	return float64(runtime.NumCPU()) * mhz / 1000 * perCycle
 }
 
 // BenchTrials is the number of trials of the lab's training and test sets.
@@ -72,7 +112,13 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		}
 		return nil
 	}
-	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Backend: backend.Name()}
+	costs, err := m.Costs()
+	if err != nil {
+		return BenchResult{}, err
+	}
+	fwd, bwd := nn.TotalCost(costs)
+	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Backend: backend.Name(),
+		ForwardMMACs: float64(fwd) / 1e6, BackwardMMACs: float64(bwd) / 1e6, PeakGFLOPS: PeakGFLOPS()}
 	if err := epoch(); err != nil { // warm-up: compiles both batch shapes
 		return res, err
 	}
@@ -83,6 +129,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		}
 	}
 	res.TrainEpoch = time.Since(start).Seconds() / float64(epochs)
+	res.TrainGFLOPS = 2 * float64(fwd+bwd) * BenchTrials / res.TrainEpoch / 1e9
 	if _, err := net.Evaluate(ds); err != nil {
 		return res, err
 	}
@@ -93,6 +140,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		}
 	}
 	res.Eval = time.Since(start).Seconds() / float64(epochs)
+	res.EvalGFLOPS = 2 * float64(fwd) * BenchTrials / res.Eval / 1e9
 	one := ds.Trial(0)
 	if _, err := net.Logits(one, 1); err != nil {
 		return res, err

@@ -13,13 +13,15 @@ import (
 
 // cmdBench is `eegkit bench`: the training, evaluation and latency benchmark as one JSON line.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act elu] [--batch 64] [--epochs 3]", stdout, stderr)
+	fs := newFlags("bench", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act elu] [--batch 64] [--epochs 3] [--profile]", stdout, stderr)
 	model := fs.String("model", "eegnet", modelHelp)
 	actName := fs.String("act", "", actHelp)
 	batch := fs.Int("batch", 64, "training batch size")
 	epochs := fs.Int("epochs", 3, "timed training epochs and evaluations (after one warm-up)")
 	latency := fs.Int("latency-runs", 200, "single-trial inferences; the median is reported")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the whole benchmark to this file")
+	layers := fs.Bool("profile", false, "instead, time each layer's forward and backward pass in a training step (a Markdown table)")
+	reps := fs.Int("reps", 20, "with --profile: timed runs of each measurement (the median is reported)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +42,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *batch < 2 || *epochs < 1 || *latency < 1 {
 		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
+	}
+	if *layers {
+		p, err := train.ProfileLayers(m.Key(), m.Act, *batch, *reps)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, p.Table())
+		return nil
 	}
 	res, err := train.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
 	if err != nil {

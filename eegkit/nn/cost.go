@@ -1,0 +1,87 @@
+package nn
+
+import (
+	"fmt"
+	"strings"
+)
+
+// LayerCost is one layer's arithmetic per trial, in multiply-adds (one
+// multiply-add is two floating-point operations).
+//
+// A convolution producing O×H′×W′ outputs from In/groups input channels
+// with a kh×kw kernel costs O·H′·W′·(In/groups)·kh·kw forward; a Linear
+// In·Out. Backward, the weight gradient costs as much as the forward pass,
+// and the input gradient as much again except for the model's first layer,
+// whose input needs none. Normalisation, activations, pooling and dropout
+// are element-wise, memory-bound and counted as zero: these are the
+// figures of PyTorch's computation (eegkit computes some layers with less,
+// e.g. DeepConvNet's first two convolutions as their composition).
+type LayerCost struct {
+	Name              string // the layer's state_dict prefix: "firstConv.0"
+	Layer             string // the layer, as PyTorch prints it
+	Forward, Backward int64
+}
+
+// Costs lists the arithmetic of every layer of m per trial.
+func (m *Model) Costs() ([]LayerCost, error) {
+	built, err := m.Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []LayerCost
+	shape, first := built.Input, true
+	for _, b := range built.Blocks {
+		for i, l := range b.Layers {
+			next, err := l.OutShape(shape)
+			if err != nil {
+				return nil, err
+			}
+			inner := l
+			if n, ok := l.(Named); ok {
+				inner = n.Layer
+			}
+			fwd := layerMACs(inner, shape, next)
+			c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(l), Forward: fwd}
+			if fwd > 0 {
+				c.Backward = fwd // the weight gradient
+				if !first {
+					c.Backward += fwd // the input gradient
+				}
+				first = false
+			}
+			out = append(out, c)
+			shape = next
+		}
+	}
+	return out, nil
+}
+
+// layerMACs is a layer's forward multiply-adds per trial for input in and output out.
+func layerMACs(l Layer, in, out Shape3) int64 {
+	positions := int64(out[0]) * int64(out[1]) * int64(out[2])
+	switch c := l.(type) {
+	case Conv2d:
+		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
+	case MaxNormConv2d:
+		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
+	case TimeFirstConv2d:
+		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
+	case CombinedConv:
+		// braindecode's two convolutions: time (Filters × Length per input
+		// position) then space (SpatFilters × Filters × Chans per output time).
+		t := int64(out[2])
+		return int64(c.Filters)*int64(c.Chans)*t*int64(c.Length) + int64(c.SpatFilters)*int64(c.Filters)*int64(c.Chans)*t
+	case Linear:
+		return int64(c.In) * int64(c.Out)
+	}
+	return 0
+}
+
+// TotalCost sums layer costs: forward and backward multiply-adds per trial.
+func TotalCost(cs []LayerCost) (forward, backward int64) {
+	for _, c := range cs {
+		forward += c.Forward
+		backward += c.Backward
+	}
+	return forward, backward
+}
