@@ -55,7 +55,7 @@ fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') at $(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') MHz, $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "eegkit $(bin/eegkit --version | cut -d' ' -f2-) GOEXPERIMENT=$GOEXPERIMENT backend ${GOMLX_BACKEND:-go}"
 for py in "${pythons[@]}"; do
-	echo "pytorch: $py: $("$py" -c 'import torch; print("torch", torch.__version__, torch.__config__.parallel_info().splitlines()[0])' 2>/dev/null), 2 threads"
+	echo "pytorch: $py: $("$py" -c 'import torch; b = torch.backends; print("torch", torch.__version__, "MKL" if b.mkl.is_available() else "no MKL", "oneDNN" if b.mkldnn.is_available() else "no oneDNN")' 2>/dev/null), 2 threads"
 done
 lines=()
 for model in ${models//,/ }; do

@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,27 +32,30 @@ type SweepPlan struct {
 	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
-// same says whether two plans are of the same grid and data.
+// same says whether two plans are of the same grid and data (the data's
+// content, wherever each shard reads it from).
 func (p *SweepPlan) same(q *SweepPlan) bool {
 	a, _ := json.Marshal(p.Points)
 	b, _ := json.Marshal(q.Points)
-	var x, y bytes.Buffer
-	_, _ = json.Compact(&x, p.Extra), json.Compact(&y, q.Extra) // a plan read back has its Extra indented
-	return string(a) == string(b) && p.DataID == q.DataID && x.String() == y.String()
+	return string(a) == string(b) && p.DataID == q.DataID
 }
 
-// WritePlan records plan in the sweep directory dir. If dir holds the plan
-// of another grid or data, replace says what to do: false refuses (shards
-// of one sweep must agree), true writes the new plan (the points already
-// in dir stay and are reused wherever the new grid has them) and returns
-// the old one.
+// WritePlan records plan in the sweep directory dir. A shard (replace
+// false) keeps a plan of the same grid and data that dir holds, and
+// refuses one of another (shards of one sweep must agree). A single-machine
+// sweep (replace true) writes its plan over any other (the points already
+// in dir stay and are reused wherever the new grid has them); it returns
+// the old plan when that was of another grid or data.
 func WritePlan(dir string, plan *SweepPlan, replace bool) (old *SweepPlan, err error) {
 	old, err = ReadPlan(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
 	if old != nil && old.same(plan) {
-		return nil, nil
+		if !replace {
+			return nil, nil
+		}
+		old = nil // the same grid: nothing to say
 	}
 	if old != nil && !replace {
 		return old, fmt.Errorf("%s holds the plan of another sweep (%d points on %s; this one has %d on %s): give every shard the same flags, use another --out, or remove %s to start a new grid there (finished points are kept and reused)",

@@ -212,6 +212,12 @@ func TestShardedSweepMerges(t *testing.T) {
 		t.Fatalf("merged sweep.csv: %d points, %v", len(back), err)
 	}
 
+	// A shard reading the same data from elsewhere (another mount) agrees with the plan.
+	moved := *plan
+	moved.Extra = []byte(`{"data":{"dir":"/mnt/elsewhere/data"}}`)
+	if old, err := experiments.WritePlan(dir, &moved, false); err != nil || old != nil {
+		t.Errorf("the same grid and data read from elsewhere: %v, %v", old, err)
+	}
 	// Shards of another grid are refused; a single-machine sweep may replace the plan.
 	other := &experiments.SweepPlan{Points: configs[:2], Data: data.Source, DataID: data.ID()}
 	if _, err := experiments.WritePlan(dir, other, false); err == nil || !strings.Contains(err.Error(), "holds the plan of another sweep") {
