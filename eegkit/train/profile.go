@@ -261,14 +261,27 @@ func usedBy(used map[string]bool, full string) bool {
 	return false
 }
 
-// Table renders the profile as Markdown, with each row's share of the step.
+// Table renders the profile as Markdown, with each row's share of the step
+// and each block's total. A layer's row is a difference of two timings of
+// whole graphs, so it moves by up to a few milliseconds between runs on a
+// 2-core machine (a small layer can even come out negative); a block's
+// total is steadier, and the rest, the step less the largest prefix, is
+// the least certain.
 func (p *Profile) Table() string {
 	share := func(ms float64) string { return fmt.Sprintf("%.1f %%", 100*ms/p.Step) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, batch %d: a training step takes %.2f ms (the fastest of the runs)\n\n| layer | module | forward ms | backward ms | share of the step |\n|---|---|---|---|---|\n", p.Model, p.Batch, p.Step)
 	fmt.Fprintf(&b, "| input | the batch handed to the backend | %.3f | – | %s |\n", p.Input, share(p.Input))
-	for _, l := range p.Layers {
+	block := func(name string) string { return name[:strings.LastIndex(name, ".")+1] }
+	var bf, bb float64
+	for i, l := range p.Layers {
 		fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %s |\n", l.Name, l.Layer, l.Forward, l.Backward, share(l.Forward+l.Backward))
+		bf, bb = bf+l.Forward, bb+l.Backward
+		if i+1 == len(p.Layers) || block(p.Layers[i+1].Name) != block(l.Name) {
+			// A block's rows are differences of prefixes a whole block apart: steadier than a layer's.
+			fmt.Fprintf(&b, "| **%s** | the block | **%.3f** | **%.3f** | **%s** |\n", strings.TrimSuffix(block(l.Name), "."), bf, bb, share(bf+bb))
+			bf, bb = 0, 0
+		}
 	}
 	fmt.Fprintf(&b, "| rest | loss, its gradient, Adam, the running statistics | – | – | %s (%.3f ms) |\n", share(p.Rest), p.Rest)
 	return b.String()
