@@ -11,7 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 if [ "$(id -u)" != 0 ]; then
-	echo "slurm test: needs root (it starts munged, slurmctld and slurmd); run it as root" >&2
+	if sudo -n true 2>/dev/null; then
+		exec sudo -n --preserve-env=PATH "$0" "$@"
+	fi
+	echo "slurm test: needs root (it starts munged, slurmctld and slurmd as root); run it as root or with passwordless sudo" >&2
 	exit 1
 fi
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
