@@ -30,7 +30,7 @@ type Profile struct {
 	Model  string
 	Batch  int
 	Step   float64     // the fastest training step, ms (TrainStep: forward, backward, loss and Adam)
-	Input  float64     // handing the batch to the backend, ms
+	Input  float64     // a graph of no layers: the fixed cost of a call, ms
 	Layers []LayerTime // in the model's order
 	Rest   float64     // the step's time not in Input or Layers: the loss, its gradient, Adam, the buffers, ms
 }
@@ -271,7 +271,7 @@ func (p *Profile) Table() string {
 	share := func(ms float64) string { return fmt.Sprintf("%.1f %%", 100*ms/p.Step) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, batch %d: a training step takes %.2f ms (the fastest of the runs)\n\n| layer | module | forward ms | backward ms | share of the step |\n|---|---|---|---|---|\n", p.Model, p.Batch, p.Step)
-	fmt.Fprintf(&b, "| input | the batch handed to the backend | %.3f | – | %s |\n", p.Input, share(p.Input))
+	fmt.Fprintf(&b, "| input | a graph of no layers: a call's fixed cost | %.3f | – | %s |\n", p.Input, share(p.Input))
 	block := func(name string) string { return name[:strings.LastIndex(name, ".")+1] }
 	var bf, bb float64
 	for i, l := range p.Layers {
