@@ -102,6 +102,17 @@ type MergedSweep struct {
 	Missing []train.TrainConfig // the plan's points not finished, in the plan's order
 	Failed  []PointFailure      // those of Missing whose last try failed
 	Others  []SweepPoint        // finished points of the directory that the plan does not have (of an earlier grid)
+	failed  map[string]int      // configKey -> index in Failed
+}
+
+// FailureOf is the record of the last failed try of the plan's point cfg,
+// if it is missing because it failed.
+func (m *MergedSweep) FailureOf(cfg train.TrainConfig) (PointFailure, bool) {
+	i, ok := m.failed[configKey(cfg)]
+	if !ok {
+		return PointFailure{}, false
+	}
+	return m.Failed[i], true
 }
 
 // MergeSweep gathers a sweep directory's results: its plan, its points
@@ -120,7 +131,13 @@ func MergeSweep(dir string) (*MergedSweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &MergedSweep{Plan: plan}
+	failedAt := map[string]PointFailure{}
+	for _, f := range failures {
+		if f.DataID == plan.DataID {
+			failedAt[configKey(f.Config)] = f
+		}
+	}
+	m := &MergedSweep{Plan: plan, failed: map[string]int{}}
 	for _, cfg := range plan.Points {
 		if p, ok := findPoint(points, cfg, plan.DataID); ok {
 			m.Points = append(m.Points, p)
@@ -128,11 +145,9 @@ func MergeSweep(dir string) (*MergedSweep, error) {
 			m.Points = append(m.Points, p)
 		} else {
 			m.Missing = append(m.Missing, cfg)
-			want, _ := json.Marshal(cfg)
-			for _, f := range failures {
-				if got, _ := json.Marshal(f.Config); string(got) == string(want) && f.DataID == plan.DataID {
-					m.Failed = append(m.Failed, f)
-				}
+			if f, ok := failedAt[configKey(cfg)]; ok {
+				m.failed[configKey(cfg)] = len(m.Failed)
+				m.Failed = append(m.Failed, f)
 			}
 		}
 	}

@@ -170,6 +170,12 @@ func TestShardedSweepMerges(t *testing.T) {
 	if len(m.Points) != 1 || len(m.Missing) != 3 || len(m.Failed) != 1 || !strings.Contains(m.Failed[0].Error, "in use by another eegkit process") {
 		t.Fatalf("after shard 1 with a failure: %d points, %d missing, failed %+v", len(m.Points), len(m.Missing), m.Failed)
 	}
+	if f, ok := m.FailureOf(configs[1]); !ok || f.Error != m.Failed[0].Error {
+		t.Errorf("FailureOf the failed point: %+v, %v", f, ok)
+	}
+	if _, ok := m.FailureOf(configs[0]); ok {
+		t.Error("FailureOf a point that only is missing says it failed")
+	}
 	for k := range 2 { // shard 1 again trains only its failed point
 		trained := map[string]bool{}
 		opt := experiments.SweepOptions{Points: points, RunsDir: runs, Shard: experiments.Shard{K: k, N: 2}, Workers: 1,

@@ -161,13 +161,19 @@ func dedupConfigs(cs []train.TrainConfig) []train.TrainConfig {
 	seen := map[string]bool{}
 	out := cs[:0]
 	for _, c := range cs {
-		k, _ := json.Marshal(c)
-		if !seen[string(k)] {
-			seen[string(k)] = true
+		if k := configKey(c); !seen[k] {
+			seen[k] = true
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// configKey identifies a configuration: two are the same point when their
+// keys are equal (its JSON, every field).
+func configKey(c train.TrainConfig) string {
+	k, _ := json.Marshal(c)
+	return string(k)
 }
 
 // SweepOptions say how a sweep runs.
@@ -435,10 +441,9 @@ func SweepGrid(ctx context.Context, base train.TrainConfig, batches []int, lrs [
 }
 
 func findPoint(done []SweepPoint, cfg train.TrainConfig, dataID string) (SweepPoint, bool) {
-	want, _ := json.Marshal(cfg)
+	want := configKey(cfg)
 	for _, p := range done {
-		got, _ := json.Marshal(p.Config)
-		if string(got) == string(want) && p.DataID == dataID {
+		if p.DataID == dataID && configKey(p.Config) == want {
 			return p, true
 		}
 	}

@@ -152,7 +152,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "shard %s: its %d points are finished in %s; once every shard is, merge them: eegkit sweep report %s\n", shard, len(points), opt.Points, *out)
 		return nil
 	}
-	return sweepReport(*out, data, stdout, stderr)
+	return sweepReport(*out, data, stdout)
 }
 
 // sweepShard is the shard the flags or the scheduler's variables ask for,
@@ -188,7 +188,7 @@ type reportExtra struct {
 func cmdSweepReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep report", "DIR", stdout, stderr)
 	if len(args) == 1 && !strings.HasPrefix(args[0], "-") {
-		return sweepReport(args[0], nil, stdout, stderr)
+		return sweepReport(args[0], nil, stdout)
 	}
 	if err := parse(fs, args); err != nil { // --help
 		return err
@@ -200,7 +200,7 @@ func cmdSweepReport(args []string, stdout, stderr io.Writer) error {
 // sweep.csv, results.md and the heat map, then says which of the plan's
 // points are missing or failed. data, if not nil, is the plan's data
 // (loaded again from the plan for the baselines otherwise).
-func sweepReport(dir string, data *eeg.Data, stdout, stderr io.Writer) error {
+func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 	m, err := experiments.MergeSweep(dir)
 	if err != nil {
 		return err
@@ -277,13 +277,9 @@ func sweepReport(dir string, data *eeg.Data, stdout, stderr io.Writer) error {
 	if len(m.Missing) == 0 {
 		return nil
 	}
-	failed := map[string]string{}
-	for _, f := range m.Failed {
-		failed[f.Config.String()] = f.Error
-	}
 	for _, c := range m.Missing {
-		if e, ok := failed[c.String()]; ok {
-			fmt.Fprintf(stdout, "failed:  %s: %s\n", c, e)
+		if f, ok := m.FailureOf(c); ok {
+			fmt.Fprintf(stdout, "failed:  %s: %s\n", c, f.Error)
 		} else {
 			fmt.Fprintf(stdout, "missing: %s\n", c)
 		}
