@@ -111,7 +111,7 @@ func (c TimeFirstConv2d) String() string {
 // Params stores the weight as [Out, In, k, 1].
 func (c TimeFirstConv2d) Params() []ParamSpec {
 	ps := c.Conv2d.Params()
-	ps[0].Shape = []int{c.Out, c.In / c.groups(), c.Kernel[1], c.Kernel[0]} // the fans do not change
+	ps[0].Shape = []int{c.Out, c.In / c.GroupCount(), c.Kernel[1], c.Kernel[0]} // the fans do not change
 	return ps
 }
 
@@ -125,7 +125,7 @@ func (c TimeFirstConv2d) OutShape(in Shape3) (Shape3, error) {
 
 // Forward implements Layer.
 func (c TimeFirstConv2d) Forward(p *Pass, x *Node) *Node {
-	w := Reshape(p.Param("weight"), c.Out, c.In/c.groups(), 1, c.Kernel[1])
+	w := Reshape(p.Param("weight"), c.Out, c.In/c.GroupCount(), 1, c.Kernel[1])
 	var b *Node
 	if c.Bias {
 		b = p.Param("bias")

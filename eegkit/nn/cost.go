@@ -61,11 +61,11 @@ func layerMACs(l Layer, in, out Shape3) int64 {
 	positions := int64(out[0]) * int64(out[1]) * int64(out[2])
 	switch c := l.(type) {
 	case Conv2d:
-		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
-	case MaxNormConv2d:
-		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
-	case TimeFirstConv2d:
-		return positions * int64(c.In/c.groups()*c.Kernel[0]*c.Kernel[1])
+		return positions * int64(c.In/c.GroupCount()*c.Kernel[0]*c.Kernel[1])
+	case MaxNormConv2d: // a Conv2d whose weight is renormalised first
+		return layerMACs(c.Conv2d, in, out)
+	case TimeFirstConv2d: // a Conv2d whose weight is stored transposed
+		return layerMACs(c.Conv2d, in, out)
 	case CombinedConv:
 		// braindecode's two convolutions: time (Filters × Length per input
 		// position) then space (SpatFilters × Filters × Chans per output time).

@@ -137,23 +137,27 @@ type Conv2d struct {
 	Xavier   bool // initialise as braindecode's ShallowFBCSPNet: Xavier-uniform weight, zero bias
 }
 
-func (c Conv2d) groups() int { return max(c.Groups, 1) }
+// GroupCount is the number of groups (Groups, or 1 when zero).
+func (c Conv2d) GroupCount() int { return max(c.Groups, 1) }
 
-func (c Conv2d) stride() [2]int   { return [2]int{max(c.Stride[0], 1), max(c.Stride[1], 1)} }
-func (c Conv2d) dilation() [2]int { return [2]int{max(c.Dilation[0], 1), max(c.Dilation[1], 1)} }
+// Strides is the stride along (height, width), 1 where Stride is zero.
+func (c Conv2d) Strides() [2]int { return [2]int{max(c.Stride[0], 1), max(c.Stride[1], 1)} }
+
+// Dilations is the dilation along (height, width), 1 where Dilation is zero.
+func (c Conv2d) Dilations() [2]int { return [2]int{max(c.Dilation[0], 1), max(c.Dilation[1], 1)} }
 
 // String prints the layer as PyTorch does.
 func (c Conv2d) String() string {
-	st := c.stride()
+	st := c.Strides()
 	s := fmt.Sprintf("Conv2d(%d, %d, kernel_size=(%d, %d), stride=(%d, %d)", c.In, c.Out, c.Kernel[0], c.Kernel[1], st[0], st[1])
 	if c.Padding != [2]int{} {
 		s += fmt.Sprintf(", padding=(%d, %d)", c.Padding[0], c.Padding[1])
 	}
-	if d := c.dilation(); d != [2]int{1, 1} {
+	if d := c.Dilations(); d != [2]int{1, 1} {
 		s += fmt.Sprintf(", dilation=(%d, %d)", d[0], d[1])
 	}
-	if c.groups() > 1 {
-		s += fmt.Sprintf(", groups=%d", c.groups())
+	if c.GroupCount() > 1 {
+		s += fmt.Sprintf(", groups=%d", c.GroupCount())
 	}
 	if !c.Bias {
 		s += ", bias=False"
@@ -163,12 +167,12 @@ func (c Conv2d) String() string {
 
 // Params lists weight [Out, In/Groups, KH, KW] and, if enabled, bias [Out].
 func (c Conv2d) Params() []ParamSpec {
-	fanIn := c.In / c.groups() * c.Kernel[0] * c.Kernel[1]
+	fanIn := c.In / c.GroupCount() * c.Kernel[0] * c.Kernel[1]
 	w, b := InitDefault, InitDefault
 	if c.Xavier {
 		w, b = InitXavier, InitZero
 	}
-	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.groups(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight,
+	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.GroupCount(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight,
 		FanIn: fanIn, FanOut: c.Out * c.Kernel[0] * c.Kernel[1], Init: w}}
 	if c.Bias {
 		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, Kind: ConvBias, FanIn: fanIn, Init: b})
@@ -181,13 +185,13 @@ func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
 	if in[0] != c.In {
 		return Shape3{}, fmt.Errorf("%s: input has %d channels, want %d", c, in[0], c.In)
 	}
-	if c.In%c.groups() != 0 || c.Out%c.groups() != 0 {
+	if c.In%c.GroupCount() != 0 || c.Out%c.GroupCount() != 0 {
 		return Shape3{}, fmt.Errorf("%s: channels are not divisible by groups", c)
 	}
 	if c.Kernel[0] < 1 || c.Kernel[1] < 1 || c.Padding[0] < 0 || c.Padding[1] < 0 {
 		return Shape3{}, fmt.Errorf("%s: kernel sizes must be positive and paddings not negative", c)
 	}
-	st, d := c.stride(), c.dilation()
+	st, d := c.Strides(), c.Dilations()
 	if (st[0] > 1 || st[1] > 1) && (d[0] > 1 || d[1] > 1) {
 		// GoMLX's convolution takes one or the other.
 		return Shape3{}, fmt.Errorf("%s: a stride and a dilation above 1 together are not supported", c)
@@ -204,17 +208,17 @@ func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
 // of an input with h rows: "temporal", "spatial", "depthwise" (spatial),
 // "depthwise temporal", or "" for GoMLX's general convolution.
 func (c Conv2d) kernelPath(h int) string {
-	if c.stride() != [2]int{1, 1} || c.dilation() != [2]int{1, 1} {
+	if c.Strides() != [2]int{1, 1} || c.Dilations() != [2]int{1, 1} {
 		return ""
 	}
 	switch {
-	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == 1:
+	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == 1:
 		return "temporal"
-	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.groups() == 1:
+	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.GroupCount() == 1:
 		return "spatial"
-	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.groups() == c.In:
+	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.GroupCount() == c.In:
 		return "depthwise"
-	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.groups() == c.In:
+	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == c.In:
 		return "depthwise temporal"
 	}
 	return ""
@@ -242,7 +246,7 @@ func (c Conv2d) apply(x, w, b *Node) *Node {
 	case "depthwise temporal":
 		y = temporalConv(x, blockDiagonal(w, c.In), c.Padding[1])
 	default:
-		y = generalConv(x, w, c.stride(), c.Padding, c.dilation(), c.groups())
+		y = generalConv(x, w, c.Strides(), c.Padding, c.Dilations(), c.GroupCount())
 	}
 	if b != nil {
 		y = Add(y, Reshape(b, c.Out, 1, 1, 1))
@@ -513,7 +517,8 @@ func AvgPool2d(kh, kw int) Pool2d { return Pool2d{Kernel: [2]int{kh, kw}} }
 // MaxPool2d is nn.MaxPool2d(kernel_size=(kh, kw)).
 func MaxPool2d(kh, kw int) Pool2d { return Pool2d{Max: true, Kernel: [2]int{kh, kw}} }
 
-func (pl Pool2d) stride() [2]int {
+// Strides is the stride along (height, width): the kernel's where Stride is zero.
+func (pl Pool2d) Strides() [2]int {
 	s := pl.Stride
 	for i := range s {
 		if s[i] == 0 {
@@ -525,7 +530,7 @@ func (pl Pool2d) stride() [2]int {
 
 // String prints the layer as PyTorch does.
 func (pl Pool2d) String() string {
-	st := pl.stride()
+	st := pl.Strides()
 	pad := "0"
 	if pl.Padding != [2]int{} {
 		pad = fmt.Sprintf("(%d, %d)", pl.Padding[0], pl.Padding[1])
@@ -542,7 +547,7 @@ func (pl Pool2d) Params() []ParamSpec { return nil }
 
 // OutShape floors as PyTorch does: ⌊(n + 2p − k)/s⌋ + 1 along each axis.
 func (pl Pool2d) OutShape(in Shape3) (Shape3, error) {
-	st := pl.stride()
+	st := pl.Strides()
 	if pl.Kernel[0] < 1 || pl.Kernel[1] < 1 || st[0] < 1 || st[1] < 1 || pl.Padding[0] < 0 || pl.Padding[1] < 0 {
 		return Shape3{}, fmt.Errorf("%s: kernel and stride must be positive, padding not negative", pl)
 	}
@@ -557,13 +562,13 @@ func (pl Pool2d) OutShape(in Shape3) (Shape3, error) {
 
 // Forward implements Layer.
 func (pl Pool2d) Forward(_ *Pass, x *Node) *Node {
-	if pl.Kernel[0] == 1 && pl.stride() == pl.Kernel && pl.Padding == [2]int{} {
+	if pl.Kernel[0] == 1 && pl.Strides() == pl.Kernel && pl.Padding == [2]int{} {
 		return temporalPool(x, pl.Kernel[1], pl.Max)
 	}
-	if !pl.Max && pl.Kernel[0] == 1 && pl.stride()[0] == 1 && pl.Padding[0] == 0 {
-		return timeAvgPool(x, pl.Kernel[1], pl.stride()[1], pl.Padding[1])
+	if !pl.Max && pl.Kernel[0] == 1 && pl.Strides()[0] == 1 && pl.Padding[0] == 0 {
+		return timeAvgPool(x, pl.Kernel[1], pl.Strides()[1], pl.Padding[1])
 	}
-	return generalPool(x, pl.Kernel, pl.stride(), pl.Padding, pl.Max)
+	return generalPool(x, pl.Kernel, pl.Strides(), pl.Padding, pl.Max)
 }
 
 // Dropout is PyTorch's nn.Dropout: in training each value is zeroed with

@@ -75,6 +75,18 @@ func layerPrefix(b Block, i int) string {
 	return b.Name + "." + name + "."
 }
 
+// LayerNames are the layers' state_dict prefixes without the final dot
+// ("firstConv.0", "conv_temporal"), through the blocks in order.
+func (m *Model) LayerNames() []string {
+	var out []string
+	for _, b := range m.Blocks {
+		for i := range b.Layers {
+			out = append(out, strings.TrimSuffix(layerPrefix(b, i), "."))
+		}
+	}
+	return out
+}
+
 // Build checks that the layers fit together on the model's input, fills in
 // the input size of every Linear whose In is 0 (no hand-computed 736), and
 // requires the output to be one value per class, [K, 1, 1]. It returns the

@@ -107,16 +107,14 @@ func Model(m *nn.Model, sd nn.StateDict) (*onnxpb.ModelProto, error) {
 	}
 	b := &Builder{}
 	x, shape := Input, built.Input
+	names, li := built.LayerNames(), 0
 	for _, blk := range built.Blocks {
-		for i, l := range blk.Layers {
-			name := fmt.Sprintf("%d", i)
+		for _, l := range blk.Layers {
 			if n, ok := l.(nn.Named); ok {
-				name, l = n.Name, n.Layer
+				l = n.Layer
 			}
-			b.prefix = name + "."
-			if blk.Name != "" {
-				b.prefix = blk.Name + "." + b.prefix
-			}
+			b.prefix = names[li] + "."
+			li++
 			params := map[string]*nn.Tensor{}
 			for k, t := range sd {
 				if len(k) > len(b.prefix) && k[:len(b.prefix)] == b.prefix {
@@ -175,7 +173,7 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		return conv(b, l.Conv2d, x, maxNorm(p["parametrizations.weight.original"], l.MaxNorm), p["bias"]), nil
 	case nn.TimeFirstConv2d:
 		w := p["weight"]
-		return conv(b, l.Conv2d, x, &nn.Tensor{Shape: []int{l.Out, l.In / max(l.Groups, 1), 1, l.Kernel[1]}, Data: w.Data}, p["bias"]), nil
+		return conv(b, l.Conv2d, x, &nn.Tensor{Shape: []int{l.Out, l.In / l.GroupCount(), 1, l.Kernel[1]}, Data: w.Data}, p["bias"]), nil
 	case nn.CombinedConv:
 		return combinedConv(b, l, x, p), nil
 	case nn.BatchNorm2d:
@@ -185,12 +183,7 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		}
 		return b.Node("BatchNormalization", in, Float("epsilon", l.Eps), Float("momentum", 1-l.Momentum)), nil
 	case nn.Pool2d:
-		st := l.Stride
-		for i := range st {
-			if st[i] == 0 {
-				st[i] = l.Kernel[i]
-			}
-		}
+		st := l.Strides()
 		attrs := []*onnxpb.AttributeProto{Ints("kernel_shape", l.Kernel[:]...), Ints("strides", st[:]...),
 			Ints("pads", l.Padding[0], l.Padding[1], l.Padding[0], l.Padding[1])}
 		if l.Max {
@@ -233,10 +226,9 @@ func conv(b *Builder, c nn.Conv2d, x string, w, bias *nn.Tensor) string {
 	if bias != nil {
 		in = append(in, b.Const("bias", bias.Shape, bias.Data))
 	}
-	one := func(v int) int { return max(v, 1) }
-	return b.Node("Conv", in, Ints("kernel_shape", w.Shape[2], w.Shape[3]),
-		Ints("strides", one(c.Stride[0]), one(c.Stride[1])), Ints("dilations", one(c.Dilation[0]), one(c.Dilation[1])),
-		Ints("pads", c.Padding[0], c.Padding[1], c.Padding[0], c.Padding[1]), Int("group", one(c.Groups)))
+	st, dl := c.Strides(), c.Dilations()
+	return b.Node("Conv", in, Ints("kernel_shape", w.Shape[2], w.Shape[3]), Ints("strides", st[:]...), Ints("dilations", dl[:]...),
+		Ints("pads", c.Padding[0], c.Padding[1], c.Padding[0], c.Padding[1]), Int("group", c.GroupCount()))
 }
 
 // maxNorm is the weight as MaxNormConv2d uses it: each output filter w_o

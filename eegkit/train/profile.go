@@ -139,18 +139,11 @@ func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, 
 // layerNames are the state_dict prefixes and the printed modules of m's layers, in order.
 func layerNames(m *nn.Model) (names, layers []string) {
 	for _, b := range m.Blocks {
-		for i, l := range b.Layers {
-			name := fmt.Sprint(i)
-			if n, ok := l.(nn.Named); ok {
-				name = n.Name
-			}
-			if b.Name != "" {
-				name = b.Name + "." + name
-			}
-			names, layers = append(names, name), append(layers, fmt.Sprint(l))
+		for _, l := range b.Layers {
+			layers = append(layers, fmt.Sprint(l))
 		}
 	}
-	return names, layers
+	return m.LayerNames(), layers
 }
 
 // prefixExec builds the graph of the model's first k layers on the batch
