@@ -351,27 +351,14 @@ func (b BatchNorm2d) Forward(p *Pass, x *Node) *Node {
 }
 
 // ForwardParts normalises a batch given in parts (see Model.forward): in
-// training the statistics are those of the whole batch, all parts together.
+// training the statistics are those of the whole batch, all parts together
+// (see batchNormTrain).
 func (b BatchNorm2d) ForwardParts(p *Pass, xs []*Node) []*Node {
 	c := b.Features
 	gamma := Reshape(p.Param("weight"), c, 1, 1, 1)
 	beta := Reshape(p.Param("bias"), c, 1, 1, 1)
-	out := make([]*Node, len(xs))
 	if p.Training() {
-		count := 0
-		sums := make([]*Node, len(xs))
-		for i, x := range xs {
-			d := x.Shape().Dimensions
-			count += d[1] * d[2] * d[3]
-			sums[i] = ReduceAndKeep(x, ReduceSum, 1, 2, 3)
-		}
-		mean := DivScalar(SumNodes(sums), float64(count))
-		centered := make([]*Node, len(xs))
-		for i, x := range xs {
-			centered[i] = Sub(x, mean)
-			sums[i] = ReduceAndKeep(Square(centered[i]), ReduceSum, 1, 2, 3)
-		}
-		variance := DivScalar(SumNodes(sums), float64(count))
+		out, mean, variance, count := batchNormTrain(xs, gamma, beta, b.Eps)
 		unbiased := variance
 		if count > 1 {
 			unbiased = MulScalar(variance, float64(count)/float64(count-1))
@@ -381,19 +368,100 @@ func (b BatchNorm2d) ForwardParts(p *Pass, xs []*Node) []*Node {
 		p.SetBuffer("running_mean", Add(MulScalar(rm, 1-m), MulScalar(StopGradient(Reshape(mean, c)), m)))
 		p.SetBuffer("running_var", Add(MulScalar(rv, 1-m), MulScalar(StopGradient(Reshape(unbiased, c)), m)))
 		p.SetBuffer("num_batches_tracked", AddScalar(p.Param("num_batches_tracked"), 1))
-		scale := Div(gamma, Sqrt(AddScalar(variance, b.Eps))) // Rsqrt has no gradient in GoMLX
-		for i := range xs {
-			out[i] = Add(Mul(centered[i], scale), beta)
-		}
 		return out
 	}
 	mean := Reshape(p.Param("running_mean"), c, 1, 1, 1)
 	variance := Reshape(p.Param("running_var"), c, 1, 1, 1)
 	scale := Mul(Rsqrt(AddScalar(variance, b.Eps)), gamma)
+	out := make([]*Node, len(xs))
 	for i, x := range xs {
 		out[i] = Add(Mul(Sub(x, mean), scale), beta)
 	}
 	return out
+}
+
+// batchNormTrain normalises the parts xs [C, H, N_i, W] of a batch with the
+// statistics of all of them, per channel over the n = Σ H·N_i·W values:
+//
+//	μ = Σx/n,  xc = x − μ,  σ² = Σxc²/n,  r = 1/√(σ² + ε),  y = γ·r·xc + β,
+//
+// and returns y's parts with μ [C, 1, 1, 1], σ² and n. Its gradients are
+// the closed form PyTorch's batch_norm_backward computes, in four
+// element-wise passes and two reductions per part where GoMLX's generic
+// derivative of the forward takes twice as many:
+//
+//	dβ = Σdy,  S = Σdy·xc,  dγ = r·S,
+//	dx = γr·dy − (γr·r²·S/n)·xc − γr·dβ/n.
+func batchNormTrain(xs []*Node, gamma, beta *Node, eps float64) (out []*Node, mean, variance *Node, count int) {
+	var g partsGradient
+	g.dys = make([]*Node, len(xs))
+	var xc []*Node
+	var r, scale *Node
+	// The sums over all parts that every input's gradient needs, built once.
+	var dBeta, s *Node
+	sums := func() {
+		if s != nil {
+			return
+		}
+		var db, ds []*Node
+		for i, dy := range g.dys {
+			if dy != nil {
+				db = append(db, ReduceAndKeep(dy, ReduceSum, 1, 2, 3))
+				ds = append(ds, ReduceAndKeep(Mul(dy, xc[i]), ReduceSum, 1, 2, 3))
+			}
+		}
+		if len(db) == 0 {
+			dBeta, s = ZerosLike(gamma), ZerosLike(gamma)
+			return
+		}
+		dBeta, s = SumNodes(db), SumNodes(ds)
+	}
+	gammaIn := IdentityWithCustomGradient(gamma, func(_, _ *Node) *Node { sums(); return Mul(s, r) })
+	betaIn := IdentityWithCustomGradient(beta, func(_, _ *Node) *Node { sums(); return dBeta })
+	xin := make([]*Node, len(xs))
+	for i, x := range xs {
+		xin[i] = IdentityWithCustomGradient(x, func(_, _ *Node) *Node {
+			if g.dys[i] == nil {
+				return ZerosLike(x)
+			}
+			sums()
+			n := float64(count)
+			k1 := Neg(DivScalar(Mul(Mul(scale, Square(r)), s), n))
+			k0 := Neg(DivScalar(Mul(scale, dBeta), n))
+			return Add(Add(Mul(g.dys[i], scale), Mul(xc[i], k1)), k0)
+		})
+	}
+	parts := make([]*Node, len(xs))
+	for i, x := range xin {
+		d := x.Shape().Dimensions
+		count += d[1] * d[2] * d[3]
+		parts[i] = ReduceAndKeep(x, ReduceSum, 1, 2, 3)
+	}
+	mean = DivScalar(SumNodes(parts), float64(count))
+	xc = make([]*Node, len(xs))
+	for i, x := range xin {
+		xc[i] = Sub(x, mean)
+		parts[i] = ReduceAndKeep(Square(xc[i]), ReduceSum, 1, 2, 3)
+	}
+	variance = DivScalar(SumNodes(parts), float64(count))
+	r = StopGradient(Rsqrt(AddScalar(variance, eps))) // the gradients are hand-written
+	scale = Mul(gammaIn, r)
+	out = make([]*Node, len(xs))
+	for i := range xs {
+		out[i] = g.of(i, Add(Mul(xc[i], scale), betaIn))
+	}
+	return out, mean, variance, count
+}
+
+// partsGradient is outputGradient for an operation with several outputs:
+// of(i, y) records the gradient of output i for the inputs' gradients.
+type partsGradient struct{ dys []*Node }
+
+func (g *partsGradient) of(i int, y *Node) *Node {
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		g.dys[i] = v
+		return v
+	})
 }
 
 // Activation is the nonlinearity of a model: the lab compares three.
@@ -484,17 +552,41 @@ func (a Activation) Params() []ParamSpec { return nil }
 // OutShape is the input shape.
 func (a Activation) OutShape(in Shape3) (Shape3, error) { return in, nil }
 
+// Forward applies the activation. Each is written with its gradient, from
+// what the forward pass keeps, in fewer element-wise passes than GoMLX
+// derives for the same function (each pass reads and writes the whole
+// activation, so passes are what element-wise layers cost):
+//
+//	ReLU:      y = max(x, 0),                dx = dy·[y > 0]
+//	LeakyReLU: y = max(x, 0.01·x),           dx = dy·[y > 0] + 0.01·dy·[y ≤ 0]
+//	ELU:       e = exp(min(x, 0)), y = max(x, e − 1),   dx = dy·e
+//
+// ELU's e is its derivative on both sides of 0 (1 where x > 0, exp(x)
+// elsewhere), and max(x, e − 1) is x where x > 0 and e − 1 elsewhere
+// (exp(x) − 1 ≥ x), so these are PyTorch's functions and gradients; at 0
+// the gradients take PyTorch's side (0 for ReLU, the slope for LeakyReLU,
+// 1 for ELU).
 func (a Activation) Forward(p *Pass, x *Node) *Node {
-	positive := GreaterThan(x, ZerosLike(x))
+	var og outputGradient
+	var y, e *Node
 	switch a {
 	case LeakyReLU:
-		return Where(positive, x, MulScalar(x, LeakySlope))
+		xg := og.input(x, func(dy *Node) *Node {
+			return Where(GreaterThan(y, ScalarZero(y.Graph(), y.DType())), dy, MulScalar(dy, LeakySlope))
+		})
+		y = Max(xg, MulScalar(xg, LeakySlope))
 	case ELU:
-		// exp(min(x,0)) keeps the unused branch finite, so its gradient is too.
-		return Where(positive, x, AddScalar(Exp(Min(x, ZerosLike(x))), -1))
+		xg := og.input(x, func(dy *Node) *Node { return Mul(dy, e) })
+		e = Exp(MinScalar(xg, 0))
+		y = Max(xg, AddScalar(e, -1))
 	default:
-		return Where(positive, x, ZerosLike(x))
+		xg := og.input(x, func(dy *Node) *Node {
+			zero := ScalarZero(y.Graph(), y.DType())
+			return Where(GreaterThan(y, zero), dy, zero)
+		})
+		y = MaxScalar(xg, 0)
 	}
+	return og.of(y)
 }
 
 // Pool2d is PyTorch's nn.AvgPool2d or nn.MaxPool2d with floor rounding:
