@@ -44,7 +44,7 @@ func (c MaxNormConv2d) Forward(p *Pass, x *Node) *Node {
 	if c.Bias {
 		b = p.Param("bias")
 	}
-	return c.Conv2d.apply(x, w, b)
+	return c.Conv2d.apply(x, w, b, p.Training())
 }
 
 // CombinedConv is braindecode's CombinedConv, ShallowFBCSPNet's first layer:
@@ -130,5 +130,5 @@ func (c TimeFirstConv2d) Forward(p *Pass, x *Node) *Node {
 	if c.Bias {
 		b = p.Param("bias")
 	}
-	return c.Conv2d.apply(x, w, b)
+	return c.Conv2d.apply(x, w, b, p.Training())
 }

@@ -224,21 +224,52 @@ func (c Conv2d) kernelPath(h int) string {
 	return ""
 }
 
+// blockSize is the block of output steps blockedTemporalConv takes for
+// this convolution on an input of the given width, or 0 where the windows'
+// product (temporalConv) is the faster: for one input channel and a kernel
+// of at least 32 steps, in training. Blocks of about half the kernel did
+// best for EEGNet's (1, 51) convolution (training epochs 15–17 % shorter
+// with 25 than with the windows; 13 % with 15, 12 % with 30 and 50, 4 % with
+// 75), and the block divides the output where it can, which saves a copy.
+// Evaluation gains nothing from the blocks, and a single trial loses
+// (latency 0.27 → 0.32 ms), so it keeps the windows.
+func (c Conv2d) blockSize(width int) int {
+	k := c.Kernel[1]
+	if c.In != 1 || k < 32 {
+		return 0
+	}
+	out := width + 2*c.Padding[1] - k + 1
+	best, divides := k/2, false
+	for b := k / 3; b <= 2*k/3; b++ {
+		if out%b == 0 && (!divides || abs(b-k/2) < abs(best-k/2)) {
+			best, divides = b, true
+		}
+	}
+	return best
+}
+
+func abs(x int) int { return max(x, -x) }
+
 // Forward implements Layer.
 func (c Conv2d) Forward(p *Pass, x *Node) *Node {
 	var b *Node
 	if c.Bias {
 		b = p.Param("bias")
 	}
-	return c.apply(x, p.Param("weight"), b)
+	return c.apply(x, p.Param("weight"), b, p.Training())
 }
 
-// apply convolves x with the weight w and adds the bias b (if not nil).
-func (c Conv2d) apply(x, w, b *Node) *Node {
+// apply convolves x with the weight w and adds the bias b (if not nil), in
+// a training step or an evaluation.
+func (c Conv2d) apply(x, w, b *Node, training bool) *Node {
 	var y *Node
 	switch c.kernelPath(x.Shape().Dimensions[1]) {
 	case "temporal":
-		y = temporalConv(x, w, c.Padding[1])
+		if b := c.blockSize(x.Shape().Dimensions[3]); b > 0 && training {
+			y = blockedTemporalConv(x, w, c.Padding[1], b)
+		} else {
+			y = temporalConv(x, w, c.Padding[1])
+		}
 	case "spatial":
 		y = spatialConv(x, w)
 	case "depthwise":

@@ -372,3 +372,54 @@ func timeAvgPool(x *Node, k, s, pad int) *Node {
 	y := DotGeneral(Reshape(x, -1, w), []int{1}, nil, pm, []int{0}, nil)
 	return Reshape(y, d[0], d[1], d[2], out)
 }
+
+// blockedTemporalConv is temporalConv for an input of one channel
+// (x [1, H, N, W], w [O, 1, 1, k]) and a long kernel, in blocks of b output
+// steps: block j of a row is
+//
+//	y[o, jb+s] = Σ_m T[m, o, s]·X[j, m],  X[j, m] = x_padded[jb+m] (m < b+k−1),  T[m, o, s] = W[o, m−s],
+//
+// (T zero outside the kernel), one product [rows·blocks, b+k−1]·[b+k−1, O·b]
+// and a transpose of its result into the layout [O, H, N, W]. It takes
+// (b+k−1)/k times the multiply-adds of the windows' product, but
+// materialises (b+k−1)/b copies of the input instead of k, which the
+// windows' gather, the backend's packing and, for the weight's gradient,
+// its scalar packing of a transposed operand all go through. When b does
+// not divide the output width the last block runs over the end (into more
+// zero padding) and its extra steps are cut.
+func blockedTemporalConv(x, w *Node, pad, b int) *Node {
+	d := x.Shape().Dimensions
+	h, n, width := d[1], d[2], d[3]
+	wd := w.Shape().Dimensions
+	o, k := wd[0], wd[3]
+	out := width + 2*pad - k + 1
+	blocks, l := (out+b-1)/b, b+k-1
+	g := x.Graph()
+	if end := pad + blocks*b - out; pad > 0 || end > 0 {
+		x = Pad(x, ScalarZero(g, x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{Start: pad, End: end})
+	}
+	starts := make([][]int32, blocks)
+	for j := range starts {
+		starts[j] = []int32{int32(j * b)}
+	}
+	xb := Reshape(GatherSlices(x, []int{3}, Const(g, starts), []int{l}, true), blocks*h*n, l) // [blocks·H·N, l]
+	// sel[j, m, s] = 1 where m − s = j, so that T = W·sel holds one weight (or 0) per value.
+	sel := make([][][]float32, k)
+	for j := range sel {
+		sel[j] = make([][]float32, l)
+		for m := range sel[j] {
+			sel[j][m] = make([]float32, b)
+			if s := m - j; s >= 0 && s < b {
+				sel[j][m][s] = 1
+			}
+		}
+	}
+	t := DotGeneral(Reshape(w, o, k), []int{1}, nil, ConvertDType(Const(g, sel), w.DType()), []int{0}, nil) // [O, l, b]
+	t = Reshape(TransposeAllAxes(t, 1, 0, 2), l, o*b)
+	y := Reshape(DotGeneral(xb, []int{1}, nil, t, []int{0}, nil), blocks, h, n, o, b)
+	y = Reshape(TransposeAllAxes(y, 3, 1, 2, 0, 4), o, h, n, blocks*b)
+	if blocks*b > out {
+		y = Slice(y, AxisRange(), AxisRange(), AxisRange(), AxisRange(0, out))
+	}
+	return y
+}

@@ -113,3 +113,85 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockedTemporalConvMatchesTheWindows checks the blocked convolution
+// against the windows' one: outputs and the weight's gradient, with blocks
+// that divide the output and blocks that run over its end.
+func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
+	backend, err := Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ h, n, width, o, k, pad, b int }{
+		{2, 3, 40, 4, 9, 4, 5},  // output 40: 8 blocks of 5
+		{2, 3, 40, 4, 9, 4, 6},  // 7 blocks of 6, the last cut to 4 steps
+		{1, 2, 30, 3, 7, 0, 4},  // no padding: output 24
+		{2, 2, 33, 2, 10, 5, 7}, // an even kernel: output 34
+	} {
+		t.Run(fmt.Sprintf("%+v", tc), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(tc.k), uint64(tc.b)))
+			random := func(dims ...int) *tensors.Tensor {
+				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
+				for i := range v {
+					v[i] = float32(rng.NormFloat64())
+				}
+				return tensors.FromFlatDataAndDimensions(v, dims...)
+			}
+			x, w := random(1, tc.h, tc.n, tc.width), random(tc.o, 1, 1, tc.k)
+			run := func(blocked bool) []*tensors.Tensor {
+				exec, err := NewExec(backend, func(x, w *Node) []*Node {
+					var y *Node
+					if blocked {
+						y = blockedTemporalConv(x, w, tc.pad, tc.b)
+					} else {
+						y = temporalConv(x, w, tc.pad)
+					}
+					proj := Sin(AddScalar(MulScalar(ConvertDType(Iota(y.Graph(), y.Shape(), 3), dtypes.Float32), 0.7), 0.3))
+					return []*Node{y, Gradient(ReduceAllSum(Mul(y, proj)), w)[0]}
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := exec.Exec(x, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			want, got := run(false), run(true)
+			for i, name := range []string{"output", "d weight"} {
+				if !want[i].Shape().Equal(got[i].Shape()) {
+					t.Fatalf("%s: shape %s, want %s", name, got[i].Shape(), want[i].Shape())
+				}
+				wv, gv := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
+				worst := 0.0
+				for j := range wv {
+					worst = max(worst, math.Abs(float64(wv[j]-gv[j]))/(1+math.Abs(float64(wv[j]))))
+				}
+				if worst > 1e-5 {
+					t.Errorf("%s differs by %.2g (relative)", name, worst)
+				}
+			}
+		})
+	}
+}
+
+func TestBlockSize(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		conv  Conv2d
+		width int
+		want  int
+	}{
+		{"EEGNet's (1, 51): 25 divides 750", Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 750, 25},
+		{"EEGNet-v4's (1, 64): 751 is prime", Conv2d{In: 1, Out: 8, Kernel: [2]int{1, 64}, Padding: [2]int{0, 32}}, 750, 32},
+		{"a short kernel keeps the windows", Conv2d{In: 1, Out: 25, Kernel: [2]int{1, 5}}, 750, 0},
+		{"two input channels keep the windows", Conv2d{In: 2, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 750, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.conv.blockSize(tc.width); got != tc.want {
+				t.Errorf("blockSize = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
