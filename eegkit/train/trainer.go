@@ -3,8 +3,6 @@ package train
 import (
 	"fmt"
 	"math"
-	"os"
-	"strconv"
 
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/gomlx/compute"
@@ -186,16 +184,12 @@ func partsLogits(res []*tensors.Tensor) ([][]float32, error) {
 	return out, nil
 }
 
-func init() {
-	if v, err := strconv.Atoi(os.Getenv("EEGKIT_PARTS")); err == nil {
-		BatchParts = v
-	}
-}
-
 // splitMinTrials is the smallest batch split in parts (see Model.forward).
 const splitMinTrials = 4
 
-// BatchParts is how many parts a batch is split into.
+// BatchParts is how many parts a batch is split into (the command line
+// sets it from EEGKIT_PARTS). Results depend on it through float rounding
+// and the dropout masks, so a checkpoint records it and a resume checks it.
 var BatchParts = 4
 
 // splitParts splits a batch's trial indices into the parts the model

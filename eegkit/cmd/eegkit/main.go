@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -84,6 +85,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "eegkit %s (%s, %s/%s)\n", train.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
+	}
+	if v := os.Getenv("EEGKIT_PARTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fmt.Fprintf(stderr, "eegkit: EEGKIT_PARTS=%q is not a positive number of batch parts; unset it for the default (%d)\n", v, train.BatchParts)
+			return 2
+		}
+		train.BatchParts = n
 	}
 	for _, c := range commands {
 		if c.name == args[0] {

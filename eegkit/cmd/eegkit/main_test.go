@@ -290,3 +290,27 @@ func TestZooCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchPartsFromEnv: EEGKIT_PARTS sets the batch parts, and a value that
+// is not a positive number is refused before any command runs.
+func TestBatchPartsFromEnv(t *testing.T) {
+	saved := train.BatchParts
+	defer func() { train.BatchParts = saved }()
+	for _, tc := range []struct {
+		value string
+		code  int
+		parts int
+	}{{"2", 0, 2}, {"0", 2, saved}, {"four", 2, saved}, {"-1", 2, saved}} {
+		t.Run(tc.value, func(t *testing.T) {
+			train.BatchParts = saved
+			t.Setenv("EEGKIT_PARTS", tc.value)
+			code, _, stderr := runCLI("summary", "--model", "eegnet")
+			if code != tc.code || train.BatchParts != tc.parts {
+				t.Fatalf("exit %d with %d parts, want %d with %d (stderr %q)", code, train.BatchParts, tc.code, tc.parts, stderr)
+			}
+			if tc.code != 0 && !strings.Contains(stderr, "EEGKIT_PARTS") {
+				t.Errorf("the error does not name the variable: %q", stderr)
+			}
+		})
+	}
+}
