@@ -225,17 +225,20 @@ func (c Conv2d) kernelPath(h int) string {
 }
 
 // blockSize is the block of output steps blockedTemporalConv takes for
-// this convolution on an input of the given width, or 0 where the windows'
-// product (temporalConv) is the faster: for one input channel and a kernel
-// of at least 32 steps, in training. Blocks of about half the kernel did
-// best for EEGNet's (1, 51) convolution (training epochs 15–17 % shorter
-// with 25 than with the windows; 13 % with 15, 12 % with 30 and 50, 4 % with
-// 75), and the block divides the output where it can, which saves a copy.
-// Evaluation gains nothing from the blocks, and a single trial loses
-// (latency 0.27 → 0.32 ms), so it keeps the windows.
-func (c Conv2d) blockSize(width int) int {
+// this convolution on n trials of the given width, or 0 where the windows'
+// product (temporalConv) is the faster: for one input channel, a kernel of
+// at least 32 steps and at least 6 trials (a part of the batch), in
+// training. Blocks of about half the kernel did best for EEGNet's (1, 51)
+// convolution at batch 64 (parts of 16 trials: training epochs 15–17 %
+// shorter with 25 than with the windows; 13 % with 15, 12 % with 30 and 50,
+// 4 % with 75), and the block divides the output where it can, which saves
+// a copy. With fewer trials the gain goes (batch 32, parts of 8: 6 %; 24,
+// parts of 6: 1–3 %; 16, parts of 4: none) and turns into a loss (batch 12,
+// parts of 3: 12 % longer). Evaluation gains nothing from the blocks, and
+// a single trial loses (latency 0.27 → 0.32 ms), so it keeps the windows.
+func (c Conv2d) blockSize(trials, width int) int {
 	k := c.Kernel[1]
-	if c.In != 1 || k < 32 {
+	if c.In != 1 || k < 32 || trials < 6 {
 		return 0
 	}
 	out := width + 2*c.Padding[1] - k + 1
@@ -265,7 +268,7 @@ func (c Conv2d) apply(x, w, b *Node, training bool) *Node {
 	var y *Node
 	switch c.kernelPath(x.Shape().Dimensions[1]) {
 	case "temporal":
-		if b := c.blockSize(x.Shape().Dimensions[3]); b > 0 && training {
+		if b := c.blockSize(x.Shape().Dimensions[2], x.Shape().Dimensions[3]); b > 0 && training {
 			y = blockedTemporalConv(x, w, c.Padding[1], b)
 		} else {
 			y = temporalConv(x, w, c.Padding[1])

@@ -178,18 +178,19 @@ func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
 
 func TestBlockSize(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		conv  Conv2d
-		width int
-		want  int
+		name          string
+		conv          Conv2d
+		trials, width int
+		want          int
 	}{
-		{"EEGNet's (1, 51): 25 divides 750", Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 750, 25},
-		{"EEGNet-v4's (1, 64): 751 is prime", Conv2d{In: 1, Out: 8, Kernel: [2]int{1, 64}, Padding: [2]int{0, 32}}, 750, 32},
-		{"a short kernel keeps the windows", Conv2d{In: 1, Out: 25, Kernel: [2]int{1, 5}}, 750, 0},
-		{"two input channels keep the windows", Conv2d{In: 2, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 750, 0},
+		{"EEGNet's (1, 51): 25 divides 750", Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 16, 750, 25},
+		{"EEGNet-v4's (1, 64): 751 is prime", Conv2d{In: 1, Out: 8, Kernel: [2]int{1, 64}, Padding: [2]int{0, 32}}, 16, 750, 32},
+		{"a short kernel keeps the windows", Conv2d{In: 1, Out: 25, Kernel: [2]int{1, 5}}, 16, 750, 0},
+		{"two input channels keep the windows", Conv2d{In: 2, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 16, 750, 0},
+		{"parts of 3 trials keep the windows", Conv2d{In: 1, Out: 16, Kernel: [2]int{1, 51}, Padding: [2]int{0, 25}}, 3, 750, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.conv.blockSize(tc.width); got != tc.want {
+			if got := tc.conv.blockSize(tc.trials, tc.width); got != tc.want {
 				t.Errorf("blockSize = %d, want %d", got, tc.want)
 			}
 		})
