@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -153,5 +154,27 @@ func TestBatchNormGradients(t *testing.T) {
 				t.Errorf("parts %v: %s differs by %.2g (relative)", sizes, name, worst)
 			}
 		}
+	}
+}
+
+func TestDropoutMasks(t *testing.T) {
+	// Two dropout layers, the second behind a Named wrapper, one with P = 0 (no mask).
+	m := &Model{Name: "t", Input: Shape3{1, 2, 40}, Blocks: []Block{
+		{Name: "a", Layers: []Layer{Conv2d{In: 1, Out: 3, Kernel: [2]int{1, 5}}, Dropout{P: 0.25}, Pool2d{Kernel: [2]int{1, 4}}}},
+		{Name: "b", Layers: []Layer{Dropout{P: 0}, Named{Name: "drop", Layer: Dropout{P: 0.5}}}},
+	}}
+	got, err := m.DropoutMasks(m.NumLayers(), 5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DropoutMask{
+		{Layer: "a.1", P: 0.25, Shape: [4]int{3, 2, 5, 36}}, {Layer: "a.1", P: 0.25, Shape: [4]int{3, 2, 3, 36}},
+		{Layer: "b.drop", P: 0.5, Shape: [4]int{3, 2, 5, 9}}, {Layer: "b.drop", P: 0.5, Shape: [4]int{3, 2, 3, 9}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("masks\n%v, want\n%v", got, want)
+	}
+	if first, _ := m.DropoutMasks(2, 5); len(first) != 1 {
+		t.Errorf("the first 2 layers take %d masks, want 1", len(first))
 	}
 }

@@ -93,7 +93,7 @@ func (p ParamSpec) Size() int { return shapeSize(p.Shape) }
 
 // Pass is what a layer's Forward sees of the graph being built: its own
 // parameters and buffers by relative name ("weight"), whether the model is
-// training, and the random stream of dropout.
+// training, and a random stream (Uniform).
 type Pass struct {
 	prefix string // the layer's state_dict prefix, "firstConv.0."
 	f      *ForwardState
@@ -111,7 +111,8 @@ func (p *Pass) SetBuffer(name string, v *Node) { p.f.Updates[p.prefix+name] = v 
 func (p *Pass) Training() bool { return p.f.Train }
 
 // Uniform draws values uniform in [0, 1) of the given shape from the step's
-// random stream (which checkpoints save, so a resumed run draws the same).
+// random stream in the graph (which checkpoints save, so a resumed run
+// draws the same), for layers of your own that need randomness.
 func (p *Pass) Uniform(shape shapes.Shape) *Node { return p.f.uniform(shape) }
 
 // Prefix is the layer's state_dict prefix ("firstConv.0."), for messages.
@@ -698,7 +699,10 @@ func (pl Pool2d) Forward(_ *Pass, x *Node) *Node {
 }
 
 // Dropout is PyTorch's nn.Dropout: in training each value is zeroed with
-// probability P and the rest are scaled by 1/(1-P); in evaluation it is the identity.
+// probability P and the rest are scaled by 1/(1-P); in evaluation it is the
+// identity. A training step gives it its mask as an input (see
+// ForwardState.Masks; train draws them on the host); a graph without masks
+// draws them with Pass.Uniform.
 type Dropout struct{ P float64 }
 
 // String prints the layer as PyTorch does.
@@ -713,6 +717,9 @@ func (d Dropout) OutShape(in Shape3) (Shape3, error) { return in, nil }
 func (d Dropout) Forward(p *Pass, x *Node) *Node {
 	if !p.Training() || d.P <= 0 {
 		return x
+	}
+	if p.f.Masks != nil {
+		return Mul(x, p.f.nextMask(p.prefix, x))
 	}
 	keep := p.Uniform(x.Shape())
 	mask := GreaterOrEqual(keep, Scalar(x.Graph(), x.DType(), d.P))

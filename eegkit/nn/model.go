@@ -270,7 +270,14 @@ type ForwardState struct {
 	Train   bool
 	Values  map[string]*Node // parameters and buffers by full name
 	Updates map[string]*Node // new buffer values (training only)
-	RNG     *Node            // random state for dropout (training only)
+	RNG     *Node            // random state for Pass.Uniform (training only)
+	// Masks are the dropout masks, in the order of Model.DropoutMasks,
+	// each [C, H, N_i, W] of 0 and 1/(1−P) (training only). Without them
+	// Dropout draws its masks from RNG in the graph, which takes the
+	// random bits and five element-wise passes per mask on the Go
+	// backend; with them it is one product forward and one backward.
+	Masks []*Node
+	used  int // masks taken
 }
 
 func (f *ForwardState) value(name string) *Node {
@@ -279,6 +286,57 @@ func (f *ForwardState) value(name string) *Node {
 		panic(fmt.Errorf("eegkit: parameter %q is missing", name))
 	}
 	return v
+}
+
+// nextMask is the next dropout mask, which must have x's shape.
+func (f *ForwardState) nextMask(prefix string, x *Node) *Node {
+	if f.used >= len(f.Masks) {
+		panic(fmt.Errorf("eegkit: %s needs dropout mask %d and the graph has %d (see Model.DropoutMasks)", prefix, f.used+1, len(f.Masks)))
+	}
+	m := f.Masks[f.used]
+	if !m.Shape().Equal(x.Shape()) {
+		panic(fmt.Errorf("eegkit: %s's dropout mask %d is %s, its input %s (see Model.DropoutMasks)", prefix, f.used+1, m.Shape(), x.Shape()))
+	}
+	f.used++
+	return m
+}
+
+// DropoutMask is one mask a training step of a model takes (see
+// ForwardState.Masks): that of the Dropout layer Layer (its state_dict
+// prefix, "firstConv.5") for one part of the batch, laid out
+// [C, H, N_i, W], each value kept, as 1/(1−P), with probability 1−P.
+type DropoutMask struct {
+	Layer string
+	P     float64
+	Shape [4]int
+}
+
+// DropoutMasks lists the dropout masks a training step of the model's
+// first n layers takes for a batch in parts of the given sizes, in the
+// order the layers take them (layer by layer, part by part).
+func (m *Model) DropoutMasks(n int, parts ...int) ([]DropoutMask, error) {
+	var out []DropoutMask
+	shape, done := m.Input, 0
+	for _, b := range m.Blocks {
+		for i := 0; i < len(b.Layers) && done < n; i++ {
+			l := b.Layers[i]
+			if named, ok := l.(Named); ok {
+				l = named.Layer
+			}
+			if d, ok := l.(Dropout); ok && d.P > 0 {
+				for _, size := range parts {
+					out = append(out, DropoutMask{Layer: strings.TrimSuffix(layerPrefix(b, i), "."), P: d.P, Shape: [4]int{shape[0], shape[1], size, shape[2]}})
+				}
+			}
+			next, err := l.OutShape(shape)
+			if err != nil {
+				return nil, err
+			}
+			shape = next
+			done++
+		}
+	}
+	return out, nil
 }
 
 func (f *ForwardState) uniform(shape shapes.Shape) *Node {

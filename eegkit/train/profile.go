@@ -162,7 +162,8 @@ func (n *Net) prefixExec(k int, backward bool, x []float32, y []int32, idx []int
 		xs := inputs[:len(parts)]
 		rest := inputs[2*len(parts)+1:]
 		params, bufs := rest[:np], rest[np:np+nb]
-		f := &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*graph.Node{}, RNG: inputs[2*len(parts)]}
+		f := &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*graph.Node{}, RNG: inputs[2*len(parts)],
+			Masks: rest[np+nb:]}
 		ys := n.Model.ForwardLayers(f, k, xs...)
 		sums := make([]*graph.Node, len(ys))
 		for i, y := range ys { // Σ y·r with r fixed random weights: the backward pass starts from dy = r, a tensor as in a real step
@@ -186,8 +187,12 @@ func (n *Net) prefixExec(k int, backward bool, x []float32, y []int32, idx []int
 	if err != nil {
 		return nil, nil, err
 	}
+	masks, err := n.stepMasks(k, n.Steps+1, parts, false)
+	if err != nil {
+		return nil, nil, err
+	}
 	args := append(partsArgs(x, y, n.Model.Input, parts), n.rng)
-	return exec, append(args, anySlice(n.params, n.bufs)...), nil
+	return exec, append(args, anySlice(n.params, n.bufs, masks)...), nil
 }
 
 // objectiveExec is the graph of prefixExec's objective alone, on inputs of

@@ -22,8 +22,10 @@ type Net struct {
 	bufs      []*tensors.Tensor
 	adamM     []*tensors.Tensor
 	adamV     []*tensors.Tensor
-	rng       *tensors.Tensor
-	Steps     int // Adam steps taken
+	rng       *tensors.Tensor // the graph's random state (nn.Pass.Uniform)
+	seed      uint64          // seeds the dropout masks (see stepMasks)
+	next      *maskDraw       // the next step's masks, drawn while this one runs
+	Steps     int             // Adam steps taken
 	// Crops, when set, makes Predict and Evaluate classify trials longer
 	// than the model's input by the mean logits of its windows (cropped
 	// decoding; see TrainConfig.Crop).
@@ -62,6 +64,7 @@ func NewNet(m *nn.Model, sd nn.StateDict, seed uint64) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.seed = seed
 	return n, nil
 }
 
@@ -251,6 +254,10 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	if err != nil {
 		return StepResult{}, err
 	}
+	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, true)
+	if err != nil {
+		return StepResult{}, err
+	}
 	n.Steps++
 	t := float64(n.Steps)
 	stepSize := lr / (1 - math.Pow(b1, t))
@@ -266,7 +273,7 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 		}
 	}
 	args = append(args, tensors.FromScalar(float32(stepSize)), tensors.FromScalar(float32(sqrtBC2)), n.rng)
-	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs)...)
+	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs, masks)...)
 	res, err := exec.Exec(args...)
 	if err != nil {
 		n.Steps--
@@ -314,8 +321,8 @@ func (n *Net) trainExecFor(parts int, soft bool) (*Exec, error) {
 		}
 		stepSize, sqrtBC2, rng := inputs[0], inputs[1], inputs[2]
 		rest := inputs[3:]
-		params, ms, vs, bufs := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb]
-		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, targets, rng, params, bufs)
+		params, ms, vs, bufs, masks := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb], rest[3*np+nb:]
+		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, targets, rng, params, bufs, masks)
 		outs := []*Node{loss, correct, f.RNG}
 		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
 		for i, p := range params {
@@ -354,9 +361,10 @@ func (n *Net) trainExecFor(parts int, soft bool) (*Exec, error) {
 // differentiates the mean cross-entropy over the whole batch with respect to
 // the trainable parameters (with soft targets per part, when not nil, the
 // cross-entropy with them). It returns the logits of each part and the
-// count of correctly classified trials.
-func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
-	f = &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*Node{}, RNG: rng}
+// count of correctly classified trials. masks are the step's dropout masks
+// (see stepMasks).
+func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs, masks []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
+	f = &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*Node{}, RNG: rng, Masks: masks}
 	logits = n.Model.Forward(f, xs...)
 	total := 0
 	sums, counts := make([]*Node, len(logits)), make([]*Node, len(logits))
@@ -377,14 +385,18 @@ func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs 
 // Gradients evaluates one training-mode forward and backward pass on trials
 // idx of (x, y) without changing the network: the logits, the mean
 // cross-entropy and its gradient for every trainable parameter (by
-// state_dict name). Dropout draws from the network's random state.
+// state_dict name). Dropout takes the masks the next training step would.
 func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, loss float64, grads nn.StateDict, err error) {
 	np, nb := len(n.params), len(n.bufs)
 	parts := splitParts(idx)
 	k := len(parts)
+	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, false)
+	if err != nil {
+		return nil, 0, nil, err
+	}
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		rest := inputs[2*k+1:]
-		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], nil, inputs[2*k], rest[:np], rest[np:np+nb])
+		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], nil, inputs[2*k], rest[:np], rest[np:np+nb], rest[np+nb:])
 		return append(append(logits, loss), grads...)
 	})
 	if err != nil {
@@ -392,7 +404,7 @@ func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, 
 	}
 	defer exec.Finalize()
 	args := append(partsArgs(x, y, n.Model.Input, parts), n.rng)
-	res, err := exec.Exec(append(args, anySlice(n.params, n.bufs)...)...)
+	res, err := exec.Exec(append(args, anySlice(n.params, n.bufs, masks)...)...)
 	if err != nil {
 		return nil, 0, nil, err
 	}
