@@ -71,6 +71,18 @@ func TestParityBatchOfOne(t *testing.T) {
 	}
 }
 
+// TestParityInOnePart runs EEGNet's fixtures with the batch of 6 as one
+// part: a part of 6 trials trains its first convolution in Toeplitz blocks
+// (nn's blockedTemporalConv) where parts of 2 take the windows.
+func TestParityInOnePart(t *testing.T) {
+	saved := train.BatchParts
+	train.BatchParts = 1
+	defer func() { train.BatchParts = saved }()
+	for _, act := range nn.Activations {
+		t.Run("eegnet/"+act.Name(), func(t *testing.T) { checkParity(t, "eegnet", act, "") })
+	}
+}
+
 // checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
 func checkParity(t *testing.T, model string, act nn.Activation, suffix string) {
 	fx := loadParityFixture(t, fmt.Sprintf("%s_%s%s", model, act.Name(), suffix))
