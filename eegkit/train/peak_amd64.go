@@ -12,7 +12,9 @@ import (
 // with AVX2): twelve independent chains, enough to cover the FMA latency on
 // two pipes. A core that double-pumps 512-bit vectors through 256-bit pipes
 // (Zen 4) measures what it can do, not what its vector width suggests. It is
-// 0 without FMA.
+// 0 without FMA. The two loops differ only in the vector type; they are
+// written out because the measurement must be straight-line register code,
+// which a generic loop over the vector types does not promise.
 func fmaGFLOPS(d time.Duration) float64 {
 	const chains, inner = 12, 1 << 12
 	switch {
