@@ -403,19 +403,15 @@ func blockedTemporalConv(x, w *Node, pad, b int) *Node {
 		starts[j] = []int32{int32(j * b)}
 	}
 	xb := Reshape(GatherSlices(x, []int{3}, Const(g, starts), []int{l}, true), blocks*h*n, l) // [blocks·H·N, l]
-	// sel[j, m, s] = 1 where m − s = j, so that T = W·sel holds one weight (or 0) per value.
-	sel := make([][][]float32, k)
-	for j := range sel {
-		sel[j] = make([][]float32, l)
-		for m := range sel[j] {
-			sel[j][m] = make([]float32, b)
-			if s := m - j; s >= 0 && s < b {
-				sel[j][m][s] = 1
-			}
-		}
+	// T[m, o, s] = W[o, m−s]: window b−1−s of length l of W zero-padded by
+	// b−1 on both sides, for each s; one gather of b runs.
+	wp := Pad(Reshape(w, o, k), ScalarZero(g, w.DType()), compute.PadAxis{}, compute.PadAxis{Start: b - 1, End: b - 1})
+	wstarts := make([][]int32, b)
+	for s := range wstarts {
+		wstarts[s] = []int32{int32(b - 1 - s)}
 	}
-	t := DotGeneral(Reshape(w, o, k), []int{1}, nil, ConvertDType(Const(g, sel), w.DType()), []int{0}, nil) // [O, l, b]
-	t = Reshape(TransposeAllAxes(t, 1, 0, 2), l, o*b)
+	t := GatherSlices(wp, []int{1}, Const(g, wstarts), []int{l}, false) // [b, O, l]
+	t = Reshape(TransposeAllAxes(t, 2, 1, 0), l, o*b)
 	y := Reshape(DotGeneral(xb, []int{1}, nil, t, []int{0}, nil), blocks, h, n, o, b)
 	y = Reshape(TransposeAllAxes(y, 3, 1, 2, 0, 4), o, h, n, blocks*b)
 	if blocks*b > out {
