@@ -145,12 +145,7 @@ func TestBatchNormGradients(t *testing.T) {
 		}
 		want, got := run(false), run(true)
 		for i, name := range []string{"output", "dx", "dweight", "dbias"} {
-			wv, gv := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
-			worst := 0.0
-			for j := range wv {
-				worst = max(worst, math.Abs(float64(wv[j]-gv[j]))/(1+math.Abs(float64(wv[j]))))
-			}
-			if worst > 2e-5 {
+			if worst := worstRelDiff(want[i], got[i]); worst > 2e-5 {
 				t.Errorf("parts %v: %s differs by %.2g (relative)", sizes, name, worst)
 			}
 		}

@@ -101,12 +101,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 				if !want[i].Shape().Equal(got[i].Shape()) {
 					t.Fatalf("%s: shape %s, want %s", names[i], got[i].Shape(), want[i].Shape())
 				}
-				w, g := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
-				worst := 0.0
-				for j := range w {
-					worst = max(worst, math.Abs(float64(w[j]-g[j]))/(1+math.Abs(float64(w[j]))))
-				}
-				if worst > 1e-5 {
+				if worst := worstRelDiff(want[i], got[i]); worst > 1e-5 {
 					t.Errorf("%s differs by %.2g (relative)", names[i], worst)
 				}
 			}
@@ -163,12 +158,7 @@ func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
 				if !want[i].Shape().Equal(got[i].Shape()) {
 					t.Fatalf("%s: shape %s, want %s", name, got[i].Shape(), want[i].Shape())
 				}
-				wv, gv := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
-				worst := 0.0
-				for j := range wv {
-					worst = max(worst, math.Abs(float64(wv[j]-gv[j]))/(1+math.Abs(float64(wv[j]))))
-				}
-				if worst > 1e-5 {
+				if worst := worstRelDiff(want[i], got[i]); worst > 1e-5 {
 					t.Errorf("%s differs by %.2g (relative)", name, worst)
 				}
 			}
@@ -195,4 +185,14 @@ func TestBlockSize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// worstRelDiff is the largest |want − got|/(1 + |want|) over two tensors' values.
+func worstRelDiff(want, got *tensors.Tensor) float64 {
+	w, g := tensors.MustCopyFlatData[float32](want), tensors.MustCopyFlatData[float32](got)
+	worst := 0.0
+	for j := range w {
+		worst = max(worst, math.Abs(float64(w[j]-g[j]))/(1+math.Abs(float64(w[j]))))
+	}
+	return worst
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -68,28 +69,16 @@ func TestStepMasks(t *testing.T) {
 	for step := 1; step <= 3; step++ {
 		a, f := draw(ahead, step, true), draw(fresh, step, false)
 		for i := range a {
-			if !equal(a[i], f[i]) {
+			if !slices.Equal(a[i], f[i]) {
 				t.Fatalf("step %d, mask %d: drawn ahead differs from drawn then", step, i)
 			}
 		}
 		steps = append(steps, a)
 	}
-	if equal(steps[0][0], steps[1][0]) || equal(steps[0][0], steps[0][1]) {
+	if slices.Equal(steps[0][0], steps[1][0]) || slices.Equal(steps[0][0], steps[0][1]) {
 		t.Error("two steps or two parts drew the same mask")
 	}
-	if equal(draw(newNet(8), 1, false)[0], steps[0][0]) {
+	if slices.Equal(draw(newNet(8), 1, false)[0], steps[0][0]) {
 		t.Error("another seed drew the same mask")
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
