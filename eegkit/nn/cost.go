@@ -29,29 +29,26 @@ func (m *Model) Costs() ([]LayerCost, error) {
 		return nil, err
 	}
 	var out []LayerCost
-	shape, first := built.Input, true
-	for _, b := range built.Blocks {
-		for i, l := range b.Layers {
-			next, err := l.OutShape(shape)
-			if err != nil {
-				return nil, err
-			}
-			inner := l
-			if n, ok := l.(Named); ok {
-				inner = n.Layer
-			}
-			fwd := layerMACs(inner, shape, next)
-			c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(l), Forward: fwd}
-			if fwd > 0 {
-				c.Backward = fwd // the weight gradient
-				if !first {
-					c.Backward += fwd // the input gradient
-				}
-				first = false
-			}
-			out = append(out, c)
-			shape = next
+	first := true
+	_, err = built.eachLayer(func(b Block, i, _ int, in, next Shape3) {
+		l := b.Layers[i]
+		inner := l
+		if n, ok := l.(Named); ok {
+			inner = n.Layer
 		}
+		fwd := layerMACs(inner, in, next)
+		c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(l), Forward: fwd}
+		if fwd > 0 {
+			c.Backward = fwd // the weight gradient
+			if !first {
+				c.Backward += fwd // the input gradient
+			}
+			first = false
+		}
+		out = append(out, c)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

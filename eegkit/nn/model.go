@@ -134,15 +134,25 @@ func (m *Model) Classes() int {
 }
 
 // OutShapeOf is the per-trial output shape of m's layers.
-func OutShapeOf(m *Model) (Shape3, error) {
-	shape := m.Input
+func OutShapeOf(m *Model) (Shape3, error) { return m.eachLayer(nil) }
+
+// eachLayer calls visit (when not nil) for each of m's layers in order,
+// with its block, its index there, its position k counted through the
+// blocks and its per-trial input and output shapes, and returns the
+// model's output shape. The first layer that rejects its input ends the
+// walk with an error that names it.
+func (m *Model) eachLayer(visit func(b Block, i, k int, in, out Shape3)) (Shape3, error) {
+	shape, k := m.Input, 0
 	for _, b := range m.Blocks {
 		for i, l := range b.Layers {
 			out, err := l.OutShape(shape)
 			if err != nil {
 				return Shape3{}, fmt.Errorf("%s %s (input %v): %w", m.Name, strings.TrimSuffix(layerPrefix(b, i), "."), shape, err)
 			}
-			shape = out
+			if visit != nil {
+				visit(b, i, k, shape, out)
+			}
+			shape, k = out, k+1
 		}
 	}
 	return shape, nil
@@ -316,27 +326,18 @@ type DropoutMask struct {
 // order the layers take them (layer by layer, part by part).
 func (m *Model) DropoutMasks(n int, parts ...int) ([]DropoutMask, error) {
 	var out []DropoutMask
-	shape, done := m.Input, 0
-	for _, b := range m.Blocks {
-		for i := 0; i < len(b.Layers) && done < n; i++ {
-			l := b.Layers[i]
-			if named, ok := l.(Named); ok {
-				l = named.Layer
-			}
-			if d, ok := l.(Dropout); ok && d.P > 0 {
-				for _, size := range parts {
-					out = append(out, DropoutMask{Layer: strings.TrimSuffix(layerPrefix(b, i), "."), P: d.P, Shape: [4]int{shape[0], shape[1], size, shape[2]}})
-				}
-			}
-			next, err := l.OutShape(shape)
-			if err != nil {
-				return nil, err
-			}
-			shape = next
-			done++
+	_, err := m.eachLayer(func(b Block, i, k int, in, _ Shape3) {
+		l := b.Layers[i]
+		if named, ok := l.(Named); ok {
+			l = named.Layer
 		}
-	}
-	return out, nil
+		if d, ok := l.(Dropout); ok && d.P > 0 && k < n {
+			for _, size := range parts {
+				out = append(out, DropoutMask{Layer: strings.TrimSuffix(layerPrefix(b, i), "."), P: d.P, Shape: [4]int{in[0], in[1], size, in[2]}})
+			}
+		}
+	})
+	return out, err
 }
 
 func (f *ForwardState) uniform(shape shapes.Shape) *Node {
@@ -376,21 +377,14 @@ func (m *Model) NumLayers() int {
 // convolutions, for instance.
 func (m *Model) ComposedPairs() map[int]bool {
 	out := map[int]bool{}
-	shape, k := m.Input, 0
-	for _, b := range m.Blocks {
-		for i, l := range b.Layers {
-			if i+1 < len(b.Layers) {
-				if _, ok := composable(l, b.Layers[i+1], []int{shape[0], shape[1], 1, shape[2]}); ok {
-					out[k] = true
-				}
+	// A layer that rejects its input ends the walk: the pairs before it stand.
+	_, _ = m.eachLayer(func(b Block, i, k int, in, _ Shape3) {
+		if i+1 < len(b.Layers) {
+			if _, ok := composable(b.Layers[i], b.Layers[i+1], []int{in[0], in[1], 1, in[2]}); ok {
+				out[k] = true
 			}
-			next, err := l.OutShape(shape)
-			if err != nil {
-				return out
-			}
-			shape, k = next, k+1
 		}
-	}
+	})
 	return out
 }
 
