@@ -33,6 +33,17 @@ ok() { echo "faults: ok   $*"; passed=$((passed + 1)); }
 bad() { echo "faults: FAIL $*"; failed=$((failed + 1)); }
 # one_line FILE: the command's error output is one line, with no Go panic trace.
 one_line() { [ "$(grep -c . "$1")" -le 1 ] && ! grep -q "goroutine \|panic:" "$1"; }
+# held_by DIR PID: wait (at most 60 s) until process PID holds DIR's lock,
+# which it writes its pid into, so that a second writer is started only then
+# (a fixed sleep raced with the first process's start on a loaded machine).
+held_by() {
+	for _ in $(seq 600); do
+		grep -qx "$2" "$1/.lock" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
 
 "$bin" gen-data --out "$work/data" --seed 3 >/dev/null
 train=(train --model eegnet --act elu --epochs "$epochs" --batch 64 --checkpoint-every 1 --data "$work/data")
@@ -112,7 +123,7 @@ done
 # 4. two writers with different configurations on one directory at once.
 "$bin" "${train[@]}" --epochs 3 --out "$work/both" >"$work/a.log" 2>"$work/a.err" &
 a=$!
-sleep 0.5
+held_by "$work/both" "$a" || bad "concurrent writers: the first writer (pid $a) never held the directory's lock: $(cat "$work/a.err")"
 "$bin" "${train[@]}" --epochs 3 --lr 2e-3 --out "$work/both" >"$work/b.log" 2>"$work/b.err" &
 b=$!
 ra=0 rb=0
@@ -126,7 +137,7 @@ else
 fi
 "$bin" "${sweep[@]}" --out "$work/sweep-two" >/dev/null 2>&1 &
 s=$!
-sleep 0.5
+held_by "$work/sweep-two" "$s" || bad "two sweeps: the first (pid $s) never held the directory's lock"
 if "$bin" "${sweep[@]}" --lr 1e-3 --out "$work/sweep-two" >/dev/null 2>"$work/err"; then
 	bad "two sweeps ran on one directory at once"
 elif grep -q "in use by another eegkit process" "$work/err"; then ok "a second sweep on one directory is refused"; else bad "second sweep: $(cat "$work/err")"; fi
