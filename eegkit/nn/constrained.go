@@ -33,17 +33,16 @@ func (c MaxNormConv2d) Params() []ParamSpec {
 }
 
 // Forward implements Layer.
-func (c MaxNormConv2d) Forward(p *Pass, x *Node) *Node {
+func (c MaxNormConv2d) Forward(p *Pass, x *Node) *Node { return c.forwardAffine(p, x, nil, nil) }
+
+// forwardAffine implements affineFolder.
+func (c MaxNormConv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
 	w := p.Param("parametrizations.weight.original")
 	d := w.Shape().Dimensions
 	norm := Sqrt(ReduceAndKeep(Mul(w, w), ReduceSum, 1, 2, 3)) // [O, 1, 1, 1]
-	scale := Where(GreaterThan(norm, Scalar(w.Graph(), w.DType(), c.MaxNorm)),
+	renorm := Where(GreaterThan(norm, Scalar(w.Graph(), w.DType(), c.MaxNorm)),
 		Div(Scalar(w.Graph(), w.DType(), c.MaxNorm), AddScalar(norm, 1e-7)), OnesLike(norm))
-	w = Mul(w, BroadcastToDims(scale, d...))
-	var b *Node
-	if c.Bias {
-		b = p.Param("bias")
-	}
+	w, b := foldAffine(Mul(w, BroadcastToDims(renorm, d...)), c.bias(p), scale, shift)
 	return c.Conv2d.apply(x, w, b, p.Training())
 }
 
@@ -88,12 +87,16 @@ func (c CombinedConv) OutShape(in Shape3) (Shape3, error) {
 }
 
 // Forward implements Layer.
-func (c CombinedConv) Forward(p *Pass, x *Node) *Node {
+func (c CombinedConv) Forward(p *Pass, x *Node) *Node { return c.forwardAffine(p, x, nil, nil) }
+
+// forwardAffine implements affineFolder.
+func (c CombinedConv) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
 	wt := Reshape(p.Param("conv_time.weight"), c.Filters, c.Length)
 	ws := Reshape(p.Param("conv_spat.weight"), c.SpatFilters, c.Filters, c.Chans)
 	k := Reshape(DotGeneral(ws, []int{1}, nil, wt, []int{0}, nil), c.SpatFilters, c.Chans, 1, c.Length) // [O, C, 1, L]
 	b := DotGeneral(ReduceSum(ws, 2), []int{1}, nil, p.Param("conv_time.bias"), []int{0}, nil)          // [O]
-	d := x.Shape().Dimensions                                                                           // [1, C, N, T]
+	k, b = foldAffine(k, b, scale, shift)
+	d := x.Shape().Dimensions // [1, C, N, T]
 	y := temporalConv(Reshape(x, c.Chans, 1, d[2], d[3]), k, 0)
 	return Add(y, Reshape(b, c.SpatFilters, 1, 1, 1))
 }
@@ -124,11 +127,10 @@ func (c TimeFirstConv2d) OutShape(in Shape3) (Shape3, error) {
 }
 
 // Forward implements Layer.
-func (c TimeFirstConv2d) Forward(p *Pass, x *Node) *Node {
-	w := Reshape(p.Param("weight"), c.Out, c.In/c.GroupCount(), 1, c.Kernel[1])
-	var b *Node
-	if c.Bias {
-		b = p.Param("bias")
-	}
+func (c TimeFirstConv2d) Forward(p *Pass, x *Node) *Node { return c.forwardAffine(p, x, nil, nil) }
+
+// forwardAffine implements affineFolder.
+func (c TimeFirstConv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
+	w, b := foldAffine(Reshape(p.Param("weight"), c.Out, c.In/c.GroupCount(), 1, c.Kernel[1]), c.bias(p), scale, shift)
 	return c.Conv2d.apply(x, w, b, p.Training())
 }

@@ -255,12 +255,20 @@ func (c Conv2d) blockSize(trials, width int) int {
 func abs(x int) int { return max(x, -x) }
 
 // Forward implements Layer.
-func (c Conv2d) Forward(p *Pass, x *Node) *Node {
-	var b *Node
-	if c.Bias {
-		b = p.Param("bias")
+func (c Conv2d) Forward(p *Pass, x *Node) *Node { return c.forwardAffine(p, x, nil, nil) }
+
+// forwardAffine implements affineFolder.
+func (c Conv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
+	w, b := foldAffine(p.Param("weight"), c.bias(p), scale, shift)
+	return c.apply(x, w, b, p.Training())
+}
+
+// bias is the layer's bias parameter, nil when it has none.
+func (c Conv2d) bias(p *Pass) *Node {
+	if !c.Bias {
+		return nil
 	}
-	return c.apply(x, p.Param("weight"), b, p.Training())
+	return p.Param("bias")
 }
 
 // apply convolves x with the weight w and adds the bias b (if not nil), in
@@ -311,7 +319,10 @@ func composable(a, b Layer, x []int) (Conv2d, bool) {
 // composed kernel K[o, (c, h), j] = Σ_m B[o, m, h]·A[m, c, j] and bias
 // b_B + Σ_{m,h} B[o, m, h]·b_A[m], composed once for all parts. The
 // parameters stay the lab's; gradients reach them through the composition.
-func temporalSpatialConv(a, b Conv2d, pa, pb *Pass, xs []*Node) []*Node {
+//
+// A per-channel affine map after b (scale and shift [O], see affineFolder)
+// folds into the composed kernel and bias when they are not nil.
+func temporalSpatialConv(a, b Conv2d, pa, pb *Pass, xs []*Node, scale, shift *Node) []*Node {
 	d := xs[0].Shape().Dimensions
 	c, h := d[0], d[1]
 	k, m, o := a.Kernel[1], a.Out, b.Out
@@ -330,6 +341,7 @@ func temporalSpatialConv(a, b Conv2d, pa, pb *Pass, xs []*Node) []*Node {
 			bias = Add(bias, pb.Param("bias"))
 		}
 	}
+	kern, bias = foldAffine(kern, bias, scale, shift)
 	ys := make([]*Node, len(xs))
 	for i, x := range xs {
 		d := x.Shape().Dimensions

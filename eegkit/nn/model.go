@@ -392,32 +392,47 @@ func (m *Model) ComposedPairs() map[int]bool {
 // blocks in order) to a batch given in parts, as Forward does, and returns
 // each part's activation, laid out [C, H, N_i, W]: what a per-layer profile
 // times (see train.ProfileLayers).
+//
+// In evaluation, a BatchNorm2d right after a convolution (or a composed
+// pair) is folded into its weights (see affineFolder).
 func (m *Model) ForwardLayers(f *ForwardState, n int, parts ...*Node) []*Node {
 	xs := append([]*Node(nil), parts...)
 	done := 0
 	for _, b := range m.Blocks {
 		for i := 0; i < len(b.Layers) && done < n; i++ {
-			l := b.Layers[i]
+			l := unnamed(b.Layers[i]) // its name is in p's prefix
 			p := &Pass{prefix: layerPrefix(b, i), f: f}
 			done++
+			var pair *Conv2d
+			var p2 *Pass
 			if i+1 < len(b.Layers) && done < n {
-				if next, ok := composable(l, b.Layers[i+1], xs[0].Shape().Dimensions); ok {
-					p2 := &Pass{prefix: layerPrefix(b, i+1), f: f}
-					xs = temporalSpatialConv(l.(Conv2d), next, p, p2, xs)
+				if next, ok := composable(b.Layers[i], b.Layers[i+1], xs[0].Shape().Dimensions); ok {
+					pair, p2 = &next, &Pass{prefix: layerPrefix(b, i+1), f: f}
 					i++
 					done++
-					continue
 				}
 			}
-			if n, ok := l.(Named); ok {
-				l = n.Layer // its name is in p's prefix
+			var scale, shift *Node
+			if bn := foldedBatchNorm(b, i, pair != nil); bn != nil && !f.Train && done < n {
+				scale, shift = bn.evalAffine(&Pass{prefix: layerPrefix(b, i+1), f: f})
+				i++
+				done++
 			}
-			if pl, ok := l.(PartsLayer); ok {
-				xs = pl.ForwardParts(p, xs)
-				continue
-			}
-			for j, x := range xs {
-				xs[j] = l.Forward(p, x)
+			switch {
+			case pair != nil:
+				xs = temporalSpatialConv(l.(Conv2d), *pair, p, p2, xs, scale, shift)
+			case scale != nil:
+				for j, x := range xs {
+					xs[j] = l.(affineFolder).forwardAffine(p, x, scale, shift)
+				}
+			default:
+				if pl, ok := l.(PartsLayer); ok {
+					xs = pl.ForwardParts(p, xs)
+					continue
+				}
+				for j, x := range xs {
+					xs[j] = l.Forward(p, x)
+				}
 			}
 		}
 	}

@@ -70,7 +70,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 					pa, pb := &Pass{prefix: "a.", f: f}, &Pass{prefix: "b.", f: f}
 					var y *Node
 					if composed {
-						y = temporalSpatialConv(a, b, pa, pb, []*Node{in[0]})[0]
+						y = temporalSpatialConv(a, b, pa, pb, []*Node{in[0]}, nil, nil)[0]
 					} else {
 						y = b.Forward(pb, a.Forward(pa, in[0]))
 					}
