@@ -61,8 +61,15 @@ func foldedBatchNorm(b Block, i int, composed bool) *BatchNorm2d {
 	if i+1 >= len(b.Layers) {
 		return nil
 	}
-	if _, ok := unnamed(b.Layers[i]).(affineFolder); !ok && !composed {
-		return nil
+	// The concrete types, not the interface: a layer type of another package
+	// that embeds Conv2d has Conv2d's forwardAffine too, but a Forward of
+	// its own that the fold would bypass.
+	switch unnamed(b.Layers[i]).(type) {
+	case Conv2d, MaxNormConv2d, TimeFirstConv2d, CombinedConv:
+	default:
+		if !composed {
+			return nil
+		}
 	}
 	bn, ok := unnamed(b.Layers[i+1]).(BatchNorm2d)
 	if !ok {

@@ -38,6 +38,7 @@ func TestEvalFoldsBatchNorm(t *testing.T) {
 		{"time-first conv", []Layer{Conv2d{In: 1, Out: 3, Kernel: [2]int{h, 1}}, ReLU, TimeFirstConv2d{Conv2d{In: 3, Out: 3, Kernel: [2]int{1, 3}, Bias: true}}, BatchNorm(3),
 			head(3, width-2)}, 1},
 		{"after an activation", []Layer{Conv2d{In: 1, Out: 3, Kernel: [2]int{h, 1}}, ELU, BatchNorm(3), head(3, width)}, 0},
+		{"after a layer that embeds Conv2d", []Layer{doubledConv{Conv2d{In: 1, Out: 3, Kernel: [2]int{h, 1}, Bias: true}}, BatchNorm(3), head(3, width)}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &Model{Name: "Fold", Act: ELU, Input: Shape3{1, h, width}, Blocks: []Block{{Name: "b", Layers: tc.layers}}}
@@ -106,6 +107,12 @@ func TestEvalFoldsBatchNorm(t *testing.T) {
 		})
 	}
 }
+
+// doubledConv is a layer type of one's own that embeds Conv2d (and so its
+// unexported methods) with a Forward of its own: the fold must not bypass it.
+type doubledConv struct{ Conv2d }
+
+func (c doubledConv) Forward(p *Pass, x *Node) *Node { return MulScalar(c.Conv2d.Forward(p, x), 2) }
 
 // isComposed says whether layer i of m's single block starts a composed pair.
 func isComposed(m *Model, i int) bool { return m.ComposedPairs()[i] }
