@@ -31,13 +31,8 @@ func (m *Model) Costs() ([]LayerCost, error) {
 	var out []LayerCost
 	first := true
 	_, err = built.eachLayer(func(b Block, i, _ int, in, next Shape3) {
-		l := b.Layers[i]
-		inner := l
-		if n, ok := l.(Named); ok {
-			inner = n.Layer
-		}
-		fwd := layerMACs(inner, in, next)
-		c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(l), Forward: fwd}
+		fwd := layerMACs(unnamed(b.Layers[i]), in, next)
+		c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(b.Layers[i]), Forward: fwd}
 		if fwd > 0 {
 			c.Backward = fwd // the weight gradient
 			if !first {

@@ -89,3 +89,11 @@ type Named struct {
 	Name string
 	Layer
 }
+
+// unnamed is the layer a Named wraps, or l itself.
+func unnamed(l Layer) Layer {
+	if n, ok := l.(Named); ok {
+		return n.Layer
+	}
+	return l
+}

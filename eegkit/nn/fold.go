@@ -77,11 +77,3 @@ func foldedBatchNorm(b Block, i int, composed bool) *BatchNorm2d {
 	}
 	return &bn
 }
-
-// unnamed is the layer a Named wraps, or l itself.
-func unnamed(l Layer) Layer {
-	if n, ok := l.(Named); ok {
-		return n.Layer
-	}
-	return l
-}

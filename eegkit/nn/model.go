@@ -327,11 +327,7 @@ type DropoutMask struct {
 func (m *Model) DropoutMasks(n int, parts ...int) ([]DropoutMask, error) {
 	var out []DropoutMask
 	_, err := m.eachLayer(func(b Block, i, k int, in, _ Shape3) {
-		l := b.Layers[i]
-		if named, ok := l.(Named); ok {
-			l = named.Layer
-		}
-		if d, ok := l.(Dropout); ok && d.P > 0 && k < n {
+		if d, ok := unnamed(b.Layers[i]).(Dropout); ok && d.P > 0 && k < n {
 			for _, size := range parts {
 				out = append(out, DropoutMask{Layer: strings.TrimSuffix(layerPrefix(b, i), "."), P: d.P, Shape: [4]int{in[0], in[1], size, in[2]}})
 			}

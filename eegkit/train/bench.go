@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -52,11 +54,7 @@ func PeakGFLOPS() float64 {
 		wg.Go(func() { per[i] = fmaGFLOPS(100 * time.Millisecond) })
 	}
 	wg.Wait()
-	sum := 0.0
-	for _, g := range per {
-		sum += g
-	}
-	if sum > 0 {
+	if sum := floats.Sum(per); sum > 0 {
 		return sum
 	}
 	return cpuinfoPeak()
