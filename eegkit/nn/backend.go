@@ -33,6 +33,7 @@ func Backend() (compute.Backend, error) {
 				compute.ConfigEnvVar, cfg, name, strings.Join(compute.List(), ", "))
 			return
 		}
+		cfg = xlaConfig(cfg, os.Getenv, os.Setenv)
 		defer func() {
 			if r := recover(); r != nil {
 				backendErr = fmt.Errorf("%s=%q: %v", compute.ConfigEnvVar, cfg, r)
@@ -66,4 +67,35 @@ func goBackendConfig(cfg string, cpus int) string {
 		opts += ","
 	}
 	return fmt.Sprintf("go:%snum_executors=%d", opts, min(max(cpus, 1), 8))
+}
+
+// xlaConfig completes an XLA $GOMLX_BACKEND value for a CUDA plugin
+// ("xla:cuda", or the path of jax's xla_cuda_plugin.so) so that a GPU
+// computes what the CPUs and PyTorch compute: float32 products and
+// convolutions without TF32 (the option tf32=false, and NVIDIA's switch
+// NVIDIA_TF32_OVERRIDE=0 for the convolutions, which XLA hands to cuDNN),
+// unless the value asks for tf32; and XLA's deterministic GPU kernels
+// (--xla_gpu_deterministic_ops in XLA_FLAGS), so that the same seed gives
+// the same weights and a resumed run ends as an uninterrupted one, unless
+// XLA_FLAGS already says. jax's plugin finds its CUDA libraries itself, so
+// go-xla's check for a nvidia/ folder beside it is turned off. Other values
+// are returned unchanged.
+func xlaConfig(cfg string, getenv func(string) string, setenv func(string, string) error) string {
+	name, opts, _ := strings.Cut(cfg, ":")
+	if name != "xla" || !strings.Contains(strings.ToLower(opts), "cuda") {
+		return cfg
+	}
+	if !strings.Contains(opts, "tf32") {
+		cfg += ",tf32=false"
+		if getenv("NVIDIA_TF32_OVERRIDE") == "" {
+			_ = setenv("NVIDIA_TF32_OVERRIDE", "0")
+		}
+	}
+	if flags := getenv("XLA_FLAGS"); !strings.Contains(flags, "xla_gpu_deterministic_ops") {
+		_ = setenv("XLA_FLAGS", strings.TrimSpace(flags+" --xla_gpu_deterministic_ops=true"))
+	}
+	if strings.Contains(opts, "jax_plugins") && getenv("GOPJRT_CUDA_CHECKS") == "" {
+		_ = setenv("GOPJRT_CUDA_CHECKS", "0")
+	}
+	return cfg
 }

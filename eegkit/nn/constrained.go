@@ -97,7 +97,7 @@ func (c CombinedConv) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
 	b := DotGeneral(ReduceSum(ws, 2), []int{1}, nil, p.Param("conv_time.bias"), []int{0}, nil)          // [O]
 	k, b = foldAffine(k, b, scale, shift)
 	d := x.Shape().Dimensions // [1, C, N, T]
-	y := temporalConv(Reshape(x, c.Chans, 1, d[2], d[3]), k, 0)
+	y := temporalConvOf(Reshape(x, c.Chans, 1, d[2], d[3]), k, 0, p.Training())
 	return Add(y, Reshape(b, c.SpatFilters, 1, 1, 1))
 }
 

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gomlx/compute"
+
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // as in the package
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -79,28 +81,7 @@ func TestEvalFoldsBatchNorm(t *testing.T) {
 			for i := range x {
 				x[i] = float32(rng.NormFloat64())
 			}
-			run := func(m *Model) *tensors.Tensor {
-				params := m.Params()
-				exec, err := NewExec(backend, func(in []*Node) []*Node {
-					f := &ForwardState{Values: map[string]*Node{}}
-					for j, p := range params {
-						f.Values[p.FullName] = in[1+j]
-					}
-					return m.Forward(f, Reshape(in[0], 1, h, 3, width))
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				args := []any{tensors.FromFlatDataAndDimensions(x, len(x))}
-				for _, p := range params {
-					args = append(args, tensors.FromFlatDataAndDimensions(sd[p.FullName].Data, sd[p.FullName].Shape...))
-				}
-				res, err := exec.Exec(args...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return res[0]
-			}
+			run := func(m *Model) *tensors.Tensor { return evalLogits(t, backend, m, sd, x, 3) }
 			if d := worstRelDiff(run(kept), run(m)); d > 2e-6 {
 				t.Errorf("folded logits differ from the BatchNorm's by %g (relative)", d)
 			}
@@ -116,3 +97,29 @@ func (c doubledConv) Forward(p *Pass, x *Node) *Node { return MulScalar(c.Conv2d
 
 // isComposed says whether layer i of m's single block starts a composed pair.
 func isComposed(m *Model, i int) bool { return m.ComposedPairs()[i] }
+
+// evalLogits runs m in evaluation mode on the trials x (trials of m's
+// input, in PyTorch's layout) with the weights sd: the logits [trials, K].
+func evalLogits(t *testing.T, backend compute.Backend, m *Model, sd StateDict, x []float32, trials int) *tensors.Tensor {
+	t.Helper()
+	params := m.Params()
+	exec, err := NewExec(backend, func(in []*Node) []*Node {
+		f := &ForwardState{Values: map[string]*Node{}}
+		for j, p := range params {
+			f.Values[p.FullName] = in[1+j]
+		}
+		return m.Forward(f, Reshape(in[0], m.Input[0], m.Input[1], trials, m.Input[2]))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []any{tensors.FromFlatDataAndDimensions(x, len(x))}
+	for _, p := range params {
+		args = append(args, tensors.FromFlatDataAndDimensions(sd[p.FullName].Data, sd[p.FullName].Shape...))
+	}
+	res, err := exec.Exec(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0]
+}

@@ -275,7 +275,11 @@ func (c Conv2d) bias(p *Pass) *Node {
 // a training step or an evaluation.
 func (c Conv2d) apply(x, w, b *Node, training bool) *Node {
 	var y *Node
-	switch c.kernelPath(x.Shape().Dimensions[1]) {
+	path := c.kernelPath(x.Shape().Dimensions[1])
+	if nativeConv(x.Graph(), training) {
+		path = "general"
+	}
+	switch path {
 	case "temporal":
 		if b := c.blockSize(x.Shape().Dimensions[2], x.Shape().Dimensions[3]); b > 0 && training {
 			y = blockedTemporalConv(x, w, c.Padding[1], b)
@@ -345,7 +349,7 @@ func temporalSpatialConv(a, b Conv2d, pa, pb *Pass, xs []*Node, scale, shift *No
 	ys := make([]*Node, len(xs))
 	for i, x := range xs {
 		d := x.Shape().Dimensions
-		ys[i] = temporalConv(Reshape(x, c*h, 1, d[2], d[3]), kern, a.Padding[1])
+		ys[i] = temporalConvOf(Reshape(x, c*h, 1, d[2], d[3]), kern, a.Padding[1], pa.Training())
 		if bias != nil {
 			ys[i] = Add(ys[i], Reshape(bias, o, 1, 1, 1))
 		}

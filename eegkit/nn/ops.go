@@ -25,6 +25,36 @@ import (
 // on the Go backend; scripts/bench.sh).
 func goBackend(g *Graph) bool { return strings.HasPrefix(strings.ToLower(g.Backend().Name()), "go") }
 
+// OnAccelerator says whether b computes on an accelerator (a GPU through
+// XLA's CUDA plugin) rather than on the host's CPUs.
+func OnAccelerator(b compute.Backend) bool {
+	c, ok := b.(interface{ IsCPU() bool })
+	return ok && !c.IsCPU()
+}
+
+// onAccelerator is OnAccelerator for the graph's backend. A variable so
+// that a test can run the accelerator's path on the pure-Go backend.
+var onAccelerator = func(g *Graph) bool { return OnAccelerator(g.Backend()) }
+
+// nativeConv says whether a convolution of an evaluation (not training)
+// runs as the backend's own convolution op (generalConv): on an
+// accelerator, where XLA hands it to the device's library (cuDNN) and the
+// windows' copies and small products below would each be a kernel. Training
+// keeps the windows and their hand-written gradients there too: XLA's
+// derivative of its convolution made EEGNet's training step many times
+// slower on a GPU (docs/benchmarks.md). On the CPUs, XLA's CPU plugin
+// included, the windows are the faster either way.
+func nativeConv(g *Graph, training bool) bool { return !training && onAccelerator(g) }
+
+// temporalConvOf is temporalConv, or the backend's convolution where
+// nativeConv says so.
+func temporalConvOf(x, w *Node, pad int, training bool) *Node {
+	if nativeConv(x.Graph(), training) {
+		return generalConv(x, w, [2]int{1, 1}, [2]int{0, pad}, [2]int{1, 1}, 1)
+	}
+	return temporalConv(x, w, pad)
+}
+
 // temporalConv is a (1, k) convolution with zero padding pad on both sides of
 // the time axis. x is [C, H, N, W]; w is PyTorch's [O, C, 1, k]. It returns
 // [O, H, N, W+2·pad-k+1].

@@ -122,6 +122,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		ds.Y[i] = int32(rng.IntN(2))
 	}
 	cfg := TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: epochs, Batch: batch, LR: 1e-3, Seed: 1}
+	net.keep(ds.X, ds.Y) // as Fit keeps its data (on an accelerator)
 	epoch := func() error {
 		perm := rng.Perm(BenchTrials)
 		for s := 0; s < BenchTrials; s += batch {

@@ -144,6 +144,15 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 		return nil, err
 	}
 	net.Crops = cfg.Crops()
+	if opt.Transform == nil && cfg.Crop == 0 {
+		net.keep(train.X, train.Y)
+	}
+	for _, ds := range []*eeg.Dataset{val, data.Test} {
+		if ds != nil {
+			net.keep(ds.X, ds.Y)
+		}
+	}
+	defer net.forget()
 	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/gomlx/compute"
@@ -16,6 +17,8 @@ type Net struct {
 	Model *nn.Model
 
 	backend   compute.Backend
+	accel     bool            // the backend computes on an accelerator (see stepParts)
+	kept      []*resident     // trials kept on the accelerator (see keep)
 	trainable []nn.NamedParam // order of params, adam moments
 	buffers   []nn.NamedParam // BatchNorm running statistics
 	params    []*tensors.Tensor
@@ -31,8 +34,8 @@ type Net struct {
 	// decoding; see TrainConfig.Crop).
 	Crops *Crops
 
-	evalExec  map[int]*Exec    // by number of batch parts
-	trainExec map[[2]int]*Exec // by number of batch parts and whether the labels are soft targets
+	evalExec  map[[2]int]*Exec // by number of batch parts and whether the trials are kept (see keep)
+	trainExec map[[3]int]*Exec // by number of batch parts, whether the labels are soft targets and whether the trials are kept
 	trainFor  [4]float64       // (beta1, beta2, eps, weight decay) trainExec was built for
 }
 
@@ -46,7 +49,7 @@ func NewNet(m *nn.Model, sd nn.StateDict, seed uint64) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Net{Model: m, backend: backend}
+	n := &Net{Model: m, backend: backend, accel: nn.OnAccelerator(backend)}
 	for _, p := range m.Params() {
 		if p.Kind.Trainable() {
 			n.trainable = append(n.trainable, p)
@@ -122,9 +125,10 @@ func (n *Net) Logits(x []float32, numTrials int) ([][]float32, error) {
 	if len(x) != numTrials*in.Size() {
 		return nil, fmt.Errorf("logits: %d values are not %d trials of %v", len(x), numTrials, in)
 	}
-	chunk := min(numTrials, evalChunk)
-	parts := splitParts(make([]int, chunk))
-	exec, err := n.evalExecFor(len(parts))
+	chunk := min(numTrials, n.evalChunk())
+	parts := n.evalParts(make([]int, chunk))
+	kept := n.resident(x, nil)
+	exec, err := n.evalExecFor(len(parts), kept != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +139,12 @@ func (n *Net) Logits(x []float32, numTrials int) ([][]float32, error) {
 			idx[i] = min(start+i, numTrials-1) // pad the last chunk by repeating a trial
 		}
 		var args []any
-		for _, part := range splitParts(idx) {
-			args = append(args, batchTensor(x, in, part))
+		if kept != nil {
+			args = []any{kept.xt, indexTensor(idx)}
+		} else {
+			for _, part := range n.evalParts(idx) {
+				args = append(args, batchTensor(x, in, part))
+			}
 		}
 		res, err := exec.Exec(append(args, anySlice(n.params, n.bufs)...)...)
 		if err != nil {
@@ -151,24 +159,40 @@ func (n *Net) Logits(x []float32, numTrials int) ([][]float32, error) {
 	return out, nil
 }
 
-func (n *Net) evalExecFor(parts int) (*Exec, error) {
-	if e := n.evalExec[parts]; e != nil {
+// evalExecFor is the evaluation graph of a chunk in parts; with kept, of
+// one part gathered from kept trials (inputs: the kept trials and the
+// chunk's indices).
+func (n *Net) evalExecFor(parts int, kept bool) (*Exec, error) {
+	key := [2]int{parts, b2i(kept)}
+	if e := n.evalExec[key]; e != nil {
 		return e, nil
 	}
 	np, nb := len(n.params), len(n.bufs)
 	e, err := NewExec(n.backend, func(inputs []*Node) []*Node {
+		xs := inputs[:parts]
+		if kept {
+			xs = []*Node{gatherTrials(inputs[0], inputs[1], n.Model.Input)}
+			inputs = inputs[1:]
+		}
 		rest := inputs[parts:]
 		f := &nn.ForwardState{Values: n.values(inputs[0].Graph(), rest[:np], rest[np:np+nb])}
-		return n.Model.Forward(f, inputs[:parts]...)
+		return n.Model.Forward(f, xs...)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if n.evalExec == nil {
-		n.evalExec = map[int]*Exec{}
+		n.evalExec = map[[2]int]*Exec{}
 	}
-	n.evalExec[parts] = e
+	n.evalExec[key] = e
 	return e, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // partsLogits concatenates the logits [N_i, K] of a batch's parts.
@@ -211,13 +235,80 @@ func splitParts(idx []int) [][]int {
 	return parts
 }
 
-// evalChunk is the batch size used for evaluation; every evaluation of at
+// evalParts splits an evaluation chunk's trials as splitParts does on the
+// CPUs; an accelerator takes the chunk whole.
+func (n *Net) evalParts(idx []int) [][]int {
+	if n.accel {
+		return [][]int{idx}
+	}
+	return splitParts(idx)
+}
+
+// stepParts are the parts a training step's graph takes a batch in: the
+// parts of splitParts, side by side on the CPUs' cores, or on an
+// accelerator, whose every op is wide enough for the whole batch, the batch
+// whole. The dropout masks are drawn for splitParts's parts either way (see
+// joinMasks), so a step on a GPU equals the step on the CPUs up to float
+// rounding.
+func (n *Net) stepParts(parts [][]int) [][]int {
+	if len(parts) < 2 || !n.accel {
+		return parts
+	}
+	return [][]int{slices.Concat(parts...)}
+}
+
+// joinMasks joins the dropout masks of a batch's parts (layer by layer,
+// part by part, each [C, H, N_i, W]; see nn.Model.DropoutMasks) into one
+// mask per layer [C, H, N, W] for the whole batch, the parts in order.
+func joinMasks(masks []*tensors.Tensor, parts int) ([]*tensors.Tensor, error) {
+	if parts < 2 || len(masks) == 0 {
+		return masks, nil
+	}
+	out := make([]*tensors.Tensor, 0, len(masks)/parts)
+	for l := 0; l+parts <= len(masks); l += parts {
+		d := masks[l].Shape().Dimensions
+		rows, w := d[0]*d[1], d[3]
+		datas, total := make([][]float32, parts), 0
+		for i := range parts {
+			data, err := tensors.CopyFlatData[float32](masks[l+i])
+			if err != nil {
+				return nil, err
+			}
+			datas[i], total = data, total+masks[l+i].Shape().Dimensions[2]
+		}
+		joined := make([]float32, 0, rows*total*w)
+		for r := range rows {
+			for _, data := range datas {
+				per := len(data) / rows
+				joined = append(joined, data[r*per:(r+1)*per]...)
+			}
+		}
+		out = append(out, tensors.FromFlatDataAndDimensions(joined, d[0], d[1], total, w))
+	}
+	return out, nil
+}
+
+// evalChunk is the number of trials an evaluation graph takes at once: on
+// an accelerator every trial up to accelEvalChunk (one graph per number of
+// trials evaluated, each compiled once), on the CPUs cpuEvalChunk.
+func (n *Net) evalChunk() int {
+	if n.accel {
+		return accelEvalChunk
+	}
+	return cpuEvalChunk
+}
+
+// accelEvalChunk bounds the trials an accelerator evaluates at once (the
+// lab's test set, 1080 trials, goes in one graph).
+const accelEvalChunk = 2048
+
+// cpuEvalChunk is the batch size used for evaluation; every evaluation of at
 // least this many trials reuses one compiled graph. Chunks of 60 (4 parts
 // of 15) keep a chunk's activations in the caches: evaluating 1080 trials
 // took 7 % (EEGNet) and 14 % (DeepConvNet) less time than in chunks of 360
 // (medians of 4 interleaved runs of eegkit bench). Logits depend on the
 // chunk only through float rounding (DeepConvNet's moved by 5e-7).
-const evalChunk = 60
+const cpuEvalChunk = 60
 
 // StepResult is what one training step reports.
 type StepResult struct {
@@ -249,12 +340,15 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	if n.trainFor != key {
 		n.trainExec, n.trainFor = nil, key
 	}
-	parts := splitParts(idx)
-	exec, err := n.trainExecFor(len(parts), targets != nil)
+	masks, parts, err := n.partsAndMasks(idx, true)
 	if err != nil {
 		return StepResult{}, err
 	}
-	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, true)
+	var kept *resident
+	if targets == nil && len(parts) == 1 {
+		kept = n.resident(x, y)
+	}
+	exec, err := n.trainExecFor(len(parts), targets != nil, kept != nil)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -262,7 +356,12 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	t := float64(n.Steps)
 	stepSize := lr / (1 - math.Pow(b1, t))
 	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
-	args := partsArgs(x, y, n.Model.Input, parts)
+	var args []any
+	if kept != nil {
+		args = []any{kept.xt, kept.yt, indexTensor(parts[0])}
+	} else {
+		args = partsArgs(x, y, n.Model.Input, parts)
+	}
 	if targets != nil {
 		for _, part := range parts {
 			t := make([]float32, 0, len(part)*k)
@@ -288,6 +387,24 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	return StepResult{Loss: loss, Correct: correct}, nil
 }
 
+// partsAndMasks are the parts a training step's graph takes the batch idx
+// in (stepParts) and the step's dropout masks for them (see stepMasks and
+// joinMasks).
+func (n *Net) partsAndMasks(idx []int, prefetch bool) ([]*tensors.Tensor, [][]int, error) {
+	parts := splitParts(idx)
+	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, prefetch)
+	if err != nil {
+		return nil, nil, err
+	}
+	graphParts := n.stepParts(parts)
+	if len(graphParts) != len(parts) {
+		if masks, err = joinMasks(masks, len(parts)); err != nil {
+			return nil, nil, err
+		}
+	}
+	return masks, graphParts, nil
+}
+
 // partsArgs are the inputs of a batch's parts: the trials of each part, then the labels of each part.
 func partsArgs(x []float32, y []int32, in nn.Shape3, parts [][]int) []any {
 	var xs, ys []any
@@ -302,19 +419,27 @@ func partsArgs(x []float32, y []int32, in nn.Shape3, parts [][]int) []any {
 	return append(xs, ys...)
 }
 
-func (n *Net) trainExecFor(parts int, soft bool) (*Exec, error) {
-	key := [2]int{parts, 0}
-	if soft {
-		key[1] = 1
-	}
+// trainExecFor is the training step's graph for a batch in parts, with
+// soft targets or labels; with kept, of one part gathered from kept trials
+// (inputs: the kept trials, their labels and the batch's indices).
+func (n *Net) trainExecFor(parts int, soft, kept bool) (*Exec, error) {
+	key := [3]int{parts, b2i(soft), b2i(kept)}
 	if e := n.trainExec[key]; e != nil {
 		return e, nil
 	}
 	b1, b2, eps, wd := n.trainFor[0], n.trainFor[1], n.trainFor[2], n.trainFor[3]
 	np, nb := len(n.params), len(n.bufs)
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
-		xs, labels := inputs[:parts], inputs[parts:2*parts]
-		inputs = inputs[2*parts:]
+		var xs, labels []*Node
+		if kept {
+			idx := inputs[2]
+			xs = []*Node{gatherTrials(inputs[0], idx, n.Model.Input)}
+			labels = []*Node{Gather(inputs[1], Reshape(idx, -1, 1))}
+			inputs = inputs[3:]
+		} else {
+			xs, labels = inputs[:parts], inputs[parts:2*parts]
+			inputs = inputs[2*parts:]
+		}
 		var targets []*Node
 		if soft {
 			targets, inputs = inputs[:parts], inputs[parts:]
@@ -351,7 +476,7 @@ func (n *Net) trainExecFor(parts int, soft bool) (*Exec, error) {
 		return nil, err
 	}
 	if n.trainExec == nil {
-		n.trainExec = map[[2]int]*Exec{}
+		n.trainExec = map[[3]int]*Exec{}
 	}
 	n.trainExec[key] = exec
 	return exec, nil
@@ -388,9 +513,8 @@ func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs,
 // state_dict name). Dropout takes the masks the next training step would.
 func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, loss float64, grads nn.StateDict, err error) {
 	np, nb := len(n.params), len(n.bufs)
-	parts := splitParts(idx)
+	masks, parts, err := n.partsAndMasks(idx, false)
 	k := len(parts)
-	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, false)
 	if err != nil {
 		return nil, 0, nil, err
 	}
