@@ -75,42 +75,4 @@ for model in ${models//,/ }; do
 		done
 	done
 done
-/usr/bin/python3 - "${lines[@]}" <<'PY'
-import json, statistics, sys
-runs = [json.loads(a) for a in sys.argv[1:]]
-keys = lambda r: (r["model"], r["batch"])
-order, torches = [], []
-for r in runs:
-    if keys(r) not in order:
-        order.append(keys(r))
-    fw = r.get("framework", "").replace(" braindecode", "")
-    if fw and fw not in torches:
-        torches.append(fw)
-def med(rs, k):
-    return statistics.median(r[k] for r in rs) if rs else None
-def fmt(v, unit):
-    return "–" if v is None else (f"{v:.3f} s" if unit == "s" else f"{v:.2f} ms")
-cols = [("train_epoch_s", "train epoch", "s"), ("eval_s", "eval", "s"), ("latency_ms", "latency", "ms")]
-head = "| model | batch |"
-for _, name, _ in cols:
-    head += "".join(f" {name}, {t} |" for t in torches) + f" {name}, eegkit | ÷ best |"
-print("\n" + head + " eegkit GFLOP/s (train) |")
-print("|" + "---|" * (head.count("|") - 1 + 1))
-for model, batch in order:
-    rs = [r for r in runs if keys(r) == (model, batch)]
-    ours = [r for r in rs if "backend" in r]
-    row = f"| {model} | {batch} |"
-    for k, _, unit in cols:
-        best = None
-        for t in torches:
-            v = med([r for r in rs if r.get("framework", "").replace(" braindecode", "") == t], k)
-            row += f" {fmt(v, unit)} |"
-            if v is not None:
-                best = v if best is None else min(best, v)
-        o = med(ours, k)
-        row += f" {fmt(o, unit)} | {'–' if best is None else f'{o / best:.2f}'} |"
-    peak = ours[0]["peak_gflops"]
-    row += f" {med(ours, 'train_gflops'):.0f} of {peak:.0f} ({100 * med(ours, 'train_gflops') / peak:.0f} %) |"
-    print(row)
-print(f"\nmedians of {len(ours)} interleaved rounds; ÷ best is eegkit's time over the fastest PyTorch's (lower is better)")
-PY
+printf '%s\n' "${lines[@]}" | /usr/bin/python3 scripts/bench_table.py

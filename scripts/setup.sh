@@ -7,8 +7,9 @@
 #   scripts/setup.sh            the Go package and command line
 #   scripts/setup.sh --jupyter  also JupyterLab, GoNB, goimports, gopls and the kernel
 #   scripts/setup.sh --browser  also Chromium and playwright-core for the browser test
-#   scripts/setup.sh --xla      also XLA's CPU plugin (PyPI lammps-jax-pjrt-cpu, in .venv)
-#                               and bin/eegkit-xla, for GOMLX_BACKEND=xla:cpu
+#   scripts/setup.sh --xla      also XLA's CPU plugin (PyPI lammps-jax-pjrt-cpu, in .venv),
+#                               bin/eegkit-xla, for GOMLX_BACKEND=xla:cpu or a GPU, and
+#                               bin/train-xla.test, the parity tests for scripts/gpu_check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -73,5 +74,6 @@ if [ "$xla" = 1 ]; then
 	fi
 	. scripts/env.sh
 	go build -tags xla -o bin/eegkit-xla ./eegkit/cmd/eegkit
-	echo "setup: built bin/eegkit-xla (GOMLX_BACKEND=xla:cpu bin/eegkit-xla …)"
+	go test -c -tags xla -o bin/train-xla.test ./eegkit/train
+	echo "setup: built bin/eegkit-xla (GOMLX_BACKEND=xla:cpu bin/eegkit-xla …) and bin/train-xla.test (for scripts/gpu_check.sh)"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, then run every check: formatting, go vet, the Go tests of
 # ./eegkit/..., the parity and short-training tests again on XLA's CPU
-# plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
+# plugin, the GPU check (scripts/gpu_check.sh) on that plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
 # form), a sweep as a Slurm job array (scripts/slurm_test.sh), the ONNX
 # exports in onnxruntime (scripts/onnx_check.sh), --mlflow against a real
 # MLflow server (scripts/mlflow_check.sh), every notebook headless on the
@@ -24,6 +24,10 @@ go test -count=1 -timeout 20m ./eegkit/... "$@"
 echo "test: the backend, parity and short-training tests again on XLA's CPU plugin (-tags xla, GOMLX_BACKEND=xla:cpu)"
 go vet -tags xla ./eegkit/nn/
 GOMLX_BACKEND=xla:cpu go test -tags xla -count=1 -timeout 10m -run 'Backend|Parity|FitAnyShape|TrainAModelOfYourOwn' ./eegkit/nn/ ./eegkit/train/
+
+echo "test: the GPU check end to end on XLA's CPU plugin, small (scripts/gpu_check.sh)"
+scripts/gpu_check.sh --plugin .venv/lib/go-xla/pjrt_c_api_cpu_plugin.so --train-epochs 1 --epochs 1 --batch 12 \
+	--model eegnet --run '^TestParityWithPyTorch$/^eegnet/elu$'
 
 echo "test: fault injection (quick: kill -9, bit flips, concurrent writers, full disk)"
 scripts/faults.sh
