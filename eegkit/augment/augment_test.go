@@ -297,6 +297,10 @@ func TestParse(t *testing.T) {
 		{"mirror", Info{Rate: 125, Times: 750, Channels: lab.Channels, Classes: []string{"a", "b", "c"}}, "use symmetry to swap channels and keep labels"},
 		{"scale:2-1", lab, "must be LO-HI"},
 		{"signflip:0.5:0.5", lab, "takes only a probability"},
+		{"noise:inf", lab, `standard deviation "inf" must be a number >= 0, and finite`},
+		{"noise:+Inf:0.5", lab, "and finite"},
+		{"mixup:inf", lab, `alpha "inf" must be a number >= 0, and finite`},
+		{"scale:0.5-inf", lab, "both finite"},
 	} {
 		if _, err := Parse(tc.spec, tc.info); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%q): %v, want an error saying %q", tc.spec, err, tc.want)

@@ -59,7 +59,10 @@ func parseItem(item string, info Info) (Transform, error) {
 			return def, nil
 		}
 		v, err := strconv.ParseFloat(args[i], 64)
-		if err != nil || math.IsNaN(v) || v < lo || v > hi {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi {
+			if math.IsInf(hi, 1) {
+				return 0, fmt.Errorf("%s %q must be a number >= %g, and finite", what, args[i], lo)
+			}
 			return 0, fmt.Errorf("%s %q must be a number in [%g, %g]", what, args[i], lo, hi)
 		}
 		return v, nil
@@ -181,8 +184,8 @@ func parseItem(item string, info Info) (Transform, error) {
 				lo, e1 = strconv.ParseFloat(bounds[0], 64)
 				hi, e2 = strconv.ParseFloat(bounds[1], 64)
 			}
-			if len(bounds) != 2 || e1 != nil || e2 != nil || !(lo > 0 && hi >= lo) {
-				return nil, fmt.Errorf("scale interval %q must be LO-HI with 0 < LO ≤ HI (0.5-2)", args[0])
+			if len(bounds) != 2 || e1 != nil || e2 != nil || !(lo > 0 && hi >= lo) || math.IsInf(hi, 0) {
+				return nil, fmt.Errorf("scale interval %q must be LO-HI with 0 < LO ≤ HI, both finite (0.5-2)", args[0])
 			}
 		}
 		p, err := pAfter()

@@ -71,6 +71,12 @@ func (c Config) withDefaults() Config {
 	return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate)
 }
 
+// For is the configuration with its defaults for ds's trials, as a fit
+// records it (Model.Config, Result.Config).
+func (c Config) For(ds *eeg.Dataset) Config {
+	return c.withDefaultsFor(float64(ds.NTimes()) / ds.SampleRate())
+}
+
 // withDefaultsFor fills in the defaults for trials of dur seconds.
 func (c Config) withDefaultsFor(dur float64) Config {
 	if c.Method == "" {
@@ -100,13 +106,28 @@ func (c Config) Validate() error {
 	return c.validateFor(float64(eeg.Samples)/eeg.SampleRate, eeg.SampleRate)
 }
 
+// ValidateFor says what is wrong with a configuration for ds's trials
+// (their duration and sampling rate).
+func (c Config) ValidateFor(ds *eeg.Dataset) error {
+	return c.validateFor(float64(ds.NTimes())/ds.SampleRate(), ds.SampleRate())
+}
+
 // validateFor says what is wrong with a configuration for trials of dur
-// seconds at rate Hz.
+// seconds at rate Hz. A setting the method does not use (a covariance
+// estimator or C for log-variance or CSP, LDA's shrinkage for the
+// Riemannian methods, C for MDM) is refused rather than ignored.
 func (c Config) validateFor(dur, rate float64) error {
+	given := c
 	c = c.withDefaultsFor(dur)
 	switch {
 	case !slices.Contains(Methods, c.Method):
 		return fmt.Errorf("unknown baseline method %q (want %s)", c.Method, strings.Join(Methods, ", "))
+	case given.Estimator != "" && !c.riemannian():
+		return fmt.Errorf("the %s baseline uses no covariance estimator (%s is for mdm and tslr): drop it, or choose mdm or tslr", c.Method, given.Estimator)
+	case given.C != 0 && c.Method != TSLR:
+		return fmt.Errorf("C (%g) is the logistic regression's, tslr's only; the %s baseline has none", given.C, c.Method)
+	case given.Shrinkage != 0 && c.riemannian():
+		return fmt.Errorf("shrinkage (%g) is LDA's, for logvar and csp; the %s baseline uses no LDA", given.Shrinkage, c.Method)
 	case c.riemannian() && len(c.Bands) != 1:
 		return fmt.Errorf("the %s baseline band-passes the trials to one band (default 8–30 Hz), got %d bands", c.Method, len(c.Bands))
 	case c.riemannian() && c.Estimator != riemann.SCM && c.Estimator != riemann.LWF && c.Estimator != riemann.OAS:
@@ -459,6 +480,7 @@ type Result struct {
 	Config   Config          `json:"config"`
 	Name     string          `json:"name"`
 	Data     string          `json:"data"`
+	DataID   string          `json:"data_id,omitempty"` // the data's content hash (eeg.Data.ID)
 	Train    metrics.Metrics `json:"train"`
 	Test     metrics.Metrics `json:"test"`
 	Baseline *Model          `json:"-"`
@@ -470,7 +492,7 @@ func Run(cfg Config, data *eeg.Data) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Config: bl.Config, Name: bl.Config.String(), Data: data.Source, Baseline: bl}
+	res := &Result{Config: bl.Config, Name: bl.Config.String(), Data: data.Source, DataID: data.ID(), Baseline: bl}
 	if res.Train, err = bl.Evaluate(data.Train); err != nil {
 		return nil, err
 	}

@@ -84,9 +84,11 @@ var (
 	MMIDBTestRuns  = []int{12}
 )
 
-// IsMMIDBDir reports whether dir holds EEGMMIDB imagery runs (SNNN/SNNNR04.edf).
+// IsMMIDBDir reports whether dir holds EEGMMIDB recordings in PhysioNet's
+// layout (SNNN/SNNNRkk.edf, any run: a folder that lacks one of the runs
+// eegkit needs is still EEGMMIDB, and loading it names the missing run).
 func IsMMIDBDir(dir string) bool {
-	m, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]", "S[0-9][0-9][0-9]R04.edf"))
+	m, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]", "S[0-9][0-9][0-9]R[0-9][0-9].edf"))
 	return len(m) > 0
 }
 
@@ -348,6 +350,9 @@ func LoadData(dir string) (*eeg.Data, error) { return LoadDataWith(dir, MMIDBOpt
 // LoadDataWith is LoadData with the channels and rate to cut EEGMMIDB
 // trials with; the lab's files have theirs, so opt must then be zero.
 func LoadDataWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("%s is a file, not a data directory: give the directory that holds it (%s)", dir, filepath.Dir(dir))
+	}
 	if IsMMIDBDir(dir) {
 		return LoadEEGMMIDBWith(dir, opt)
 	}

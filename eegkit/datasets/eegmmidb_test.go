@@ -221,3 +221,36 @@ func TestEEGMMIDBChannelsAndRate(t *testing.T) {
 		t.Errorf("rate for the lab's files: %v", err)
 	}
 }
+
+// TestDataDirMistakes: the data directory's usual mistakes get the reason,
+// not a misleading one: a file given as the directory, and an EEGMMIDB
+// folder that lacks one of the runs eegkit needs (recognised as EEGMMIDB by
+// its other runs, not taken for the lab's folder).
+func TestDataDirMistakes(t *testing.T) {
+	src, _ := filepath.Abs(filepath.Join("..", "..", "data", "eegmmidb", "S001"))
+	for _, c := range []struct {
+		name  string
+		runs  []string // runs of S001 linked into the folder
+		asDir func(dir string) string
+		want  string
+	}{
+		{"a file as the directory", []string{"R04"}, func(dir string) string { return filepath.Join(dir, "S001", "S001R04.edf") },
+			"is a file, not a data directory: give the directory that holds it"},
+		{"no run 4", []string{"R08", "R12"}, func(dir string) string { return dir }, "S001R04.edf is missing; eegkit needs runs 4, 8 and 12"},
+		{"no run 12", []string{"R04", "R08"}, func(dir string) string { return dir }, "S001R12.edf is missing"},
+	} {
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "S001"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range c.runs {
+			if err := os.Symlink(filepath.Join(src, "S001"+r+".edf"), filepath.Join(dir, "S001", "S001"+r+".edf")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := LoadDataWith(c.asDir(dir), MMIDBOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+	}
+}

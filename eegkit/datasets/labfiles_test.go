@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -251,12 +252,23 @@ func TestReadTrialsLayouts(t *testing.T) {
 			t.Fatalf("layouts disagree at %d: %v vs %v", i, da.X[i], db.X[i])
 		}
 	}
+	// With times 0 (a cropped model's whole trials) either layout is read at
+	// the file's own length.
+	for _, path := range []string{a, b} {
+		d, _, err := eeg.ReadTrials(path, eeg.Channels, 0)
+		if err != nil || d.NTimes() != eeg.Samples || !slices.Equal(d.X, da.X) {
+			t.Errorf("%s with any length: %v, %v", path, d, err)
+		}
+	}
 	bad := filepath.Join(dir, "bad.npz")
 	if err := npz.Write(bad, []npz.Entry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := eeg.ReadTrials(bad, eeg.Channels, eeg.Samples); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
 		t.Errorf("bad shape: %v", err)
+	}
+	if _, _, err := eeg.ReadTrials(bad, eeg.Channels, 0); err == nil || !strings.Contains(err.Error(), "want [N, samples, 2]") {
+		t.Errorf("bad shape, any length: %v", err)
 	}
 }
 

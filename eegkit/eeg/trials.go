@@ -12,9 +12,10 @@ import (
 // lab's files or [N, 1, chans, times] as the models take them. NaN values
 // are replaced by the array's nanmean, as the lab's loader does; the count
 // of replaced values is returned. Trials of the lab's shape (2 × 750) get
-// the lab's channel names, others "ch1", "ch2", ….
+// the lab's channel names, others "ch1", "ch2", …. With times 0 the trials
+// may have any number of samples (a cropped model's whole trials).
 func ReadTrials(path string, chans, times int) (*Dataset, int, error) {
-	if chans < 1 || times < 1 {
+	if chans < 1 || times < 0 {
 		return nil, 0, fmt.Errorf("reading %s: trials need at least 1 channel and 1 sample, asked for %d × %d", path, chans, times)
 	}
 	z, err := npz.Open(path)
@@ -28,6 +29,18 @@ func ReadTrials(path string, chans, times int) (*Dataset, int, error) {
 	}
 	var n int
 	var at func(i, c, t int) float64
+	if s := a.Shape; times == 0 {
+		switch {
+		case len(s) == 3 && s[2] == chans:
+			times = s[1]
+		case len(s) == 4 && s[1] == 1 && s[2] == chans:
+			times = s[3]
+		}
+		if times < 1 {
+			return nil, 0, fmt.Errorf("%s: signal has shape %v, want [N, samples, %d] (as the lab's files) or [N, 1, %d, samples] for the model's %d channels",
+				path, a.Shape, chans, chans, chans)
+		}
+	}
 	switch s := a.Shape; {
 	case len(s) == 3 && s[1] == times && s[2] == chans:
 		n = s[0]

@@ -25,16 +25,23 @@ func ParseShard(s string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: want K/N, e.g. 0/4 for the first of 4 shares", s)
 	}
 	sh := Shard{K: k, N: n}
-	return sh, sh.Check()
+	return sh, sh.checkShare()
 }
 
-// Check says what is wrong with a shard that is not one of its N shares.
+// Check says what is wrong with a shard that is not one of its N shares
+// (the zero Shard, the whole grid, is right).
 func (s Shard) Check() error {
 	if s == (Shard{}) {
 		return nil
 	}
+	return s.checkShare()
+}
+
+// checkShare is Check for a shard that was asked for (a flag's K/N or a
+// scheduler's variables), where 0/0 is a mistake, not the whole grid.
+func (s Shard) checkShare() error {
 	if s.N < 1 || s.K < 0 || s.K >= s.N {
-		return fmt.Errorf("shard %d/%d: want 0 <= K < N (K counts from 0)", s.K, s.N)
+		return fmt.Errorf("shard %d/%d: want 0 <= K < N with N >= 1 (K counts from 0)", s.K, s.N)
 	}
 	return nil
 }
@@ -96,8 +103,8 @@ func ShardFromEnv(getenv func(string) string, shards int) (s Shard, from string,
 		if lo != 0 || step != 1 {
 			from += fmt.Sprintf(" (from %d in steps of %d)", lo, step)
 		}
-		if err := s.Check(); err != nil {
-			return Shard{}, "", false, fmt.Errorf("%s: %v", from, err)
+		if err := s.checkShare(); err != nil {
+			return Shard{}, "", false, fmt.Errorf("%s: %w", from, err)
 		}
 		return s, from, true, nil
 	}
@@ -111,8 +118,8 @@ func ShardFromEnv(getenv func(string) string, shards int) (s Shard, from string,
 		}
 		s = Shard{K: idx, N: shards}
 		from = fmt.Sprintf("Kubernetes Indexed Job: JOB_COMPLETION_INDEX=%d of --shards %d", idx, shards)
-		if err := s.Check(); err != nil {
-			return Shard{}, "", false, fmt.Errorf("%s: %v", from, err)
+		if err := s.checkShare(); err != nil {
+			return Shard{}, "", false, fmt.Errorf("%s: %w", from, err)
 		}
 		return s, from, true, nil
 	}

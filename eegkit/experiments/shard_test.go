@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
@@ -26,6 +28,7 @@ func TestParseShard(t *testing.T) {
 		{"4/4", experiments.Shard{}, "want 0 <= K < N"},
 		{"-1/4", experiments.Shard{}, "want 0 <= K < N"},
 		{"1/0", experiments.Shard{}, "want 0 <= K < N"},
+		{"0/0", experiments.Shard{}, "want 0 <= K < N with N >= 1"},
 		{"1", experiments.Shard{}, "want K/N"},
 		{"a/b", experiments.Shard{}, "want K/N"},
 	} {
@@ -55,6 +58,7 @@ func TestShardFromEnv(t *testing.T) {
 		{"slurm", map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "0"}, 0, experiments.Shard{K: 1, N: 3}, true, ""},
 		{"slurm from 1", map[string]string{"SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1"}, 0, experiments.Shard{K: 3, N: 4}, true, ""},
 		{"slurm step", map[string]string{"SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2"}, 0, experiments.Shard{K: 3, N: 4}, true, ""},
+		{"slurm 0 of 0", map[string]string{"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "0"}, 0, experiments.Shard{}, false, "want 0 <= K < N with N >= 1"},
 		{"slurm no count", map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, experiments.Shard{}, false, "SLURM_ARRAY_TASK_COUNT"},
 		{"kubernetes", map[string]string{"JOB_COMPLETION_INDEX": "2"}, 3, experiments.Shard{K: 2, N: 3}, true, ""},
 		{"kubernetes without shards", map[string]string{"JOB_COMPLETION_INDEX": "2"}, 0, experiments.Shard{}, false, "give --shards N"},
@@ -243,5 +247,41 @@ func TestShardedSweepMerges(t *testing.T) {
 	os.WriteFile(filepath.Join(points, "stray.csv"), raw, 0o644)
 	if _, err := experiments.MergeSweep(dir); err == nil || !strings.Contains(err.Error(), "stray.csv") {
 		t.Errorf("a stray CSV in points/: %v", err)
+	}
+}
+
+// TestDamagedPoint: a point file whose values are outside their ranges (an
+// accuracy of 7.5, a negative time) is reported as damaged, naming the
+// value, rather than reported as a result.
+func TestDamagedPoint(t *testing.T) {
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 12, LR: 1e-3, Seed: 1}
+	good := experiments.SweepPoint{Config: cfg, TrainAcc: 0.8, ValAcc: math.NaN(), TestAcc: 0.75, Test: map[string]float64{},
+		BestEpoch: 1, BestTest: 0.75, Trials: 10, Seconds: 2, Data: "synthetic", DataID: "abc", Completed: time.Unix(0, 0).UTC()}
+	for _, c := range []struct {
+		name   string
+		change func(*experiments.SweepPoint)
+		err    string
+	}{
+		{"in range", func(*experiments.SweepPoint) {}, ""},
+		{"accuracy 7.5", func(p *experiments.SweepPoint) { p.TestAcc, p.Test = 7.5, map[string]float64{"accuracy": 7.5} }, "test_acc is 7.5, outside [0, 1]"},
+		{"negative train accuracy", func(p *experiments.SweepPoint) { p.TrainAcc = -0.1 }, "train_acc is -0.1"},
+		{"negative time", func(p *experiments.SweepPoint) { p.Seconds = -3 }, "seconds -3 is negative"},
+	} {
+		dir := t.TempDir()
+		p := good
+		c.change(&p)
+		if err := experiments.WritePoint(dir, p); err != nil {
+			t.Fatal(err)
+		}
+		points, _, err := experiments.ReadPoints(dir)
+		if c.err == "" {
+			if err != nil || len(points) != 1 {
+				t.Errorf("%s: %d points, %v", c.name, len(points), err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%s: %d points, error %v; want one saying the point is damaged: %q", c.name, len(points), err, c.err)
+		}
 	}
 }

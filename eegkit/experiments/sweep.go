@@ -514,9 +514,30 @@ func parseSweep(path string, f io.Reader) ([]SweepPoint, []string, error) {
 		if err := errors.Join(errs...); err != nil {
 			return nil, nil, fmt.Errorf("%s line %d: %v", path, i+2, err)
 		}
+		if err := p.checkRanges(); err != nil {
+			return nil, nil, fmt.Errorf("%s line %d is damaged: %w; remove the line (or the point file) to train the point again", path, i+2, err)
+		}
 		out = append(out, p)
 	}
 	return out, header, nil
+}
+
+// checkRanges says which of a point's values read from a CSV is outside
+// its range: accuracies (NaN where none was measured) in [0, 1], a
+// non-negative best epoch, trial count and training time.
+func (p SweepPoint) checkRanges() error {
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"train_acc", p.TrainAcc}, {"val_acc", p.ValAcc}, {"test_acc", p.TestAcc}, {"best_test_acc", p.BestTest}} {
+		if !math.IsNaN(v.x) && (v.x < 0 || v.x > 1) {
+			return fmt.Errorf("%s is %g, outside [0, 1]", v.name, v.x)
+		}
+	}
+	if p.BestEpoch < 0 || p.Trials < 0 || p.Seconds < 0 || math.IsNaN(p.Seconds) {
+		return fmt.Errorf("best_epoch %d, test_trials %d or seconds %g is negative", p.BestEpoch, p.Trials, p.Seconds)
+	}
+	return nil
 }
 
 // upgradeSweepCSV rewrites a sweep CSV written with other metrics (by an

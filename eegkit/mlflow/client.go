@@ -72,10 +72,8 @@ func (c *Client) do(req *http.Request, out any) error {
 	if resp.StatusCode/100 != 2 {
 		e := &apiError{Status: resp.StatusCode}
 		if json.Unmarshal(raw, e) != nil || e.Message == "" {
-			e.Message = strings.TrimSpace(string(raw))
-			if len(e.Message) > 200 {
-				e.Message = e.Message[:200] + "…"
-			}
+			// not MLflow's JSON error (a web page, a proxy's answer): its body says nothing useful in one line
+			return fmt.Errorf("%s answered %s to the MLflow REST API (%s %s): is it an MLflow tracking server?", c.URI, resp.Status, req.Method, req.URL.Path)
 		}
 		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, e)
 	}

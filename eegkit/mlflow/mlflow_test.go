@@ -175,3 +175,20 @@ func TestNewClient(t *testing.T) {
 		t.Errorf("an unreachable server: %v", err)
 	}
 }
+
+// TestNotMLflow: a server that is not MLflow (a web server answering 404
+// with an HTML page) gets one line saying so, not its page.
+func TestNotMLflow(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<!DOCTYPE html>\n<html>\n<head><title>404</title></head>\n<body>\n<h1>Not Found</h1>\n<p>nothing here</p>\n</body>\n</html>\n")
+	}))
+	defer srv.Close()
+	c, _ := mlflow.NewClient(srv.URL)
+	_, err := c.Experiment(context.Background(), "x")
+	if err == nil || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "<html>") ||
+		!strings.Contains(err.Error(), "answered 404 Not Found to the MLflow REST API") || !strings.Contains(err.Error(), "is it an MLflow tracking server?") {
+		t.Errorf("a server that is not MLflow: %q", err)
+	}
+}

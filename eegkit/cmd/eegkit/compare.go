@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,12 +39,17 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	var sides [2][]*train.Run
+	var sides [2]side
 	for i, ref := range refs {
 		if sides[i], err = loadSide(ref, *storeDir); err != nil {
 			return err
 		}
-		for _, r := range sides[i] {
+	}
+	if slices.Equal(sides[0].dirs, sides[1].dirs) {
+		return fmt.Errorf("%s and %s are the same run (%s): there is nothing to compare; name two different runs", refs[0], refs[1], strings.Join(sides[0].dirs, ", "))
+	}
+	for i, ref := range refs {
+		for _, r := range sides[i].runs {
 			if r.DataID != data.ID() {
 				return fmt.Errorf("%s was trained and tested on other data (%s) than %s (%s): compare runs on the data they were tested on (--data)", ref, r.Data, dataDir, data.Source)
 			}
@@ -57,7 +63,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		return m
 	}
-	a, b := bySeed(sides[0]), bySeed(sides[1])
+	a, b := bySeed(sides[0].runs), bySeed(sides[1].runs)
 	var seeds []uint64
 	for s := range a {
 		if b[s] != nil {
@@ -65,8 +71,12 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
-	if len(seeds) == 0 { // single runs of different seeds: compare them as they are
-		a, b = map[uint64]*train.Run{0: sides[0][0]}, map[uint64]*train.Run{0: sides[1][0]}
+	if len(seeds) == 0 {
+		if sides[0].seedDir || sides[1].seedDir {
+			return fmt.Errorf("%s (seeds %s) and %s (seeds %s) share no seed, so there is no paired test over seeds: train the other's seeds into one of them (train --seeds N --seed S), or compare two single runs", refs[0], sides[0].seeds(), refs[1], sides[1].seeds())
+		}
+		// two single runs of different seeds: their predictions of the same trials are still paired
+		a, b = map[uint64]*train.Run{0: sides[0].runs[0]}, map[uint64]*train.Run{0: sides[1].runs[0]}
 		seeds = []uint64{0}
 	}
 	label := func(r *train.Run, ref string) string {
@@ -95,38 +105,69 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// side is one side of a comparison: its runs, their directories (absolute,
+// links resolved, sorted), and whether they came from a directory of seeds.
+type side struct {
+	runs    []*train.Run
+	dirs    []string
+	seedDir bool
+}
+
+// seeds lists the side's seeds, for messages.
+func (s side) seeds() string {
+	var out []string
+	for _, r := range s.runs {
+		out = append(out, strconv.FormatUint(r.Config.Seed, 10))
+	}
+	return strings.Join(out, ", ")
+}
+
+// add loads the run in dir.
+func (s *side) add(dir string) error {
+	r, err := train.LoadRun(dir)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+	}
+	s.runs, s.dirs = append(s.runs, r), append(s.dirs, abs)
+	return nil
+}
+
 // loadSide loads what ref names: a model directory, a directory of seed-N
 // model directories, or a run of the store in storeDir.
-func loadSide(ref, storeDir string) ([]*train.Run, error) {
+func loadSide(ref, storeDir string) (side, error) {
+	var s side
 	if st, err := os.Stat(ref); err == nil && st.IsDir() {
 		if _, err := os.Stat(filepath.Join(ref, train.RunFile)); err == nil {
-			r, err := train.LoadRun(ref)
-			return []*train.Run{r}, err
+			return s, s.add(ref)
 		}
 		dirs, _ := filepath.Glob(filepath.Join(ref, "seed-*"))
-		var runs []*train.Run
+		s.seedDir = true
 		for _, d := range dirs {
 			if _, err := strconv.ParseUint(strings.TrimPrefix(filepath.Base(d), "seed-"), 10, 64); err != nil {
 				continue
 			}
-			r, err := train.LoadRun(d)
-			if err != nil {
-				return nil, err
+			if err := s.add(d); err != nil {
+				return s, err
 			}
-			runs = append(runs, r)
 		}
-		if len(runs) == 0 {
-			return nil, fmt.Errorf("%s holds neither a saved model (%s) nor seed-N model directories (eegkit train --seeds)", ref, train.RunFile)
+		if len(s.runs) == 0 {
+			return s, fmt.Errorf("%s holds neither a saved model (%s) nor seed-N model directories (eegkit train --seeds)", ref, train.RunFile)
 		}
-		return runs, nil
+		sort.Strings(s.dirs)
+		return s, nil
 	}
 	sr, err := experiments.OpenStore(storeDir).Find(ref)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a directory, nor a run of %s: %w", ref, storeDir, err)
+		return s, fmt.Errorf("%s is not a directory, nor a run of %s: %w", ref, storeDir, err)
 	}
 	if sr.Status != experiments.StatusFinished {
-		return nil, errors.New(ref + " is " + sr.Status + ": finish its training before comparing it")
+		return s, errors.New(ref + " is " + sr.Status + ": finish its training before comparing it")
 	}
-	r, err := train.LoadRun(sr.Dir)
-	return []*train.Run{r}, err
+	return s, s.add(sr.Dir)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -35,9 +37,16 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], net.Model.Input[2])
+	times := net.Model.Input[2]
+	if net.Crops != nil && net.Crops.Len > 0 {
+		times = 0 // whole trials, classified by their windows' mean logits (as eval does)
+	}
+	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], times)
 	if err != nil {
 		return err
+	}
+	if trials.NTimes() < net.Model.Input[2] {
+		return fmt.Errorf("%s: trials of %d samples are shorter than the model's windows of %d", *input, trials.NTimes(), net.Model.Input[2])
 	}
 	if nans > 0 {
 		fmt.Fprintf(stderr, "eegkit predict: %d NaN values in %s replaced by the array's nanmean\n", nans, *input)
@@ -142,6 +151,9 @@ func (f *netFlags) load() (*train.Net, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := agreesWithRun(run, modelDir, model, act); err != nil {
+			return nil, err
+		}
 		return run.Net, nil
 	case weights != "":
 		if model == "" {
@@ -158,4 +170,30 @@ func (f *netFlags) load() (*train.Net, error) {
 		return train.NewNet(m, sd, 1)
 	}
 	return nil, usageError{errors.New("give --model-dir, or --weights with --model and --act")}
+}
+
+// agreesWithRun says whether --model and --act, given next to --model-dir,
+// name the run's own model and activation: the run says what it is, and a
+// flag that says otherwise is a mistake, not a choice.
+func agreesWithRun(run *train.Run, modelDir, model, act string) error {
+	cfg := run.Config
+	if model != "" {
+		e, err := models.Lookup(model)
+		if err != nil {
+			return usageError{err}
+		}
+		if e.Name != cfg.Model {
+			return usageError{fmt.Errorf("--model %s disagrees with --model-dir %s, which holds %s: drop --model (the run says what it is), or give --weights instead of --model-dir", model, modelDir, experiments.RunLabel(run))}
+		}
+	}
+	if act != "" {
+		a, err := nn.ParseActivation(act)
+		if err != nil {
+			return usageError{err}
+		}
+		if a.Name() != cfg.Activation {
+			return usageError{fmt.Errorf("--act %s disagrees with --model-dir %s, which holds %s: drop --act (the run says what it is)", act, modelDir, experiments.RunLabel(run))}
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/eegkit/eegkit/eegkit/experiments"
@@ -37,6 +38,9 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ref = fs.Arg(0)
 	} else if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s is not a directory, so it holds no run store: give the --dir that eegkit lab, train or a notebook trained into", *dir)
 	}
 	store := experiments.OpenStore(*dir)
 	switch sub {

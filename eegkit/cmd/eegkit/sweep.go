@@ -85,7 +85,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	proto.apply(&g.Base)
-	every, err := proto.checkpointEvery()
+	every, err := proto.check()
 	if err != nil {
 		return err
 	}
@@ -189,6 +189,9 @@ func cmdSweepReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep report", "DIR", stdout, stderr)
 	if len(args) == 1 && !strings.HasPrefix(args[0], "-") {
 		return sweepReport(args[0], nil, stdout)
+	}
+	if len(args) > 1 && !strings.HasPrefix(args[0], "-") {
+		return usageError{fmt.Errorf("unexpected argument %q after the sweep directory %q: give one directory", args[1], args[0])}
 	}
 	if err := parse(fs, args); err != nil { // --help
 		return err

@@ -52,13 +52,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["epochs"] {
+	if *epochs != 0 { // 0: the preset, as the help says
 		cfg.Epochs = *epochs
 	}
-	if set["batch"] {
+	if *batch != 0 { // 0: the preset, as the help says
 		cfg.Batch = *batch
 	}
-	if set["lr"] {
+	if *lr != 0 { // 0: the preset, as the help says
 		cfg.LR = *lr
 	}
 	cfg.WeightDecay = *wd
@@ -66,7 +66,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Dropout = dropout
 	}
 	proto.apply(&cfg)
-	every, err := proto.checkpointEvery()
+	every, err := proto.check()
 	if err != nil {
 		return err
 	}

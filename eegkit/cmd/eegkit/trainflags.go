@@ -45,8 +45,29 @@ func (p *protocolFlags) apply(c *train.TrainConfig) {
 	}
 }
 
-// checkpointEvery validates --checkpoint-every.
-func (p *protocolFlags) checkpointEvery() (int, error) {
+// protocolNeeds lists the flags that mean something only with another
+// setting, and that setting: a flag given without it is refused, never
+// silently ignored (nor recorded in run.json as if it had acted).
+var protocolNeeds = []struct {
+	flag, needs string
+	given, ok   func(*protocolFlags) bool
+}{
+	{"--gamma", "--schedule step", func(p *protocolFlags) bool { return *p.gamma != 0 }, (*protocolFlags).stepSchedule},
+	{"--step-every", "--schedule step", func(p *protocolFlags) bool { return *p.stepEvery != 0 }, (*protocolFlags).stepSchedule},
+	{"--crop-stride", "--crop", func(p *protocolFlags) bool { return *p.cropStride != 0 }, func(p *protocolFlags) bool { return *p.crop != 0 }},
+	{"--patience", "--val (a validation split to stop on)", func(p *protocolFlags) bool { return *p.patience != 0 }, func(p *protocolFlags) bool { return *p.val != 0 }},
+}
+
+func (p *protocolFlags) stepSchedule() bool { return *p.schedule == train.ScheduleStep }
+
+// check says whether every flag given has what it needs (protocolNeeds)
+// and returns --checkpoint-every.
+func (p *protocolFlags) check() (checkpointEvery int, err error) {
+	for _, n := range protocolNeeds {
+		if n.given(p) && !n.ok(p) {
+			return 0, usageError{fmt.Errorf("%s needs %s; without it the flag would do nothing", n.flag, n.needs)}
+		}
+	}
 	if *p.ckpt < 0 {
 		return 0, usageError{fmt.Errorf("--checkpoint-every must be >= 0, got %d", *p.ckpt)}
 	}
