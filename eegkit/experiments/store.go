@@ -34,10 +34,11 @@ type Store struct {
 // OpenStore returns the store in dir (created when a run is first saved).
 func OpenStore(dir string) *Store { return &Store{Dir: dir} }
 
-// RunID is the stable id of cfg trained on the data identified by dataID.
+// RunID is the stable id of cfg trained on the data identified by dataID:
+// the first 5 bytes of the sha256 of cfg's identity key
+// (TrainConfig.IdentityKey), a zero byte and dataID, in hex.
 func RunID(cfg train.TrainConfig, dataID string) string {
-	raw, _ := json.Marshal(cfg)
-	h := sha256.Sum256(append(append(raw, 0), dataID...))
+	h := sha256.Sum256(append(append(cfg.IdentityKey(), 0), dataID...))
 	return hex.EncodeToString(h[:5])
 }
 
