@@ -469,7 +469,7 @@ func fitLDA(x [][]float64, y []int32, shrinkage float64) ([]float64, float64, er
 	}
 	var w mat.VecDense
 	if err := chol.SolveVecTo(&w, diff); err != nil {
-		return nil, 0, fmt.Errorf("LDA: %v", err)
+		return nil, 0, fmt.Errorf("LDA: %w", err)
 	}
 	b := -0.5*mat.Dot(&w, sum) + math.Log(n[1]/n[0])
 	return w.RawVector().Data, b, nil

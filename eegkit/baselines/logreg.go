@@ -102,7 +102,7 @@ func fitLogReg(x [][]float64, y []int32, k int, c float64) (*logReg, error) {
 	res, err := optimize.Minimize(optimize.Problem{Func: f, Grad: grad}, make([]float64, n),
 		&optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 10000}, &optimize.LBFGS{})
 	if err != nil && res == nil {
-		return nil, fmt.Errorf("logistic regression: %v", err)
+		return nil, fmt.Errorf("logistic regression: %w", err)
 	}
 	m.w = res.X
 	return m, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/npz"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // SyntheticGenerator names the generative model below; it changes when the model does.
@@ -97,7 +98,7 @@ func GenerateLab(dir string, seed uint64) error {
 		}
 	}
 	raw, _ := json.MarshalIndent(man, "", "  ")
-	return os.WriteFile(filepath.Join(dir, SyntheticManifestFile), append(raw, '\n'), 0o644)
+	return safefile.WriteFile(filepath.Join(dir, SyntheticManifestFile), append(raw, '\n'))
 }
 
 // session generates one file's trials: signal (trials, 750, 2) and labels 1/2.

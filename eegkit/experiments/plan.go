@@ -62,7 +62,7 @@ func WritePlan(dir string, plan *SweepPlan, replace bool) (old *SweepPlan, err e
 			dir, len(old.Points), old.Data, len(plan.Points), plan.Data, filepath.Join(dir, PlanFile))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return old, fmt.Errorf("cannot create the sweep directory %s: %v", dir, safefile.Cause(err))
+		return old, fmt.Errorf("cannot create the sweep directory %s: %w", dir, safefile.Cause(err))
 	}
 	raw, _ := json.MarshalIndent(plan, "", " ")
 	return old, safefile.WriteFile(filepath.Join(dir, PlanFile), append(raw, '\n'))
@@ -81,7 +81,7 @@ func ReadPlan(dir string) (*SweepPlan, error) {
 	}
 	var p SweepPlan
 	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("%s is not a sweep plan of this eegkit (%v)", path, err)
+		return nil, fmt.Errorf("%s is not a sweep plan of this eegkit (%w)", path, err)
 	}
 	return &p, nil
 }

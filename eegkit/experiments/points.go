@@ -103,7 +103,7 @@ func ReadPoints(dir string) ([]SweepPoint, []PointFailure, error) {
 		}
 		var f PointFailure
 		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, nil, fmt.Errorf("%s is not a failure record of this eegkit (%v); move it away", path, err)
+			return nil, nil, fmt.Errorf("%s is not a failure record of this eegkit (%w); move it away", path, err)
 		}
 		failures = append(failures, f)
 	}

@@ -111,7 +111,7 @@ func ShardFromEnv(getenv func(string) string, shards int) (s Shard, from string,
 	if getenv("JOB_COMPLETION_INDEX") != "" {
 		idx, err := num("JOB_COMPLETION_INDEX")
 		if err != nil {
-			return Shard{}, "", false, fmt.Errorf("Kubernetes Indexed Job: %v", err)
+			return Shard{}, "", false, fmt.Errorf("Kubernetes Indexed Job: %w", err)
 		}
 		if shards < 1 {
 			return Shard{}, "", false, fmt.Errorf("Kubernetes Indexed Job (JOB_COMPLETION_INDEX=%d): give --shards N, the job's completions", idx)

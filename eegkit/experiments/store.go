@@ -235,7 +235,7 @@ func (s *Store) Load(configs []train.TrainConfig, dataID string) ([]*train.Run, 
 	for _, cfg := range configs {
 		run, err := train.LoadRun(s.RunDir(cfg, dataID))
 		if err != nil {
-			return nil, fmt.Errorf("%s has not trained %s on this data yet (%v)", s.Dir, cfg, err)
+			return nil, fmt.Errorf("%s has not trained %s on this data yet (%w)", s.Dir, cfg, err)
 		}
 		out = append(out, run)
 	}

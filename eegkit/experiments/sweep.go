@@ -251,7 +251,7 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	}
 	if opt.Points != "" {
 		if err := os.MkdirAll(opt.Points, 0o755); err != nil {
-			return nil, fmt.Errorf("sweep: cannot create %s: %v", opt.Points, safefile.Cause(err))
+			return nil, fmt.Errorf("sweep: cannot create %s: %w", opt.Points, safefile.Cause(err))
 		}
 		if err := safefile.RemoveOrphanTemps(opt.Points); err != nil {
 			return nil, err
@@ -386,7 +386,7 @@ func repairSweepCSV(path string) (string, error) {
 	}
 	keep := bytes.LastIndexByte(raw, '\n') + 1
 	if err := os.Truncate(path, int64(keep)); err != nil {
-		return "", fmt.Errorf("%s: cannot drop its torn last row: %v", path, safefile.Cause(err))
+		return "", fmt.Errorf("%s: cannot drop its torn last row: %w", path, safefile.Cause(err))
 	}
 	return string(raw[keep:]), nil
 }
@@ -512,7 +512,7 @@ func parseSweep(path string, f io.Reader) ([]SweepPoint, []string, error) {
 		p.Completed, err = time.Parse(time.RFC3339, r[col("completed")])
 		errs = append(errs, err)
 		if err := errors.Join(errs...); err != nil {
-			return nil, nil, fmt.Errorf("%s line %d: %v", path, i+2, err)
+			return nil, nil, fmt.Errorf("%s line %d: %w", path, i+2, err)
 		}
 		if err := p.checkRanges(); err != nil {
 			return nil, nil, fmt.Errorf("%s line %d is damaged: %w; remove the line (or the point file) to train the point again", path, i+2, err)

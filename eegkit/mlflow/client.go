@@ -62,7 +62,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 func (c *Client) do(req *http.Request, out any) error {
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("MLflow server %s: %v (is it running? start one with: mlflow server --host 127.0.0.1 --port 5000)", c.URI, err)
+		return fmt.Errorf("MLflow server %s: %w (is it running? start one with: mlflow server --host 127.0.0.1 --port 5000)", c.URI, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))

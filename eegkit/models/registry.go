@@ -74,6 +74,9 @@ func Register(e Entry) error {
 	return nil
 }
 
+// Entries lists the registry's entries in the order they were registered.
+func Entries() []Entry { return append([]Entry(nil), registry...) }
+
 // Names lists the registered models in the order they were registered.
 func Names() []string {
 	out := make([]string, len(registry))
@@ -126,7 +129,7 @@ func orELU(act nn.Activation) nn.Activation {
 
 func init() {
 	for _, e := range []Entry{
-		{Name: "eegnet", Doc: "the lab's EEGNet (17,874 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegnet", Doc: "the lab's EEGNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return EEGNetWith(c, k, t, DefaultEEGNetOptions(orELU(act)))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4.
@@ -138,7 +141,7 @@ func init() {
 			}
 			return Preset{12, 5e-4, "the lab"}
 		}},
-		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet (150,977 parameters for its input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return DeepConvNetWith(c, k, t, orELU(act))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: batch 64, lr 1e-3 with ReLU and 3e-4 otherwise.
@@ -147,7 +150,7 @@ func init() {
 			}
 			return Preset{64, 3e-4, "the lab"}
 		}},
-		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (7,842 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			if act != nn.NoActivation {
 				return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
 			}
@@ -156,7 +159,7 @@ func init() {
 			// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
 			return Preset{64, 6.25e-4, "braindecode's motor-imagery example"}
 		}},
-		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (1,874 parameters for the lab's input)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (Lawhern et al. 2018)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGNetV4Options()
 			o.Activation = orELU(act)
 			return EEGNetV4(c, k, t, o)

@@ -76,7 +76,7 @@ func Open(path string) (*File, error) {
 func NewReader(path string, r io.ReaderAt, size int64) (*File, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %v", path, safefile.Cause(err))
+		return nil, fmt.Errorf("%s: not a readable .npz archive (truncated, or not a zip file written by numpy.savez): %w", path, safefile.Cause(err))
 	}
 	z := &File{path: path, f: io.NopCloser(nil), members: map[string]*zip.File{}}
 	for _, m := range zr.File {
@@ -124,7 +124,7 @@ func (z *File) Array(key string) (*Array, error) {
 		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.Keys(), ", "))
 	}
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: array %q %s", z.path, key, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s: array %q "+format, append([]any{z.path, key}, args...)...)
 	}
 	switch m.Method {
 	case zip.Store:
@@ -140,7 +140,7 @@ func (z *File) Array(key string) (*Array, error) {
 	}
 	rc, err := m.Open()
 	if err != nil {
-		return nil, fail("could not be opened (%v)", safefile.Cause(err))
+		return nil, fail("could not be opened (%w)", safefile.Cause(err))
 	}
 	defer rc.Close()
 	// The bound on the inflated stream holds whatever the directory claims.
@@ -166,14 +166,14 @@ func (z *File) Array(key string) (*Array, error) {
 	}
 	raw := make([]byte, n*uint64(dt.size))
 	if _, err := io.ReadFull(src, raw); err != nil {
-		return nil, fail("could not be read (truncated or corrupt): %v", safefile.Cause(err))
+		return nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
 	}
 	// Reading to the end makes archive/zip compare the CRC-32 and the size.
 	if _, err := io.Copy(io.Discard, src); err != nil {
 		if errors.Is(err, zip.ErrChecksum) {
 			return nil, fail("fails its CRC-32 check: the file is damaged")
 		}
-		return nil, fail("could not be read (truncated or corrupt): %v", safefile.Cause(err))
+		return nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
 	}
 	if src.over {
 		return nil, fail("is corrupt: it holds more bytes than the archive says")

@@ -67,7 +67,7 @@ const TempPrefix = ".tmp-"
 // that after a crash path holds either its old or its new content, whole.
 func WriteFile(path string, data []byte) error {
 	if err := writeAtomic(path, data); err != nil {
-		return fmt.Errorf("writing %s: %v", path, Cause(err))
+		return fmt.Errorf("writing %s: %w", path, Cause(err))
 	}
 	return nil
 }
@@ -137,22 +137,34 @@ func RemoveOrphanTemps(dir string) error {
 	return nil
 }
 
-// Cause is the innermost error's message, without the prefixes of the
-// libraries that wrapped it; an unexpected end of file reads "unexpected end
-// of data".
-func Cause(err error) string {
+// Cause is err told by its innermost error's message, without the prefixes
+// of the libraries that wrapped it (an unexpected end of file reads
+// "unexpected end of data"), for messages that name the file themselves;
+// errors.Is and errors.As still see err's whole chain.
+func Cause(err error) error {
+	inner := err
 	for {
-		u := errors.Unwrap(err)
+		u := errors.Unwrap(inner)
 		if u == nil {
 			break
 		}
-		err = u
+		inner = u
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return "unexpected end of data"
+	msg := inner.Error()
+	if errors.Is(inner, io.ErrUnexpectedEOF) || errors.Is(inner, io.EOF) {
+		msg = "unexpected end of data"
 	}
-	return err.Error()
+	return cause{msg, err}
 }
+
+// cause is an error with another message than its chain's.
+type cause struct {
+	msg string
+	err error
+}
+
+func (c cause) Error() string { return c.msg }
+func (c cause) Unwrap() error { return c.err }
 
 // SHA256 is the hex sha256 of the regular file at path (see StatRegular).
 func SHA256(path string) (string, error) {

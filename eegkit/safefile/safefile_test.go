@@ -83,8 +83,9 @@ func TestCause(t *testing.T) {
 		{fmt.Errorf("zip: %w", fmt.Errorf("reading: %w", io.ErrUnexpectedEOF)), "unexpected end of data"},
 		{fmt.Errorf("open: %w", errors.New("permission denied")), "permission denied"},
 	} {
-		if got := Cause(tc.err); got != tc.want {
-			t.Errorf("Cause(%v) = %q, want %q", tc.err, got, tc.want)
+		got := Cause(tc.err)
+		if got.Error() != tc.want || !errors.Is(got, errors.Unwrap(tc.err)) {
+			t.Errorf("Cause(%v) = %q (wrapping %v), want %q wrapping the chain", tc.err, got, errors.Unwrap(got), tc.want)
 		}
 	}
 }

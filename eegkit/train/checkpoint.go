@@ -80,7 +80,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *Mod
 		return err
 	}
 	if err := sd.Check(net.Model); err != nil { // never checkpoint NaN weights: a rerun would resume into them
-		return fmt.Errorf("training diverged at epoch %d: %v; not checkpointing it", len(run.History), err)
+		return fmt.Errorf("training diverged at epoch %d: %w; not checkpointing it", len(run.History), err)
 	}
 	var payload bytes.Buffer
 	if err := gob.NewEncoder(&payload).Encode(&ck); err != nil {
@@ -113,7 +113,7 @@ func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	}
 	ck := &Checkpoint{}
 	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(ck); err != nil {
-		return nil, fmt.Errorf("checkpoint %s is corrupt (%v); delete it to start the run afresh", path, err)
+		return nil, fmt.Errorf("checkpoint %s is corrupt (%w); delete it to start the run afresh", path, err)
 	}
 	if ck.Version != checkpointVersion {
 		return nil, fmt.Errorf("checkpoint %s has version %d, this eegkit writes %d; delete it to start the run afresh", path, ck.Version, checkpointVersion)

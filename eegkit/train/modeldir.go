@@ -106,7 +106,7 @@ func LoadRun(dir string) (*Run, error) {
 	}
 	r := &Run{}
 	if err := json.Unmarshal(raw, r); err != nil {
-		return nil, fmt.Errorf("%s: %s is corrupt: %v", dir, RunFile, err)
+		return nil, fmt.Errorf("%s: %s is corrupt: %w", dir, RunFile, err)
 	}
 	if !SaveFinished(dir, r) {
 		return nil, fmt.Errorf("%s: the run's last save was cut short (no %s); run the same train command again to finish it", dir, SumsFile)

@@ -35,12 +35,12 @@ type DirLock struct{ f *os.File }
 // also proves dir is writable, before any training starts.
 func LockDir(dir string) (*DirLock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the output directory %s: %v", dir, safefile.Cause(err))
+		return nil, fmt.Errorf("cannot create the output directory %s: %w", dir, safefile.Cause(err))
 	}
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, safefile.Cause(err))
+		return nil, fmt.Errorf("the output directory %s is not writable (%w); choose another", dir, safefile.Cause(err))
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		raw, _ := os.ReadFile(path)
@@ -56,7 +56,7 @@ func LockDir(dir string) (*DirLock, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("the output directory %s is not writable (%v); choose another", dir, safefile.Cause(err))
+		return nil, fmt.Errorf("the output directory %s is not writable (%w); choose another", dir, safefile.Cause(err))
 	}
 	return &DirLock{f: f}, nil
 }
@@ -135,7 +135,7 @@ func (d *RunDir) holds(cfg TrainConfig, dataID string) (held *Run, other string,
 	case rerr == nil:
 		var r Run
 		if err := json.Unmarshal(raw, &r); err != nil {
-			return nil, "a damaged " + RunFile, fmt.Errorf("%s: %s is damaged (%v); ask to replace the run (--replace) to train afresh", d.Path, RunFile, err)
+			return nil, "a damaged " + RunFile, fmt.Errorf("%s: %s is damaged (%w); ask to replace the run (--replace) to train afresh", d.Path, RunFile, err)
 		}
 		got, _ := json.Marshal(r.Config)
 		state := "a finished run"
@@ -203,7 +203,7 @@ func VerifyRunFiles(dir string) error {
 		}
 		got, err := safefile.SHA256(filepath.Join(dir, name))
 		if err != nil {
-			return fmt.Errorf("%s: %s is listed in %s but cannot be read (%v); the run is incomplete or damaged", dir, name, SumsFile, safefile.Cause(err))
+			return fmt.Errorf("%s: %s is listed in %s but cannot be read (%w); the run is incomplete or damaged", dir, name, SumsFile, safefile.Cause(err))
 		}
 		if got != sum {
 			return fmt.Errorf("%s: %s does not match its checksum in %s: the file is damaged or was changed; retrain the run or restore it from a backup", dir, name, SumsFile)

@@ -101,7 +101,7 @@ func readBaseline(path string) (*baselines.Result, error) {
 	}
 	var res baselines.Result
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return nil, fmt.Errorf("%s is not a baseline of this eegkit (%v): move it away, or replace it with --replace", path, err)
+		return nil, fmt.Errorf("%s is not a baseline of this eegkit (%w): move it away, or replace it with --replace", path, err)
 	}
 	return &res, nil
 }

@@ -13,7 +13,7 @@ import (
 
 // cmdBench is `eegkit bench`: the training, evaluation and latency benchmark as one JSON line.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act elu] [--batch 64] [--epochs 3] [--profile]", stdout, stderr)
+	fs := newFlags("bench", "--model "+modelUsage+" [--act elu] [--batch 64] [--epochs 3] [--profile]", stdout, stderr)
 	model := fs.String("model", "eegnet", modelHelp)
 	actName := fs.String("act", "", actHelp)
 	batch := fs.Int("batch", 64, "training batch size")

@@ -1,24 +1,13 @@
 // Command eegkit trains and evaluates the lab's EEGNet and DeepConvNet on
-// BCI Competition III dataset IIIb (or eegkit's synthetic stand-in).
+// BCI Competition III dataset IIIb (or eegkit's synthetic stand-in), and the
+// other registered models on any data it reads.
 //
 // Usage:
 //
 //	eegkit <command> [flags]
 //
-// Commands:
-//
-//	train     train one model (progress bar; saves weights, history CSV/JSON)
-//	eval      evaluate a saved model on a dataset
-//	predict   classify trials from an .npz file
-//	summary   print a model's layers, output shapes and parameter counts
-//	gen-data  write the synthetic BCI-IIIb-like dataset
-//	lab       run the lab's six runs, Table 1 and Figures 9 and 10
-//	baseline  fit the classical baseline (band log-variance or CSP + LDA)
-//	sweep     train a hyperparameter grid (CSV, resumable, parallel), table and heat map
-//	bench     time training, evaluation and single-trial latency (one JSON line)
-//	runs      list, show or remove the runs of a run store (runs list|show RUN|rm RUN)
-//
-// Run `eegkit <command> --help` for a command's flags.
+// Run `eegkit --help` for the commands (the table commands below), and
+// `eegkit <command> --help` for a command's flags.
 package main
 
 import (
@@ -47,9 +36,10 @@ var commands = []command{
 	{"predict", "classify trials from an .npz file", cmdPredict},
 	{"export", "write a trained model as an ONNX graph (for onnxruntime in C++, C#, Java, JavaScript, Python)", cmdExport},
 	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
+	{"models", "list the registered models: parameters for the lab's input, preset, what each is", cmdModels},
 	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
 	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},
-	{"baseline", "fit the classical baseline (band log-variance or CSP + LDA)", cmdBaseline},
+	{"baseline", "fit a classical baseline (log-variance or CSP + LDA, Riemannian MDM or tangent space + LR)", cmdBaseline},
 	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},
 	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
 	{"compare", "say whether one run is significantly better than another (McNemar's exact test; paired t-test over seeds)", cmdCompare},

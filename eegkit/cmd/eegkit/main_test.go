@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/models"
+	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -335,5 +338,30 @@ func TestBatchPartsFromEnv(t *testing.T) {
 				t.Errorf("the error does not name the variable: %q", stderr)
 			}
 		})
+	}
+}
+
+// TestHelpListsTheRegistry: the model registry is the one source of the
+// command line's model lists: every registered model appears in `models`
+// (with its parameter count for the lab's input) and in the help of every
+// command that takes --model.
+func TestHelpListsTheRegistry(t *testing.T) {
+	code, stdout, stderr := runCLI("models")
+	if code != 0 {
+		t.Fatalf("models: exit %d %s", code, stderr)
+	}
+	for _, e := range models.Entries() {
+		m, err := models.New(e.Name, nn.NoActivation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(stdout, e.Name) || !strings.Contains(stdout, fmt.Sprint(m.NumParams())) || !strings.Contains(stdout, e.Doc) {
+			t.Errorf("models does not list %s with %d parameters and %q:\n%s", e.Name, m.NumParams(), e.Doc, stdout)
+		}
+		for _, cmd := range []string{"train", "summary", "bench", "sweep", "predict", "export"} {
+			if _, help, _ := runCLI(cmd, "--help"); !strings.Contains(help, e.Name) {
+				t.Errorf("%s --help does not name %s", cmd, e.Name)
+			}
+		}
 	}
 }

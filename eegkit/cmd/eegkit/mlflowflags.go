@@ -36,7 +36,7 @@ func (m *mlflowFlags) check() error {
 	}
 	c, err := mlflow.NewClient(*m.uri)
 	if err != nil {
-		return usageError{fmt.Errorf("--mlflow: %v", err)}
+		return usageError{fmt.Errorf("--mlflow: %w", err)}
 	}
 	m.client = c
 	return nil

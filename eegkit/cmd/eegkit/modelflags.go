@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
@@ -10,10 +12,11 @@ const defaultData = "data"
 // dataHelp describes --data.
 const dataHelp = "data: a directory with the lab's four .npz files, or with EEGMMIDB subject folders (S001/S001R04.edf, …)"
 
-// The models and activations the flags take.
-const (
-	modelNames = "eegnet, deepconvnet (the lab's), eegnetv4 or shallowfbcspnet (braindecode's)"
+// The models and activations the flags take, from the model registry.
+var (
+	modelNames = strings.Join(models.Names(), ", ") + " (eegkit models lists them)"
 	modelHelp  = "model: " + modelNames
+	modelUsage = strings.Join(models.Names(), "|")
 	actHelp    = "activation: relu, leakyrelu or elu (default: the model's own, elu; shallowfbcspnet takes none)"
 )
 

@@ -84,7 +84,7 @@ func checkPredictOut(out, input, weights, modelDir string, force bool) error {
 		return checkInsideDir(out, modelDir)
 	}
 	if err != nil {
-		return fmt.Errorf("--out %s: %v", out, err)
+		return fmt.Errorf("--out %s: %w", out, err)
 	}
 	if st.IsDir() {
 		return fmt.Errorf("--out %s is a directory; name the .npz file to write", out)

@@ -11,7 +11,7 @@ import (
 
 // cmdSummary is `eegkit summary`: a model's layers, output shapes, parameters and preset.
 func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("summary", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act relu|leakyrelu|elu]", stdout, stderr)
+	fs := newFlags("summary", "--model "+modelUsage+" [--act relu|leakyrelu|elu]", stdout, stderr)
 	model := fs.String("model", "eegnet", modelHelp)
 	actName := fs.String("act", "", actHelp)
 	if err := parse(fs, args); err != nil {

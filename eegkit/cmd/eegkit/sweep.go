@@ -16,6 +16,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -23,8 +24,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "report" {
 		return cmdSweepReport(args[1:], stdout, stderr)
 	}
-	fs := newFlags("sweep", "--out DIR [--model eegnet,deepconvnet,eegnetv4,shallowfbcspnet] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [--shard K/N] [flags]\n       eegkit sweep report DIR", stdout, stderr)
-	models := fs.String("model", "eegnet", "models, comma-separated: eegnet, deepconvnet, eegnetv4, shallowfbcspnet")
+	fs := newFlags("sweep", "--out DIR [--model "+strings.ReplaceAll(modelUsage, "|", ",")+"] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [--shard K/N] [flags]\n       eegkit sweep report DIR", stdout, stderr)
+	models := fs.String("model", "eegnet", "models, comma-separated: "+modelNames)
 	acts := fs.String("act", "", "activations, comma-separated: relu, leakyrelu, elu (empty: each model's own, elu; shallowfbcspnet takes none)")
 	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")
 	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
@@ -164,7 +165,7 @@ func sweepShard(flagValue string, shards int) (experiments.Shard, string, error)
 	if flagValue != "" {
 		s, err := experiments.ParseShard(flagValue)
 		if err != nil {
-			return s, "", usageError{fmt.Errorf("--shard: %v", err)}
+			return s, "", usageError{fmt.Errorf("--shard: %w", err)}
 		}
 		return s, "--shard", nil
 	}
@@ -211,7 +212,7 @@ func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 	var extra reportExtra
 	if len(m.Plan.Extra) > 0 {
 		if err := json.Unmarshal(m.Plan.Extra, &extra); err != nil {
-			return fmt.Errorf("%s: %v", filepath.Join(dir, experiments.PlanFile), err)
+			return fmt.Errorf("%s: %w", filepath.Join(dir, experiments.PlanFile), err)
 		}
 	}
 	csvPath := filepath.Join(dir, "sweep.csv")
@@ -257,7 +258,7 @@ func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 		note += fmt.Sprintf("\nIncomplete: %d of the plan's %d points are not finished (%d of them failed); the table holds the %d finished.\n",
 			len(m.Missing), len(m.Plan.Points), len(m.Failed), len(m.Points))
 	}
-	if err := os.WriteFile(filepath.Join(dir, "results.md"), []byte(table+note), 0o644); err != nil {
+	if err := safefile.WriteFile(filepath.Join(dir, "results.md"), []byte(table+note)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%s%s", table, note)

@@ -6,18 +6,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // cmdTrain is `eegkit train`: one run (or one per seed) in --out, resumed from its checkpoint when interrupted.
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "--model eegnet|deepconvnet|eegnetv4|shallowfbcspnet [--act relu|leakyrelu|elu] --out DIR [flags]", stdout, stderr)
+	fs := newFlags("train", "--model "+modelUsage+" [--act relu|leakyrelu|elu] --out DIR [flags]", stdout, stderr)
 	model := fs.String("model", "eegnet", modelHelp)
 	actName := fs.String("act", "", actHelp)
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
@@ -108,7 +108,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(points) > 1 {
 		table := experiments.ResultsTable(experiments.GroupSeeds(points))
 		note := fmt.Sprintf("\nData: %s. %s. Mean ± sample std over seeds %v.\n", data.Source, cfg.Protocol(), seedValues)
-		if err := os.WriteFile(filepath.Join(*out, "seeds.md"), []byte(table+note), 0o644); err != nil {
+		if err := safefile.WriteFile(filepath.Join(*out, "seeds.md"), []byte(table+note)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "\n%s%swrote %s\n", table, note, filepath.Join(*out, "seeds.md"))

@@ -120,7 +120,7 @@ func list[T any](name, value string, parse func(string) (T, error)) ([]T, error)
 	for _, f := range strings.Split(value, ",") {
 		v, err := parse(strings.TrimSpace(f))
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--%s: %q is not valid: %v", name, f, err)}
+			return nil, usageError{fmt.Errorf("--%s: %q is not valid: %w", name, f, err)}
 		}
 		out = append(out, v)
 	}
