@@ -9,5 +9,7 @@ scripts/setup.sh --jupyter
 root_flag=()
 if [ "$(id -u)" = 0 ]; then root_flag=(--allow-root); fi
 # The root is the repository, so that the file browser shows runs/ (the run store and
-# the figures) next to notebooks/; JupyterLab opens on notebooks/.
-exec .venv/bin/jupyter lab --ServerApp.root_dir="$(pwd)" --ServerApp.default_url=/lab/tree/notebooks "${root_flag[@]}" "$@"
+# the figures) next to notebooks/; JupyterLab opens on notebooks/, without the pop-up that
+# asks whether to fetch Jupyter's news (as the browser test starts it).
+exec .venv/bin/jupyter lab --ServerApp.root_dir="$(pwd)" --ServerApp.default_url=/lab/tree/notebooks \
+	--LabApp.news_url= "${root_flag[@]}" "$@"

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Set up, then run every check: formatting, go vet, the Go tests of
-# ./eegkit/..., the parity and short-training tests again on XLA's CPU
-# plugin, the GPU check (scripts/gpu_check.sh) on that plugin, fault injection against bin/eegkit (scripts/faults.sh, quick
-# form), a sweep as a Slurm job array (scripts/slurm_test.sh), the ONNX
-# exports in onnxruntime (scripts/onnx_check.sh), --mlflow against a real
-# MLflow server (scripts/mlflow_check.sh), every notebook headless on the
-# GoNB kernel (quick mode, EEGKIT_EPOCHS=2), and the real-browser test of
-# JupyterLab.
+# Set up, then run every check: formatting, a tidy go.mod, go vet, the Go
+# tests of ./eegkit/..., the parity and short-training tests again on XLA's
+# CPU plugin, the GPU check (scripts/gpu_check.sh) on that plugin, fault
+# injection against bin/eegkit (scripts/faults.sh, quick form), a sweep as a
+# Slurm job array (scripts/slurm_test.sh), the ONNX exports in onnxruntime
+# (scripts/onnx_check.sh), --mlflow against a real MLflow server
+# (scripts/mlflow_check.sh), every notebook headless on the GoNB kernel
+# (quick mode, EEGKIT_EPOCHS=2), and the real-browser test of JupyterLab.
 # Extra arguments go to go test (e.g. -run Parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,11 @@ scripts/setup.sh --jupyter --browser --xla
 unformatted=$(gofmt -l eegkit)
 if [ -n "$unformatted" ]; then
 	echo "test: gofmt would change: $unformatted" >&2
+	exit 1
+fi
+if ! tidy=$(go mod tidy -diff 2>&1); then
+	echo "test: go.mod and go.sum are not tidy (run go mod tidy):" >&2
+	echo "$tidy" | grep -v '^go: downloading' >&2
 	exit 1
 fi
 go vet ./...

@@ -133,7 +133,11 @@ func Progress(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 		} else {
 			left = time.Since(first).Seconds() / float64(seen-1) * float64(cfg.Epochs-e.Epoch)
 		}
-		head := fmt.Sprintf("run %d of %d · %s/%s · epoch %d/%d", k, n, cfg.Model, cfg.Activation, e.Epoch, cfg.Epochs)
+		name := cfg.Model
+		if cfg.Activation != "" { // "" where the model fixes its nonlinearity
+			name += "/" + cfg.Activation
+		}
+		head := fmt.Sprintf("run %d of %d · %s · epoch %d/%d", k, n, name, e.Epoch, cfg.Epochs)
 		stats := fmt.Sprintf("loss %.4f · train %.1f%% · test %.1f%% · %.1fs/epoch · %s left",
 			e.TrainLoss, 100*e.TrainAcc, 100*e.TestAcc, e.Seconds, fmtDuration(left))
 		if gonbui.IsNotebook {

@@ -31,26 +31,33 @@ func TestEnvironmentOverrides(t *testing.T) {
 }
 
 func TestProgressOutsideNotebook(t *testing.T) {
-	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 10}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout := os.Stdout
-	os.Stdout = w
-	p := Progress(cfg, 2, 6)
-	for e := 1; e <= 10; e++ {
-		p(train.EpochStats{Epoch: e, Seconds: 1.5, TrainAcc: 0.5, TestAcc: 0.25})
-	}
-	os.Stdout = stdout
-	w.Close()
-	out, _ := io.ReadAll(r)
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 10 { // every tenth of the run
-		t.Fatalf("got %d lines, want 10:\n%s", len(lines), out)
-	}
-	if want := "run 2 of 6 · eegnet/elu · epoch 10/10 · loss 0.0000 · train 50.0% · test 25.0%"; !strings.HasPrefix(lines[9], want) {
-		t.Errorf("last line %q, want it to start with %q", lines[9], want)
+	for _, c := range []struct {
+		cfg  train.TrainConfig
+		want string
+	}{
+		{train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 10}, "run 2 of 6 · eegnet/elu · epoch 10/10 · loss 0.0000 · train 50.0% · test 25.0%"},
+		{train.TrainConfig{Model: "shallowfbcspnet", Epochs: 10}, "run 2 of 6 · shallowfbcspnet · epoch 10/10 ·"}, // no activation, no slash
+	} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout := os.Stdout
+		os.Stdout = w
+		p := Progress(c.cfg, 2, 6)
+		for e := 1; e <= 10; e++ {
+			p(train.EpochStats{Epoch: e, Seconds: 1.5, TrainAcc: 0.5, TestAcc: 0.25})
+		}
+		os.Stdout = stdout
+		w.Close()
+		out, _ := io.ReadAll(r)
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) != 10 { // every tenth of the run
+			t.Fatalf("got %d lines, want 10:\n%s", len(lines), out)
+		}
+		if !strings.HasPrefix(lines[9], c.want) {
+			t.Errorf("last line %q, want it to start with %q", lines[9], c.want)
+		}
 	}
 }
 

@@ -74,8 +74,9 @@ func (p *protocolFlags) check() (checkpointEvery int, err error) {
 	return *p.ckpt, nil
 }
 
-// augmentHelp describes --augment.
-const augmentHelp = `data augmentation, e.g. "timeshift:0.2s,noise:0.1,mirror:0.5": transforms name[:value[:probability]] of timereverse, signflip, ftsurrogate, smoothtimemask, bandstop, freqshift, noise, scale, chandropout, chanshuffle, symmetry, mirror, timeshift, mixup (see go doc eegkit/augment)`
+// augmentHelp describes --augment, with the transforms augment knows.
+var augmentHelp = `data augmentation, e.g. "timeshift:0.2s,noise:0.1,mirror:0.5": transforms name[:value[:probability]] of ` +
+	strings.Join(augment.Names, ", ") + ` (see go doc eegkit/augment)`
 
 // augmentSpecs canonicalises the augmentations of value for data: one spec
 // for train, specs separated by ";" for sweep ("none" is no augmentation).
