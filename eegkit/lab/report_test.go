@@ -113,8 +113,26 @@ func TestFigureRendering(t *testing.T) {
 	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("relu_train")) {
 		t.Errorf("SVG: %v", err)
 	}
-	if f.Y.Min != 50 || f.Y.Max != 100 || f.X.Min != 0 {
-		t.Errorf("axes %g..%g, x from %g", f.Y.Min, f.Y.Max, f.X.Min)
+	if f.Y.Min != 50 || f.Y.Max != 100 || f.X.Min != 1 || f.X.Max != 300 {
+		t.Errorf("axes %g..%g, x %g..%g (epochs count from 1)", f.Y.Min, f.Y.Max, f.X.Min, f.X.Max)
+	}
+	// Epoch axes: whole epochs from the first, for a short run and a long one.
+	for _, c := range []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{1, 3, []string{"1", "2", "3"}},
+		{1, 2, []string{"1", "2"}},
+		{1, 300, []string{"1", "50", "100", "150", "200", "250", "300"}},
+		{1, 20, []string{"1", "5", "10", "15", "20"}},
+	} {
+		var got []string
+		for _, tk := range (plot.EpochTicks{}).Ticks(c.lo, c.hi) {
+			got = append(got, tk.Label)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("epoch ticks of %g..%g: %v, want %v", c.lo, c.hi, got, c.want)
+		}
 	}
 	for _, c := range []struct {
 		lo, hi float64

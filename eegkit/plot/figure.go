@@ -99,6 +99,28 @@ func (RoundTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// EpochTicks marks an axis of epochs: whole numbers only, every one of a
+// short run (1, 2, 3) and round ones of a long run with the first epoch
+// (1, 50, 100, …, 300).
+type EpochTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (EpochTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi >= lo) || math.IsInf(hi-lo, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	label := func(v float64) plot.Tick { return plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)} }
+	first := math.Ceil(lo)
+	ticks := []plot.Tick{label(first)}
+	step := math.Max(1, roundStep((hi-lo)/6))
+	for v := math.Ceil(lo/step) * step; v <= hi+1e-9; v += step {
+		if v > first {
+			ticks = append(ticks, label(v))
+		}
+	}
+	return ticks
+}
+
 // roundStep is the smallest of 1, 2, 5 × 10ⁿ that is at least raw.
 func roundStep(raw float64) float64 {
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))

@@ -29,7 +29,7 @@ var accuracyColors = map[nn.Activation]color.RGBA{
 func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*Figure, error) {
 	p := NewFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
-	n, lowest := 0, 100.0
+	n, lowest, last := 0, 100.0, 1
 	for _, act := range nn.Activations {
 		h, ok := runs[act]
 		if !ok || len(h) == 0 {
@@ -43,7 +43,7 @@ func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*F
 					acc = e.TestAcc
 				}
 				xy[i] = plotter.XY{X: float64(e.Epoch), Y: 100 * acc}
-				lowest = math.Min(lowest, 100*acc)
+				lowest, last = math.Min(lowest, 100*acc), max(last, e.Epoch)
 			}
 			l, err := plotter.NewLine(xy)
 			if err != nil {
@@ -64,7 +64,8 @@ func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*F
 	if n == 0 {
 		return nil, fmt.Errorf("no history to plot for %s", model)
 	}
-	p.X.Min = 0
+	p.X.Min, p.X.Max = 1, float64(max(last, 2)) // epochs count from 1
+	p.X.Tick.Marker = EpochTicks{}
 	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
 	return p, nil
 }
