@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deep models with and without augmentation against the classical and Riemannian baselines, under the
-# validation protocol with 3 seeds, on the synthetic data and on EEGMMIDB S001 (the README's "Beyond the
+# validation protocol with 3 seeds, on the synthetic data and on EEGMMIDB S001 (docs/experiments.md's "Beyond the
 # lab's accuracy" tables): runs/methods/{synthetic,eegmmidb-s001}/results.md. About 18 minutes here.
 # Resumable: a rerun reuses the finished points.
 #   scripts/methods.sh [--epochs 100]

@@ -62,7 +62,7 @@ fi
 if [ "$xla" = 1 ]; then
 	# XLA's CPU PJRT plugin from PyPI (Apache-2.0), linked where scripts/env.sh
 	# points PJRT_PLUGIN_LIBRARY_PATH; GPU users install jax-cuda12-pjrt's
-	# plugin instead (see the README).
+	# plugin instead (see docs/backends.md).
 	plugin=.venv/lib/go-xla/pjrt_c_api_cpu_plugin.so
 	if [ ! -e "$plugin" ]; then
 		[ -x .venv/bin/pip ] || "${PYTHON:-python3}" -m venv .venv
