@@ -18,7 +18,6 @@ import (
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/onnx"
 	"github.com/eegkit/eegkit/eegkit/plot"
-	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -164,11 +163,8 @@ func ExportONNX(r *Run, path string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := onnx.Marshal(r.Net.Model, sd)
-	if err != nil {
-		return err
-	}
-	return safefile.WriteFile(path, raw)
+	_, err = onnx.WriteFile(path, r.Net.Model, sd)
+	return err
 }
 
 // SweepGrid trains batch × learning-rate points, resumably (experiments.SweepGrid).

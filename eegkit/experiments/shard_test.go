@@ -239,6 +239,20 @@ func TestShardedSweepMerges(t *testing.T) {
 	if m, err = experiments.MergeSweep(dir); err != nil || len(m.Points) != 2 || len(m.Others) != 2 {
 		t.Errorf("after the grid shrank: %d points, %d others (kept), %v", len(m.Points), len(m.Others), err)
 	}
+	// The report, as the command line and a notebook make it: the table, its note, the heat map, the files.
+	report, err := m.Report()
+	if err != nil || !strings.Contains(report.Markdown, "| rank |") || !strings.Contains(report.Markdown, "Ranked by mean validation accuracy") || report.Heatmap == nil {
+		t.Errorf("report: %v\n%s", err, report.Markdown)
+	}
+	files, err := m.WriteReport(dir, report)
+	if err != nil || len(files) != 4 {
+		t.Errorf("report files %v, %v", files, err)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 	if _, err := experiments.MergeSweep(t.TempDir()); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "not a sweep directory") {
 		t.Errorf("merging a directory without a plan: %v", err)
 	}

@@ -89,7 +89,7 @@ func Names() []string {
 // Lookup finds a model by its name or an alias, in any case and with or
 // without "_", "-" and spaces.
 func Lookup(name string) (Entry, error) {
-	key := strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(name)))
+	key := nn.NormalizeName(name)
 	for _, e := range registry {
 		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			if n == key {

@@ -585,7 +585,7 @@ func (a Activation) Label() string {
 // ParseActivation accepts relu, leakyrelu (or leaky, leaky_relu) and elu, in
 // any case, and "" (NoActivation: the model's own nonlinearity).
 func ParseActivation(s string) (Activation, error) {
-	switch normalizeName(s) {
+	switch NormalizeName(s) {
 	case "":
 		return NoActivation, nil
 	case "relu":

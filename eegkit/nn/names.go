@@ -13,7 +13,9 @@ func shapeSize(shape []int) int {
 	return n
 }
 
-// normalizeName lowers a name and drops spaces, "_" and "-" ("Leaky_ReLU" is "leakyrelu").
-func normalizeName(s string) string {
+// NormalizeName is the form in which eegkit compares the names of
+// activations, models and layers: lower case, without spaces, "_" and "-"
+// ("Leaky_ReLU" is "leakyrelu").
+func NormalizeName(s string) string {
 	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(s)))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/onnx/onnxpb"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -160,6 +161,16 @@ func Marshal(m *nn.Model, sd nn.StateDict) ([]byte, error) {
 		return nil, err
 	}
 	return proto.Marshal(mp)
+}
+
+// WriteFile writes the ONNX model of m with the weights sd to path,
+// atomically (safefile.WriteFile), and returns its size in bytes.
+func WriteFile(path string, m *nn.Model, sd nn.StateDict) (int, error) {
+	raw, err := Marshal(m, sd)
+	if err != nil {
+		return 0, err
+	}
+	return len(raw), safefile.WriteFile(path, raw)
 }
 
 // layer adds the nodes of one layer applied to x, of shape in.

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/onnx"
-	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // cmdExport is `eegkit export`: a trained model as an ONNX graph.
@@ -42,16 +41,13 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	raw, err := onnx.Marshal(net.Model, sd)
+	size, err := onnx.WriteFile(*out, net.Model, sd)
 	if err != nil {
-		return err
-	}
-	if err := safefile.WriteFile(*out, raw); err != nil {
 		return err
 	}
 	in := net.Model.Input
 	fmt.Fprintf(stdout, "wrote %s: %s in evaluation mode, ONNX opset %d; input %q float32 [N, %d, %d, %d], output %q [N, %d] (%d bytes)\n",
-		*out, net.Model.Name, onnx.Opset, onnx.Input, in[0], in[1], in[2], onnx.Output, net.Model.Classes(), len(raw))
+		*out, net.Model.Name, onnx.Opset, onnx.Input, in[0], in[1], in[2], onnx.Output, net.Model.Classes(), size)
 	if net.Crops != nil && net.Crops.Len > 0 {
 		fmt.Fprintf(stdout, "a cropped model: it takes windows of %d samples; as eegkit predict does, average the logits of each trial's windows (every %d samples)\n", in[2], net.Crops.Stride)
 	}

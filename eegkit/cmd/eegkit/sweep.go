@@ -8,15 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
-	"github.com/eegkit/eegkit/eegkit/plot"
-	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -215,14 +212,6 @@ func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 			return fmt.Errorf("%s: %w", filepath.Join(dir, experiments.PlanFile), err)
 		}
 	}
-	csvPath := filepath.Join(dir, "sweep.csv")
-	if err := m.WriteCSV(dir); err != nil {
-		return err
-	}
-	points := slices.Clone(m.Points)
-	experiments.SortPoints(points)
-	groups := experiments.GroupSeeds(points)
-	experiments.SortGroups(groups)
 	var rows []*baselines.Result
 	if extra.Baseline {
 		if data == nil {
@@ -245,38 +234,17 @@ func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 			rows = append(rows, b)
 		}
 	}
-	table := experiments.ResultsTable(groups, rows...)
-	note := fmt.Sprintf("\nData: %s. %s. Ranked by mean validation accuracy (by train accuracy without a validation split); the test set never ranks. Mean ± sample std over %d seed(s).\n",
-		m.Plan.Data, m.Plan.Protocol, m.Plan.Seeds)
-	if len(groups) > 1 && len(groups[0].Seeds) > 1 {
-		// The two ranked first (by validation, never by the test set): does the first beat the second on the test set?
-		if c, err := experiments.CompareGroups(groups[0], groups[1], points); err == nil {
-			note += "\nFirst against second: " + c.Verdict() + "\n"
-		}
-	}
-	if len(m.Missing) > 0 {
-		note += fmt.Sprintf("\nIncomplete: %d of the plan's %d points are not finished (%d of them failed); the table holds the %d finished.\n",
-			len(m.Missing), len(m.Plan.Points), len(m.Failed), len(m.Points))
-	}
-	if err := safefile.WriteFile(filepath.Join(dir, "results.md"), []byte(table+note)); err != nil {
+	report, err := m.Report(rows...)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%s%s", table, note)
-	if len(groups) > 0 {
-		p, err := experiments.ResultsHeatmap("Sweep", groups)
-		if err != nil {
-			return err
-		}
-		p.Caption = "Data: " + m.Plan.Data
-		files, err := plot.SavePlot(p, filepath.Join(dir, "heatmap"))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s, %s", filepath.Join(dir, "results.md"), csvPath)
-		for _, f := range files {
-			fmt.Fprintf(stdout, ", %s", f)
-		}
-		fmt.Fprintln(stdout)
+	files, err := m.WriteReport(dir, report)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%s", report.Markdown)
+	if report.Heatmap != nil {
+		fmt.Fprintf(stdout, "wrote %s\n", strings.Join(files, ", "))
 	}
 	if len(m.Missing) == 0 {
 		return nil
