@@ -84,10 +84,10 @@ var (
 	MMIDBTestRuns  = []int{12}
 )
 
-// IsMMIDBDir reports whether dir holds EEGMMIDB recordings in PhysioNet's
+// isMMIDBDir reports whether dir holds EEGMMIDB recordings in PhysioNet's
 // layout (SNNN/SNNNRkk.edf, any run: a folder that lacks one of the runs
 // eegkit needs is still EEGMMIDB, and loading it names the missing run).
-func IsMMIDBDir(dir string) bool {
+func isMMIDBDir(dir string) bool {
 	m, _ := filepath.Glob(filepath.Join(dir, "S[0-9][0-9][0-9]", "S[0-9][0-9][0-9]R[0-9][0-9].edf"))
 	return len(m) > 0
 }
@@ -353,7 +353,7 @@ func LoadDataWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("%s is a file, not a data directory: give the directory that holds it (%s)", dir, filepath.Dir(dir))
 	}
-	if IsMMIDBDir(dir) {
+	if isMMIDBDir(dir) {
 		return LoadEEGMMIDBWith(dir, opt)
 	}
 	if len(opt.Channels) > 0 || opt.Rate != 0 {

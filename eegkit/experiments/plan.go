@@ -47,7 +47,7 @@ func (p *SweepPlan) same(q *SweepPlan) bool {
 // in dir stay and are reused wherever the new grid has them); it returns
 // the old plan when that was of another grid or data.
 func WritePlan(dir string, plan *SweepPlan, replace bool) (old *SweepPlan, err error) {
-	old, err = ReadPlan(dir)
+	old, err = readPlan(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
@@ -68,9 +68,9 @@ func WritePlan(dir string, plan *SweepPlan, replace bool) (old *SweepPlan, err e
 	return old, safefile.WriteFile(filepath.Join(dir, PlanFile), append(raw, '\n'))
 }
 
-// ReadPlan reads a sweep directory's plan; the error wraps os.ErrNotExist
+// readPlan reads a sweep directory's plan; the error wraps os.ErrNotExist
 // when it has none.
-func ReadPlan(dir string) (*SweepPlan, error) {
+func readPlan(dir string) (*SweepPlan, error) {
 	path := filepath.Join(dir, PlanFile)
 	raw, err := safefile.ReadRegular(path, "sweep plan")
 	if err != nil {
@@ -119,7 +119,7 @@ func (m *MergedSweep) FailureOf(cfg train.TrainConfig) (PointFailure, bool) {
 // directory and its sweep.csv (which a single-machine sweep also writes,
 // and older eegkits wrote alone).
 func MergeSweep(dir string) (*MergedSweep, error) {
-	plan, err := ReadPlan(dir)
+	plan, err := readPlan(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := safefile.RemoveOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
-	runs, err := Ensure(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
+	runs, err := ensure(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
 	if err != nil {
 		return nil, err
 	}

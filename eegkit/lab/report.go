@@ -207,12 +207,12 @@ func (lr Runs) Data() string {
 	return strings.Join(list, "; ")
 }
 
-// Ensure makes sure the run store in dir (see Store) holds the six
+// ensure makes sure the run store in dir (see Store) holds the six
 // preset runs (with the given epochs) on data: finished runs are reused,
 // interrupted ones resumed, missing ones trained. progress, if not nil, makes
 // an epoch callback for each training; logf, if not nil, gets the plan and
 // one line per run.
-func Ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
+func ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
 	var configs []train.TrainConfig
 	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {

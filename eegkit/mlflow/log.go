@@ -115,8 +115,8 @@ func Final(run *train.Run, at time.Time) []Metric {
 	return out
 }
 
-// Tags are a run's MLflow tags.
-func Tags(run *train.Run, name string) []KeyValue {
+// tags are a run's MLflow tags.
+func tags(run *train.Run, name string) []KeyValue {
 	c := run.Config
 	return []KeyValue{
 		{"mlflow.runName", name}, {"mlflow.source.name", "eegkit"}, {"mlflow.source.type", "LOCAL"},
@@ -164,7 +164,7 @@ func LogRun(ctx context.Context, c *Client, dir string, opt Options) (rec Record
 	}
 	end := time.Now()
 	start := end.Add(-time.Duration(seconds * float64(time.Second)))
-	info, err := c.CreateRun(ctx, exp, opt.RunName, start, Tags(run, opt.RunName))
+	info, err := c.CreateRun(ctx, exp, opt.RunName, start, tags(run, opt.RunName))
 	if err != nil {
 		return rec, false, err
 	}

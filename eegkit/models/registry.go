@@ -14,10 +14,6 @@ var LabInput = nn.Shape3{1, eeg.Channels, eeg.Samples}
 // LabNames lists the lab's models, as used on the command line.
 var LabNames = []string{"eegnet", "deepconvnet"}
 
-// ZooNames lists the models registered beyond the lab's (braindecode's, to
-// begin with).
-var ZooNames = []string{"shallowfbcspnet", "eegnetv4"}
-
 // A Builder builds a model for trials of nChans channels × nTimes samples
 // and nOutputs classes. act is the activation asked for; NoActivation means
 // the model's own.

@@ -100,11 +100,11 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return SyncDir(dir)
+	return syncDir(dir)
 }
 
-// SyncDir flushes a directory's entries (a rename in it) to the disk.
-func SyncDir(dir string) error {
+// syncDir flushes a directory's entries (a rename in it) to the disk.
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

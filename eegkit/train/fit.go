@@ -103,7 +103,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := CheckData(data); err != nil {
+	if err := checkData(data); err != nil {
 		return nil, err
 	}
 	switch {
@@ -227,11 +227,11 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	return finish(run, net, sel, val, data.Test)
 }
 
-// CheckData says what is wrong with data for training, if anything: too few
+// checkData says what is wrong with data for training, if anything: too few
 // training trials, an empty test set, trials of the wrong size, labels
 // outside the classes, or a test set whose shape or classes differ from the
 // training set's.
-func CheckData(data *eeg.Data) error {
+func checkData(data *eeg.Data) error {
 	if data == nil || data.Train == nil || data.Train.Len() < 2 {
 		return fmt.Errorf("training needs at least 2 training trials")
 	}
