@@ -52,9 +52,8 @@ func Backend() (compute.Backend, error) {
 // backend, and the Go backend gets one graph-node executor per CPU, at most
 // its default of 8, unless the value sets num_executors. The default (8,
 // capped at twice the CPUs) on top of multi-threaded matrix products
-// oversubscribes small machines; one executor per CPU trained the lab's
-// models 25–35 % faster on 2 cores (scripts/bench.sh). Other backends'
-// values are returned unchanged.
+// oversubscribes small machines (docs/benchmarks.md, "CPU kernel
+// choices"). Other backends' values are returned unchanged.
 func goBackendConfig(cfg string, cpus int) string {
 	if cfg == "" {
 		cfg = "go"

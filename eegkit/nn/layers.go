@@ -229,14 +229,10 @@ func (c Conv2d) kernelPath(h int) string {
 // this convolution on trials trials of the given width, or 0 where the windows'
 // product (temporalConv) is the faster: for one input channel, a kernel of
 // at least 32 steps and at least 6 trials (a part of the batch), in
-// training. Blocks of about half the kernel did best for EEGNet's (1, 51)
-// convolution at batch 64 (parts of 16 trials: training epochs 8–17 %
-// shorter with 25 than with the windows, in three sessions; 13 % with 15, 12 % with 30 and 50,
-// 4 % with 75), and the block divides the output where it can, which saves
-// a copy. With fewer trials the gain goes (batch 32, parts of 8: 6 %; 24,
-// parts of 6: 1–3 %; 16, parts of 4: none) and turns into a loss (batch 12,
-// parts of 3: 12 % longer). Evaluation gains nothing from the blocks, and
-// a single trial loses (latency 0.27 → 0.32 ms), so it keeps the windows.
+// training. The block is about half the kernel, and divides the output
+// where it can, which saves a copy. Fewer trials lose the gain, and
+// evaluation and a single trial keep the windows (docs/benchmarks.md, "CPU
+// kernel choices").
 func (c Conv2d) blockSize(trials, width int) int {
 	k := c.Kernel[1]
 	if c.In != 1 || k < 32 || trials < 6 {

@@ -138,9 +138,9 @@ func timeWindows(x *Node, k, out int) *Node {
 // trailing axis P, so the backend packs the right operand transposed, which
 // the Go backend does with scalar code; its 4×32 kernel then runs
 // ⌈rows/4⌉·⌈cols/32⌉ times per step. dY goes on the left when it has fewer
-// rows than x or at most half a strip (measured on the lab's shapes: 1.6–2.2×
-// faster there); otherwise x does, and the small [R, O] result is
-// transposed. Either order gives the same values.
+// rows than x or at most half a strip, the faster order on the lab's
+// shapes (docs/benchmarks.md, "CPU kernel choices"); otherwise x does, and
+// the small [R, O] result is transposed. Either order gives the same values.
 func weightGrad(x, dy *Node) *Node {
 	if r, o := x.Shape().Dimensions[0], dy.Shape().Dimensions[0]; r < o || o <= 16 {
 		return DotGeneral(dy, []int{1}, nil, x, []int{1}, nil)

@@ -302,12 +302,11 @@ func (n *Net) evalChunk() int {
 // lab's test set, 1080 trials, goes in one graph).
 const accelEvalChunk = 2048
 
-// cpuEvalChunk is the batch size used for evaluation; every evaluation of at
-// least this many trials reuses one compiled graph. Chunks of 60 (4 parts
-// of 15) keep a chunk's activations in the caches: evaluating 1080 trials
-// took 7 % (EEGNet) and 14 % (DeepConvNet) less time than in chunks of 360
-// (medians of 4 interleaved runs of eegkit bench). Logits depend on the
-// chunk only through float rounding (DeepConvNet's moved by 5e-7).
+// cpuEvalChunk is the batch size used for evaluation on the CPUs; every
+// evaluation of at least this many trials reuses one compiled graph. Chunks
+// of 60 (4 parts of 15) keep a chunk's activations in the caches
+// (docs/benchmarks.md, "CPU kernel choices"). Logits depend on the chunk
+// only through float rounding.
 const cpuEvalChunk = 60
 
 // StepResult is what one training step reports.
