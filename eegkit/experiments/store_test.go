@@ -87,7 +87,7 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, err := store.Find("nope"); err == nil || !strings.Contains(err.Error(), "holds no run") {
 		t.Errorf("Find nope: %v", err)
 	}
-	if plan := lab.TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs, about") {
+	if plan := lab.TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs (eegnet/elu, eegnet/elu), about") {
 		t.Errorf("plan %q", plan)
 	}
 }

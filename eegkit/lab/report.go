@@ -279,7 +279,15 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 		}
 	}
 	if len(todo) > 0 {
-		logf("%s", TrainingPlan(todo, store))
+		plan := TrainingPlan(todo, store)
+		reused := len(configs) - len(todo)
+		for _, m := range have {
+			reused += len(m)
+		}
+		if reused > 0 {
+			plan += fmt.Sprintf("; reusing %d finished run(s)", reused)
+		}
+		logf("%s", plan)
 	}
 	k := 0 // counts the runs that train (reused ones show no progress)
 	for _, cfg := range configs {
@@ -309,8 +317,8 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 	return have, nil
 }
 
-// TrainingPlan says what training configs will take: "training 6 runs × 300
-// epochs, about 55 min on this machine". The time per epoch of each model
+// TrainingPlan says what training configs will take: "training 2 run(s) ×
+// 300 epochs (eegnet/relu, deepconvnet/elu), about 25 min on this machine". The time per epoch of each model
 // comes from the runs the store already holds (the median epoch of its
 // newest run of that model and batch size); without one it says so.
 func TrainingPlan(configs []train.TrainConfig, store *experiments.Store) string {
@@ -334,7 +342,14 @@ func TrainingPlan(configs []train.TrainConfig, store *experiments.Store) string 
 		ep = append(ep, strconv.Itoa(e))
 	}
 	sort.Strings(ep)
-	plan := fmt.Sprintf("training %d run(s) × %s epochs", len(configs), strings.Join(ep, "/"))
+	names := make([]string, len(configs))
+	for i, cfg := range configs {
+		names[i] = cfg.Model
+		if cfg.Activation != "" {
+			names[i] += "/" + cfg.Activation
+		}
+	}
+	plan := fmt.Sprintf("training %d run(s) × %s epochs (%s)", len(configs), strings.Join(ep, "/"), strings.Join(names, ", "))
 	switch {
 	case known == len(configs):
 		plan += fmt.Sprintf(", about %s on this machine (from the epoch times of the runs already trained)", fmtMinutes(total))
