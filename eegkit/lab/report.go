@@ -129,9 +129,13 @@ func (lr Runs) Discussion() string {
 			peak, peakEpoch = e.TestAcc, e.Epoch
 		}
 	}
-	fmt.Fprintf(&sb, "- **Choosing the epoch on the test set** would report %.2f%% for the best run (epoch %d) instead of %.2f%% at the last epoch: "+
-		"%.2f points of optimism, which is why this report, like the lab, uses the last epoch.\n", 100*peak, peakEpoch, 100*br.Final().TestAcc,
-		100*(peak-br.Final().TestAcc))
+	if optimism := peak - br.Final().TestAcc; optimism > 0 {
+		fmt.Fprintf(&sb, "- **Choosing the epoch on the test set** would report %.2f%% for the best run (epoch %d) instead of %.2f%% at the last epoch: "+
+			"%.2f points of optimism, which is why this report, like the lab, uses the last epoch.\n", 100*peak, peakEpoch, 100*br.Final().TestAcc, 100*optimism)
+	} else {
+		fmt.Fprintf(&sb, "- **Choosing the epoch on the test set** would change nothing here: the best run's last epoch (%.2f%%) is also its best on the test set. "+
+			"In general it would be optimistic, which is why this report, like the lab, uses the last epoch.\n", 100*br.Final().TestAcc)
+	}
 	return sb.String()
 }
 

@@ -64,6 +64,11 @@ func TestLabReport(t *testing.T) {
 			t.Errorf("discussion lacks %q:\n%s", want, d)
 		}
 	}
+	// When the last epoch is also the best on the test set, there is no optimism to report.
+	runs["eegnet"][nn.ReLU] = fakeRun(t, "eegnet", nn.ReLU, 0.95, 0.80, 0.82, 0.85)
+	if d := runs.Discussion(); !strings.Contains(d, "would change nothing here: the best run's last epoch (85.00%) is also its best") || strings.Contains(d, "0.00 points of optimism") {
+		t.Errorf("discussion without optimism:\n%s", d)
+	}
 	if h := lab.HyperparameterTable(best); !strings.Contains(h, "| batch size | 64 |") || !strings.Contains(h, "| parameters | 17874 |") {
 		t.Errorf("hyperparameters:\n%s", h)
 	}
