@@ -233,9 +233,13 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 func (s *Store) Load(configs []train.TrainConfig, dataID string) ([]*train.Run, error) {
 	var out []*train.Run
 	for _, cfg := range configs {
-		run, err := train.LoadRun(s.RunDir(cfg, dataID))
+		dir := s.RunDir(cfg, dataID)
+		if _, err := os.Lstat(filepath.Join(dir, train.RunFile)); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s has not trained %s on this data yet: train it first (in a notebook, run its training cell; on the command line, eegkit lab or train)", s.Dir, cfg)
+		}
+		run, err := train.LoadRun(dir)
 		if err != nil {
-			return nil, fmt.Errorf("%s has not trained %s on this data yet (%w)", s.Dir, cfg, err)
+			return nil, fmt.Errorf("%s: the run of %s: %w", s.Dir, cfg, err)
 		}
 		out = append(out, run)
 	}

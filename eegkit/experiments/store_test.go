@@ -120,3 +120,16 @@ func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 		t.Errorf("log %q", logged)
 	}
 }
+
+// TestLoadWhatWasNotTrained: asking a store for a run it does not hold
+// says to train it first, in a notebook's terms as in the command line's,
+// once, and names no command that would train another configuration.
+func TestLoadWhatWasNotTrained(t *testing.T) {
+	store := experiments.OpenStore(t.TempDir())
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
+	_, err := store.Load([]train.TrainConfig{cfg}, "sha256:x")
+	if err == nil || !strings.Contains(err.Error(), "has not trained") || !strings.Contains(err.Error(), "run its training cell") ||
+		strings.Contains(err.Error(), "--out") || strings.Count(err.Error(), "train it first") != 1 {
+		t.Errorf("loading a run that was not trained: %v", err)
+	}
+}
