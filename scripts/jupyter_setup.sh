@@ -23,6 +23,13 @@ if [ ! -x .venv/bin/jupyter ] || [ notebooks/requirements.txt -nt .venv/bin/jupy
 	echo "jupyter setup: installed $(.venv/bin/jupyter lab --version | head -1 | sed 's/^/JupyterLab /') in .venv"
 fi
 
+# JupyterLab in .venv never asks whether to fetch Jupyter's news (a pop-up that
+# covers every screen; --LabApp.news_url= alone leaves it): the setting, as an
+# override of the application in .venv.
+mkdir -p .venv/share/jupyter/lab/settings
+printf '%s\n' '{ "@jupyterlab/apputils-extension:notification": { "fetchNews": "false", "checkForUpdates": false } }' \
+	>.venv/share/jupyter/lab/settings/overrides.json
+
 # Register a GoNB kernel named for eegkit ("Go (eegkit)", kernels/eegkit), with
 # the Go settings and tools eegkit needs. A GoNB kernel of the user's own
 # (kernels/gonb) is left alone. The eegkit kernel runs this checkout's GoNB;

@@ -122,12 +122,12 @@ def workflow(out, runs_dir, timeout, epochs):
     before = store_runs(runs_dir)
     nb02 = os.path.join(NOTEBOOKS, "02-eegnet.ipynb")
     nb = nbformat.read(nb02, as_version=4)
-    hp = [c for c in nb.cells if c.cell_type == "code" and "cfg.Epochs, cfg.Seed = epochs, seed" in c.source]
+    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4,'
+    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
     if len(hp) != 1:
-        print("FAIL workflow: 02's hyperparameter cell has no line 'cfg.Epochs, cfg.Seed = epochs, seed' to tweak")
+        print(f"FAIL workflow: 02's hyperparameter cell has no value {elu!r} to tweak")
         return False
-    hp[0].source = hp[0].source.replace("cfg.Epochs, cfg.Seed = epochs, seed",
-                                        "cfg.Epochs, cfg.Seed = epochs, seed\n\t\tif act == eegkit.ELU {\n\t\t\tcfg.LR = 2e-3\n\t\t}")
+    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: 2e-3"))  # a number edited in place
     tweaked = os.path.join(out, "02-eegnet-tweaked.ipynb")
     nbformat.write(nb, tweaked)
     run(tweaked, tweaked, runs_dir, timeout, epochs)
@@ -158,9 +158,12 @@ def interrupt_and_resume(out, runs_dir, timeout):
     import asyncio
     import json
     nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
-    hp = [c for c in nb.cells if c.cell_type == "code" and "cfg.Epochs, cfg.Seed = epochs, seed" in c.source]
-    hp[0].source = hp[0].source.replace("cfg.Epochs, cfg.Seed = epochs, seed",
-                                        "cfg.Epochs, cfg.Seed = epochs, seed\n\t\tif act == eegkit.ELU {\n\t\t\tcfg.LR, cfg.Epochs = 3e-3, 30\n\t\t}")
+    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4, WeightDecay: 0, Epochs: epochs,'
+    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
+    if len(hp) != 1:
+        print(f"FAIL interrupt: 02's hyperparameter cell has no value {elu!r} to edit")
+        return False
+    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: 3e-3").replace("Epochs: epochs", "Epochs: 30"))
     train = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "store.Train(" in c.source][0]
     pattern = os.path.join(runs_dir, "eegnet-elu-b12-lr0.003-e30-*")
     client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})
