@@ -90,12 +90,13 @@ func printBaseline(stdout io.Writer, res *baselines.Result, data *eeg.Data, dir 
 		data.Source, dir, res.Name, data.Train.Len(), 100*res.Train.Accuracy, res.Test.String())
 }
 
-// readBaseline reads a baseline.json (nil if there is none).
+// readBaseline reads a baseline.json (nil if there is none), a regular file
+// only (safefile.ReadRegular: a FIFO there would block the read).
 func readBaseline(path string) (*baselines.Result, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	raw, err := safefile.ReadRegular(path, "a baseline.json")
 	if err != nil {
 		return nil, err
 	}

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -363,5 +365,19 @@ func TestHelpListsTheRegistry(t *testing.T) {
 				t.Errorf("%s --help does not name %s", cmd, e.Name)
 			}
 		}
+	}
+}
+
+// TestBaselineOutNotAFile: a baseline.json in --out that is not a regular
+// file (a FIFO would block its read) is refused with a one-line error.
+func TestBaselineOutNotAFile(t *testing.T) {
+	out := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(out, "baseline.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := synthtest.Dir(t)
+	code, _, stderr := runCLI("baseline", "--method", "csp", "--data", data, "--out", out)
+	if code != 1 || !strings.Contains(stderr, "is a FIFO (named pipe)") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("a FIFO as baseline.json: exit %d, %q", code, stderr)
 	}
 }
