@@ -88,9 +88,9 @@ type Store struct{ *experiments.Store }
 // OpenStore opens the run store in dir.
 func OpenStore(dir string) *Store { return &Store{experiments.OpenStore(dir)} }
 
-// Runs are the finished runs of exactly configs on the data dataID (lab.Load).
-func (s *Store) Runs(configs []TrainConfig, dataID string) (LabRuns, error) {
-	return lab.Load(s.Store, configs, dataID)
+// Runs are the finished runs of exactly configs on data (lab.Load).
+func (s *Store) Runs(configs []TrainConfig, data *Data) (LabRuns, error) {
+	return lab.Load(s.Store, configs, data)
 }
 
 // Latest is the newest run of each lab model and activation on dataID (lab.Latest).

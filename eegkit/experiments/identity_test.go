@@ -56,6 +56,40 @@ func TestRunIDsAreStable(t *testing.T) {
 	}
 }
 
+// TestSweepPointDirsAreStable pins the names of sweep points' run
+// directories, as eegkit dd0fafd made them: a sweep finds the points it
+// trained before.
+func TestSweepPointDirsAreStable(t *testing.T) {
+	data := synthtest.Load(t)
+	p := 0.5
+	every := train.TrainConfig{Model: "eegnetv4", Activation: "elu", Epochs: 40, Batch: 32, LR: 1e-3, WeightDecay: 1e-4, Dropout: &p, Seed: 3,
+		Beta1: 0.8, Beta2: 0.99, Eps: 1e-7, ValFraction: 0.2, Select: "val_acc", Patience: 5, Schedule: "step", StepEvery: 10, Gamma: 0.5,
+		Augment: "noise:0.1:0.5", Crop: 500, CropStride: 125, Input: &train.Input{Chans: 17, Times: 960, Classes: 2}}
+	for _, c := range []struct {
+		model string
+		act   nn.Activation
+		cfg   *train.TrainConfig
+		want  string
+	}{
+		{"eegnet", nn.ELU, nil, "eegnet_elu_b12_lr0.0005_s1_44632a76"},
+		{"deepconvnet", nn.ReLU, nil, "deepconvnet_relu_b64_lr0.001_s1_e49a4a72"},
+		{"shallowfbcspnet", nn.NoActivation, nil, "shallowfbcspnet_b64_lr0.000625_s1_5d9452d1"},
+		{"every field", 0, &every, "eegnetv4_elu_b32_lr0.001_s3_edf29383"},
+	} {
+		cfg := c.cfg
+		if cfg == nil {
+			preset, err := train.Preset(c.model, c.act)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg = &preset
+		}
+		if got := experiments.PointRunDir("", *cfg, data); got != c.want {
+			t.Errorf("%s %s: point directory %s, want %s", c.model, c.act.Name(), got, c.want)
+		}
+	}
+}
+
 // TestOldStoreIsReused: a run store written by eegkit 4b70699 (committed in
 // testdata: a finished run, and one interrupted after its first epoch) is
 // found: the finished run is reused as it is, the interrupted one resumes
@@ -72,7 +106,7 @@ func TestOldStoreIsReused(t *testing.T) {
 		t.Fatalf("the old store lists %d runs, %v", len(runs), err)
 	}
 	done := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 2, Batch: 32, LR: 1e-3, Seed: 1}
-	weights := filepath.Join(store.RunDir(done, data.ID()), train.WeightsFile)
+	weights := filepath.Join(store.RunDir(done, data), train.WeightsFile)
 	before, err := os.ReadFile(weights)
 	if err != nil {
 		t.Fatalf("the finished run is not where this eegkit looks for it: %v", err)

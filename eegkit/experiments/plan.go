@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -30,6 +31,18 @@ type SweepPlan struct {
 	// Extra is the front end's own: the command line keeps how to load the
 	// data again and whether to add the baselines.
 	Extra json.RawMessage `json:"extra,omitempty"`
+}
+
+// NewSweepPlan is the plan of a sweep of configs on data, with seeds seeds
+// per configuration and the front end's extra: the points bound to data, as
+// Sweep trains them and their runs record them.
+func NewSweepPlan(configs []train.TrainConfig, data *eeg.Data, seeds int, extra json.RawMessage) *SweepPlan {
+	points := bindAll(configs, data)
+	protocol := ""
+	if len(points) > 0 {
+		protocol = points[0].Protocol()
+	}
+	return &SweepPlan{Points: points, Data: data.Source, DataID: data.ID(), Protocol: protocol, Seeds: seeds, Extra: extra}
 }
 
 // same says whether two plans are of the same grid and data (the data's

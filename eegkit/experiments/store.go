@@ -52,9 +52,23 @@ func RunName(cfg train.TrainConfig) string {
 		strconv.FormatFloat(cfg.LR, 'g', -1, 64), cfg.Epochs, cfg.Seed)
 }
 
-// RunDir is where the store keeps cfg trained on dataID.
-func (s *Store) RunDir(cfg train.TrainConfig, dataID string) string {
+// RunDir is where the store keeps cfg trained on data.
+func (s *Store) RunDir(cfg train.TrainConfig, data *eeg.Data) string {
+	return s.runDir(bind(cfg, data), data.ID())
+}
+
+// runDir is where the store keeps cfg, as its run records it, trained on the
+// data of id dataID.
+func (s *Store) runDir(cfg train.TrainConfig, dataID string) string {
 	return filepath.Join(s.Dir, RunName(cfg)+"-"+RunID(cfg, dataID))
+}
+
+// bind is where a configuration meets its data: cfg as it trains on data and
+// as its run records it (train.TrainConfig.ForData), which its id names.
+// Every function of this package that takes a configuration and data binds
+// them here, so that callers pass configurations as they wrote them.
+func bind(cfg train.TrainConfig, data *eeg.Data) train.TrainConfig {
+	return cfg.ForData(data)
 }
 
 // Train returns the store's finished run of cfg on data (reused is then
@@ -63,16 +77,14 @@ func (s *Store) RunDir(cfg train.TrainConfig, dataID string) string {
 // epoch), so that an interrupted run resumes exactly where it stopped. When
 // ctx is cancelled the finished epochs are saved. The run's directory is RunDir(cfg, data.ID()).
 func (s *Store) Train(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
-	cfg = cfg.ForData(data)
-	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
+	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data), false, train.FitOptions{CheckpointEvery: 1, Progress: progress})
 }
 
 // Fit is Train with Fit's options (a batch transform, progress); the store
 // sets the checkpoints.
 func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt train.FitOptions) (run *train.Run, reused bool, err error) {
 	opt.CheckpointEvery = 1
-	cfg = cfg.ForData(data)
-	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data.ID()), false, opt)
+	return TrainInDir(ctx, cfg, data, s.RunDir(cfg, data), false, opt)
 }
 
 // TrainInDir returns the finished run of cfg on data that dir holds
@@ -80,7 +92,7 @@ func (s *Store) Fit(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, 
 // resuming from its checkpoint, and saves it (the finished epochs too when
 // ctx is cancelled). dir is opened with OpenRunDir(…, replace).
 func TrainInDir(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, replace bool, opt train.FitOptions) (run *train.Run, reused bool, err error) {
-	cfg = cfg.ForData(data)
+	cfg = bind(cfg, data)
 	rd, err := train.OpenRunDir(dir, cfg, data.ID(), replace)
 	if err != nil {
 		return nil, false, err
@@ -228,12 +240,12 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 	return r, os.RemoveAll(r.Dir)
 }
 
-// Load returns the store's runs of configs on dataID, in the order of
+// Load returns the store's runs of configs on data, in the order of
 // configs, or an error naming the first configuration it has not trained.
-func (s *Store) Load(configs []train.TrainConfig, dataID string) ([]*train.Run, error) {
+func (s *Store) Load(configs []train.TrainConfig, data *eeg.Data) ([]*train.Run, error) {
 	var out []*train.Run
 	for _, cfg := range configs {
-		dir := s.RunDir(cfg, dataID)
+		dir := s.RunDir(cfg, data)
 		if _, err := os.Lstat(filepath.Join(dir, train.RunFile)); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s has not trained %s on this data yet: train it first (in a notebook, run its training cell; on the command line, eegkit lab or train)", s.Dir, cfg)
 		}

@@ -28,17 +28,17 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || reused {
 		t.Fatalf("train A: reused %v, %v", reused, err)
 	}
-	before, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + train.WeightsFile)
+	before, _ := os.ReadFile(store.RunDir(a, data) + "/" + train.WeightsFile)
 	if _, reused, err := store.Train(context.Background(), b, data, nil); err != nil || reused {
 		t.Fatalf("train B: reused %v, %v", reused, err)
 	}
-	if after, _ := os.ReadFile(store.RunDir(a, data.ID()) + "/" + train.WeightsFile); string(after) != string(before) {
+	if after, _ := os.ReadFile(store.RunDir(a, data) + "/" + train.WeightsFile); string(after) != string(before) {
 		t.Error("training B changed A's model")
 	}
 	if _, reused, err := store.Train(context.Background(), a, data, nil); err != nil || !reused {
 		t.Errorf("A again: reused %v, %v", reused, err)
 	}
-	if store.RunDir(a, data.ID()) == store.RunDir(b, data.ID()) || experiments.RunID(a, data.ID()) == experiments.RunID(a, "sha256:other") {
+	if store.RunDir(a, data) == store.RunDir(b, data) || experiments.RunID(a, data.ID()) == experiments.RunID(a, "sha256:other") {
 		t.Error("run ids do not tell configurations or data apart")
 	}
 	// An interrupted run: listed as interrupted, resumed by the same configuration.
@@ -127,7 +127,7 @@ func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 func TestLoadWhatWasNotTrained(t *testing.T) {
 	store := experiments.OpenStore(t.TempDir())
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
-	_, err := store.Load([]train.TrainConfig{cfg}, "sha256:x")
+	_, err := store.Load([]train.TrainConfig{cfg}, synthtest.Small(t))
 	if err == nil || !strings.Contains(err.Error(), "has not trained") || !strings.Contains(err.Error(), "run its training cell") ||
 		strings.Contains(err.Error(), "--out") || strings.Count(err.Error(), "train it first") != 1 {
 		t.Errorf("loading a run that was not trained: %v", err)

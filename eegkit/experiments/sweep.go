@@ -220,10 +220,7 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 	if workers <= 0 {
 		workers = min(2, runtime.NumCPU())
 	}
-	configs = opt.Shard.Select(dedupConfigs(slices.Clone(configs)))
-	for i := range configs { // the points' ids, as their runs record them, name the data's shape
-		configs[i] = configs[i].ForData(data)
-	}
+	configs = opt.Shard.Select(dedupConfigs(bindAll(configs, data)))
 	// One sweep at a time writes the CSV; one process at a time runs a shard.
 	lockDir := filepath.Dir(opt.CSV)
 	if opt.CSV == "" {
@@ -353,19 +350,30 @@ func sweepPoint(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, opt 
 		return train.Fit(ctx, cfg, data, fo)
 	}
 	fo.CheckpointEvery = opt.CheckpointEvery
-	run, _, err := TrainInDir(ctx, cfg, data, PointRunDir(opt.RunsDir, cfg, data.ID()), false, fo)
+	run, _, err := TrainInDir(ctx, cfg, data, PointRunDir(opt.RunsDir, cfg, data), false, fo)
 	return run, err
 }
 
 // PointRunDir is the run directory under runsDir in which Sweep trains the
-// point cfg on the data of content hash dataID.
-func PointRunDir(runsDir string, cfg train.TrainConfig, dataID string) string {
-	return filepath.Join(runsDir, pointDir(cfg, dataID))
+// point cfg on data.
+func PointRunDir(runsDir string, cfg train.TrainConfig, data *eeg.Data) string {
+	return filepath.Join(runsDir, pointDir(bind(cfg, data), data.ID()))
 }
 
-// pointDir names a point's run directory after its configuration and data.
+// bindAll returns a copy of configs, each bound to data (see bind).
+func bindAll(configs []train.TrainConfig, data *eeg.Data) []train.TrainConfig {
+	out := make([]train.TrainConfig, len(configs))
+	for i, c := range configs {
+		out[i] = bind(c, data)
+	}
+	return out
+}
+
+// pointDir names a point's run directory after its configuration, as its
+// run records it, and its data: the CRC-32 of the configuration's identity
+// key (train.TrainConfig.IdentityKey) and the data's id.
 func pointDir(c train.TrainConfig, dataID string) string {
-	raw, _ := json.Marshal(c)
+	raw := c.IdentityKey()
 	name := c.Model
 	if c.Activation != "" { // "" where the model fixes its nonlinearity
 		name += "_" + c.Activation

@@ -73,7 +73,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	for _, model := range models.LabNames {
 		for _, act := range nn.Activations {
 			if r := runs[model][act]; r != nil {
-				res.RunDirs = append(res.RunDirs, store.RunDir(r.Config, data.ID()))
+				res.RunDirs = append(res.RunDirs, store.RunDir(r.Config, data))
 			}
 		}
 	}

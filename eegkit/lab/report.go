@@ -272,13 +272,9 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	configs = slices.Clone(configs)
-	for i := range configs {
-		configs[i] = configs[i].ForData(data)
-	}
 	var todo []train.TrainConfig
 	for _, cfg := range configs {
-		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data.ID()), train.SumsFile)); err != nil || st == nil {
+		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data), train.SumsFile)); err != nil || st == nil {
 			todo = append(todo, cfg)
 		}
 	}
@@ -306,7 +302,7 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg, err)
 		}
-		dir := store.RunDir(cfg, data.ID())
+		dir := store.RunDir(cfg, data)
 		if reused {
 			logf("%s: reusing the finished run in %s", cfg, dir)
 		} else {
@@ -502,10 +498,10 @@ func Latest(s *experiments.Store, dataID string) (Runs, error) {
 	return out, nil
 }
 
-// Load returns the finished runs in s of exactly configs on the data identified
-// by dataID (each must be in the store).
-func Load(s *experiments.Store, configs []train.TrainConfig, dataID string) (Runs, error) {
-	runs, err := s.Load(configs, dataID)
+// Load returns the finished runs in s of exactly configs on data (each must
+// be in the store).
+func Load(s *experiments.Store, configs []train.TrainConfig, data *eeg.Data) (Runs, error) {
+	runs, err := s.Load(configs, data)
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,9 @@ var labInput = Input{Chans: eeg.Channels, Times: eeg.Samples, Classes: len(eeg.C
 
 // ForData returns c with Input set for data's training trials (nil for the
 // lab's shape). A configuration with an Arch is returned as it is: its
-// model's shape is its own, and Fit checks it against the data.
+// model's shape is its own, and Fit checks it against the data. Fit applies
+// it, and so do experiments' stores and sweeps where they name a run: a
+// caller passes a configuration as written.
 func (c TrainConfig) ForData(data *eeg.Data) TrainConfig {
 	if c.Arch != nil || data == nil || data.Train == nil {
 		return c

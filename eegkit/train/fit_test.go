@@ -63,10 +63,11 @@ func TestFitAnyShape(t *testing.T) {
 			if cfg.Input != nil {
 				t.Fatalf("the preset has input %+v, want nil (the lab's)", cfg.Input)
 			}
-			cfg = cfg.ForData(data)
-			if cfg.Input == nil || *cfg.Input != (train.Input{Chans: 3, Times: 200, Classes: 3}) {
-				t.Fatalf("ForData: input %+v", cfg.Input)
+			if bound := cfg.ForData(data); bound.Input == nil || *bound.Input != (train.Input{Chans: 3, Times: 200, Classes: 3}) {
+				t.Fatalf("ForData: input %+v", bound.Input)
 			}
+			// The store binds the preset, as written, to the data: training,
+			// RunDir and Load name the same run.
 			store := experiments.OpenStore(t.TempDir())
 			run, reused, err := store.Train(context.Background(), cfg, data, nil)
 			if err != nil || reused {
@@ -82,6 +83,12 @@ func TestFitAnyShape(t *testing.T) {
 			m, err := again.Net.Evaluate(data.Test)
 			if err != nil || m.Accuracy != run.Test.Accuracy {
 				t.Fatalf("reloaded model: %v, %v", m.Accuracy, err)
+			}
+			if loaded, err := train.LoadRun(store.RunDir(cfg, data)); err != nil || loaded.Config.Input == nil {
+				t.Fatalf("RunDir of the preset as written: %v", err)
+			}
+			if runs, err := store.Load([]train.TrainConfig{cfg}, data); err != nil || runs[0].Test.Accuracy != run.Test.Accuracy {
+				t.Fatalf("Load of the preset as written: %v", err)
 			}
 		})
 	}

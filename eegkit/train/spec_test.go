@@ -87,7 +87,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := store.RunDir(cfg, data.ID())
+	dir := store.RunDir(cfg, data)
 	if !strings.Contains(dir, "shallowconvnet-b32-lr0.001-e1-s1-") {
 		t.Errorf("run directory %s", dir)
 	}

@@ -100,11 +100,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{err}
 	}
-	for i := range configs { // as Sweep and the runs record them
-		configs[i] = configs[i].ForData(data)
-	}
 	extra, _ := json.Marshal(reportExtra{Data: dataDir.abs(), Baseline: *baseline})
-	plan := &experiments.SweepPlan{Points: configs, Data: data.Source, DataID: data.ID(), Protocol: configs[0].Protocol(), Seeds: *seeds, Extra: extra}
+	plan := experiments.NewSweepPlan(configs, data, *seeds, extra)
 	// A single-machine sweep may change the grid of its directory (the
 	// points it finished are reused); the shards of one sweep must agree.
 	if old, err := experiments.WritePlan(*out, plan, shard.Whole()); err != nil {
@@ -142,7 +139,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	for _, c := range shard.Select(configs) { // each point's run, logged once (a rerun logs what a failure left out)
-		if err := tracking.log(ctx, experiments.PointRunDir(opt.RunsDir, c, data.ID()), stdout); err != nil {
+		if err := tracking.log(ctx, experiments.PointRunDir(opt.RunsDir, c, data), stdout); err != nil {
 			return err
 		}
 	}
