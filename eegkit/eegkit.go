@@ -53,10 +53,10 @@ const (
 )
 
 // Activations are the lab's three, in its tables' order.
-var Activations = nn.Activations
+func Activations() []Activation { return nn.Activations() }
 
 // ModelNames are the lab's two models.
-var ModelNames = models.LabNames
+func ModelNames() []string { return lab.Models() }
 
 // LabInput is the lab's per-trial input, 1 × 2 channels × 750 samples.
 var LabInput = models.LabInput

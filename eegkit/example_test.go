@@ -25,7 +25,7 @@ func ExampleEEGNet() {
 
 // The lab's hyperparameters for each run.
 func ExamplePreset() {
-	for _, act := range nn.Activations {
+	for _, act := range nn.Activations() {
 		cfg, _ := train.Preset("eegnet", act)
 		fmt.Println(cfg)
 	}

@@ -1,8 +1,10 @@
 package augment
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -304,6 +306,49 @@ func TestParse(t *testing.T) {
 	} {
 		if _, err := Parse(tc.spec, tc.info); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%q): %v, want an error saying %q", tc.spec, err, tc.want)
+		}
+	}
+}
+
+// TestRegistry: a transform of one's own, registered, is what Parse builds
+// for its name; a taken or malformed name panics at registration; the
+// package documentation's grammar lists every registered transform.
+func TestRegistry(t *testing.T) {
+	lab := Info{Rate: 125, Times: 750, Channels: []string{"C3", "C4"}, Classes: []string{"left", "right"}}
+	Register(Entry{Name: "quiet", Parse: func(a Args, _ Info) (Transform, error) {
+		std, err := a.Num(0, "standard deviation", 0.01, 0, 1)
+		if err != nil {
+			return nil, err
+		}
+		p, err := a.PAfter()
+		return GaussianNoise{P: p, Std: std}, err
+	}})
+	defer func() { registry = registry[:len(registry)-1] }()
+	p, err := Parse("quiet:0.02:0.3", lab)
+	if err != nil || len(p) != 1 || p[0] != (GaussianNoise{P: 0.3, Std: 0.02}) {
+		t.Fatalf("Parse of a registered transform: %v, %v", p, err)
+	}
+	if _, err := Parse("quiet:2", lab); err == nil || !strings.Contains(err.Error(), `standard deviation "2" must be a number in [0, 1]`) {
+		t.Errorf("its own argument check: %v", err)
+	}
+	for _, bad := range []Entry{{Name: "noise", Parse: registry[0].Parse}, {Name: "a:b", Parse: registry[0].Parse}, {Name: "nothing"}} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "augment.Register") {
+					t.Errorf("Register(%q): panic %v", bad.Name, r)
+				}
+			}()
+			Register(bad)
+			registry = registry[:len(registry)-1]
+		}()
+	}
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Names() {
+		if name != "quiet" && !strings.Contains(string(doc), "//\t"+name) {
+			t.Errorf("the package documentation's grammar does not list %s", name)
 		}
 	}
 }

@@ -24,10 +24,6 @@ func InfoOf(ds *eeg.Dataset) Info {
 	return Info{Rate: ds.SampleRate(), Times: ds.NTimes(), Channels: ds.ChannelNames(), Classes: ds.ClassNames()}
 }
 
-// Names lists the transforms Parse knows.
-var Names = []string{"timereverse", "signflip", "ftsurrogate", "smoothtimemask", "bandstop", "freqshift", "noise", "scale",
-	"chandropout", "chanshuffle", "symmetry", "mirror", "timeshift", "mixup"}
-
 // Parse builds a pipeline from a spec in the grammar of the package
 // documentation, e.g. "timeshift:0.2s,noise:0.1,mirror:0.5". The empty spec
 // is no augmentation (nil).
@@ -47,161 +43,248 @@ func Parse(spec string, info Info) (Pipeline, error) {
 	return out, nil
 }
 
+// An Entry is a transform of the registry: the name Parse knows it by, and
+// how it is built from its fields (the ":"-separated values after the name,
+// at most two) for trials described by info.
+type Entry struct {
+	Name  string
+	Parse func(a Args, info Info) (Transform, error)
+}
+
+var registry []Entry
+
+// Register adds a transform to the registry Parse reads. It is called from
+// an init function and panics on an entry without a name or Parse function,
+// or on a taken name, as models.Register does.
+func Register(e Entry) {
+	if e.Name == "" || e.Parse == nil || strings.ContainsAny(e.Name, ":, ") || e.Name != strings.ToLower(e.Name) {
+		panic(fmt.Sprintf("augment.Register(%q): an entry needs a lower-case name without ':', ',' or spaces and a Parse function", e.Name))
+	}
+	if lookup(e.Name) != nil {
+		panic(fmt.Sprintf("augment.Register: the name %q is taken", e.Name))
+	}
+	registry = append(registry, e)
+}
+
+// Names lists the transforms Parse knows, in the order they were registered.
+func Names() []string {
+	out := make([]string, len(registry))
+	for i, e := range registry {
+		out[i] = e.Name
+	}
+	return out
+}
+
+func lookup(name string) *Entry {
+	for i := range registry {
+		if registry[i].Name == name {
+			return &registry[i]
+		}
+	}
+	return nil
+}
+
 func parseItem(item string, info Info) (Transform, error) {
 	parts := strings.Split(item, ":")
 	name, args := strings.ToLower(parts[0]), parts[1:]
 	if len(args) > 2 {
 		return nil, fmt.Errorf("want name[:value[:probability]], got %d fields", len(parts))
 	}
-	// num parses args[i], or gives def when it is missing.
-	num := func(i int, what string, def float64, lo, hi float64) (float64, error) {
-		if i >= len(args) {
-			return def, nil
-		}
-		v, err := strconv.ParseFloat(args[i], 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi {
-			if math.IsInf(hi, 1) {
-				return 0, fmt.Errorf("%s %q must be a number >= %g, and finite", what, args[i], lo)
-			}
-			return 0, fmt.Errorf("%s %q must be a number in [%g, %g]", what, args[i], lo, hi)
-		}
-		return v, nil
+	e := lookup(name)
+	if e == nil {
+		return nil, fmt.Errorf("unknown transform %q: use %s", name, strings.Join(Names(), ", "))
 	}
-	// samples parses args[0] as samples, or seconds with an "s" suffix.
-	samples := func(def int) (int, error) {
-		if len(args) == 0 {
-			return def, nil
-		}
-		a := args[0]
-		scale := 1.0
-		if strings.HasSuffix(a, "s") {
-			a, scale = strings.TrimSuffix(a, "s"), info.Rate
-		}
-		v, err := strconv.ParseFloat(a, 64)
-		n := int(math.Round(v * scale))
-		if err != nil || n < 1 || n >= info.Times {
-			return 0, fmt.Errorf("length %q must be at least 1 sample and less than the trial's %d samples (a number of samples, or seconds as 0.5s)", args[0], info.Times)
-		}
-		return n, nil
+	return e.Parse(Args{Name: name, Fields: args, info: info}, info)
+}
+
+// Args are the fields of one item of a spec, after its name.
+type Args struct {
+	Name   string
+	Fields []string
+	info   Info // for lengths in seconds
+}
+
+// DefaultP is the probability of a transform whose spec gives none.
+const DefaultP = 0.5
+
+// Num parses field i as a number in [lo, hi], or gives def when it is missing.
+func (a Args) Num(i int, what string, def, lo, hi float64) (float64, error) {
+	if i >= len(a.Fields) {
+		return def, nil
 	}
-	const defP = 0.5
-	// p is the probability: the first field for the transforms without a
-	// value, the second for the others.
-	pOnly := func() (float64, error) { return num(0, "probability", defP, 0, 1) }
-	pAfter := func() (float64, error) { return num(1, "probability", defP, 0, 1) }
-	switch name {
-	case "timereverse", "signflip", "ftsurrogate", "symmetry", "mirror":
-		if len(args) > 1 {
-			return nil, fmt.Errorf("%s takes only a probability (%s:0.5)", name, name)
+	v, err := strconv.ParseFloat(a.Fields[i], 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi {
+		if math.IsInf(hi, 1) {
+			return 0, fmt.Errorf("%s %q must be a number >= %g, and finite", what, a.Fields[i], lo)
 		}
-		p, err := pOnly()
+		return 0, fmt.Errorf("%s %q must be a number in [%g, %g]", what, a.Fields[i], lo, hi)
+	}
+	return v, nil
+}
+
+// Samples parses field 0 as a length in samples, or in seconds with an "s"
+// suffix, at least 1 and less than the trial; def when it is missing.
+func (a Args) Samples(def int) (int, error) {
+	if len(a.Fields) == 0 {
+		return def, nil
+	}
+	f := a.Fields[0]
+	scale := 1.0
+	if strings.HasSuffix(f, "s") {
+		f, scale = strings.TrimSuffix(f, "s"), a.info.Rate
+	}
+	v, err := strconv.ParseFloat(f, 64)
+	n := int(math.Round(v * scale))
+	if err != nil || n < 1 || n >= a.info.Times {
+		return 0, fmt.Errorf("length %q must be at least 1 sample and less than the trial's %d samples (a number of samples, or seconds as 0.5s)", a.Fields[0], a.info.Times)
+	}
+	return n, nil
+}
+
+// POnly is the probability of a transform without a value: its only field.
+func (a Args) POnly() (float64, error) {
+	if len(a.Fields) > 1 {
+		return 0, fmt.Errorf("%s takes only a probability (%s:0.5)", a.Name, a.Name)
+	}
+	return a.Num(0, "probability", DefaultP, 0, 1)
+}
+
+// PAfter is the probability of a transform with a value: its second field.
+func (a Args) PAfter() (float64, error) { return a.Num(1, "probability", DefaultP, 0, 1) }
+
+// withP builds a transform of one probability.
+func withP(build func(p float64) Transform) func(Args, Info) (Transform, error) {
+	return func(a Args, _ Info) (Transform, error) {
+		p, err := a.POnly()
 		if err != nil {
 			return nil, err
 		}
-		switch name {
-		case "timereverse":
-			return TimeReverse{P: p}, nil
-		case "signflip":
-			return SignFlip{P: p}, nil
-		case "ftsurrogate":
-			return FTSurrogate{P: p, Magnitude: 1}, nil
+		return build(p), nil
+	}
+}
+
+// withValue builds a transform of a value (field 0, def when missing, in
+// [0, hi(info)]) and a probability.
+func withValue(what string, def float64, hi func(Info) float64, build func(v, p float64, info Info) Transform) func(Args, Info) (Transform, error) {
+	return func(a Args, info Info) (Transform, error) {
+		v, err := a.Num(0, what, def, 0, hi(info))
+		if err != nil {
+			return nil, err
 		}
-		perm := symmetricPermutation(info.Channels)
-		moved := false
-		for i, j := range perm {
-			moved = moved || i != j
+		p, err := a.PAfter()
+		if err != nil {
+			return nil, err
 		}
-		if !moved {
-			return nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", name, strings.Join(info.Channels, ", "))
+		return build(v, p, info), nil
+	}
+}
+
+// withLength builds a transform of a length (field 0: samples or seconds,
+// def(info) when missing) and a probability.
+func withLength(def func(Info) int, build func(n int, p float64) Transform) func(Args, Info) (Transform, error) {
+	return func(a Args, info Info) (Transform, error) {
+		n, err := a.Samples(def(info))
+		if err != nil {
+			return nil, err
 		}
-		if name == "symmetry" {
+		p, err := a.PAfter()
+		if err != nil {
+			return nil, err
+		}
+		return build(n, p), nil
+	}
+}
+
+// swapped is the left/right permutation of info's channels, or an error
+// when they have no left/right pair.
+func swapped(name string, info Info) ([]int, error) {
+	perm := symmetricPermutation(info.Channels)
+	for i, j := range perm {
+		if i != j {
+			return perm, nil
+		}
+	}
+	return nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", name, strings.Join(info.Channels, ", "))
+}
+
+func parseScale(a Args, _ Info) (Transform, error) {
+	lo, hi := 0.5, 2.0
+	if len(a.Fields) > 0 {
+		bounds := strings.SplitN(a.Fields[0], "-", 2)
+		var e1, e2 error
+		if len(bounds) == 2 {
+			lo, e1 = strconv.ParseFloat(bounds[0], 64)
+			hi, e2 = strconv.ParseFloat(bounds[1], 64)
+		}
+		if len(bounds) != 2 || e1 != nil || e2 != nil || !(lo > 0 && hi >= lo) || math.IsInf(hi, 0) {
+			return nil, fmt.Errorf("scale interval %q must be LO-HI with 0 < LO ≤ HI, both finite (0.5-2)", a.Fields[0])
+		}
+	}
+	p, err := a.PAfter()
+	if err != nil {
+		return nil, err
+	}
+	return AmplitudeScale{P: p, Lo: lo, Hi: hi}, nil
+}
+
+func parseMixup(a Args, _ Info) (Transform, error) {
+	if len(a.Fields) > 1 && a.Fields[1] != "per-sample" {
+		return nil, fmt.Errorf("mixup takes alpha and optionally per-sample (mixup:0.2:per-sample)")
+	}
+	alpha, err := a.Num(0, "alpha", 0.2, 0, math.Inf(1))
+	if err != nil {
+		return nil, err
+	}
+	return Mixup{Alpha: alpha, PerSample: len(a.Fields) > 1}, nil
+}
+
+// The package's transforms, in the order of the package documentation's grammar.
+func init() {
+	unbounded := func(Info) float64 { return math.Inf(1) }
+	one := func(Info) float64 { return 1 }
+	for _, e := range []Entry{
+		{"timereverse", withP(func(p float64) Transform { return TimeReverse{P: p} })},
+		{"signflip", withP(func(p float64) Transform { return SignFlip{P: p} })},
+		{"ftsurrogate", withP(func(p float64) Transform { return FTSurrogate{P: p, Magnitude: 1} })},
+		{"smoothtimemask", withLength(func(Info) int { return 100 }, func(n int, p float64) Transform { return SmoothTimeMask{P: p, MaskLen: n} })},
+		{"bandstop", withValue("bandwidth (Hz)", 1, func(i Info) float64 { return i.Rate/2 - 3 }, func(v, p float64, i Info) Transform {
+			return BandstopFilter{P: p, Bandwidth: v, Rate: i.Rate}
+		})},
+		{"freqshift", withValue("maximum shift (Hz)", 2, func(i Info) float64 { return i.Rate / 2 }, func(v, p float64, i Info) Transform {
+			return FrequencyShift{P: p, MaxDelta: v, Rate: i.Rate}
+		})},
+		{"noise", withValue("standard deviation", 0.1, unbounded, func(v, p float64, _ Info) Transform { return GaussianNoise{P: p, Std: v} })},
+		{"scale", parseScale},
+		{"chandropout", withValue("drop probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsDropout{P: p, PDrop: v} })},
+		{"chanshuffle", withValue("shuffle probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsShuffle{P: p, PShuffle: v} })},
+		{"symmetry", func(a Args, info Info) (Transform, error) {
+			p, err := a.POnly()
+			if err != nil {
+				return nil, err
+			}
+			perm, err := swapped(a.Name, info)
+			if err != nil {
+				return nil, err
+			}
 			return ChannelsSymmetry{P: p, Perm: perm}, nil
-		}
-		if len(info.Classes) != 2 || !strings.Contains(strings.ToLower(info.Classes[0]), "left") || !strings.Contains(strings.ToLower(info.Classes[1]), "right") {
-			return nil, fmt.Errorf("mirror flips left- and right-hand labels, but the classes are %s; use symmetry to swap channels and keep labels", strings.Join(info.Classes, ", "))
-		}
-		return Mirror{P: p, Perm: perm}, nil
-	case "smoothtimemask", "timeshift":
-		def := 100
-		if name == "timeshift" {
-			def = int(math.Round(0.2 * info.Rate))
-		}
-		n, err := samples(def)
-		if err != nil {
-			return nil, err
-		}
-		p, err := pAfter()
-		if err != nil {
-			return nil, err
-		}
-		if name == "timeshift" {
-			return TimeShift{P: p, Max: n}, nil
-		}
-		return SmoothTimeMask{P: p, MaskLen: n}, nil
-	case "bandstop", "freqshift":
-		def, hi := 1.0, info.Rate/2-3
-		if name == "freqshift" {
-			def, hi = 2, info.Rate/2
-		}
-		v, err := num(0, map[string]string{"bandstop": "bandwidth (Hz)", "freqshift": "maximum shift (Hz)"}[name], def, 0, hi)
-		if err != nil {
-			return nil, err
-		}
-		p, err := pAfter()
-		if err != nil {
-			return nil, err
-		}
-		if name == "bandstop" {
-			return BandstopFilter{P: p, Bandwidth: v, Rate: info.Rate}, nil
-		}
-		return FrequencyShift{P: p, MaxDelta: v, Rate: info.Rate}, nil
-	case "noise", "chandropout", "chanshuffle":
-		def, hi := 0.1, math.Inf(1)
-		if name != "noise" {
-			def, hi = 0.2, 1
-		}
-		v, err := num(0, map[string]string{"noise": "standard deviation", "chandropout": "drop probability", "chanshuffle": "shuffle probability"}[name], def, 0, hi)
-		if err != nil {
-			return nil, err
-		}
-		p, err := pAfter()
-		if err != nil {
-			return nil, err
-		}
-		switch name {
-		case "noise":
-			return GaussianNoise{P: p, Std: v}, nil
-		case "chandropout":
-			return ChannelsDropout{P: p, PDrop: v}, nil
-		}
-		return ChannelsShuffle{P: p, PShuffle: v}, nil
-	case "scale":
-		lo, hi := 0.5, 2.0
-		if len(args) > 0 {
-			bounds := strings.SplitN(args[0], "-", 2)
-			var e1, e2 error
-			if len(bounds) == 2 {
-				lo, e1 = strconv.ParseFloat(bounds[0], 64)
-				hi, e2 = strconv.ParseFloat(bounds[1], 64)
+		}},
+		{"mirror", func(a Args, info Info) (Transform, error) {
+			p, err := a.POnly()
+			if err != nil {
+				return nil, err
 			}
-			if len(bounds) != 2 || e1 != nil || e2 != nil || !(lo > 0 && hi >= lo) || math.IsInf(hi, 0) {
-				return nil, fmt.Errorf("scale interval %q must be LO-HI with 0 < LO ≤ HI, both finite (0.5-2)", args[0])
+			perm, err := swapped(a.Name, info)
+			if err != nil {
+				return nil, err
 			}
-		}
-		p, err := pAfter()
-		if err != nil {
-			return nil, err
-		}
-		return AmplitudeScale{P: p, Lo: lo, Hi: hi}, nil
-	case "mixup":
-		if len(args) > 1 && args[1] != "per-sample" {
-			return nil, fmt.Errorf("mixup takes alpha and optionally per-sample (mixup:0.2:per-sample)")
-		}
-		a, err := num(0, "alpha", 0.2, 0, math.Inf(1))
-		if err != nil {
-			return nil, err
-		}
-		return Mixup{Alpha: a, PerSample: len(args) > 1}, nil
+			if len(info.Classes) != 2 || !strings.Contains(strings.ToLower(info.Classes[0]), "left") || !strings.Contains(strings.ToLower(info.Classes[1]), "right") {
+				return nil, fmt.Errorf("mirror flips left- and right-hand labels, but the classes are %s; use symmetry to swap channels and keep labels", strings.Join(info.Classes, ", "))
+			}
+			return Mirror{P: p, Perm: perm}, nil
+		}},
+		{"timeshift", withLength(func(i Info) int { return int(math.Round(0.2 * i.Rate)) }, func(n int, p float64) Transform { return TimeShift{P: p, Max: n} })},
+		{"mixup", parseMixup},
+	} {
+		Register(e)
 	}
-	return nil, fmt.Errorf("unknown transform %q: use %s", name, strings.Join(Names, ", "))
 }

@@ -23,7 +23,7 @@ const (
 )
 
 // Methods lists the baseline methods.
-var Methods = []string{LogVar, CSP, MDM, TSLR}
+func Methods() []string { return []string{LogVar, CSP, MDM, TSLR} }
 
 // Config configures the classical baseline EEG researchers compare
 // deep models against: band power (log-variance of the band-passed signal)
@@ -120,8 +120,8 @@ func (c Config) validateFor(dur, rate float64) error {
 	given := c
 	c = c.withDefaultsFor(dur)
 	switch {
-	case !slices.Contains(Methods, c.Method):
-		return fmt.Errorf("unknown baseline method %q (want %s)", c.Method, strings.Join(Methods, ", "))
+	case !slices.Contains(Methods(), c.Method):
+		return fmt.Errorf("unknown baseline method %q (want %s)", c.Method, strings.Join(Methods(), ", "))
 	case given.Estimator != "" && !c.riemannian():
 		return fmt.Errorf("the %s baseline uses no covariance estimator (%s is for mdm and tslr): drop it, or choose mdm or tslr", c.Method, given.Estimator)
 	case given.C != 0 && c.Method != TSLR:

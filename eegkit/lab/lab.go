@@ -10,7 +10,6 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
-	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -70,8 +69,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	res := &Result{Data: data.Source, Runs: runs.Accuracies()}
 	store := experiments.OpenStore(opt.OutDir)
-	for _, model := range models.LabNames {
-		for _, act := range nn.Activations {
+	for _, model := range Models() {
+		for _, act := range nn.Activations() {
 			if r := runs[model][act]; r != nil {
 				res.RunDirs = append(res.RunDirs, store.RunDir(r.Config, data))
 			}
@@ -89,7 +88,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Files = append(res.Files, tablePath)
-	for i, model := range models.LabNames {
+	for i, model := range Models() {
 		p, err := runs.AccuracyFigure(model)
 		if err != nil {
 			return nil, err
@@ -118,6 +117,9 @@ func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir
 	return experiments.TrainInDir(ctx, cfg, data, dir, true, train.FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
 }
 
+// Models lists the lab's two models, in the order of its tables.
+func Models() []string { return []string{"eegnet", "deepconvnet"} }
+
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
 // so that an interrupted run resumes where it was.
 const LabCheckpointEvery = 10
@@ -128,7 +130,7 @@ const LabCheckpointEvery = 10
 func (lr Runs) Table1() (table, best string) {
 	_, best = Table1(lr.Accuracies())
 	var rows []table1Row
-	for _, model := range models.LabNames {
+	for _, model := range Models() {
 		if runs := lr[model]; runs != nil {
 			rows = append(rows, table1Row{lr.ModelName(model), func(act nn.Activation) (string, bool) {
 				r := runs[act]
@@ -155,7 +157,7 @@ func renderTable1(rows []table1Row, best string) string {
 	sb.WriteString("| | ReLU | Leaky ReLU | ELU |\n|---|---|---|---|\n")
 	for _, row := range rows {
 		sb.WriteString("| " + row.name + " |")
-		for _, act := range nn.Activations {
+		for _, act := range nn.Activations() {
 			cell, ok := row.cell(act)
 			switch {
 			case !ok:
@@ -175,7 +177,7 @@ func renderTable1(rows []table1Row, best string) string {
 func Table1(acc map[string]map[string]float64) (table, best string) {
 	bestAcc := -1.0
 	for _, model := range []string{"EEGNet", "DeepConvNet"} {
-		for _, act := range nn.Activations {
+		for _, act := range nn.Activations() {
 			if v, ok := acc[model][act.Label()]; ok && v > bestAcc {
 				bestAcc, best = v, model+"/"+act.Label()
 			}

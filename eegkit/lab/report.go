@@ -42,8 +42,8 @@ func (lr Runs) Accuracies() map[string]map[string]float64 {
 
 // Best returns the run with the highest final test accuracy.
 func (lr Runs) Best() (model string, act nn.Activation, run *train.Run) {
-	for _, m := range models.LabNames {
-		for _, a := range nn.Activations {
+	for _, m := range Models() {
+		for _, a := range nn.Activations() {
 			if r := lr[m][a]; r != nil && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
 				model, act, run = m, a, r
 			}
@@ -55,8 +55,8 @@ func (lr Runs) Best() (model string, act nn.Activation, run *train.Run) {
 // RunnerUp returns the run with the second-highest final test accuracy.
 func (lr Runs) RunnerUp() (model string, act nn.Activation, run *train.Run) {
 	_, _, best := lr.Best()
-	for _, m := range models.LabNames {
-		for _, a := range nn.Activations {
+	for _, m := range Models() {
+		for _, a := range nn.Activations() {
 			if r := lr[m][a]; r != nil && r != best && (run == nil || r.Final().TestAcc > run.Final().TestAcc) {
 				model, act, run = m, a, r
 			}
@@ -100,12 +100,12 @@ func (lr Runs) Discussion() string {
 	e, d := mean("eegnet"), mean("deepconvnet")
 	fmt.Fprintf(&sb, "- **EEGNet vs DeepConvNet**: averaged over the three activations, EEGNet reaches %.2f%% and DeepConvNet %.2f%% (%+.2f points), "+
 		"with %d vs %d parameters.\n", 100*e, 100*d, 100*(e-d), models.EEGNet(nn.ReLU).NumParams(), models.DeepConvNet(nn.ReLU).NumParams())
-	for _, model := range models.LabNames {
+	for _, model := range Models() {
 		runs := lr[model]
 		if len(runs) == 0 {
 			continue
 		}
-		acts := append([]nn.Activation(nil), nn.Activations...)
+		acts := append([]nn.Activation(nil), nn.Activations()...)
 		sort.SliceStable(acts, func(i, j int) bool { return runs[acts[i]].Final().TestAcc > runs[acts[j]].Final().TestAcc })
 		spread := runs[acts[0]].Final().TestAcc - runs[acts[len(acts)-1]].Final().TestAcc
 		name := runs[acts[0]].Net.Model.Name
@@ -114,7 +114,7 @@ func (lr Runs) Discussion() string {
 			acts[2].Label(), 100*runs[acts[2]].Final().TestAcc, 100*spread)
 	}
 	gapModel, gapAct, gap := "", nn.Activation(0), -1.0
-	for _, model := range models.LabNames {
+	for _, model := range Models() {
 		for act, r := range lr[model] {
 			if g := r.Final().TrainAcc - r.Final().TestAcc; g > gap {
 				gapModel, gapAct, gap = r.Net.Model.Name, act, g
@@ -144,8 +144,8 @@ func (lr Runs) Discussion() string {
 func (lr Runs) ConfigTable() string {
 	var sb strings.Builder
 	sb.WriteString("| model | activation | batch | lr | weight decay | epochs | seed | protocol | test acc | run id |\n|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, model := range models.LabNames {
-		for _, act := range nn.Activations {
+	for _, model := range Models() {
+		for _, act := range nn.Activations() {
 			r := lr[model][act]
 			if r == nil {
 				continue
@@ -176,7 +176,7 @@ func (lr Runs) AccuracyFigure(model string) (*plot.Figure, error) {
 		return nil, err
 	}
 	var sources, ids []string
-	for _, act := range nn.Activations {
+	for _, act := range nn.Activations() {
 		if r := lr[model][act]; r != nil {
 			sources = append(sources, r.Data)
 			ids = append(ids, act.Name()+" "+experiments.RunID(r.Config, r.DataID))
@@ -218,8 +218,8 @@ func (lr Runs) Data() string {
 // one line per run.
 func ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
 	var configs []train.TrainConfig
-	for _, model := range models.LabNames {
-		for _, act := range nn.Activations {
+	for _, model := range Models() {
+		for _, act := range nn.Activations() {
 			cfg, err := train.Preset(model, act)
 			if err != nil {
 				return nil, err
@@ -245,8 +245,8 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 		return nil, err
 	}
 	var missing []train.TrainConfig
-	for _, model := range models.LabNames {
-		for _, act := range nn.Activations {
+	for _, model := range Models() {
+		for _, act := range nn.Activations() {
 			if have[model][act] != nil {
 				continue
 			}
@@ -476,7 +476,7 @@ func Latest(s *experiments.Store, dataID string) (Runs, error) {
 	}
 	out := Runs{}
 	for _, r := range runs { // newest first
-		if r.Status != experiments.StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(models.LabNames, r.Config.Model) {
+		if r.Status != experiments.StatusFinished || r.DataID != dataID || r.Config.Arch != nil || !slices.Contains(Models(), r.Config.Model) {
 			continue // the lab's report: its two models, as the lab builds them (not a tweaked architecture)
 		}
 		act, err := nn.ParseActivation(r.Config.Activation)

@@ -37,8 +37,8 @@ func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, te
 func TestLabReport(t *testing.T) {
 	runs := lab.Runs{"eegnet": {}, "deepconvnet": {}}
 	acc := map[string][3]float64{"eegnet": {0.85, 0.83, 0.84}, "deepconvnet": {0.75, 0.77, 0.76}}
-	for _, model := range models.LabNames {
-		for i, act := range nn.Activations {
+	for _, model := range lab.Models() {
+		for i, act := range nn.Activations() {
 			runs[model][act] = fakeRun(t, model, act, 0.95, 0.80, acc[model][i]+0.02, acc[model][i])
 		}
 	}

@@ -51,19 +51,21 @@ const (
 
 var registry []Metric
 
-// Register adds a metric under a name no other metric has.
-func Register(m Metric) error {
+// Register adds a metric under a name no other metric has. It is called
+// from an init function and panics on a metric without a name (or with
+// spaces, commas or quotes in it) or a Compute function, or on a taken name,
+// as models.Register does.
+func Register(m Metric) {
 	if m.Name == "" || m.Compute == nil || strings.ContainsAny(m.Name, " ,\"") {
-		return fmt.Errorf("metrics.Register: a metric needs a name without spaces, commas or quotes and a Compute function")
+		panic(fmt.Sprintf("metrics.Register(%q): a metric needs a name without spaces, commas or quotes and a Compute function", m.Name))
 	}
 	if _, err := Lookup(m.Name); err == nil {
-		return fmt.Errorf("metrics.Register: the name %q is taken", m.Name)
+		panic(fmt.Sprintf("metrics.Register: the name %q is taken", m.Name))
 	}
 	if m.Title == "" {
 		m.Title = m.Name
 	}
 	registry = append(registry, m)
-	return nil
 }
 
 // All lists the registered metrics in the order they were registered.
@@ -164,8 +166,6 @@ func init() {
 		{Name: AUC, Title: "ROC-AUC", Doc: "ROC-AUC of the class-1 score for 2 classes, macro one-vs-rest for more", Report: true, Compute: func(p Predictions) float64 { return macroAUC(p.Logits, p.Y) }},
 		{Name: BalancedAccuracy, Title: "balanced acc", Doc: "mean recall over the classes (chance 1/K whatever the balance)", Percent: true, Compute: balancedAccuracy},
 	} {
-		if err := Register(m); err != nil {
-			panic(err)
-		}
+		Register(m)
 	}
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -48,8 +49,8 @@ func TestRegistry(t *testing.T) {
 		{Name: "has space", Compute: balancedAccuracy},
 		{Name: "nofunc"},
 	} {
-		if err := Register(bad); err == nil {
-			t.Errorf("Register(%q) accepted", bad.Name)
+		if msg := registerPanics(bad); !strings.HasPrefix(msg, "metrics.Register") {
+			t.Errorf("Register(%q) accepted (panic %q)", bad.Name, msg)
 		}
 	}
 	if _, err := Lookup("f1"); err == nil || !strings.Contains(err.Error(), "use accuracy, kappa, auc, balanced_accuracy") {
@@ -60,4 +61,17 @@ func TestRegistry(t *testing.T) {
 	if acc.Format(0.83333) != "83.33 %" || kappa.Format(0.6666) != "0.667" || kappa.Format(math.NaN()) != "–" {
 		t.Errorf("Format: %q %q %q", acc.Format(0.83333), kappa.Format(0.6666), kappa.Format(math.NaN()))
 	}
+}
+
+// registerPanics registers m and returns what Register panicked with ("" if
+// it did not).
+func registerPanics(m Metric) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	Register(m)
+	registry = registry[:len(registry)-1] // it was accepted: take it out again
+	return ""
 }

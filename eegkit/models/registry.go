@@ -11,9 +11,6 @@ import (
 // LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
 var LabInput = nn.Shape3{1, eeg.Channels, eeg.Samples}
 
-// LabNames lists the lab's models, as used on the command line.
-var LabNames = []string{"eegnet", "deepconvnet"}
-
 // A Builder builds a model for trials of nChans channels × nTimes samples
 // and nOutputs classes. act is the activation asked for; NoActivation means
 // the model's own.
@@ -57,17 +54,21 @@ func PresetOf(name string, act nn.Activation) (Preset, error) {
 var registry []Entry
 
 // Register adds a model to the registry, under a name no other model has.
-func Register(e Entry) error {
+// Like every registry of eegkit (metrics.Register, nn.RegisterLayer,
+// augment.Register) and the standard library's (sql.Register, gob.Register),
+// it is called from an init function and panics on an entry without a name
+// or a Build function, or on a name that is taken: a program that registers
+// wrongly fails when it starts.
+func Register(e Entry) {
 	if e.Build == nil || e.Name == "" {
-		return fmt.Errorf("models.Register: an entry needs a name and a Build function")
+		panic("models.Register: an entry needs a name and a Build function")
 	}
 	for _, n := range append([]string{e.Name}, e.Aliases...) {
 		if old, err := Lookup(n); err == nil {
-			return fmt.Errorf("models.Register(%q): the name %q is taken by %s", e.Name, n, old.Name)
+			panic(fmt.Sprintf("models.Register(%q): the name %q is taken by %s", e.Name, n, old.Name))
 		}
 	}
 	registry = append(registry, e)
-	return nil
 }
 
 // Entries lists the registry's entries in the order they were registered.
@@ -164,8 +165,6 @@ func init() {
 			return Preset{64, 1e-3, "Lawhern et al. 2018 (Adam's default learning rate)"}
 		}},
 	} {
-		if err := Register(e); err != nil {
-			panic(err)
-		}
+		Register(e)
 	}
 }

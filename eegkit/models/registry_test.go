@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,8 +41,14 @@ func TestRegistry(t *testing.T) {
 	if _, err := New("resnet", nn.ReLU); err == nil || !strings.Contains(err.Error(), `unknown model "resnet": use eegnet, deepconvnet`) {
 		t.Errorf("unknown name: %v", err)
 	}
-	if err := Register(Entry{Name: "eegnet", Build: func(int, int, int, nn.Activation) (*nn.Model, error) { return nil, nil }}); err == nil {
-		t.Error("a taken name was registered again")
+	for _, bad := range []Entry{
+		{Name: "eegnet", Build: func(int, int, int, nn.Activation) (*nn.Model, error) { return nil, nil }},
+		{Name: "other", Aliases: []string{"deepconv"}, Build: func(int, int, int, nn.Activation) (*nn.Model, error) { return nil, nil }},
+		{Name: "nobuild"},
+	} {
+		if msg := registerPanics(bad); !strings.HasPrefix(msg, "models.Register") {
+			t.Errorf("Register(%q) accepted (panic %q)", bad.Name, msg)
+		}
 	}
 	tiny := Entry{Name: "tinynet", Doc: "a temporal conv and a classifier", Build: func(c, k, tt int, act nn.Activation) (*nn.Model, error) {
 		return (&nn.Model{Name: "TinyNet", Act: act, Input: nn.Shape3{1, c, tt}, Blocks: []nn.Block{
@@ -49,9 +56,7 @@ func TestRegistry(t *testing.T) {
 			{Name: "classify", Layers: []nn.Layer{nn.Linear{Out: k}}},
 		}}).Build()
 	}}
-	if err := Register(tiny); err != nil {
-		t.Fatal(err)
-	}
+	Register(tiny)
 	defer func() { registry = registry[:len(registry)-1] }()
 	m, err := For("TinyNet", 8, 3, 200, nn.ELU)
 	if err != nil {
@@ -78,4 +83,17 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("PresetOf(%s, %v) = %+v, %v; want batch %d lr %g", tc.name, tc.act, p, err, tc.batch, tc.lr)
 		}
 	}
+}
+
+// registerPanics registers e and returns what Register panicked with ("" if
+// it did not).
+func registerPanics(e Entry) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	Register(e)
+	registry = registry[:len(registry)-1] // it was accepted: take it out again
+	return ""
 }

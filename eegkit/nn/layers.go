@@ -527,8 +527,9 @@ const (
 // name is the empty string.
 const NoActivation Activation = -1
 
-// Activations lists the lab's activations in the order of its tables.
-var Activations = []Activation{ReLU, LeakyReLU, ELU}
+// Activations lists the activations a model can be built with, in the
+// order of the lab's tables.
+func Activations() []Activation { return []Activation{ReLU, LeakyReLU, ELU} }
 
 // LeakySlope is PyTorch's default negative slope for nn.LeakyReLU.
 const LeakySlope = 0.01

@@ -62,15 +62,14 @@ func RegisterLayer(name string, zero Layer) {
 }
 
 // The package's layers, registered under their Go names.
-var _ = func() int {
+func init() {
 	for _, l := range []Layer{Conv2d{}, MaxNormConv2d{}, TimeFirstConv2d{}, CombinedConv{}, BatchNorm2d{}, Pool2d{},
 		Dropout{}, Linear{}, Squared{}, SafeLog{}, PassThrough{}} {
 		RegisterLayer(reflect.TypeOf(l).Name(), l)
 	}
 	t := reflect.TypeOf(activationLayer{})
 	layerTypes["Activation"], layerNames[t] = t, "Activation"
-	return 0
-}()
+}
 
 // activationLayer is how an Activation (an int) appears in a spec.
 type activationLayer struct{ Name string }

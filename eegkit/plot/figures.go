@@ -30,7 +30,7 @@ func AccuracyFigure(model string, runs map[nn.Activation][]train.EpochStats) (*F
 	p := NewFigure(fmt.Sprintf("Activation function comparison (%s)", model), "Epoch", "Accuracy (%)")
 	p.Add(plotter.NewGrid())
 	n, lowest, last := 0, 100.0, 1
-	for _, act := range nn.Activations {
+	for _, act := range nn.Activations() {
 		h, ok := runs[act]
 		if !ok || len(h) == 0 {
 			continue

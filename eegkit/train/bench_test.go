@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -15,7 +16,7 @@ import (
 // each model: go test -bench TrainEpoch -run '^$' ./eegkit
 func BenchmarkTrainEpoch(b *testing.B) {
 	ld := synthtest.Load(b)
-	for _, model := range models.LabNames {
+	for _, model := range lab.Models() {
 		b.Run(model, func(b *testing.B) {
 			cfg := train.TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 			m, _ := cfg.BuildModel()
@@ -44,7 +45,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 // BenchmarkEvaluate times evaluation (eval mode) of 1080 trials.
 func BenchmarkEvaluate(b *testing.B) {
 	ld := synthtest.Load(b)
-	for _, model := range models.LabNames {
+	for _, model := range lab.Models() {
 		b.Run(model, func(b *testing.B) {
 			m, _ := models.New(model, nn.ELU)
 			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)

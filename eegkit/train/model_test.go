@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
@@ -34,7 +35,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		for _, act := range nn.Activations {
+		for _, act := range nn.Activations() {
 			m, err := models.New(tc.model, act)
 			if err != nil {
 				t.Fatal(err)
@@ -63,7 +64,7 @@ func TestModelShapesAndParameterCounts(t *testing.T) {
 // TestStateDictNamesMatchPyTorch compares every parameter name and shape with
 // the state_dict of the lab's PyTorch modules (from the parity fixtures).
 func TestStateDictNamesMatchPyTorch(t *testing.T) {
-	for _, model := range models.LabNames {
+	for _, model := range lab.Models() {
 		fx := loadParityFixture(t, model+"_elu")
 		m, _ := models.New(model, nn.ELU)
 		var ours, theirs []string

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/internal/fixtures"
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -55,8 +56,8 @@ func flatLogits(l [][]float32) []float32 {
 // gradients, one Adam step and the BatchNorm running statistics with
 // PyTorch's, for both models and the three activations.
 func TestParityWithPyTorch(t *testing.T) {
-	for _, model := range models.LabNames {
-		for _, act := range nn.Activations {
+	for _, model := range lab.Models() {
+		for _, act := range nn.Activations() {
 			t.Run(model+"/"+act.Name(), func(t *testing.T) { checkParity(t, model, act, "") })
 		}
 	}
@@ -66,7 +67,7 @@ func TestParityWithPyTorch(t *testing.T) {
 // last partial batch when trials % batch == 1) against PyTorch, which trains
 // on it: BatchNorm2d's batch statistics then run over the samples of one trial.
 func TestParityBatchOfOne(t *testing.T) {
-	for _, model := range models.LabNames {
+	for _, model := range lab.Models() {
 		t.Run(model, func(t *testing.T) { checkParity(t, model, nn.ELU, "_batch1") })
 	}
 }
@@ -78,7 +79,7 @@ func TestParityInOnePart(t *testing.T) {
 	saved := train.BatchParts
 	train.BatchParts = 1
 	defer func() { train.BatchParts = saved }()
-	for _, act := range nn.Activations {
+	for _, act := range nn.Activations() {
 		t.Run("eegnet/"+act.Name(), func(t *testing.T) { checkParity(t, "eegnet", act, "") })
 	}
 }

@@ -40,7 +40,7 @@ func shallowConvNet() *nn.Model {
 // turns into data and back into the same model.
 func TestSpecRoundTrip(t *testing.T) {
 	all := []*nn.Model{shallowConvNet()}
-	for _, name := range append(append([]string(nil), models.LabNames...), "eegnetv4") {
+	for _, name := range append(append([]string(nil), lab.Models()...), "eegnetv4") {
 		m, err := models.New(name, nn.LeakyReLU)
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/npz"
@@ -46,7 +47,7 @@ func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
 }
 
 func TestWeightsRoundTrip(t *testing.T) {
-	for _, model := range models.LabNames {
+	for _, model := range lab.Models() {
 		m, _ := models.New(model, nn.ReLU)
 		sd := nn.InitWeights(m, 1)
 		var counter string

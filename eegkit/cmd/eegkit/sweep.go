@@ -219,7 +219,7 @@ func sweepReport(dir string, data *eeg.Data, stdout io.Writer) error {
 				return fmt.Errorf("the baselines of %s: the data at %s changed since the sweep (content %s, the sweep's %s)", dir, extra.Data.Dir, data.ID(), m.Plan.DataID)
 			}
 		}
-		for _, meth := range baselines.Methods {
+		for _, meth := range baselines.Methods() {
 			cfg := baselines.Config{Method: meth}
 			if !cfg.Takes(data.Train) {
 				continue // log-variance and CSP take two channels and two classes

@@ -76,7 +76,7 @@ func (p *protocolFlags) check() (checkpointEvery int, err error) {
 
 // augmentHelp describes --augment, with the transforms augment knows.
 var augmentHelp = `data augmentation, e.g. "timeshift:0.2s,noise:0.1,mirror:0.5": transforms name[:value[:probability]] of ` +
-	strings.Join(augment.Names, ", ") + ` (see go doc eegkit/augment)`
+	strings.Join(augment.Names(), ", ") + ` (see go doc eegkit/augment)`
 
 // augmentSpecs canonicalises the augmentations of value for data: one spec
 // for train, specs separated by ";" for sweep ("none" is no augmentation).
