@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
@@ -27,8 +28,8 @@ import (
 func withTrialValue(ds *eeg.Dataset, i int, v float32) *eeg.Dataset {
 	c := ds.Subset(allIndices(ds.Len()))
 	c.X = append([]float32(nil), c.X...)
-	for j := range eeg.LabTrialSize {
-		c.X[i*eeg.LabTrialSize+j] = v
+	for j := range datasets.LabShape().TrialSize() {
+		c.X[i*datasets.LabShape().TrialSize()+j] = v
 	}
 	return c
 }

@@ -73,7 +73,7 @@ func NewModel(name string, act Activation) (*Model, error) { return models.New(n
 // EEGNetWith builds the lab's EEGNet with other architecture keywords, for
 // the lab's input (models.EEGNetWith for other inputs).
 func EEGNetWith(o EEGNetOptions) (*Model, error) {
-	return models.EEGNetWith(eeg.Channels, 2, eeg.Samples, o)
+	return models.EEGNetWith(models.LabInput[1], 2, models.LabInput[2], o)
 }
 
 // BatchNorm is PyTorch's BatchNorm2d over features channels.

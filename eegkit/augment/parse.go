@@ -21,7 +21,7 @@ type Info struct {
 
 // InfoOf is the Info of a dataset's trials.
 func InfoOf(ds *eeg.Dataset) Info {
-	return Info{Rate: ds.SampleRate(), Times: ds.NTimes(), Channels: ds.ChannelNames(), Classes: ds.ClassNames()}
+	return Info{Rate: ds.Rate, Times: ds.Times, Channels: ds.ChannelNames, Classes: ds.ClassNames}
 }
 
 // Parse builds a pipeline from a spec in the grammar of the package

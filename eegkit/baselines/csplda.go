@@ -55,29 +55,28 @@ func (c Config) riemannian() bool { return c.Method == MDM || c.Method == TSLR }
 // window is the analysed window of ds's trials: its first sample and its
 // length in samples.
 func (c Config) window(ds *eeg.Dataset) (from, n int) {
-	rate := ds.SampleRate()
+	rate := ds.Rate
 	from = int(math.Round(c.From * rate))
-	return from, min(int(math.Round(c.To*rate)), ds.NTimes()) - from
+	return from, min(int(math.Round(c.To*rate)), ds.Times) - from
 }
 
 // Takes reports whether the method fits data of ds's shape: the Riemannian
 // methods any channels and classes, log-variance and CSP two channels and
 // two classes.
 func (c Config) Takes(ds *eeg.Dataset) bool {
-	return c.riemannian() || (ds.NChans() == 2 && len(ds.ClassNames()) == 2)
+	return c.riemannian() || (ds.NChans() == 2 && len(ds.ClassNames) == 2)
 }
 
-func (c Config) withDefaults() Config {
-	return c.withDefaultsFor(float64(eeg.Samples) / eeg.SampleRate)
-}
+func (c Config) withDefaults() Config { return c.withDefaultsFor(0) }
 
 // For is the configuration with its defaults for ds's trials, as a fit
 // records it (Model.Config, Result.Config).
 func (c Config) For(ds *eeg.Dataset) Config {
-	return c.withDefaultsFor(float64(ds.NTimes()) / ds.SampleRate())
+	return c.withDefaultsFor(float64(ds.Times) / ds.Rate)
 }
 
-// withDefaultsFor fills in the defaults for trials of dur seconds.
+// withDefaultsFor fills in the defaults for trials of dur seconds (0: of
+// a length not known yet, whose window stays unset).
 func (c Config) withDefaultsFor(dur float64) Config {
 	if c.Method == "" {
 		c.Method = LogVar
@@ -100,16 +99,10 @@ func (c Config) withDefaultsFor(dur float64) Config {
 	return c
 }
 
-// Validate says what is wrong with a configuration for the lab's trials
-// (6 s at 125 Hz).
-func (c Config) Validate() error {
-	return c.validateFor(float64(eeg.Samples)/eeg.SampleRate, eeg.SampleRate)
-}
-
 // ValidateFor says what is wrong with a configuration for ds's trials
 // (their duration and sampling rate).
 func (c Config) ValidateFor(ds *eeg.Dataset) error {
-	return c.validateFor(float64(ds.NTimes())/ds.SampleRate(), ds.SampleRate())
+	return c.validateFor(float64(ds.Times)/ds.Rate, ds.Rate)
 }
 
 // validateFor says what is wrong with a configuration for trials of dur
@@ -154,17 +147,21 @@ func (c Config) String() string {
 	for i, b := range c.Bands {
 		bands[i] = fmt.Sprintf("%g–%g", b[0], b[1])
 	}
+	window := "whole trials"
+	if c.From != 0 || c.To != 0 {
+		window = fmt.Sprintf("%g–%g s", c.From, c.To)
+	}
 	switch c.Method {
 	case MDM:
-		return fmt.Sprintf("MDM (Riemannian, %s covariances, %s Hz, %g–%g s)", strings.ToUpper(c.Estimator), bands[0], c.From, c.To)
+		return fmt.Sprintf("MDM (Riemannian, %s covariances, %s Hz, %s)", strings.ToUpper(c.Estimator), bands[0], window)
 	case TSLR:
-		return fmt.Sprintf("tangent space (%s covariances, %s Hz, %g–%g s) + logistic regression (C = %g)", strings.ToUpper(c.Estimator), bands[0], c.From, c.To, c.C)
+		return fmt.Sprintf("tangent space (%s covariances, %s Hz, %s) + logistic regression (C = %g)", strings.ToUpper(c.Estimator), bands[0], window, c.C)
 	}
 	name := "log-variance of C3, C4"
 	if c.Method == CSP {
 		name = "CSP log-variance"
 	}
-	return fmt.Sprintf("%s (%s Hz, %g–%g s) + LDA", name, strings.Join(bands, ", "), c.From, c.To)
+	return fmt.Sprintf("%s (%s Hz, %s) + LDA", name, strings.Join(bands, ", "), window)
 }
 
 // Model is a fitted classical baseline: per subject, optional CSP
@@ -173,7 +170,7 @@ type Model struct {
 	Config   Config
 	subjects map[string]*subjectBaseline
 	riemann  map[string]*subjectRiemann // the Riemannian methods' per-subject models
-	shape    string                     // the trials it was fitted on, in words (eeg.Dataset.Shape)
+	shape    eeg.Shape                  // the trials it was fitted on
 }
 
 type subjectBaseline struct {
@@ -190,18 +187,18 @@ func Fit(cfg Config, ds *eeg.Dataset) (*Model, error) {
 	if err := ds.Check(); err != nil {
 		return nil, err
 	}
-	dur := float64(ds.NTimes()) / ds.SampleRate()
-	if err := cfg.validateFor(dur, ds.SampleRate()); err != nil {
+	dur := float64(ds.Times) / ds.Rate
+	if err := cfg.validateFor(dur, ds.Rate); err != nil {
 		return nil, err
 	}
 	if cfg.riemannian() {
 		return fitRiemannian(cfg, ds)
 	}
 	if !cfg.Takes(ds) {
-		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4), or a Riemannian method (mdm, tslr)", cfg.withDefaults().Method, ds.Shape(), len(ds.ClassNames()))
+		return nil, fmt.Errorf("the %s baseline takes 2 channels and 2 classes; the data has %s and %d classes: choose two channels (--channels C3,C4), or a Riemannian method (mdm, tslr)", cfg.withDefaults().Method, ds.Shape, len(ds.ClassNames))
 	}
 	cfg = cfg.withDefaultsFor(dur)
-	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}, shape: ds.Shape()}
+	bl := &Model{Config: cfg, subjects: map[string]*subjectBaseline{}, shape: ds.Shape}
 	covs := bandCovariances(cfg, ds)
 	for s, name := range ds.Subjects {
 		var idx []int
@@ -252,8 +249,8 @@ func subjectOf(ds *eeg.Dataset, i int) int {
 // Predict returns the LDA log-odds as logits [0, w·x+b] (so that softmax
 // gives LDA's posterior) and the predicted classes.
 func (bl *Model) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
-	if ds.Shape() != bl.shape {
-		return nil, nil, fmt.Errorf("baseline: fitted on trials of %s, asked to predict %s", bl.shape, ds.Shape())
+	if !ds.Shape.Equal(bl.shape) {
+		return nil, nil, fmt.Errorf("baseline: fitted on trials of %s, asked to predict %s", bl.shape, ds.Shape)
 	}
 	if bl.riemann != nil {
 		return bl.predictRiemannian(ds)
@@ -312,7 +309,7 @@ func (sb *subjectBaseline) features(cov [][2][2]float64) []float64 {
 // C4 band-passed with an ideal (FFT) filter over the configured window:
 // by Parseval, the sum over the band's frequency bins of the cross-spectrum.
 func bandCovariances(cfg Config, ds *eeg.Dataset) [][][2][2]float64 {
-	rate, times := ds.SampleRate(), ds.NTimes()
+	rate, times := ds.Rate, ds.Times
 	from, n := cfg.window(ds)
 	fft := fourier.NewFFT(n)
 	buf := make([]float64, n)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
@@ -13,19 +14,19 @@ import (
 // on C4, on top of white noise, for subjects "A" and "B" (B at half the amplitude).
 func bandData(n int, seed uint64) *eeg.Dataset {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	ds := &eeg.Dataset{Subjects: []string{"A", "B"}}
+	ds := &eeg.Dataset{Shape: datasets.LabShape(), Subjects: []string{"A", "B"}}
 	for i := range n {
 		y := int32(i % 2)
 		s := (i / 2) % 2
 		scale := 1.0 - 0.5*float64(s)
 		phase := rng.Float64() * 2 * math.Pi
-		for ch := range eeg.Channels {
+		for ch := range datasets.LabShape().NChans() {
 			amp := 1.0
 			if (ch == 0) == (y == 1) {
 				amp = 2.5
 			}
-			for t := range eeg.Samples {
-				v := amp*math.Sin(2*math.Pi*10*float64(t)/eeg.SampleRate+phase) + rng.NormFloat64()
+			for t := range datasets.LabShape().Times {
+				v := amp*math.Sin(2*math.Pi*10*float64(t)/datasets.LabShape().Rate+phase) + rng.NormFloat64()
 				ds.X = append(ds.X, float32(scale*v))
 			}
 		}
@@ -61,11 +62,11 @@ func TestBaselineSeparatesBandPower(t *testing.T) {
 // TestBandCovarianceParseval checks the FFT band power against the time-domain
 // variance of a pure sinusoid inside the band (amplitude a: variance a²/2).
 func TestBandCovarianceParseval(t *testing.T) {
-	ds := &eeg.Dataset{Subjects: []string{"A"}, Y: []int32{0}, Subject: []int{0}}
-	for ch := range eeg.Channels {
+	ds := &eeg.Dataset{Shape: datasets.LabShape(), Subjects: []string{"A"}, Y: []int32{0}, Subject: []int{0}}
+	for ch := range datasets.LabShape().NChans() {
 		a := float64(ch + 1)
-		for i := range eeg.Samples {
-			ds.X = append(ds.X, float32(a*math.Cos(2*math.Pi*10*float64(i)/eeg.SampleRate)))
+		for i := range datasets.LabShape().Times {
+			ds.X = append(ds.X, float32(a*math.Cos(2*math.Pi*10*float64(i)/datasets.LabShape().Rate)))
 		}
 	}
 	cov := bandCovariances(Config{Bands: [][2]float64{{8, 13}, {13, 30}}, To: 6}, ds)[0]
@@ -90,7 +91,7 @@ func TestBaselineErrors(t *testing.T) {
 		{Config{Shrinkage: 2}, "shrinkage"},
 	}
 	for _, tc := range cases {
-		if err := tc.cfg.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := tc.cfg.ValidateFor(&eeg.Dataset{Shape: datasets.LabShape()}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.cfg, err, tc.want)
 		}
 	}

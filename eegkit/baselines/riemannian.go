@@ -20,13 +20,13 @@ type subjectRiemann struct {
 // fitRiemannian fits MDM or tangent space + logistic regression per
 // subject on the covariances of the band-passed trials (cfg validated).
 func fitRiemannian(cfg Config, ds *eeg.Dataset) (*Model, error) {
-	cfg = cfg.withDefaultsFor(float64(ds.NTimes()) / ds.SampleRate())
+	cfg = cfg.withDefaultsFor(float64(ds.Times) / ds.Rate)
 	covs, err := trialCovariances(cfg, ds)
 	if err != nil {
 		return nil, err
 	}
-	k := len(ds.ClassNames())
-	bl := &Model{Config: cfg, riemann: map[string]*subjectRiemann{}, shape: ds.Shape()}
+	k := len(ds.ClassNames)
+	bl := &Model{Config: cfg, riemann: map[string]*subjectRiemann{}, shape: ds.Shape}
 	for s, name := range ds.Subjects {
 		var cs []*mat.SymDense
 		var y []int32
@@ -121,7 +121,7 @@ func (bl *Model) predictRiemannian(ds *eeg.Dataset) (logits [][]float32, pred []
 // filter (the bins outside the band set to zero; the same filter as the
 // log-variance baseline's).
 func trialCovariances(cfg Config, ds *eeg.Dataset) ([]*mat.SymDense, error) {
-	rate, times, chans := ds.SampleRate(), ds.NTimes(), ds.NChans()
+	rate, times, chans := ds.Rate, ds.Times, ds.NChans()
 	from, n := cfg.window(ds)
 	band := cfg.Bands[0]
 	fft := fourier.NewFFT(n)

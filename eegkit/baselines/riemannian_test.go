@@ -101,12 +101,12 @@ func covData(n, c, k int, seed uint64) *eeg.Dataset {
 		}
 		mix[cl][(cl%c)*c+(cl+1)%c] = 1.5 // class cl leaks channel cl+1 into channel cl
 	}
-	ds := &eeg.Dataset{Subjects: []string{"A", "B"}, Times: 250, Rate: 125}
+	ds := &eeg.Dataset{Subjects: []string{"A", "B"}, Shape: eeg.Shape{Times: 250, Rate: 125}}
 	for i := range c {
-		ds.Channels = append(ds.Channels, "E"+string(rune('1'+i)))
+		ds.ChannelNames = append(ds.ChannelNames, "E"+string(rune('1'+i)))
 	}
 	for cl := range k {
-		ds.Classes = append(ds.Classes, "class "+string(rune('a'+cl)))
+		ds.ClassNames = append(ds.ClassNames, "class "+string(rune('a'+cl)))
 	}
 	src := make([]float64, c*250)
 	for i := range n {

@@ -55,7 +55,7 @@ var MMIDBMotorStrip = []string{"Fc3", "Fc1", "Fcz", "Fc2", "Fc4", "C5", "C3", "C
 
 func (o MMIDBOptions) rate() float64 {
 	if o.Rate == 0 {
-		return eeg.SampleRate
+		return labRate
 	}
 	return o.Rate
 }
@@ -118,7 +118,10 @@ func LoadEEGMMIDBWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	ld := &eeg.Data{Dir: dir, Train: &eeg.Dataset{}, Test: &eeg.Dataset{}}
+	// The imagined movements of runs 4, 8 and 12 (T1 left fist, T2 right
+	// fist); each set's channels, length and rate are its recordings'.
+	classes := func() eeg.Shape { return eeg.Shape{ClassNames: []string{"left hand", "right hand"}} }
+	ld := &eeg.Data{Dir: dir, Train: &eeg.Dataset{Shape: classes()}, Test: &eeg.Dataset{Shape: classes()}}
 	var names []string
 	for _, sd := range subjDirs {
 		subject := filepath.Base(sd)
@@ -154,8 +157,8 @@ func LoadEEGMMIDBWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	}
 	ld.Train.Subjects, ld.Test.Subjects = names, names
 	for _, ds := range []*eeg.Dataset{ld.Test, ld.Train} {
-		if !ds.SameShape(ld.Train) {
-			return nil, fmt.Errorf("%s: the recordings do not all have the same channels (%s has %s, the training set %s); choose the channels with MMIDBOptions.Channels (--channels)", dir, "the test set", ds.Shape(), ld.Train.Shape())
+		if !ds.Shape.Equal(ld.Train.Shape) {
+			return nil, fmt.Errorf("%s: the recordings do not all have the same channels (%s has %s, the training set %s); choose the channels with MMIDBOptions.Channels (--channels)", dir, "the test set", ds.Shape, ld.Train.Shape)
 		}
 	}
 	verified := "not checksum-verified (no SHA256SUMS file)"
@@ -166,7 +169,7 @@ func LoadEEGMMIDBWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	if r := opt.rate(); r != MMIDBRate {
 		rate = fmt.Sprintf("160→%g Hz", r)
 	}
-	chans := strings.Join(ld.Train.ChannelNames(), ", ")
+	chans := strings.Join(ld.Train.ChannelNames, ", ")
 	if n := ld.Train.NChans(); n > 6 {
 		chans = fmt.Sprintf("%d channels", n)
 	}
@@ -205,17 +208,9 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err 
 		return err
 	}
 	times := int(math.Round(opt.rate() * MMIDBTrialTime))
-	if before == 0 && len(ds.Channels) == 0 {
-		if !slices.Equal(names, eeg.ChannelNames[:]) {
-			ds.Channels = names
-		}
-		if times != eeg.Samples {
-			ds.Times = times
-		}
-		if opt.rate() != eeg.SampleRate {
-			ds.Rate = opt.rate()
-		}
-	} else if got := ds.ChannelNames(); !slices.Equal(got, names) {
+	if before == 0 && len(ds.ChannelNames) == 0 {
+		ds.ChannelNames, ds.Times, ds.Rate = names, times, opt.rate()
+	} else if got := ds.ChannelNames; !slices.Equal(got, names) {
 		return fmt.Errorf("%s has channels %s where the runs before it have %s; choose the channels with MMIDBOptions.Channels (--channels)", path, strings.Join(names, ","), strings.Join(got, ","))
 	}
 	fft := fourier.NewFFT(mmidbTrialInput)
@@ -253,7 +248,7 @@ func mmidbChannels(e *edf.File, path string, want []string) ([]*edf.Signal, []st
 	var sigs []*edf.Signal
 	switch {
 	case len(want) == 0:
-		want = eeg.ChannelNames[:]
+		want = LabShape().ChannelNames
 		fallthrough
 	case !slices.Equal(want, MMIDBAllChannels):
 		for _, name := range want {

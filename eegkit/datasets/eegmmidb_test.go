@@ -86,10 +86,10 @@ func TestResample(t *testing.T) {
 	for i := range x {
 		x[i] = 3 + 2*math.Sin(2*math.Pi*10*float64(i)/MMIDBRate) // 10 Hz: whole periods over 6 s
 	}
-	out := make([]float32, eeg.Samples)
-	dsp.Resample(fourier.NewFFT(len(x)), fourier.NewFFT(eeg.Samples), x, out)
+	out := make([]float32, LabShape().Times)
+	dsp.Resample(fourier.NewFFT(len(x)), fourier.NewFFT(LabShape().Times), x, out)
 	for i, v := range out {
-		want := 2 * math.Sin(2*math.Pi*10*float64(i)/eeg.SampleRate) // the mean is removed
+		want := 2 * math.Sin(2*math.Pi*10*float64(i)/LabShape().Rate) // the mean is removed
 		if math.Abs(float64(v)-want) > 1e-4 {
 			t.Fatalf("sample %d: %g, want %g", i, v, want)
 		}
@@ -170,12 +170,12 @@ func TestEEGMMIDBChannelsAndRate(t *testing.T) {
 				if err := ds.Check(); err != nil {
 					t.Fatal(err)
 				}
-				if ds.NChans() != tc.chans || ds.NTimes() != tc.times || ds.ChannelNames()[0] != tc.first || ds.Len() != map[bool]int{true: lab.Train.Len(), false: lab.Test.Len()}[ds == d.Train] {
-					t.Errorf("%s: %d trials of %s", tc.name, ds.Len(), ds.Shape())
+				if ds.NChans() != tc.chans || ds.Times != tc.times || ds.ChannelNames[0] != tc.first || ds.Len() != map[bool]int{true: lab.Train.Len(), false: lab.Test.Len()}[ds == d.Train] {
+					t.Errorf("%s: %d trials of %s", tc.name, ds.Len(), ds.Shape)
 				}
 			}
-			if (tc.name == "lab") != d.Train.IsLabShape() || (tc.name == "lab") != (d.ID() == lab.ID()) {
-				t.Errorf("lab shape %v, same ID as the lab's %v", d.Train.IsLabShape(), d.ID() == lab.ID())
+			if isLab := d.Train.Shape.Equal(LabShape()); (tc.name == "lab") != isLab || (tc.name == "lab") != (d.ID() == lab.ID()) {
+				t.Errorf("lab shape %v, same ID as the lab's %v", isLab, d.ID() == lab.ID())
 			}
 		})
 	}

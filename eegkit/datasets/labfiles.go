@@ -11,8 +11,22 @@ import (
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
+// The lab's trials: two bipolar channels (C3, C4) of 750 samples at 125 Hz.
+const (
+	labChans     = 2
+	labTimes     = 750
+	labRate      = 125.0
+	labTrialSize = labChans * labTimes
+)
+
+// LabShape is the shape of the lab's trials: two bipolar channels (C3, C4)
+// of 750 samples (6 s) at 125 Hz, labelled left or right hand.
+func LabShape() eeg.Shape {
+	return eeg.Shape{ChannelNames: []string{"C3", "C4"}, Times: labTimes, Rate: labRate, ClassNames: []string{"left hand", "right hand"}}
+}
+
 // LabSubjects are the lab's two subjects, in the order its loader concatenates them.
-var LabSubjects = []string{"S4b", "X11b"}
+func LabSubjects() []string { return []string{"S4b", "X11b"} }
 
 // LabFiles are the four files the lab reads, for a split ("train" or "test").
 func LabFiles(split string) []string {
@@ -41,7 +55,7 @@ func LoadLab(dir string) (*eeg.Data, error) {
 }
 
 func loadSplit(dir, split string) (*eeg.Dataset, int, float64, error) {
-	ds := &eeg.Dataset{Subjects: LabSubjects}
+	ds := &eeg.Dataset{Shape: LabShape(), Subjects: LabSubjects()}
 	var signal []float64
 	for s, name := range LabFiles(split) {
 		sig, lab, err := readLabFile(filepath.Join(dir, name))
@@ -61,17 +75,17 @@ func loadSplit(dir, split string) (*eeg.Dataset, int, float64, error) {
 	}
 	// (trials, 750, 2) -> (trials, 1, 2, 750)
 	n := len(ds.Y)
-	ds.X = make([]float32, n*eeg.LabTrialSize)
+	ds.X = make([]float32, n*labTrialSize)
 	ds.HadNaN = make([]bool, n)
 	for i := 0; i < n; i++ {
-		for t := 0; t < eeg.Samples; t++ {
-			for c := 0; c < eeg.Channels; c++ {
-				v := signal[(i*eeg.Samples+t)*eeg.Channels+c]
+		for t := 0; t < labTimes; t++ {
+			for c := 0; c < labChans; c++ {
+				v := signal[(i*labTimes+t)*labChans+c]
 				if math.IsNaN(v) {
 					v = mean
 					ds.HadNaN[i] = true
 				}
-				ds.X[i*eeg.LabTrialSize+c*eeg.Samples+t] = float32(v)
+				ds.X[i*labTrialSize+c*labTimes+t] = float32(v)
 			}
 		}
 	}
@@ -96,13 +110,13 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 	if sig.DType != "<f8" && sig.DType != "<f4" {
 		return nil, nil, fmt.Errorf("%s: signal has dtype %s, want float64 (<f8) or float32", path, sig.DType)
 	}
-	if len(sig.Shape) != 3 || sig.Shape[1] != eeg.Samples || sig.Shape[2] != eeg.Channels {
-		return nil, nil, fmt.Errorf("%s: signal has shape %v, want (trials, %d, %d)", path, sig.Shape, eeg.Samples, eeg.Channels)
+	if len(sig.Shape) != 3 || sig.Shape[1] != labTimes || sig.Shape[2] != labChans {
+		return nil, nil, fmt.Errorf("%s: signal has shape %v, want (trials, %d, %d)", path, sig.Shape, labTimes, labChans)
 	}
 	if sig.Shape[0] == 0 {
 		return nil, nil, fmt.Errorf("%s: signal has zero trials", path)
 	}
-	if err := eeg.CheckFinite(path, sig.Data, eeg.LabTrialSize); err != nil {
+	if err := eeg.CheckFinite(path, sig.Data, labTrialSize); err != nil {
 		return nil, nil, err
 	}
 	if _, _, ok := eeg.NaNMean(sig.Data); !ok {

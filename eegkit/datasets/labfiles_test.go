@@ -45,7 +45,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		{"test", ld.Test, ld.TestNaNs, ld.TestNaNMean},
 	} {
 		w := want[tc.split]
-		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*eeg.LabTrialSize {
+		if tc.ds.Len() != 8 || len(tc.ds.X) != 8*LabShape().TrialSize() {
 			t.Fatalf("%s: %d trials, %d values", tc.split, tc.ds.Len(), len(tc.ds.X))
 		}
 		if math.Abs(tc.mean-w.NaNMean) > 1e-12 || tc.nans != w.NaNs {
@@ -58,7 +58,7 @@ func TestLoadLabNumpyFiles(t *testing.T) {
 		}
 		for _, v := range w.Values {
 			i, c, s := int(v[0]), int(v[1]), int(v[2])
-			got := float64(tc.ds.X[i*eeg.LabTrialSize+c*eeg.Samples+s])
+			got := float64(tc.ds.X[i*LabShape().TrialSize()+c*LabShape().Times+s])
 			if math.Abs(got-float64(float32(v[3]))) > 0 {
 				t.Errorf("%s: x[%d,0,%d,%d] = %v, numpy %v", tc.split, i, c, s, got, v[3])
 			}
@@ -97,7 +97,7 @@ func writeLabDir(t *testing.T) string {
 }
 
 func sig(n int, fill float64) []float64 {
-	s := make([]float64, n*eeg.Samples*eeg.Channels)
+	s := make([]float64, n*LabShape().Times*LabShape().NChans())
 	for i := range s {
 		s[i] = fill + float64(i%7)
 	}
@@ -114,7 +114,7 @@ func TestLoadLabErrors(t *testing.T) {
 			labels[i] = 1
 		}
 		return []npz.Entry{
-			{Name: "signal", Shape: []int{n, eeg.Samples, eeg.Channels}, Data: sig(n, 0)},
+			{Name: "signal", Shape: []int{n, LabShape().Times, LabShape().NChans()}, Data: sig(n, 0)},
 			{Name: "label", Shape: []int{n}, Data: labels},
 		}
 	}
@@ -136,12 +136,12 @@ func TestLoadLabErrors(t *testing.T) {
 		{"missing label", func(p string) error { return npz.Write(p, good(3)[:1]) }, `no array "label"`},
 		{"wrong dtype", func(p string) error {
 			e := good(3)
-			e[0].Data = make([]int32, 3*eeg.Samples*eeg.Channels)
+			e[0].Data = make([]int32, 3*LabShape().Times*LabShape().NChans())
 			return npz.Write(p, e)
 		}, "dtype <i4"},
 		{"wrong shape", func(p string) error {
 			e := good(3)
-			e[0].Shape = []int{3, eeg.Channels, eeg.Samples}
+			e[0].Shape = []int{3, LabShape().NChans(), LabShape().Times}
 			return npz.Write(p, e)
 		}, "want (trials, 750, 2)"},
 		{"label count", func(p string) error {
@@ -163,7 +163,7 @@ func TestLoadLabErrors(t *testing.T) {
 		{"beyond float32", func(p string) error {
 			e := good(3)
 			s := sig(3, 0)
-			s[2*eeg.LabTrialSize] = -1e300
+			s[2*LabShape().TrialSize()] = -1e300
 			e[0].Data = s
 			return npz.Write(p, e)
 		}, "trial 2 holds -1e+300, beyond float32"},
@@ -223,24 +223,24 @@ func TestReadTrialsLayouts(t *testing.T) {
 	// the same trials in the model layout [N, 1, 2, 750]
 	model := make([]float64, len(lab))
 	for i := 0; i < n; i++ {
-		for s := 0; s < eeg.Samples; s++ {
-			for c := 0; c < eeg.Channels; c++ {
-				model[(i*eeg.Channels+c)*eeg.Samples+s] = lab[(i*eeg.Samples+s)*eeg.Channels+c]
+		for s := 0; s < LabShape().Times; s++ {
+			for c := 0; c < LabShape().NChans(); c++ {
+				model[(i*LabShape().NChans()+c)*LabShape().Times+s] = lab[(i*LabShape().Times+s)*LabShape().NChans()+c]
 			}
 		}
 	}
 	a, b := filepath.Join(dir, "a.npz"), filepath.Join(dir, "b.npz")
-	if err := npz.Write(a, []npz.Entry{{Name: "signal", Shape: []int{n, eeg.Samples, eeg.Channels}, Data: lab}}); err != nil {
+	if err := npz.Write(a, []npz.Entry{{Name: "signal", Shape: []int{n, LabShape().Times, LabShape().NChans()}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, eeg.Channels, eeg.Samples}, Data: model}}); err != nil {
+	if err := npz.Write(b, []npz.Entry{{Name: "signal", Shape: []int{n, 1, LabShape().NChans(), LabShape().Times}, Data: model}}); err != nil {
 		t.Fatal(err)
 	}
-	da, nansA, err := eeg.ReadTrials(a, eeg.Channels, eeg.Samples)
+	da, nansA, err := eeg.ReadTrials(a, LabShape())
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, nansB, err := eeg.ReadTrials(b, eeg.Channels, eeg.Samples)
+	db, nansB, err := eeg.ReadTrials(b, LabShape())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,8 +255,8 @@ func TestReadTrialsLayouts(t *testing.T) {
 	// With times 0 (a cropped model's whole trials) either layout is read at
 	// the file's own length.
 	for _, path := range []string{a, b} {
-		d, _, err := eeg.ReadTrials(path, eeg.Channels, 0)
-		if err != nil || d.NTimes() != eeg.Samples || !slices.Equal(d.X, da.X) {
+		d, _, err := eeg.ReadTrials(path, func() eeg.Shape { s := LabShape(); s.Times = 0; return s }())
+		if err != nil || d.Times != LabShape().Times || !slices.Equal(d.X, da.X) {
 			t.Errorf("%s with any length: %v, %v", path, d, err)
 		}
 	}
@@ -264,10 +264,10 @@ func TestReadTrialsLayouts(t *testing.T) {
 	if err := npz.Write(bad, []npz.Entry{{Name: "signal", Shape: []int{n, 1500}, Data: lab}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eeg.ReadTrials(bad, eeg.Channels, eeg.Samples); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
+	if _, _, err := eeg.ReadTrials(bad, LabShape()); err == nil || !strings.Contains(err.Error(), "want [N, 750, 2]") {
 		t.Errorf("bad shape: %v", err)
 	}
-	if _, _, err := eeg.ReadTrials(bad, eeg.Channels, 0); err == nil || !strings.Contains(err.Error(), "want [N, samples, 2]") {
+	if _, _, err := eeg.ReadTrials(bad, func() eeg.Shape { s := LabShape(); s.Times = 0; return s }()); err == nil || !strings.Contains(err.Error(), "want [N, samples, 2]") {
 		t.Errorf("bad shape, any length: %v", err)
 	}
 }
@@ -276,21 +276,21 @@ func TestReadTrialsLayouts(t *testing.T) {
 // float32 is refused with the file and trial named, not turned into Inf.
 func TestValuesBeyondFloat32(t *testing.T) {
 	dir := t.TempDir()
-	x := make([]float64, 3*eeg.LabTrialSize)
-	x[eeg.LabTrialSize+7] = 1e300
+	x := make([]float64, 3*LabShape().TrialSize())
+	x[LabShape().TrialSize()+7] = 1e300
 	path := filepath.Join(dir, "trials.npz")
-	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, LabShape().Times, LabShape().NChans()}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := eeg.ReadTrials(path, eeg.Channels, eeg.Samples)
+	_, _, err := eeg.ReadTrials(path, LabShape())
 	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "float32") {
 		t.Fatalf("got %v", err)
 	}
-	x[eeg.LabTrialSize+7] = math.MaxFloat32
-	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, eeg.Samples, eeg.Channels}, Data: x}}); err != nil {
+	x[LabShape().TrialSize()+7] = math.MaxFloat32
+	if err := npz.Write(path, []npz.Entry{{Name: "signal", Shape: []int{3, LabShape().Times, LabShape().NChans()}, Data: x}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eeg.ReadTrials(path, eeg.Channels, eeg.Samples); err != nil {
+	if _, _, err := eeg.ReadTrials(path, LabShape()); err != nil {
 		t.Fatalf("the largest float32 is refused: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -84,7 +83,7 @@ func GenerateLab(dir string, seed uint64) error {
 			file := sm.Name + "_" + name + ".npz"
 			path := filepath.Join(dir, file)
 			err := npz.Write(path, []npz.Entry{
-				{Name: "signal", Shape: []int{trialsPerFile, eeg.Samples, eeg.Channels}, Data: signal},
+				{Name: "signal", Shape: []int{trialsPerFile, labTimes, labChans}, Data: signal},
 				{Name: "label", Shape: []int{trialsPerFile}, Data: labels},
 			})
 			if err != nil {
@@ -116,22 +115,22 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool) (signal, labels []floa
 		gain = [2]float64{0.9 + 0.2*rng.Float64(), 0.9 + 0.2*rng.Float64()}
 		erd *= 0.85
 	}
-	signal = make([]float64, trialsPerFile*eeg.Samples*eeg.Channels)
+	signal = make([]float64, trialsPerFile*labTimes*labChans)
 	otherFrac := 1 - sm.LowFrac - sm.MuFrac - sm.BetaFrac
 	for i := 0; i < trialsPerFile; i++ {
 		trialMu := mu + 0.25*rng.NormFloat64()
 		trialBeta := beta + 0.5*rng.NormFloat64()
 		slow := sm.sources(rng, func(r *rand.Rand) []float64 {
-			a := ar1(r, 0.985, 2*eeg.Samples)
-			b := ar1(r, 0.9, 2*eeg.Samples)
+			a := ar1(r, 0.985, 2*labTimes)
+			b := ar1(r, 0.9, 2*labTimes)
 			for t := range a {
 				a[t] = (a[t] + b[t]) / math.Sqrt2
 			}
-			return a[eeg.Samples:]
+			return a[labTimes:]
 		})
-		muSrc := sm.sources(rng, func(r *rand.Rand) []float64 { return resonator(r, trialMu, 0.985, eeg.Samples) })
-		betaSrc := sm.sources(rng, func(r *rand.Rand) []float64 { return resonator(r, trialBeta, 0.97, eeg.Samples) })
-		broad := sm.sources(rng, func(r *rand.Rand) []float64 { return pinkish(r, eeg.Samples) })
+		muSrc := sm.sources(rng, func(r *rand.Rand) []float64 { return resonator(r, trialMu, 0.985, labTimes) })
+		betaSrc := sm.sources(rng, func(r *rand.Rand) []float64 { return resonator(r, trialBeta, 0.97, labTimes) })
+		broad := sm.sources(rng, func(r *rand.Rand) []float64 { return pinkish(r, labTimes) })
 
 		// Imagery: contralateral desynchronisation (left hand -> C4, right hand -> C3).
 		depth := math.Min(0.95, math.Max(0, erd+sm.ERDSpread*rng.NormFloat64()))
@@ -143,9 +142,9 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool) (signal, labels []floa
 			contra = 0 // C3
 		}
 		amp := math.Exp(0.2 * rng.NormFloat64())
-		for c := 0; c < eeg.Channels; c++ {
-			for t := 0; t < eeg.Samples; t++ {
-				sec := float64(t) / eeg.SampleRate
+		for c := 0; c < labChans; c++ {
+			for t := 0; t < labTimes; t++ {
+				sec := float64(t) / labRate
 				ramp := math.Min(1, math.Max(0, (sec-CueSeconds)/ERDRiseSeconds))
 				mod := 1 + 0.15*depth*ramp // ipsilateral synchronisation
 				if c == contra {
@@ -158,15 +157,15 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool) (signal, labels []floa
 				if sm.Clip > 0 {
 					v = math.Max(-sm.Clip, math.Min(sm.Clip, v))
 				}
-				signal[(i*eeg.Samples+t)*eeg.Channels+c] = v
+				signal[(i*labTimes+t)*labChans+c] = v
 			}
 		}
 		if rng.Float64() < sm.NaNTrials {
 			n := 1 + rng.IntN(134)
-			start := rng.IntN(eeg.Samples - n + 1)
+			start := rng.IntN(labTimes - n + 1)
 			for t := start; t < start+n; t++ {
-				for c := 0; c < eeg.Channels; c++ {
-					signal[(i*eeg.Samples+t)*eeg.Channels+c] = math.NaN()
+				for c := 0; c < labChans; c++ {
+					signal[(i*labTimes+t)*labChans+c] = math.NaN()
 				}
 			}
 		}
@@ -201,7 +200,7 @@ func ar1(rng *rand.Rand, a float64, n int) []float64 {
 // resonator is a unit-variance narrow-band oscillation at hz (second-order
 // autoregressive process with poles at radius r), after a burn-in.
 func resonator(rng *rand.Rand, hz, r float64, n int) []float64 {
-	a1 := 2 * r * math.Cos(2*math.Pi*hz/eeg.SampleRate)
+	a1 := 2 * r * math.Cos(2*math.Pi*hz/labRate)
 	a2 := -r * r
 	variance := (1 - a2) / ((1 + a2) * ((1-a2)*(1-a2) - a1*a1))
 	scale := 1 / math.Sqrt(variance)

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/eegkit/eegkit/eegkit/eeg"
 )
 
 func TestSyntheticDataIsDeterministic(t *testing.T) {
@@ -76,10 +74,10 @@ func TestSyntheticDataStatistics(t *testing.T) {
 		var spec [376]float64
 		for i := 0; i < n; i++ {
 			hasNaN := false
-			for c := 0; c < eeg.Channels; c++ {
-				x := make([]float64, 0, eeg.Samples)
-				for s := 0; s < eeg.Samples; s++ {
-					v := sig[(i*eeg.Samples+s)*eeg.Channels+c]
+			for c := 0; c < LabShape().NChans(); c++ {
+				x := make([]float64, 0, LabShape().Times)
+				for s := 0; s < LabShape().Times; s++ {
+					v := sig[(i*LabShape().Times+s)*LabShape().NChans()+c]
 					if math.IsNaN(v) {
 						hasNaN = true
 						continue
@@ -88,7 +86,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 					x = append(x, v)
 				}
 				stdSum += stdDev(x)
-				if len(x) == eeg.Samples && i < 120 {
+				if len(x) == LabShape().Times && i < 120 {
 					p := powerSpectrum(x)
 					for k := range spec {
 						spec[k] += p[k]
@@ -99,7 +97,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 				nanTrials++
 			}
 		}
-		std := stdSum / float64(n*eeg.Channels)
+		std := stdSum / float64(n*LabShape().NChans())
 		if math.Abs(std-tc.std)/tc.std > 0.15 {
 			t.Errorf("%s: mean per-trial std %.2f µV, want about %.1f", tc.file, std, tc.std)
 		}
@@ -109,7 +107,7 @@ func TestSyntheticDataStatistics(t *testing.T) {
 		if tc.clip > 0 && maxAbs > tc.clip {
 			t.Errorf("%s: max |x| %.2f beyond the ±%v clip", tc.file, maxAbs, tc.clip)
 		}
-		hz := func(k int) float64 { return float64(k) * eeg.SampleRate / eeg.Samples }
+		hz := func(k int) float64 { return float64(k) * LabShape().Rate / float64(LabShape().Times) }
 		total, low, mu, peakK := 0.0, 0.0, 0.0, 0
 		for k := 1; k < len(spec); k++ {
 			total += spec[k]

@@ -10,10 +10,11 @@ import (
 
 // Spectra are average power spectral densities per class and channel.
 type Spectra struct {
-	Freqs []float64       // Hz
-	Power [2][2][]float64 // [class][channel C3, C4] µV²/Hz
-	Count [2]int          // trials per class
-	From  float64         // seconds into the trial where the analysed window starts
+	Freqs   []float64       // Hz
+	Power   [2][2][]float64 // [class][channel C3, C4] µV²/Hz
+	Count   [2]int          // trials per class
+	Classes [2]string       // the classes' names, in label order
+	From    float64         // seconds into the trial where the analysed window starts
 }
 
 // ClassSpectra averages, per class and channel, the power spectral density
@@ -23,15 +24,15 @@ type Spectra struct {
 // takes the channels C3 and C4 and two classes (left and right hand), at
 // the dataset's sampling rate.
 func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectra, error) {
-	rate, times := ds.SampleRate(), ds.NTimes()
+	rate, times := ds.Rate, ds.Times
 	seg := int(math.Round(2 * rate)) // 2 s
 	start := int(fromSeconds * rate)
 	if start < 0 || times-start < seg {
 		return nil, fmt.Errorf("spectra: window from %.2f s leaves fewer than %d samples", fromSeconds, seg)
 	}
-	rows, ok := ds.LabChannels()
-	if !ok || len(ds.ClassNames()) != 2 {
-		return nil, fmt.Errorf("spectra: want channels C3 and C4 and two classes; the data has %s and %d classes", ds.Shape(), len(ds.ClassNames()))
+	rows, ok := ds.Rows("C3", "C4")
+	if !ok || len(ds.ClassNames) != 2 {
+		return nil, fmt.Errorf("spectra: want channels C3 and C4 and two classes; the data has %s and %d classes", ds.Shape, len(ds.ClassNames))
 	}
 	fft := fourier.NewFFT(seg)
 	win := make([]float64, seg)
@@ -40,7 +41,7 @@ func ClassSpectra(ds *eeg.Dataset, subject string, fromSeconds float64) (*Spectr
 		win[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(seg))
 		wsum += win[i] * win[i]
 	}
-	sp := &Spectra{From: fromSeconds, Freqs: make([]float64, seg/2+1)}
+	sp := &Spectra{From: fromSeconds, Freqs: make([]float64, seg/2+1), Classes: [2]string(ds.ClassNames)}
 	for k := range sp.Freqs {
 		sp.Freqs[k] = float64(k) * rate / float64(seg)
 		for c := range 2 {

@@ -16,16 +16,16 @@ import (
 // amplitude depends on class and channel, and checks the spectra.
 func TestClassSpectraFindsTheRhythm(t *testing.T) {
 	n := 20
-	ds := &eeg.Dataset{X: make([]float32, n*eeg.LabTrialSize), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
+	ds := &eeg.Dataset{Shape: datasets.LabShape(), X: make([]float32, n*datasets.LabShape().TrialSize()), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"A"}}
 	for i := range n {
 		ds.Y[i] = int32(i % 2)
-		for ch := range eeg.Channels {
+		for ch := range datasets.LabShape().NChans() {
 			amp := 4.0
 			if (ds.Y[i] == 1 && ch == 0) || (ds.Y[i] == 0 && ch == 1) {
 				amp = 2 // contralateral desynchronisation
 			}
-			for s := range eeg.Samples {
-				ds.X[i*eeg.LabTrialSize+ch*eeg.Samples+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/eeg.SampleRate+float64(i)))
+			for s := range datasets.LabShape().Times {
+				ds.X[i*datasets.LabShape().TrialSize()+ch*datasets.LabShape().Times+s] = float32(amp * math.Sin(2*math.Pi*10*float64(s)/datasets.LabShape().Rate+float64(i)))
 			}
 		}
 	}
@@ -63,7 +63,7 @@ func TestClassSpectraFindsTheRhythm(t *testing.T) {
 
 func TestSyntheticImageryIsContralateral(t *testing.T) {
 	ld := synthtest.Load(t)
-	for _, s := range datasets.LabSubjects {
+	for _, s := range datasets.LabSubjects() {
 		sp, err := dsp.ClassSpectra(ld.Train, s, 2)
 		if err != nil {
 			t.Fatal(err)

@@ -4,41 +4,67 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 )
 
-// Dataset is a set of trials of C channels × T samples, laid out [N, 1, C, T]
-// as the models take them, with a label (0 … K−1) and a subject per trial.
-// Its shape is its own: Channels, Times and Rate say what the trials are,
-// and their zero values mean the lab's (C3 and C4, 750 samples, 125 Hz), so a
-// Dataset of the lab's trials needs none of them.
-type Dataset struct {
-	X        []float32 // N·C·T values, C order
-	Y        []int32   // class per trial: in the lab 0 = left hand, 1 = right hand
-	Subject  []int     // index into Subjects, per trial
-	Subjects []string  // e.g. "S4b", "X11b"
-	HadNaN   []bool    // per trial: whether it had NaN values before they were replaced (nil if unknown)
-	Classes  []string  // the class names in label order (nil: the lab's, ClassNames)
-	Channels []string  // the channel names in row order (nil: the lab's, ChannelNames)
-	Times    int       // samples per trial (0: the lab's, Samples)
-	Rate     float64   // sampling rate in Hz (0: the lab's, SampleRate)
+// Shape is what a dataset's trials are: their channels in row order, their
+// length in samples and sampling rate, and the classes of their labels in
+// label order. Every dataset states its shape (Dataset.Check refuses one
+// that does not); the lab's is datasets.LabShape.
+type Shape struct {
+	ChannelNames []string
+	Times        int     // samples per trial
+	Rate         float64 // sampling rate, Hz
+	ClassNames   []string
 }
 
-// ChannelNames are the dataset's channel names in row order: Channels, or
-// the lab's (C3, C4) when it has none.
-func (d *Dataset) ChannelNames() []string {
-	if len(d.Channels) > 0 {
-		return d.Channels
+// NChans is the number of channels C of every trial.
+func (s Shape) NChans() int { return len(s.ChannelNames) }
+
+// NClasses is the number of classes K.
+func (s Shape) NClasses() int { return len(s.ClassNames) }
+
+// TrialSize is the number of values in one trial, C·T.
+func (s Shape) TrialSize() int { return s.NChans() * s.Times }
+
+// String describes the trials in words: "2 channels (C3, C4) × 750 samples at 125 Hz".
+func (s Shape) String() string {
+	c := s.ChannelNames
+	names := strings.Join(c, ", ")
+	if len(c) > 6 {
+		names = strings.Join(c[:3], ", ") + " … " + c[len(c)-1]
 	}
-	return ChannelNames[:]
+	return fmt.Sprintf("%d channels (%s) × %d samples at %g Hz", len(c), names, s.Times, s.Rate)
+}
+
+// Equal reports whether s and o have the same channels, samples, rate and
+// classes, as a training and a test set must.
+func (s Shape) Equal(o Shape) bool {
+	return slices.Equal(s.ChannelNames, o.ChannelNames) && s.Times == o.Times && s.Rate == o.Rate && slices.Equal(s.ClassNames, o.ClassNames)
+}
+
+// Check says what is missing from the shape, if anything.
+func (s Shape) Check() error {
+	switch {
+	case len(s.ChannelNames) == 0:
+		return errors.New("the trials' channels are not named: set the dataset's Shape.ChannelNames")
+	case s.Times < 1:
+		return fmt.Errorf("the trials' length is %d samples: set the dataset's Shape.Times", s.Times)
+	case !(s.Rate > 0) || math.IsInf(s.Rate, 0):
+		return fmt.Errorf("the trials' sampling rate is %g Hz: set the dataset's Shape.Rate to a positive rate", s.Rate)
+	case len(s.ClassNames) == 0:
+		return errors.New("the labels' classes are not named: set the dataset's Shape.ClassNames")
+	}
+	return nil
 }
 
 // ChannelIndex is the row of the channel called name (in any case), or -1.
-func (d *Dataset) ChannelIndex(name string) int {
-	for i, c := range d.ChannelNames() {
+func (s Shape) ChannelIndex(name string) int {
+	for i, c := range s.ChannelNames {
 		if strings.EqualFold(c, name) {
 			return i
 		}
@@ -46,71 +72,49 @@ func (d *Dataset) ChannelIndex(name string) int {
 	return -1
 }
 
-// LabChannels are the rows of the lab's channels, C3 and C4; ok is false
-// when the dataset lacks one of them.
-func (d *Dataset) LabChannels() (rows [2]int, ok bool) {
-	rows = [2]int{d.ChannelIndex(ChannelNames[0]), d.ChannelIndex(ChannelNames[1])}
-	return rows, rows[0] >= 0 && rows[1] >= 0
-}
-
-// NChans is the number of channels C of every trial.
-func (d *Dataset) NChans() int { return len(d.ChannelNames()) }
-
-// NTimes is the number of samples T of every trial.
-func (d *Dataset) NTimes() int {
-	if d.Times > 0 {
-		return d.Times
+// Rows are the rows of the channels called names (in any case); ok is false
+// when one of them is missing.
+func (s Shape) Rows(names ...string) (rows []int, ok bool) {
+	rows = make([]int, len(names))
+	for i, n := range names {
+		if rows[i] = s.ChannelIndex(n); rows[i] < 0 {
+			return nil, false
+		}
 	}
-	return Samples
+	return rows, true
 }
 
-// SampleRate is the sampling rate in Hz.
-func (d *Dataset) SampleRate() float64 {
-	if d.Rate > 0 {
-		return d.Rate
-	}
-	return SampleRate
-}
-
-// TrialSize is the number of values in one trial, C·T.
-func (d *Dataset) TrialSize() int { return d.NChans() * d.NTimes() }
-
-// IsLabShape reports whether the trials are the lab's: C3 and C4, 750
-// samples at 125 Hz.
-func (d *Dataset) IsLabShape() bool {
-	c := d.ChannelNames()
-	return len(c) == Channels && c[0] == ChannelNames[0] && c[1] == ChannelNames[1] && d.NTimes() == Samples && d.SampleRate() == SampleRate
-}
-
-// Shape describes the trials in words: "2 channels (C3, C4) × 750 samples at 125 Hz".
-func (d *Dataset) Shape() string {
-	c := d.ChannelNames()
-	names := strings.Join(c, ", ")
-	if len(c) > 6 {
-		names = strings.Join(c[:3], ", ") + " … " + c[len(c)-1]
-	}
-	return fmt.Sprintf("%d channels (%s) × %d samples at %g Hz", len(c), names, d.NTimes(), d.SampleRate())
+// Dataset is a set of trials of C channels × T samples, laid out [N, 1, C, T]
+// as the models take them, with a label (0 … K−1) and a subject per trial.
+type Dataset struct {
+	Shape
+	X        []float32 // N·C·T values, C order
+	Y        []int32   // class per trial (ClassNames[Y[i]])
+	Subject  []int     // index into Subjects, per trial
+	Subjects []string  // e.g. "S4b", "X11b"
+	HadNaN   []bool    // per trial: whether it had NaN values before they were replaced (nil if unknown)
 }
 
 // Check says what is wrong with the dataset, if anything: values that do
 // not make whole trials, labels outside its classes, per-trial slices of
 // the wrong length.
 func (d *Dataset) Check() error {
+	if err := d.Shape.Check(); err != nil {
+		return err
+	}
 	n, size := d.Len(), d.TrialSize()
 	switch {
-	case d.Times < 0 || d.Rate < 0 || math.IsNaN(d.Rate) || math.IsInf(d.Rate, 0):
-		return fmt.Errorf("a dataset's samples per trial (%d) and sampling rate (%g) must be positive", d.Times, d.Rate)
 	case len(d.X) != n*size:
-		return fmt.Errorf("the dataset holds %d values for %d trials of %s; want %d", len(d.X), n, d.Shape(), n*size)
+		return fmt.Errorf("the dataset holds %d values for %d trials of %s; want %d", len(d.X), n, d.Shape, n*size)
 	case d.Subject != nil && len(d.Subject) != n:
 		return fmt.Errorf("the dataset has %d trials but %d subject indices", n, len(d.Subject))
 	case d.HadNaN != nil && len(d.HadNaN) != n:
 		return fmt.Errorf("the dataset has %d trials but %d NaN flags", n, len(d.HadNaN))
 	}
-	k := len(d.ClassNames())
+	k := d.NClasses()
 	for i, y := range d.Y {
 		if y < 0 || int(y) >= k {
-			return fmt.Errorf("trial %d has label %d, outside the data's %d classes (%s)", i, y, k, strings.Join(d.ClassNames(), ", "))
+			return fmt.Errorf("trial %d has label %d, outside the data's %d classes (%s)", i, y, k, strings.Join(d.ClassNames, ", "))
 		}
 	}
 	for i, s := range d.Subject {
@@ -121,26 +125,8 @@ func (d *Dataset) Check() error {
 	return nil
 }
 
-// SameShape reports whether d and o have the same channels, samples, rate
-// and classes, as a training and a test set must.
-func (d *Dataset) SameShape(o *Dataset) bool {
-	return slices.Equal(d.ChannelNames(), o.ChannelNames()) && d.NTimes() == o.NTimes() && d.SampleRate() == o.SampleRate() && slices.Equal(d.ClassNames(), o.ClassNames())
-}
-
-// ClassNames are the dataset's class names in label order: Classes, or the
-// lab's ("left hand", "right hand") when it has none.
-func (d *Dataset) ClassNames() []string {
-	if len(d.Classes) > 0 {
-		return d.Classes
-	}
-	return ClassNames[:]
-}
-
 // Len is the number of trials.
 func (d *Dataset) Len() int { return len(d.Y) }
-
-// LabTrialSize is the number of values in one of the lab's trials (1·2·750).
-const LabTrialSize = Channels * Samples
 
 // Trial returns trial i as [C][T] values (in the lab channel C3 then C4),
 // sharing memory with d.
@@ -182,8 +168,8 @@ func (d *Data) ID() string {
 				binary.Write(h, binary.LittleEndian, int64(s))
 			}
 			fmt.Fprintf(h, "%q", ds.Subjects)
-			if !ds.IsLabShape() { // the lab's trials keep the IDs they had before datasets had shapes
-				fmt.Fprintf(h, "%q %d %g", ds.ChannelNames(), ds.NTimes(), ds.SampleRate())
+			if !idLabShape(ds.Shape) {
+				fmt.Fprintf(h, "%q %d %g", ds.ChannelNames, ds.Times, ds.Rate)
 			}
 		}
 		d.id = "sha256:" + hex.EncodeToString(h.Sum(nil))
@@ -252,22 +238,16 @@ func (d *Dataset) Counts() map[string][]int {
 	for i, y := range d.Y {
 		s := d.Subjects[d.Subject[i]]
 		if out[s] == nil {
-			out[s] = make([]int, len(d.ClassNames()))
+			out[s] = make([]int, d.NClasses())
 		}
 		out[s][y]++
 	}
 	return out
 }
 
-// The lab's data: two bipolar channels (C3, C4) of 750 samples at 125 Hz.
-const (
-	Channels   = 2
-	Samples    = 750
-	SampleRate = 125.0
-)
-
-// ChannelNames are the lab's two bipolar channels.
-var ChannelNames = [2]string{"C3", "C4"}
-
-// ClassNames are the lab's classes in label order.
-var ClassNames = [2]string{"left hand", "right hand"}
+// idLabShape reports whether s is the shape of the lab's trials (C3 and C4,
+// 750 samples at 125 Hz), whose data ids hash no shape: they are the ids
+// that data had before datasets had shapes, recorded in run stores.
+func idLabShape(s Shape) bool {
+	return slices.Equal(s.ChannelNames, []string{"C3", "C4"}) && s.Times == 750 && s.Rate == 125
+}

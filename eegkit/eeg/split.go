@@ -9,7 +9,7 @@ import (
 
 // Subset returns the trials idx of d, in that order, as a new dataset.
 func (d *Dataset) Subset(idx []int) *Dataset {
-	s := &Dataset{Subjects: d.Subjects, Classes: d.Classes, Channels: d.Channels, Times: d.Times, Rate: d.Rate, X: make([]float32, 0, len(idx)*d.TrialSize())}
+	s := &Dataset{Shape: d.Shape, Subjects: d.Subjects, X: make([]float32, 0, len(idx)*d.TrialSize())}
 	for _, i := range idx {
 		s.X = append(s.X, d.Trial(i)...)
 		s.Y = append(s.Y, d.Y[i])

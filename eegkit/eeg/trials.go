@@ -7,14 +7,15 @@ import (
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
-// ReadTrials reads trials of chans channels × times samples to classify
-// from an .npz file with key "signal", shaped [N, times, chans] as in the
-// lab's files or [N, 1, chans, times] as the models take them. NaN values
-// are replaced by the array's nanmean, as the lab's loader does; the count
-// of replaced values is returned. Trials of the lab's shape (2 × 750) get
-// the lab's channel names, others "ch1", "ch2", …. With times 0 the trials
-// may have any number of samples (a cropped model's whole trials).
-func ReadTrials(path string, chans, times int) (*Dataset, int, error) {
+// ReadTrials reads trials of shape like (its channels × Times samples) to
+// classify from an .npz file with key "signal", shaped [N, times, chans] as
+// in the lab's files or [N, 1, chans, times] as the models take them. NaN
+// values are replaced by the array's nanmean, as the lab's loader does; the
+// count of replaced values is returned. With like.Times 0 the trials may
+// have any number of samples (a cropped model's whole trials). The dataset
+// has like's shape, with the trials' length; its labels are all 0.
+func ReadTrials(path string, like Shape) (*Dataset, int, error) {
+	chans, times := like.NChans(), like.Times
 	if chans < 1 || times < 0 {
 		return nil, 0, fmt.Errorf("reading %s: trials need at least 1 channel and 1 sample, asked for %d × %d", path, chans, times)
 	}
@@ -62,13 +63,8 @@ func ReadTrials(path string, chans, times int) (*Dataset, int, error) {
 	if !ok {
 		return nil, 0, fmt.Errorf("%s: signal is all NaN", path)
 	}
-	ds := &Dataset{X: make([]float32, n*chans*times), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
-	if chans != Channels || times != Samples {
-		ds.Times = times
-		for c := range chans {
-			ds.Channels = append(ds.Channels, fmt.Sprintf("ch%d", c+1))
-		}
-	}
+	ds := &Dataset{Shape: like, X: make([]float32, n*chans*times), Y: make([]int32, n), Subject: make([]int, n), Subjects: []string{"input"}}
+	ds.Times = times
 	for i := range n {
 		for c := range chans {
 			for t := range times {
@@ -156,6 +152,16 @@ func toFloat32s(x []float64) []float32 {
 	out := make([]float32, len(x))
 	for i, v := range x {
 		out[i] = float32(v)
+	}
+	return out
+}
+
+// NumberedChannels are the names "ch1" … "chN" of n channels that have no
+// names of their own.
+func NumberedChannels(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("ch%d", i+1)
 	}
 	return out
 }

@@ -19,23 +19,23 @@ type Metrics struct {
 	Kappa      float64            `json:"kappa"`             // Cohen's kappa of predictions vs labels (the BCI competition's metric)
 	AUC        float64            `json:"auc"`               // ROC-AUC: of the class-1 score (logit difference) for 2 classes, the macro one-vs-rest mean for more; NaN (JSON null) when undefined
 	Confusion  [][]int            `json:"confusion"`         // [true class][predicted class]; 0 = left, 1 = right in the lab
-	Classes    []string           `json:"classes,omitempty"` // the class names in label order (the lab's when empty)
+	Classes    []string           `json:"classes,omitempty"` // the class names in label order (absent from runs saved before they were: the lab's)
 	PerSubject map[string]float64 `json:"per_subject"`       // accuracy per subject
 	Extra      map[string]float64 `json:"extra,omitempty"`   // the registered metrics beyond these, by name (Register, Value)
 }
 
-// classNames are the metrics' class names, the lab's when they have none.
+// classNames are the metrics' class names. Metrics saved without them
+// (runs of the lab's two classes, before they were recorded) name the lab's.
 func (m Metrics) classNames() []string {
 	if len(m.Classes) == len(m.Confusion) {
 		return m.Classes
 	}
+	if len(m.Confusion) == 2 {
+		return []string{"left hand", "right hand"}
+	}
 	names := make([]string, len(m.Confusion))
 	for i := range names {
-		if i < len(eeg.ClassNames) && len(m.Confusion) == len(eeg.ClassNames) {
-			names[i] = eeg.ClassNames[i]
-		} else {
-			names[i] = fmt.Sprintf("class %d", i)
-		}
+		names[i] = fmt.Sprintf("class %d", i)
 	}
 	return names
 }
@@ -44,11 +44,11 @@ func (m Metrics) classNames() []string {
 // confusion matrix and per-subject accuracy of predictions for ds, for as
 // many classes as the logits have.
 func Score(ds *eeg.Dataset, logits [][]float32, pred []int32) Metrics {
-	k := len(eeg.ClassNames)
+	k := ds.NClasses()
 	if len(logits) > 0 {
 		k = len(logits[0])
 	}
-	m := Metrics{Trials: ds.Len(), PerSubject: map[string]float64{}, Confusion: make([][]int, k), Classes: ds.ClassNames()}
+	m := Metrics{Trials: ds.Len(), PerSubject: map[string]float64{}, Confusion: make([][]int, k), Classes: ds.ClassNames}
 	if len(m.Classes) != k {
 		m.Classes = nil
 	}

@@ -13,7 +13,7 @@ import (
 // balanced accuracy is the mean recall; bad registrations are refused.
 func TestRegistry(t *testing.T) {
 	// 3 classes, unbalanced: class 0 has 4 trials (3 right), 1 has 2 (1 right), 2 has 1 (1 right).
-	ds := &eeg.Dataset{Y: []int32{0, 0, 0, 0, 1, 1, 2}, Subject: make([]int, 7), Subjects: []string{"s"}, Classes: []string{"a", "b", "c"}}
+	ds := &eeg.Dataset{Y: []int32{0, 0, 0, 0, 1, 1, 2}, Subject: make([]int, 7), Subjects: []string{"s"}, Shape: eeg.Shape{ClassNames: []string{"a", "b", "c"}}}
 	pred := []int32{0, 0, 0, 1, 1, 0, 2}
 	logits := make([][]float32, len(pred))
 	for i, p := range pred {

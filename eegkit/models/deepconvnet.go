@@ -1,14 +1,13 @@
 package models
 
 import (
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // DeepConvNet builds the lab's DeepConvNet (Figure 2 of the lab) with the
 // given activation, for the lab's input (2 channels × 750 samples, 2 classes).
 func DeepConvNet(act nn.Activation) *nn.Model {
-	m, err := DeepConvNetWith(eeg.Channels, 2, eeg.Samples, act)
+	m, err := DeepConvNetWith(LabInput[1], 2, LabInput[2], act)
 	if err != nil {
 		panic(err) // the lab's network always fits its input
 	}

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
@@ -26,7 +25,7 @@ func DefaultEEGNetOptions(act nn.Activation) EEGNetOptions {
 // EEGNet builds the lab's EEGNet (Figure 1 of the lab) with the given
 // activation, for the lab's input (2 channels × 750 samples, 2 classes).
 func EEGNet(act nn.Activation) *nn.Model {
-	m, err := EEGNetWith(eeg.Channels, 2, eeg.Samples, DefaultEEGNetOptions(act))
+	m, err := EEGNetWith(LabInput[1], 2, LabInput[2], DefaultEEGNetOptions(act))
 	if err != nil {
 		panic(err) // the lab's options always fit its input
 	}

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
 
 // LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
-var LabInput = nn.Shape3{1, eeg.Channels, eeg.Samples}
+var LabInput = nn.Shape3{1, 2, 750}
 
 // A Builder builds a model for trials of nChans channels × nTimes samples
 // and nOutputs classes. act is the activation asked for; NoActivation means
@@ -113,7 +112,7 @@ func For(name string, nChans, nOutputs, nTimes int, act nn.Activation) (*nn.Mode
 // its ELU; NoActivation keeps it) or "shallowfbcspnet" (its nonlinearity is
 // fixed: act must be NoActivation).
 func New(name string, act nn.Activation) (*nn.Model, error) {
-	return For(name, eeg.Channels, 2, eeg.Samples, act)
+	return For(name, LabInput[1], 2, LabInput[2], act)
 }
 
 // orELU is act, or ELU when act is NoActivation (the lab's models need one).

@@ -86,13 +86,12 @@ func TrialFigure(ds *eeg.Dataset, left, right int) (*Figure, error) {
 	if left < 0 || right < 0 || left >= ds.Len() || right >= ds.Len() {
 		return nil, fmt.Errorf("trial figure: trials %d and %d, have %d", left, right, ds.Len())
 	}
-	lab, ok := ds.LabChannels()
-	rows := lab[:]
+	rows, ok := ds.Rows("C3", "C4")
 	if !ok {
 		rows = []int{0, min(1, ds.NChans()-1)}[:min(2, ds.NChans())]
 	}
-	names, classes := ds.ChannelNames(), ds.ClassNames()
-	times, rate := ds.NTimes(), ds.SampleRate()
+	names, classes := ds.ChannelNames, ds.ClassNames
+	times, rate := ds.Times, ds.Rate
 	p := NewFigure(fmt.Sprintf("Example trials: %s (trial %d) and %s (trial %d)", classes[ds.Y[left]], left, classes[ds.Y[right]], right),
 		"Time (s)", "µV (channels offset)")
 	p.Add(plotter.NewGrid())
@@ -142,7 +141,7 @@ func SpectrumFigure(title string, s *dsp.Spectra) (*Figure, error) {
 				l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 			}
 			p.Add(l)
-			p.Legend.Add(fmt.Sprintf("%s, %s", eeg.ChannelNames[ch], eeg.ClassNames[c]), l)
+			p.Legend.Add(fmt.Sprintf("%s, %s", [2]string{"C3", "C4"}[ch], s.Classes[c]), l)
 		}
 	}
 	var ticks []plot.Tick

@@ -14,6 +14,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -114,7 +115,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		return BenchResult{}, err
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	ds := &eeg.Dataset{X: make([]float32, BenchTrials*eeg.LabTrialSize), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
+	ds := &eeg.Dataset{Shape: datasets.LabShape(), X: make([]float32, BenchTrials*datasets.LabShape().TrialSize()), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
 	for i := range ds.X {
 		ds.X[i] = float32(5 * rng.NormFloat64())
 	}

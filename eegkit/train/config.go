@@ -72,8 +72,10 @@ type Input struct {
 	Classes int `json:"classes"`
 }
 
-// labInput is the lab's: 2 channels × 750 samples, 2 classes.
-var labInput = Input{Chans: eeg.Channels, Times: eeg.Samples, Classes: len(eeg.ClassNames)}
+// labInput is the input of the lab's models (2 channels × 750 samples, 2
+// classes), which runs record as no Input: the identity their runs have had
+// since before models had inputs of their own.
+var labInput = Input{Chans: models.LabInput[1], Times: models.LabInput[2], Classes: 2}
 
 // ForData returns c with Input set for data's training trials (nil for the
 // lab's shape). A configuration with an Arch is returned as it is: its
@@ -84,7 +86,7 @@ func (c TrainConfig) ForData(data *eeg.Data) TrainConfig {
 	if c.Arch != nil || data == nil || data.Train == nil {
 		return c
 	}
-	in := Input{Chans: data.Train.NChans(), Times: data.Train.NTimes(), Classes: len(data.Train.ClassNames())}
+	in := Input{Chans: data.Train.NChans(), Times: data.Train.Times, Classes: len(data.Train.ClassNames)}
 	if c.Crop > 0 {
 		in.Times = c.Crop
 	}

@@ -133,8 +133,8 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Crop >= data.Train.NTimes() {
-		return nil, fmt.Errorf("crops of %d samples need trials longer than that; these have %d", cfg.Crop, data.Train.NTimes())
+	if cfg.Crop >= data.Train.Times {
+		return nil, fmt.Errorf("crops of %d samples need trials longer than that; these have %d", cfg.Crop, data.Train.Times)
 	}
 	if err := CheckFits(m, data.Train, cfg.Crops()); err != nil {
 		return nil, err
@@ -246,9 +246,9 @@ func checkData(data *eeg.Data) error {
 			return fmt.Errorf("the %s: %w", part.name, err)
 		}
 	}
-	if !data.Train.SameShape(data.Test) {
+	if !data.Train.Shape.Equal(data.Test.Shape) {
 		return fmt.Errorf("the training set's trials are %s with classes %s but the test set's are %s with classes %s: load both the same way",
-			data.Train.Shape(), strings.Join(data.Train.ClassNames(), ", "), data.Test.Shape(), strings.Join(data.Test.ClassNames(), ", "))
+			data.Train.Shape, strings.Join(data.Train.ClassNames, ", "), data.Test.Shape, strings.Join(data.Test.ClassNames, ", "))
 	}
 	return nil
 }
@@ -256,13 +256,13 @@ func checkData(data *eeg.Data) error {
 // CheckFits says whether m takes ds's trials (or, with crops, windows of
 // them) and outputs one score per class, and what to change if not.
 func CheckFits(m *nn.Model, ds *eeg.Dataset, crops *Crops) error {
-	classes := ds.ClassNames()
+	classes := ds.ClassNames
 	if k := m.Classes(); k != len(classes) {
 		return fmt.Errorf("%s has %d outputs but the data has %d classes (%s): make its last layer output %d", m.Name, k, len(classes), strings.Join(classes, ", "), len(classes))
 	}
-	if want := (nn.Shape3{1, ds.NChans(), crops.Times(ds.NTimes())}); m.Input != want {
+	if want := (nn.Shape3{1, ds.NChans(), crops.Times(ds.Times)}); m.Input != want {
 		return fmt.Errorf("%s takes trials of %d channels × %d samples but the data's are %s: load the data as the model was trained on (eegkit: --channels, --rate), or build the model for the data (models.For(name, %d, %d, %d, act))",
-			m.Name, m.Input[1], m.Input[2], ds.Shape(), ds.NChans(), len(classes), ds.NTimes())
+			m.Name, m.Input[1], m.Input[2], ds.Shape, ds.NChans(), len(classes), ds.Times)
 	}
 	return nil
 }

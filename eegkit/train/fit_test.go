@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -29,7 +30,7 @@ func shapedData(c, t, k, n int, rate float64) *eeg.Data {
 		classes[i] = "class " + string(rune('A'+i))
 	}
 	mk := func(n int) *eeg.Dataset {
-		ds := &eeg.Dataset{Channels: names, Times: t, Rate: rate, Classes: classes, Subjects: []string{"s1"}}
+		ds := &eeg.Dataset{Shape: eeg.Shape{ChannelNames: names, Times: t, Rate: rate, ClassNames: classes}, Subjects: []string{"s1"}}
 		for i := range n {
 			y := i % k
 			for ch := range c {
@@ -101,7 +102,7 @@ func TestFitShapeErrors(t *testing.T) {
 	// A tweaked model is saved as its architecture, built for its own input.
 	o := models.DefaultEEGNetV4Options()
 	o.F1 = 4
-	lab, err := models.EEGNetV4(eeg.Channels, 2, eeg.Samples, o)
+	lab, err := models.EEGNetV4(datasets.LabShape().NChans(), 2, datasets.LabShape().Times, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,10 @@ import (
 // finite are an error naming the first such trial: a NaN has no class.
 func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err error) {
 	in := n.Model.Input
-	times := n.Crops.Times(ds.NTimes())
-	cropped := times != ds.NTimes()
+	times := n.Crops.Times(ds.Times)
+	cropped := times != ds.Times
 	if in[1] != ds.NChans() || in[2] != times {
-		return nil, nil, fmt.Errorf("%s takes trials of %d channels × %d samples but these are %s", n.Model.Name, in[1], in[2], ds.Shape())
+		return nil, nil, fmt.Errorf("%s takes trials of %d channels × %d samples but these are %s", n.Model.Name, in[1], in[2], ds.Shape)
 	}
 	if cropped {
 		logits, err = n.cropLogits(ds)
@@ -42,7 +42,7 @@ func (n *Net) Predict(ds *eeg.Dataset) (logits [][]float32, pred []int32, err er
 
 // cropLogits are the mean logits of each trial's windows (n.Crops).
 func (n *Net) cropLogits(ds *eeg.Dataset) ([][]float32, error) {
-	c, t, w := ds.NChans(), ds.NTimes(), n.Crops.Len
+	c, t, w := ds.NChans(), ds.Times, n.Crops.Len
 	offsets := n.Crops.Offsets(t)
 	out := make([][]float32, ds.Len())
 	const chunk = 256 // trials at a time, to bound the windows' memory

@@ -12,7 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 
-	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 )
@@ -56,7 +56,7 @@ func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, 
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	x := make([]float32, batch*eeg.LabTrialSize)
+	x := make([]float32, batch*datasets.LabShape().TrialSize())
 	for i := range x {
 		x[i] = float32(5 * rng.NormFloat64())
 	}

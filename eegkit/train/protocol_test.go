@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -52,10 +53,10 @@ func TestSplitValidation(t *testing.T) {
 	}
 	again, _, _ := ld.Train.SplitValidation(0.2, 7)
 	other, _, _ := ld.Train.SplitValidation(0.2, 8)
-	if !reflect.DeepEqual(again.Y, train.Y) || !reflect.DeepEqual(again.X[:eeg.LabTrialSize*5], train.X[:eeg.LabTrialSize*5]) {
+	if !reflect.DeepEqual(again.Y, train.Y) || !reflect.DeepEqual(again.X[:datasets.LabShape().TrialSize()*5], train.X[:datasets.LabShape().TrialSize()*5]) {
 		t.Error("the same seed gave a different split")
 	}
-	if reflect.DeepEqual(other.X[:eeg.LabTrialSize*20], train.X[:eeg.LabTrialSize*20]) {
+	if reflect.DeepEqual(other.X[:datasets.LabShape().TrialSize()*20], train.X[:datasets.LabShape().TrialSize()*20]) {
 		t.Error("another seed gave the same split")
 	}
 	for _, frac := range []float64{0, 1, -0.1, math.NaN()} {

@@ -180,7 +180,7 @@ type myLayer struct{ nn.Squared }
 // TestKClasses: metrics for K > 2 classes (confusion matrix, Cohen's kappa,
 // macro one-vs-rest ROC-AUC), and a 4-class model trained on 4-class data.
 func TestKClasses(t *testing.T) {
-	ds := &eeg.Dataset{Y: []int32{0, 1, 2, 2}, Classes: []string{"rest", "left", "right"}}
+	ds := &eeg.Dataset{Y: []int32{0, 1, 2, 2}, Shape: eeg.Shape{ClassNames: []string{"rest", "left", "right"}}}
 	// Every class's score is highest on its own trials: each one-vs-rest AUC is 1.
 	logits := [][]float32{{3, 0, 0}, {0, 3, 0}, {0, 0, 3}, {0, 1, 2}}
 	m := metrics.Score(ds, logits, []int32{0, 1, 2, 2})
@@ -205,7 +205,7 @@ func TestKClasses(t *testing.T) {
 			}
 			return idx
 		}())
-		c.Classes = []string{"a", "b", "c", "d"}
+		c.ClassNames = []string{"a", "b", "c", "d"}
 		for i := range c.Y {
 			c.Y[i] = c.Y[i]*2 + int32(i%2)
 		}

@@ -62,7 +62,7 @@ func (a *augmenter) batch(ds *eeg.Dataset, idx []int) ([]float32, []int32, []flo
 	x := make([]float32, 0, len(idx)*size)
 	y := make([]int32, len(idx))
 	local := make([]int, len(idx))
-	c, t, w := ds.NChans(), ds.NTimes(), a.trial[2]
+	c, t, w := ds.NChans(), ds.Times, a.trial[2]
 	for i, j := range idx {
 		trial := ds.Trial(j)
 		if a.crop {

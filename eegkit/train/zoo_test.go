@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/internal/fixtures"
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -161,7 +162,7 @@ func TestImportBraindecodeStateDict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in, _, err := eeg.ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"), eeg.Channels, eeg.Samples)
+			in, _, err := eeg.ReadTrials(filepath.Join("testdata", "parity", name+"_input.npz"), datasets.LabShape())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,7 +47,7 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if *to == 0 && *from != 0 { // to the end of the data's trials
-		cfg.To = float64(data.Train.NTimes()) / data.Train.SampleRate()
+		cfg.To = float64(data.Train.Times) / data.Train.Rate
 	}
 	if err := cfg.ValidateFor(data.Train); err != nil { // against the data's own duration and rate
 		return usageError{err}

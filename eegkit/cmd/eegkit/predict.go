@@ -37,16 +37,21 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	times := net.Model.Input[2]
-	if net.Crops != nil && net.Crops.Len > 0 {
-		times = 0 // whole trials, classified by their windows' mean logits (as eval does)
+	// The lab's trials for a model of the lab's input; otherwise numbered
+	// channels and classes (predictions need no sampling rate).
+	like := datasets.LabShape()
+	if net.Model.Input != models.LabInput || net.Model.Classes() != like.NClasses() {
+		like = eeg.Shape{ChannelNames: eeg.NumberedChannels(net.Model.Input[1]), Times: net.Model.Input[2]}
 	}
-	trials, nans, err := eeg.ReadTrials(*input, net.Model.Input[1], times)
+	if net.Crops != nil && net.Crops.Len > 0 {
+		like.Times = 0 // whole trials, classified by their windows' mean logits (as eval does)
+	}
+	trials, nans, err := eeg.ReadTrials(*input, like)
 	if err != nil {
 		return err
 	}
-	if trials.NTimes() < net.Model.Input[2] {
-		return fmt.Errorf("%s: trials of %d samples are shorter than the model's windows of %d", *input, trials.NTimes(), net.Model.Input[2])
+	if trials.Times < net.Model.Input[2] {
+		return fmt.Errorf("%s: trials of %d samples are shorter than the model's windows of %d", *input, trials.Times, net.Model.Input[2])
 	}
 	if nans > 0 {
 		fmt.Fprintf(stderr, "eegkit predict: %d NaN values in %s replaced by the array's nanmean\n", nans, *input)
@@ -58,7 +63,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := eeg.WritePredictions(*out, logits, pred); err != nil {
 		return err
 	}
-	names := trials.ClassNames()
+	names := trials.ClassNames
 	counts := make([]int, max(len(names), net.Model.Classes()))
 	for _, p := range pred {
 		counts[p]++
