@@ -10,6 +10,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
+	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -119,6 +120,15 @@ func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir
 
 // Models lists the lab's two models, in the order of its tables.
 func Models() []string { return []string{"eegnet", "deepconvnet"} }
+
+// Epochs is the lab's number of epochs for every run: its models' presets'.
+func Epochs() int {
+	p, err := models.PresetOf(Models()[0], nn.ELU)
+	if err != nil {
+		panic(err) // the lab's models are registered
+	}
+	return p.Epochs
+}
 
 // LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
 // so that an interrupted run resumes where it was.

@@ -31,12 +31,16 @@ type Entry struct {
 type Preset struct {
 	Batch  int
 	LR     float64
+	Epochs int
 	Source string // where they come from: "the lab", "braindecode's motor-imagery example"
 }
 
-// DefaultPreset is the preset of a model registered without one: batch 64
-// and Adam's default learning rate, 1e-3.
-var DefaultPreset = Preset{Batch: 64, LR: 1e-3, Source: "eegkit's default (batch 64, Adam's default learning rate)"}
+// labEpochs is the lab's protocol: 300 epochs for every run.
+const labEpochs = 300
+
+// DefaultPreset is the preset of a model registered without one: batch 64,
+// Adam's default learning rate (1e-3) and the lab's 300 epochs.
+var DefaultPreset = Preset{Batch: 64, LR: 1e-3, Epochs: labEpochs, Source: "eegkit's default (batch 64, Adam's default learning rate, 300 epochs)"}
 
 // PresetOf is the preset of the model called name for act.
 func PresetOf(name string, act nn.Activation) (Preset, error) {
@@ -131,20 +135,20 @@ func init() {
 			// The lab: ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4.
 			switch orELU(act) {
 			case nn.ReLU:
-				return Preset{64, 1e-3, "the lab"}
+				return Preset{64, 1e-3, labEpochs, "the lab"}
 			case nn.LeakyReLU:
-				return Preset{12, 4e-4, "the lab"}
+				return Preset{12, 4e-4, labEpochs, "the lab"}
 			}
-			return Preset{12, 5e-4, "the lab"}
+			return Preset{12, 5e-4, labEpochs, "the lab"}
 		}},
 		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return DeepConvNetWith(c, k, t, orELU(act))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: batch 64, lr 1e-3 with ReLU and 3e-4 otherwise.
 			if orELU(act) == nn.ReLU {
-				return Preset{64, 1e-3, "the lab"}
+				return Preset{64, 1e-3, labEpochs, "the lab"}
 			}
-			return Preset{64, 3e-4, "the lab"}
+			return Preset{64, 3e-4, labEpochs, "the lab"}
 		}},
 		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			if act != nn.NoActivation {
@@ -153,7 +157,7 @@ func init() {
 			return ShallowFBCSPNet(c, k, t, DefaultShallowFBCSPNetOptions())
 		}, Preset: func(nn.Activation) Preset {
 			// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
-			return Preset{64, 6.25e-4, "braindecode's motor-imagery example"}
+			return Preset{64, 6.25e-4, DefaultPreset.Epochs, "braindecode's motor-imagery example; epochs: eegkit's default"}
 		}},
 		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (Lawhern et al. 2018)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGNetV4Options()
@@ -161,7 +165,7 @@ func init() {
 			return EEGNetV4(c, k, t, o)
 		}, Preset: func(nn.Activation) Preset {
 			// Lawhern et al.: Adam with its default learning rate, batch 64.
-			return Preset{64, 1e-3, "Lawhern et al. 2018 (Adam's default learning rate)"}
+			return Preset{64, 1e-3, DefaultPreset.Epochs, "Lawhern et al. 2018, Adam's default learning rate; epochs: eegkit's default"}
 		}},
 	} {
 		Register(e)

@@ -52,10 +52,10 @@ func TestAcceleratorConvolutions(t *testing.T) {
 			}
 			for _, p := range m.Params() {
 				for j := range sd[p.FullName].Data {
-					switch p.Kind {
-					case BNRunningMean:
+					switch p.Name {
+					case "running_mean":
 						sd[p.FullName].Data[j] = float32(rng.NormFloat64())
-					case BNRunningVar:
+					case "running_var":
 						sd[p.FullName].Data[j] = float32(0.1 + rng.Float64()*3)
 					}
 				}

@@ -72,9 +72,9 @@ func (c CombinedConv) String() string {
 // Params lists conv_time.weight, conv_time.bias and conv_spat.weight.
 func (c CombinedConv) Params() []ParamSpec {
 	return []ParamSpec{
-		{Name: "conv_time.weight", Shape: []int{c.Filters, 1, c.Length, 1}, Kind: ConvWeight, FanIn: c.Length, FanOut: c.Filters * c.Length, Init: InitXavier},
-		{Name: "conv_time.bias", Shape: []int{c.Filters}, Kind: ConvBias, FanIn: c.Length, Init: InitZero},
-		{Name: "conv_spat.weight", Shape: []int{c.SpatFilters, c.Filters, 1, c.Chans}, Kind: ConvWeight, FanIn: c.Filters * c.Chans, FanOut: c.SpatFilters * c.Chans, Init: InitXavier},
+		{Name: "conv_time.weight", Shape: []int{c.Filters, 1, c.Length, 1}, FanIn: c.Length, FanOut: c.Filters * c.Length, Init: InitXavier},
+		{Name: "conv_time.bias", Shape: []int{c.Filters}, FanIn: c.Length, Init: InitZero},
+		{Name: "conv_spat.weight", Shape: []int{c.SpatFilters, c.Filters, 1, c.Chans}, FanIn: c.Filters * c.Chans, FanOut: c.SpatFilters * c.Chans, Init: InitXavier},
 	}
 }
 

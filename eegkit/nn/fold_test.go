@@ -67,12 +67,12 @@ func TestEvalFoldsBatchNorm(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 7))
 			for _, p := range m.Params() {
 				for j := range sd[p.FullName].Data {
-					switch p.Kind {
-					case BNWeight:
+					switch { // BatchNorm's entries (the convolutions here have PyTorch's default init)
+					case p.Init == InitOne && !p.Buffer: // weight
 						sd[p.FullName].Data[j] = float32(0.5 + rng.Float64()*2)
-					case BNBias, BNRunningMean:
+					case p.Init == InitZero && !p.Buffer, p.Name == "running_mean": // bias
 						sd[p.FullName].Data[j] = float32(rng.NormFloat64() * 3)
-					case BNRunningVar:
+					case p.Name == "running_var":
 						sd[p.FullName].Data[j] = float32(0.01 + rng.Float64()*9)
 					}
 				}

@@ -46,46 +46,37 @@ func (s Shape3) String() string { return fmt.Sprintf("[-1, %d, %d, %d]", s[0], s
 // Size is the number of values in one trial's activation.
 func (s Shape3) Size() int { return s[0] * s[1] * s[2] }
 
-// ParamKind says what a parameter or buffer is, which fixes its initialisation
-// and whether the optimiser updates it.
-type ParamKind int
-
-// The kinds of parameters and buffers of the lab's layers.
-const (
-	ConvWeight ParamKind = iota
-	ConvBias
-	LinearWeight
-	LinearBias
-	BNWeight
-	BNBias
-	BNRunningMean
-	BNRunningVar
-	BNNumBatchesTracked
-)
-
-// Trainable reports whether the optimiser updates this kind of parameter.
-func (k ParamKind) Trainable() bool { return k <= BNBias }
-
-// ParamSpec describes one entry of a PyTorch state_dict.
+// ParamSpec describes one entry of a PyTorch state_dict: a parameter the
+// optimiser learns, or a buffer (PyTorch's register_buffer) that it leaves
+// alone, as BatchNorm's running statistics.
 type ParamSpec struct {
 	Name   string    // "weight", "bias", "running_mean", ... (full names are prefixed by block and index)
 	Shape  []int     // PyTorch's shape
-	Kind   ParamKind // what it is
-	FanIn  int       // fan-in used by PyTorch's default initialisation
-	FanOut int       // fan-out, for Xavier initialisation
-	Init   ParamInit // how InitWeights draws it
+	Buffer bool      // state, not learned: no gradient, no optimiser step, not in NumParams
+	Int64  bool      // stored as int64 in a state_dict (a counter, as num_batches_tracked)
+	Init   ParamInit // how InitWeights sets it
+	FanIn  int       // for InitUniform and InitXavier
+	FanOut int       // for InitXavier
 }
 
-// ParamInit is how a weight is initialised.
+// Trainable reports whether the optimiser updates the entry: whether it is
+// a parameter rather than a buffer.
+func (p ParamSpec) Trainable() bool { return !p.Buffer }
+
+// ParamInit is how InitWeights sets an entry.
 type ParamInit int
 
-// Initialisations: PyTorch's default for the kind (see InitWeights), or
-// braindecode's for ShallowFBCSPNet: init.xavier_uniform_(gain=1) for
-// weights, U(±√(6/(fan_in + fan_out))), and zeros for biases.
+// Initialisations.
 const (
-	InitDefault ParamInit = iota
+	// InitUniform is PyTorch's default for the weights and biases of
+	// convolutions and linear layers: U(±1/√fan_in) (kaiming_uniform_ with
+	// a = √5 reduces to it).
+	InitUniform ParamInit = iota
+	// InitXavier is init.xavier_uniform_(gain=1), U(±√(6/(fan_in + fan_out))),
+	// as braindecode initialises ShallowFBCSPNet's weights.
 	InitXavier
-	InitZero
+	InitZero // zeros: biases of Xavier layers, BatchNorm's bias and running mean
+	InitOne  // ones: BatchNorm's weight and running variance
 )
 
 // Size is the number of values in the parameter.
@@ -169,14 +160,14 @@ func (c Conv2d) String() string {
 // Params lists weight [Out, In/Groups, KH, KW] and, if enabled, bias [Out].
 func (c Conv2d) Params() []ParamSpec {
 	fanIn := c.In / c.GroupCount() * c.Kernel[0] * c.Kernel[1]
-	w, b := InitDefault, InitDefault
+	w, b := InitUniform, InitUniform
 	if c.Xavier {
 		w, b = InitXavier, InitZero
 	}
-	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.GroupCount(), c.Kernel[0], c.Kernel[1]}, Kind: ConvWeight,
+	ps := []ParamSpec{{Name: "weight", Shape: []int{c.Out, c.In / c.GroupCount(), c.Kernel[0], c.Kernel[1]},
 		FanIn: fanIn, FanOut: c.Out * c.Kernel[0] * c.Kernel[1], Init: w}}
 	if c.Bias {
-		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, Kind: ConvBias, FanIn: fanIn, Init: b})
+		ps = append(ps, ParamSpec{Name: "bias", Shape: []int{c.Out}, FanIn: fanIn, Init: b})
 	}
 	return ps
 }
@@ -377,11 +368,11 @@ func (b BatchNorm2d) String() string {
 func (b BatchNorm2d) Params() []ParamSpec {
 	n := []int{b.Features}
 	return []ParamSpec{
-		{Name: "weight", Shape: n, Kind: BNWeight},
-		{Name: "bias", Shape: n, Kind: BNBias},
-		{Name: "running_mean", Shape: n, Kind: BNRunningMean},
-		{Name: "running_var", Shape: n, Kind: BNRunningVar},
-		{Name: "num_batches_tracked", Shape: []int{}, Kind: BNNumBatchesTracked},
+		{Name: "weight", Shape: n, Init: InitOne},
+		{Name: "bias", Shape: n, Init: InitZero},
+		{Name: "running_mean", Shape: n, Buffer: true, Init: InitZero},
+		{Name: "running_var", Shape: n, Buffer: true, Init: InitOne},
+		{Name: "num_batches_tracked", Shape: []int{}, Buffer: true, Int64: true, Init: InitZero},
 	}
 }
 
@@ -752,8 +743,8 @@ func (l Linear) String() string {
 // Params lists weight [Out, In] and bias [Out].
 func (l Linear) Params() []ParamSpec {
 	return []ParamSpec{
-		{Name: "weight", Shape: []int{l.Out, l.In}, Kind: LinearWeight, FanIn: l.In},
-		{Name: "bias", Shape: []int{l.Out}, Kind: LinearBias, FanIn: l.In},
+		{Name: "weight", Shape: []int{l.Out, l.In}, FanIn: l.In, Init: InitUniform},
+		{Name: "bias", Shape: []int{l.Out}, FanIn: l.In, Init: InitUniform},
 	}
 }
 

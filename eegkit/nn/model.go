@@ -9,17 +9,18 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
 
-// Model is a network as the lab defines it: named blocks (PyTorch
-// nn.Sequential attributes) of layers. Parameter names follow PyTorch's
-// state_dict: block name, layer index, parameter name ("firstConv.0.weight").
+// Model is a network of named blocks (PyTorch nn.Sequential attributes) of
+// layers, applied in order to trials of shape Input. Parameter names follow
+// PyTorch's state_dict: block name, layer index, parameter name
+// ("firstConv.0.weight").
 type Model struct {
-	Name   string     // "EEGNet" or "DeepConvNet"
-	Act    Activation // the activation used in every block; -1 when the architecture has none of the three (ShallowFBCSPNet)
-	Input  Shape3     // per-trial input shape, [1, 2, 750] in the lab
+	Name   string     // "EEGNet", "ShallowFBCSPNet", …
+	Act    Activation // the activation its blocks use; NoActivation when the architecture fixes its nonlinearity
+	Input  Shape3     // per-trial input shape: [1, channels, samples]
 	Blocks []Block
 }
 
-// Block is one nn.Sequential of the lab's module.
+// Block is one nn.Sequential of a model's module.
 type Block struct {
 	Name   string
 	Layers []Layer
@@ -182,7 +183,7 @@ func (m *Model) Params() []NamedParam {
 func (m *Model) NumParams() int {
 	n := 0
 	for _, p := range m.Params() {
-		if p.Kind.Trainable() {
+		if p.Trainable() {
 			n += p.Size()
 		}
 	}
@@ -210,7 +211,7 @@ func (m *Model) Summary() ([]LayerInfo, error) {
 			}
 			n := 0
 			for _, p := range l.Params() {
-				if p.Kind.Trainable() {
+				if p.Trainable() {
 					n += p.Size()
 				}
 			}

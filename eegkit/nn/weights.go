@@ -77,19 +77,18 @@ func InitWeights(m *Model, seed uint64) StateDict {
 	sd := StateDict{}
 	for _, p := range m.Params() {
 		t := &Tensor{Shape: slices.Clone(p.Shape), Data: make([]float32, p.Size())}
-		switch {
-		case p.Init == InitZero:
-		case p.Init == InitXavier:
+		switch p.Init {
+		case InitXavier:
 			bound := math.Sqrt(6 / float64(p.FanIn+p.FanOut))
 			for i := range t.Data {
 				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
 			}
-		case p.Kind == ConvWeight, p.Kind == ConvBias, p.Kind == LinearWeight, p.Kind == LinearBias:
+		case InitUniform:
 			bound := fanInBound(p.FanIn)
 			for i := range t.Data {
 				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
 			}
-		case p.Kind == BNWeight, p.Kind == BNRunningVar:
+		case InitOne:
 			for i := range t.Data {
 				t.Data[i] = 1
 			}
@@ -112,7 +111,7 @@ func SaveWeights(path string, m *Model, sd StateDict) error {
 	var entries []npz.Entry
 	for _, p := range m.Params() {
 		t := sd[p.FullName]
-		if p.Kind == BNNumBatchesTracked {
+		if p.Int64 {
 			entries = append(entries, npz.Entry{Name: p.FullName, Shape: []int{}, Data: []int64{int64(t.Data[0])}})
 			continue
 		}

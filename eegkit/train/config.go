@@ -141,17 +141,10 @@ const (
 	DefaultEps   = 1e-8
 )
 
-// LabEpochs is the number of epochs of every run in the lab.
-const LabEpochs = 300
-
 // Preset returns the default hyperparameters of a registered model and
-// activation: its registry entry's batch size and learning rate
-// (models.PresetOf; for the lab's models the lab's: EEGNet ReLU batch 64 lr
-// 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4; DeepConvNet batch
-// 64, lr 1e-3 with ReLU and 3e-4 otherwise; the zoo's: ShallowFBCSPNet batch
-// 64 lr 6.25e-4 as braindecode's motor-imagery example, EEGNetV4 batch 64 lr
-// 1e-3 as its paper), the lab's 300 epochs and seed 1. act NoActivation is
-// the model's own.
+// activation: its registry entry's batch size, learning rate and epochs
+// (models.PresetOf: for the lab's models the lab's, for the zoo's their
+// references') and seed 1. act NoActivation is the model's own.
 func Preset(model string, act nn.Activation) (TrainConfig, error) {
 	m, err := models.New(model, act)
 	if err != nil {
@@ -161,7 +154,7 @@ func Preset(model string, act nn.Activation) (TrainConfig, error) {
 	if err != nil {
 		return TrainConfig{}, err
 	}
-	return TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: LabEpochs, Seed: 1, Batch: p.Batch, LR: p.LR}, nil
+	return TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: p.Epochs, Seed: 1, Batch: p.Batch, LR: p.LR}, nil
 }
 
 // Validate checks every hyperparameter and says what is wrong.

@@ -171,7 +171,7 @@ func (r stepResults) compare(t *testing.T, m *nn.Model, way string, o stepResult
 		}
 	}
 	for _, p := range m.Params() {
-		if !p.Kind.Trainable() {
+		if !p.Trainable() {
 			if d := maxDiff(r.sd[p.FullName].Data, o.sd[p.FullName].Data); d > 1e-5 {
 				t.Errorf("%s: running statistic %s differs by %g after a step", way, p.FullName, d)
 			}

@@ -144,7 +144,7 @@ func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg train.Tra
 	worstStep, worstStat, illConditioned := 0.0, 0.0, 0
 	for _, p := range m.Params() {
 		ours, want := sd[p.FullName].Data, fx.after[p.FullName].Data
-		if !p.Kind.Trainable() {
+		if !p.Trainable() {
 			d := maxAbsDiff(ours, want)
 			worstStat = math.Max(worstStat, d)
 			if d > 1e-5 {

@@ -51,7 +51,7 @@ func NewNet(m *nn.Model, sd nn.StateDict, seed uint64) (*Net, error) {
 	}
 	n := &Net{Model: m, backend: backend, accel: nn.OnAccelerator(backend)}
 	for _, p := range m.Params() {
-		if p.Kind.Trainable() {
+		if p.Trainable() {
 			n.trainable = append(n.trainable, p)
 			n.adamM = append(n.adamM, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
 			n.adamV = append(n.adamV, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))

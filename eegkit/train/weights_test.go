@@ -21,8 +21,8 @@ func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
 	}
 	for _, p := range m.Params() {
 		data := sd[p.FullName].Data
-		switch p.Kind {
-		case nn.ConvWeight, nn.LinearWeight, nn.LinearBias:
+		switch p.Init {
+		case nn.InitUniform:
 			bound := 1 / math.Sqrt(float64(p.FanIn))
 			lo, hi := float64(data[0]), float64(data[0])
 			for _, v := range data {
@@ -31,7 +31,7 @@ func TestInitWeightsFollowsPyTorchDefaults(t *testing.T) {
 			if lo < -bound || hi > bound || (len(data) > 100 && (hi < 0.9*bound || lo > -0.9*bound)) {
 				t.Errorf("%s: range [%g, %g], want within ±%g and filling it", p.FullName, lo, hi, bound)
 			}
-		case nn.BNWeight, nn.BNRunningVar:
+		case nn.InitOne:
 			if data[0] != 1 {
 				t.Errorf("%s = %v, want 1", p.FullName, data[0])
 			}
@@ -52,7 +52,7 @@ func TestWeightsRoundTrip(t *testing.T) {
 		sd := nn.InitWeights(m, 1)
 		var counter string
 		for _, p := range m.Params() {
-			if p.Kind == nn.BNNumBatchesTracked {
+			if p.Int64 {
 				counter = p.FullName
 				break
 			}

@@ -13,7 +13,7 @@ import (
 // cmdLab is `eegkit lab`: the lab's six runs, Table 1, the figures and the report.
 func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lab", "[--epochs N] [--data DIR] --out DIR", stdout, stderr)
-	epochs := fs.Int("epochs", train.LabEpochs, "epochs of every run")
+	epochs := fs.Int("epochs", lab.Epochs(), "epochs of every run")
 	dataDir := fs.String("data", defaultData, dataHelp)
 	out := fs.String("out", "", "output directory for the six runs, table1.md and the figures (required)")
 	tracking := newMLflowFlags(fs)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
-	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // cmdModels is `eegkit models`: the model registry, one line per model.
@@ -30,7 +29,7 @@ func cmdModels(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\tbatch %d, lr %g, %d epochs (%s)\t%s\n", e.Name, strings.Join(e.Aliases, ", "), m.NumParams(),
-			p.Batch, p.LR, train.LabEpochs, p.Source, e.Doc)
+			p.Batch, p.LR, p.Epochs, p.Source, e.Doc)
 	}
 	return tw.Flush()
 }

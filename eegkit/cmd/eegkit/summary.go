@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/eegkit/eegkit/eegkit/models"
-	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // cmdSummary is `eegkit summary`: a model's layers, output shapes, parameters and preset.
@@ -30,6 +29,6 @@ func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "preset: batch %d, lr %g, %d epochs (%s)\n", p.Batch, p.LR, train.LabEpochs, p.Source)
+	fmt.Fprintf(stdout, "preset: batch %d, lr %g, %d epochs (%s)\n", p.Batch, p.LR, p.Epochs, p.Source)
 	return nil
 }

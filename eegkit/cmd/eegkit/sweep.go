@@ -28,7 +28,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
 	wds := fs.String("weight-decay", "0", "weight decays, comma-separated")
 	dropouts := fs.String("dropout", "lab", "dropout probabilities, comma-separated (lab: the lab's)")
-	epochs := fs.String("epochs", strconv.Itoa(train.LabEpochs), "epochs, comma-separated")
+	epochs := fs.String("epochs", "", "epochs, comma-separated (empty: each model's preset)")
 	seed := fs.Uint64("seed", 1, "first seed")
 	seeds := fs.Int("seeds", 1, "seeds per point (seed, seed+1, …); tables show mean ± std")
 	proto := addProtocolFlags(fs)
