@@ -17,7 +17,6 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/internal/synthtest"
-	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -59,7 +58,7 @@ func TestNonFiniteOutputsAreErrors(t *testing.T) {
 		t.Fatal("Fit hangs on a test trial of 3e38")
 	}
 	m, _ := models.New("eegnet", nn.ELU)
-	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, train.Device{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +165,13 @@ func TestDataIdentityIsContent(t *testing.T) {
 	}
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	dir := t.TempDir()
-	if _, reused, err := lab.LoadOrTrain(context.Background(), cfg, a, dir, nil); err != nil || reused {
+	if _, reused, err := experiments.TrainInDir(context.Background(), cfg, a, dir, true, train.FitOptions{}); err != nil || reused {
 		t.Fatalf("first run: reused %v, %v", reused, err)
 	}
-	if _, reused, err := lab.LoadOrTrain(context.Background(), cfg, same, dir, nil); err != nil || !reused {
+	if _, reused, err := experiments.TrainInDir(context.Background(), cfg, same, dir, true, train.FitOptions{}); err != nil || !reused {
 		t.Errorf("the same data is not reused: %v %v", reused, err)
 	}
-	run, reused, err := lab.LoadOrTrain(context.Background(), cfg, b, dir, nil)
+	run, reused, err := experiments.TrainInDir(context.Background(), cfg, b, dir, true, train.FitOptions{})
 	if err != nil || reused || run.DataID != b.ID() {
 		t.Errorf("data B reused A's run: reused %v, %v", reused, err)
 	}

@@ -93,12 +93,28 @@ func (s *Store) Runs(configs []TrainConfig, data *Data) (LabRuns, error) {
 	return lab.Load(s.Store, configs, data)
 }
 
+// Train is the store's Train (experiments.Store.Train) on the device the
+// environment asks for ($GOMLX_BACKEND, $EEGKIT_PARTS: train.DeviceFromEnv).
+func (s *Store) Train(ctx context.Context, cfg TrainConfig, data *Data, progress func(EpochStats)) (run *Run, reused bool, err error) {
+	dev, err := train.DeviceFromEnv()
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Fit(ctx, cfg, data, train.FitOptions{Progress: progress, Device: dev})
+}
+
 // Latest is the newest run of each lab model and activation on dataID (lab.Latest).
 func (s *Store) Latest(dataID string) (LabRuns, error) { return lab.Latest(s.Store, dataID) }
 
 // ReportRuns returns the lab's runs on data in dir, training what is missing (lab.ReportRuns).
+// They train on the device the environment asks for ($GOMLX_BACKEND,
+// $EEGKIT_PARTS: train.DeviceFromEnv).
 func ReportRuns(ctx context.Context, data *Data, dir string, epochs int, progress lab.ProgressFunc, logf func(string, ...any)) (LabRuns, error) {
-	return lab.ReportRuns(ctx, data, dir, epochs, progress, logf)
+	dev, err := train.DeviceFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return lab.ReportRuns(ctx, data, lab.Options{OutDir: dir, Epochs: epochs, Progress: progress, Log: logf, Device: dev})
 }
 
 // RunSummary says in Markdown what a run is and how it went (lab.RunSummary).
@@ -167,9 +183,15 @@ func ExportONNX(r *Run, path string) error {
 	return err
 }
 
-// SweepGrid trains batch × learning-rate points, resumably (experiments.SweepGrid).
+// SweepGrid trains batch × learning-rate points, resumably
+// (experiments.SweepGrid), on the device the environment asks for
+// (train.DeviceFromEnv).
 func SweepGrid(ctx context.Context, base TrainConfig, batches []int, lrs []float64, data *Data, csvPath string, workers int, progress func(TrainConfig, EpochStats)) ([]experiments.SweepPoint, error) {
-	return experiments.SweepGrid(ctx, base, batches, lrs, data, csvPath, workers, progress)
+	dev, err := train.DeviceFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return experiments.SweepGrid(ctx, base, batches, lrs, data, experiments.SweepOptions{CSV: csvPath, Workers: workers, Progress: progress, Device: dev})
 }
 
 // SweepTable ranks a sweep's points (experiments.SweepTable).

@@ -110,7 +110,7 @@ func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 	}
 	var logged []string
 	logf := func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
-	if _, err := lab.AddRuns(context.Background(), store, data, lab.Runs{}, []train.TrainConfig{a, b, c}, progress, logf); err != nil {
+	if _, err := lab.AddRuns(context.Background(), store, data, lab.Runs{}, []train.TrainConfig{a, b, c}, lab.Options{Progress: progress, Log: logf}); err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"0.001 1/2", "0.003 2/2"}; !slices.Equal(heard, want) {

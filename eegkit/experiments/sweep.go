@@ -197,6 +197,8 @@ type SweepOptions struct {
 	// at a time on 2 cores, where one training already keeps both busy).
 	Workers  int
 	Progress func(train.TrainConfig, train.EpochStats)
+	// Device is where the points train (the zero Device: the pure-Go backend).
+	Device train.Device
 	// Log, if not nil, is told what the sweep repaired (a torn last CSV row).
 	Log func(string)
 }
@@ -286,7 +288,7 @@ func Sweep(ctx context.Context, configs []train.TrainConfig, data *eeg.Data, opt
 			defer wg.Done()
 			for i := range next {
 				cfg := configs[i]
-				fo := train.FitOptions{}
+				fo := train.FitOptions{Device: opt.Device}
 				if opt.Progress != nil {
 					fo.Progress = func(e train.EpochStats) {
 						mu.Lock()
@@ -433,11 +435,11 @@ func SortPoints(points []SweepPoint) {
 	})
 }
 
-// SweepGrid trains base with every batch size × learning rate (see Sweep),
-// with up to workers points at a time, appending each to csvPath. It returns
-// the points ranked as Sweep ranks them (SortPoints: by validation accuracy,
-// else by final train accuracy), best first; the test set never ranks.
-func SweepGrid(ctx context.Context, base train.TrainConfig, batches []int, lrs []float64, data *eeg.Data, csvPath string, workers int, progress func(train.TrainConfig, train.EpochStats)) ([]SweepPoint, error) {
+// SweepGrid trains base with every batch size × learning rate (see Sweep,
+// with opt: opt.CSV is where each point is appended). It returns the points
+// ranked as Sweep ranks them (SortPoints: by validation accuracy, else by
+// final train accuracy), best first; the test set never ranks.
+func SweepGrid(ctx context.Context, base train.TrainConfig, batches []int, lrs []float64, data *eeg.Data, opt SweepOptions) ([]SweepPoint, error) {
 	if len(batches) == 0 || len(lrs) == 0 {
 		return nil, fmt.Errorf("sweep: the grid is empty (%d batch sizes, %d learning rates)", len(batches), len(lrs))
 	}
@@ -445,7 +447,7 @@ func SweepGrid(ctx context.Context, base train.TrainConfig, batches []int, lrs [
 	if err != nil {
 		return nil, err
 	}
-	return Sweep(ctx, configs, data, SweepOptions{CSV: csvPath, Workers: workers, Progress: progress})
+	return Sweep(ctx, configs, data, opt)
 }
 
 func findPoint(done []SweepPoint, cfg train.TrainConfig, dataID string) (SweepPoint, bool) {

@@ -23,7 +23,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "sweep.csv")
 	trained := 0
 	progress := func(cfg train.TrainConfig, e train.EpochStats) { trained++ }
-	points, err := experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, csvPath, 2, progress)
+	points, err := experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3}, small, experiments.SweepOptions{CSV: csvPath, Workers: 2, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	}
 	// A re-run with one new learning rate trains only the new points.
 	trained = 0
-	points, err = experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, csvPath, 1, progress)
+	points, err = experiments.SweepGrid(context.Background(), base, []int{16, 32}, []float64{1e-3, 3e-3}, small, experiments.SweepOptions{CSV: csvPath, Workers: 1, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 		t.Fatalf("ReadSweep: %d points, %v", len(back), err)
 	}
 	// Points trained two at a time equal points trained alone.
-	alone, err := experiments.SweepGrid(context.Background(), base, []int{16}, []float64{1e-3}, small, filepath.Join(t.TempDir(), "alone.csv"), 1, nil)
+	alone, err := experiments.SweepGrid(context.Background(), base, []int{16}, []float64{1e-3}, small, experiments.SweepOptions{CSV: filepath.Join(t.TempDir(), "alone.csv"), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestSweepGridAppendsAndResumes(t *testing.T) {
 	if _, err := experiments.SweepHeatmap("t", points, []int{16, 32}, []float64{1e-3, 3e-3}); err != nil {
 		t.Error(err)
 	}
-	if _, err := experiments.SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, csvPath, 0, nil); err == nil {
+	if _, err := experiments.SweepGrid(context.Background(), base, []int{1}, []float64{1e-3}, small, experiments.SweepOptions{CSV: csvPath, Workers: 0}); err == nil {
 		t.Error("batch size 1 accepted")
 	}
 	if err := os.WriteFile(csvPath, []byte("model,activation\nx,y\n"), 0o644); err != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
-	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -19,13 +18,23 @@ import (
 
 // Options configure Run.
 type Options struct {
-	DataDir string // the lab's four files
-	OutDir  string // where runs, Table 1 and the figures go
+	DataDir string // the lab's four files (Run)
+	OutDir  string // the run store: where runs, Table 1 and the figures go
 	Epochs  int    // 0: the lab's 300
 	// Progress, if not nil, makes the epoch callback of each run that trains.
 	Progress ProgressFunc
 	// Log, if not nil, receives one line per event (run started, reused, saved).
 	Log func(format string, args ...any)
+	// Device is where the runs train (the zero Device: the pure-Go backend).
+	Device train.Device
+}
+
+// logf is opt.Log, or a function that drops its lines.
+func (opt Options) logf() func(string, ...any) {
+	if opt.Log == nil {
+		return func(string, ...any) {}
+	}
+	return opt.Log
 }
 
 // Result is the outcome of the six runs.
@@ -47,10 +56,7 @@ type Result struct {
 // figure10_deepconvnet.{png,svg}). A run already saved in OutDir with the same
 // configuration and data is reused, so an interrupted lab resumes where it stopped.
 func Run(ctx context.Context, opt Options) (*Result, error) {
-	logf := opt.Log
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
+	logf := opt.logf()
 	data, err := datasets.LoadData(opt.DataDir)
 	if err != nil {
 		return nil, err
@@ -64,7 +70,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := safefile.RemoveOrphanTemps(opt.OutDir); err != nil {
 		return nil, err
 	}
-	runs, err := ensure(ctx, data, opt.OutDir, opt.Epochs, opt.Progress, logf)
+	runs, err := ensure(ctx, data, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -107,17 +113,6 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// LoadOrTrain returns the run saved in dir if it finished with exactly cfg
-// on the same data (reused is then true); otherwise it trains cfg and saves
-// the run in dir, checkpointing it every LabCheckpointEvery epochs and resuming
-// from a checkpoint it finds there. A run of another configuration in dir is
-// replaced: dir is the lab's place for the latest run of one model and
-// activation. dir is locked while it trains. On interruption the epochs that
-// finished are saved too.
-func LoadOrTrain(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir string, progress func(train.EpochStats)) (run *train.Run, reused bool, err error) {
-	return experiments.TrainInDir(ctx, cfg, data, dir, true, train.FitOptions{CheckpointEvery: LabCheckpointEvery, Progress: progress})
-}
-
 // Models lists the lab's two models, in the order of its tables.
 func Models() []string { return []string{"eegnet", "deepconvnet"} }
 
@@ -130,9 +125,6 @@ func Epochs() int {
 	return p.Epochs
 }
 
-// LabCheckpointEvery is how often (in epochs) LoadOrTrain checkpoints a run,
-// so that an interrupted run resumes where it was.
-const LabCheckpointEvery = 10
 
 // Table1 renders the lab's Table 1 from the runs themselves: each cell the
 // final test accuracy with its 95 % Wilson interval on the run's test

@@ -211,12 +211,12 @@ func (lr Runs) Data() string {
 	return strings.Join(list, "; ")
 }
 
-// ensure makes sure the run store in dir (see Store) holds the six
-// preset runs (with the given epochs) on data: finished runs are reused,
-// interrupted ones resumed, missing ones trained. progress, if not nil, makes
-// an epoch callback for each training; logf, if not nil, gets the plan and
-// one line per run.
-func ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
+// ensure makes sure the run store opt.OutDir (see Store) holds the six
+// preset runs (with opt.Epochs) on data: finished runs are reused,
+// interrupted ones resumed, missing ones trained. opt.Progress, if not nil,
+// makes an epoch callback for each training; opt.Log, if not nil, gets the
+// plan and one line per run.
+func ensure(ctx context.Context, data *eeg.Data, opt Options) (Runs, error) {
 	var configs []train.TrainConfig
 	for _, model := range Models() {
 		for _, act := range nn.Activations() {
@@ -224,22 +224,22 @@ func ensure(ctx context.Context, data *eeg.Data, dir string, epochs int, progres
 			if err != nil {
 				return nil, err
 			}
-			if epochs > 0 {
-				cfg.Epochs = epochs
+			if opt.Epochs > 0 {
+				cfg.Epochs = opt.Epochs
 			}
 			configs = append(configs, cfg)
 		}
 	}
-	return AddRuns(ctx, experiments.OpenStore(dir), data, Runs{}, configs, progress, logf)
+	return AddRuns(ctx, experiments.OpenStore(opt.OutDir), data, Runs{}, configs, opt)
 }
 
-// ReportRuns returns what a report of the store in dir shows for data: the
-// newest finished run of each model and activation on that data, whatever
-// its hyperparameters (a run a notebook tweaked counts), training the lab's
-// preset (with the given epochs) only where there is none. It logs the plan
-// before training anything. Runs on other data are never mixed in.
-func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
-	store := experiments.OpenStore(dir)
+// ReportRuns returns what a report of the store opt.OutDir shows for data:
+// the newest finished run of each model and activation on that data,
+// whatever its hyperparameters (a run a notebook tweaked counts), training
+// the lab's preset (with opt.Epochs) only where there is none. It logs the
+// plan before training anything. Runs on other data are never mixed in.
+func ReportRuns(ctx context.Context, data *eeg.Data, opt Options) (Runs, error) {
+	store := experiments.OpenStore(opt.OutDir)
 	have, err := Latest(store, data.ID())
 	if err != nil {
 		return nil, err
@@ -254,24 +254,23 @@ func ReportRuns(ctx context.Context, data *eeg.Data, dir string, epochs int, pro
 			if err != nil {
 				return nil, err
 			}
-			if epochs > 0 {
-				cfg.Epochs = epochs
+			if opt.Epochs > 0 {
+				cfg.Epochs = opt.Epochs
 			}
 			missing = append(missing, cfg)
 		}
 	}
-	return AddRuns(ctx, store, data, have, missing, progress, logf)
+	return AddRuns(ctx, store, data, have, missing, opt)
 }
 
 // ProgressFunc makes the epoch callback of run k of n runs trained one after
 // another (k counts from 1), so a display can say "run 2 of 6".
 type ProgressFunc func(cfg train.TrainConfig, k, n int) func(train.EpochStats)
 
-// AddRuns adds the runs of configs, trained or reused from store, to have.
-func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have Runs, configs []train.TrainConfig, progress ProgressFunc, logf func(string, ...any)) (Runs, error) {
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
+// AddRuns adds the runs of configs, trained on opt.Device or reused from
+// store, to have, telling opt.Progress and opt.Log.
+func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have Runs, configs []train.TrainConfig, opt Options) (Runs, error) {
+	logf, progress := opt.logf(), opt.Progress
 	var todo []train.TrainConfig
 	for _, cfg := range configs {
 		if st, err := os.Stat(filepath.Join(store.RunDir(cfg, data), train.SumsFile)); err != nil || st == nil {
@@ -298,7 +297,7 @@ func AddRuns(ctx context.Context, store *experiments.Store, data *eeg.Data, have
 				pf = progress(cfg, k, len(todo))
 			}
 		}
-		run, reused, err := store.Train(ctx, cfg, data, pf)
+		run, reused, err := store.Fit(ctx, cfg, data, train.FitOptions{Progress: pf, Device: opt.Device})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg, err)
 		}

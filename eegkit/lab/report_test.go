@@ -21,7 +21,7 @@ import (
 func fakeRun(t *testing.T, model string, act nn.Activation, trainAcc float64, testAccs ...float64) *train.Run {
 	t.Helper()
 	m, _ := models.New(model, act)
-	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, train.Device{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // CombinedConv and a max-norm one, with BatchNorms folded into them.
 // Training there keeps the windows.
 func TestAcceleratorConvolutions(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

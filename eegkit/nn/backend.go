@@ -12,41 +12,62 @@ import (
 	_ "github.com/gomlx/compute/gobackend" // the pure-Go backend, the default
 )
 
-var (
-	backendOnce sync.Once
-	backendVal  compute.Backend
-	backendErr  error
-)
-
-// Backend returns the shared compute backend: the one named by
-// $GOMLX_BACKEND (for example "go", or "xla:cuda" in a build with the xla
-// tag), else the pure-Go backend. Every model and trainer uses it.
-//
-// The pure-Go backend runs one graph-node executor per CPU, up to 8 (see
-// goBackendConfig), unless $GOMLX_BACKEND sets num_executors itself.
-func Backend() (compute.Backend, error) {
-	backendOnce.Do(func() {
-		cfg := goBackendConfig(os.Getenv(compute.ConfigEnvVar), runtime.GOMAXPROCS(0))
-		name, _, _ := strings.Cut(cfg, ":")
-		if !slices.Contains(compute.List(), name) {
-			backendErr = fmt.Errorf("%s=%q: backend %q is not compiled in (available: %s); build with -tags xla for XLA",
-				compute.ConfigEnvVar, cfg, name, strings.Join(compute.List(), ", "))
-			return
+// NewBackend starts the compute backend that config names, in
+// $GOMLX_BACKEND's syntax: "" or "go" for the pure-Go backend, "xla:cpu",
+// "xla:cuda" or "xla:/path/to/plugin.so" in a build with the xla tag. The
+// pure-Go backend runs one graph-node executor per CPU, up to 8 (see
+// goBackendConfig), unless config sets num_executors itself.
+func NewBackend(config string) (b compute.Backend, err error) {
+	cfg := goBackendConfig(config, runtime.GOMAXPROCS(0))
+	name, _, _ := strings.Cut(cfg, ":")
+	if !slices.Contains(compute.List(), name) {
+		return nil, fmt.Errorf("%s=%q: backend %q is not compiled in (available: %s); build with -tags xla for XLA",
+			compute.ConfigEnvVar, cfg, name, strings.Join(compute.List(), ", "))
+	}
+	cfg = xlaConfig(cfg, os.Getenv, os.Setenv)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s=%q: %v", compute.ConfigEnvVar, cfg, r)
 		}
-		cfg = xlaConfig(cfg, os.Getenv, os.Setenv)
-		defer func() {
-			if r := recover(); r != nil {
-				backendErr = fmt.Errorf("%s=%q: %v", compute.ConfigEnvVar, cfg, r)
-			}
-		}()
-		backendVal, backendErr = compute.NewWithConfig(cfg)
-		if backendErr != nil && strings.Contains(backendErr.Error(), "no plugins found") {
-			backendErr = fmt.Errorf("%s=%q: XLA's PJRT plugin is not installed or not found: run scripts/setup.sh --xla and . scripts/env.sh (which sets PJRT_PLUGIN_LIBRARY_PATH), or give the plugin's path (xla:/path/to/pjrt_c_api_cpu_plugin.so)",
-				compute.ConfigEnvVar, cfg)
-		}
-	})
-	return backendVal, backendErr
+	}()
+	b, err = compute.NewWithConfig(cfg)
+	if err != nil && strings.Contains(err.Error(), "no plugins found") {
+		err = fmt.Errorf("%s=%q: XLA's PJRT plugin is not installed or not found: run scripts/setup.sh --xla and . scripts/env.sh (which sets PJRT_PLUGIN_LIBRARY_PATH), or give the plugin's path (xla:/path/to/pjrt_c_api_cpu_plugin.so)",
+			compute.ConfigEnvVar, cfg)
+	}
+	return b, err
 }
+
+// backends are the backends started by DefaultBackend and BackendFromEnv,
+// by configuration: one per process, as a backend holds its devices.
+var backends = struct {
+	sync.Mutex
+	m map[string]compute.Backend
+}{m: map[string]compute.Backend{}}
+
+// shared is NewBackend(config), started once per process.
+func shared(config string) (compute.Backend, error) {
+	backends.Lock()
+	defer backends.Unlock()
+	if b, ok := backends.m[config]; ok {
+		return b, nil
+	}
+	b, err := NewBackend(config)
+	if err == nil {
+		backends.m[config] = b
+	}
+	return b, err
+}
+
+// DefaultBackend is the pure-Go backend, started once per process: what a
+// network computes on when its caller names no backend.
+func DefaultBackend() (compute.Backend, error) { return shared("") }
+
+// BackendFromEnv is the backend $GOMLX_BACKEND names (the pure-Go one when
+// it is unset), started once per process. Only the command line, the
+// notebooks' front door and tests read the environment; the library takes
+// its backend as an option (train.Device).
+func BackendFromEnv() (compute.Backend, error) { return shared(os.Getenv(compute.ConfigEnvVar)) }
 
 // goBackendConfig completes a $GOMLX_BACKEND value: empty means the pure-Go
 // backend, and the Go backend gets one graph-node executor per CPU, at most

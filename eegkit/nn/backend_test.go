@@ -13,7 +13,7 @@ import (
 // command runs the parity tests on XLA's CPU plugin) runs on that backend,
 // not silently on the default one.
 func TestBackendIsTheOneAsked(t *testing.T) {
-	b, err := Backend()
+	b, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

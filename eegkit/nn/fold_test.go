@@ -19,7 +19,7 @@ type keptBatchNorm struct{ BatchNorm2d }
 // gives the logits the BatchNorm itself gives, with running statistics and
 // affine weights far from the identity; after any other layer it is kept.
 func TestEvalFoldsBatchNorm(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // gradient against the closed forms, PyTorch's side at 0 included, on
 // values from −30 (where exp underflows towards 0) to 30.
 func TestActivationGradients(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func b2f(b bool) float64 {
 // automatic derivative of the textbook formula on the whole batch: the
 // gradients of the input, weight and bias, and the outputs.
 func TestBatchNormGradients(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

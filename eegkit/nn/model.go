@@ -388,7 +388,7 @@ func (m *Model) ComposedPairs() map[int]bool {
 // ForwardLayers applies the model's first n layers (counted through the
 // blocks in order) to a batch given in parts, as Forward does, and returns
 // each part's activation, laid out [C, H, N_i, W]: what a per-layer profile
-// times (see train.ProfileLayers).
+// times (see train.Net.Prefix).
 //
 // In evaluation, a BatchNorm2d right after a convolution (or a composed
 // pair) is folded into its weights (see affineFolder).

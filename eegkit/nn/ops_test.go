@@ -40,7 +40,7 @@ func TestComposable(t *testing.T) {
 // against the two layers applied one after the other: outputs and the
 // gradients of every parameter and of the input.
 func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 // against the windows' one: outputs and the weight's gradient, with blocks
 // that divide the output and blocks that run over its end.
 func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
-	backend, err := Backend()
+	backend, err := BackendFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

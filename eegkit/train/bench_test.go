@@ -20,7 +20,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 		b.Run(model, func(b *testing.B) {
 			cfg := train.TrainConfig{Model: model, Activation: "elu", Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 			m, _ := cfg.BuildModel()
-			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, testDevice(b))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -48,7 +48,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, model := range lab.Models() {
 		b.Run(model, func(b *testing.B) {
 			m, _ := models.New(model, nn.ELU)
-			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+			net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, testDevice(b))
 			if err != nil {
 				b.Fatal(err)
 			}

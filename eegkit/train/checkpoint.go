@@ -58,7 +58,7 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *Mod
 		return err
 	}
 	ck := Checkpoint{Version: checkpointVersion, Config: cfg, Data: run.Data, DataID: run.DataID, History: run.History, ResumedAt: run.ResumedAt,
-		Stopped: stopped != "", StopReason: stopped, Parts: BatchParts, Steps: net.Steps, BestEpoch: sel.BestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
+		Stopped: stopped != "", StopReason: stopped, Parts: net.parts, Steps: net.Steps, BestEpoch: sel.BestEpoch, BestLoss: sel.bestLoss, BestAcc: sel.bestAcc}
 	if ck.Shuffle, err = shuffle.MarshalBinary(); err != nil {
 		return err
 	}
@@ -121,15 +121,15 @@ func ReadCheckpoint(dir string) (*Checkpoint, error) {
 	return ck, nil
 }
 
-func (ck *Checkpoint) matches(cfg TrainConfig, dataID, dir string) error {
+func (ck *Checkpoint) matches(cfg TrainConfig, dataID, dir string, parts int) error {
 	want, _ := json.Marshal(cfg)
 	if !bytes.Equal(want, ck.Config) || ck.DataID != dataID {
 		return fmt.Errorf("%s holds a checkpoint of another run (%s on %s); use another output directory, or ask to replace it (--replace)",
 			dir, ck.Config, ck.Data)
 	}
-	if ck.Parts != BatchParts {
+	if ck.Parts != parts {
 		return fmt.Errorf("the checkpoint in %s was written with EEGKIT_PARTS=%d and this process splits batches in %d; resume with EEGKIT_PARTS=%d to end with the same weights",
-			dir, ck.Parts, BatchParts, ck.Parts)
+			dir, ck.Parts, parts, ck.Parts)
 	}
 	return nil
 }

@@ -43,13 +43,13 @@ func TestFillMask(t *testing.T) {
 func TestStepMasks(t *testing.T) {
 	m := models.EEGNet(nn.ELU)
 	newNet := func(seed uint64) *Net {
-		n, err := NewNet(m, nn.InitWeights(m, 1), seed)
+		n, err := NewNet(m, nn.InitWeights(m, 1), seed, Device{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
-	parts := splitParts(make([]int, 64))
+	parts := newNet(1).splitParts(make([]int, 64))
 	draw := func(n *Net, step int, prefetch bool) [][]float32 {
 		ts, err := n.stepMasks(m.NumLayers(), step, parts, prefetch)
 		if err != nil {
@@ -109,13 +109,13 @@ func TestWholeBatchStep(t *testing.T) {
 		name        string
 		accel, keep bool
 	}{{"in parts", false, false}, {"whole", true, false}, {"whole, kept on the device", true, true}} {
-		net, err := NewNet(m, nn.InitWeights(m, 1), 9)
+		net, err := NewNet(m, nn.InitWeights(m, 1), 9, Device{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		net.accel = v.accel
 		if v.keep {
-			net.keep(x, y)
+			net.Keep(x, y)
 			if net.resident(x, y) == nil || net.resident(x[:len(x)-1], y) != nil {
 				t.Fatal("keep: the kept trials are not recognised, or another array is taken for them")
 			}

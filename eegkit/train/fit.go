@@ -80,6 +80,9 @@ type FitOptions struct {
 	// where Fit looks for one to resume from.
 	CheckpointDir   string
 	CheckpointEvery int
+	// Device is where the network computes (the zero Device: the pure-Go
+	// backend, DefaultParts).
+	Device Device
 }
 
 // Train trains a model as the lab does: PyTorch-initialised weights from
@@ -139,20 +142,20 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err := CheckFits(m, data.Train, cfg.Crops()); err != nil {
 		return nil, err
 	}
-	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed)
+	net, err := NewNet(m, nn.InitWeights(m, cfg.Seed), cfg.Seed, opt.Device)
 	if err != nil {
 		return nil, err
 	}
 	net.Crops = cfg.Crops()
 	if opt.Transform == nil && cfg.Crop == 0 {
-		net.keep(train.X, train.Y)
+		net.Keep(train.X, train.Y)
 	}
 	for _, ds := range []*eeg.Dataset{val, data.Test} {
 		if ds != nil {
-			net.keep(ds.X, ds.Y)
+			net.Keep(ds.X, ds.Y)
 		}
 	}
-	defer net.forget()
+	defer net.Forget()
 	run := &Run{Config: cfg, Protocol: cfg.Protocol(), Data: data.Source, DataID: data.ID(), Version: Version, Net: net}
 	shuffle := rand.NewPCG(cfg.Seed, 0x73687566) // "shuf"
 	rng := rand.New(shuffle)
@@ -169,7 +172,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 			return nil, err
 		}
 		if ck != nil {
-			if err := ck.matches(cfg, run.DataID, opt.CheckpointDir); err != nil {
+			if err := ck.matches(cfg, run.DataID, opt.CheckpointDir, net.parts); err != nil {
 				return nil, err
 			}
 			if err := ck.restore(net, shuffle, sel, aug); err != nil {

@@ -70,14 +70,14 @@ func TestFitAnyShape(t *testing.T) {
 			// The store binds the preset, as written, to the data: training,
 			// RunDir and Load name the same run.
 			store := experiments.OpenStore(t.TempDir())
-			run, reused, err := store.Train(context.Background(), cfg, data, nil)
+			run, reused, err := store.Fit(context.Background(), cfg, data, train.FitOptions{Device: testDevice(t)})
 			if err != nil || reused {
 				t.Fatalf("train: reused %v, %v", reused, err)
 			}
 			if len(run.Test.Confusion) != 3 || run.Net.Model.Input != (nn.Shape3{1, 3, 200}) {
 				t.Fatalf("confusion %v, input %v", run.Test.Confusion, run.Net.Model.Input)
 			}
-			again, reused, err := store.Train(context.Background(), cfg, data, nil)
+			again, reused, err := store.Fit(context.Background(), cfg, data, train.FitOptions{Device: testDevice(t)})
 			if err != nil || !reused || again.Test.Accuracy != run.Test.Accuracy {
 				t.Fatalf("second train: reused %v, accuracy %v vs %v, %v", reused, again.Test.Accuracy, run.Test.Accuracy, err)
 			}
@@ -195,7 +195,7 @@ func TestSoftTargets(t *testing.T) {
 		mixed[2*i+int(data.Train.Y[i])], mixed[2*i+1-int(data.Train.Y[i])] = 0.7, 0.3
 	}
 	weights := func(targets []float32) nn.StateDict {
-		net, err := train.NewNet(m, nn.InitWeights(m, 1), 1)
+		net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, testDevice(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +221,7 @@ func TestSoftTargets(t *testing.T) {
 	if !same || !differ {
 		t.Errorf("one-hot soft targets give the hard step: %v; mixed targets another: %v", same, differ)
 	}
-	net, _ := train.NewNet(m, nn.InitWeights(m, 1), 1)
+	net, _ := train.NewNet(m, nn.InitWeights(m, 1), 1, testDevice(t))
 	if _, err := net.TrainStepSoft(data.Train.X, data.Train.Y, mixed[:5], idx, cfg, 1e-3); err == nil {
 		t.Error("targets of the wrong size were taken")
 	}

@@ -90,10 +90,14 @@ func historyCSV(h []EpochStats, val bool) []byte {
 }
 
 // LoadRun reads a model directory written by Run.Save, checks its files
-// against their checksums, and puts the network on the backend, ready to
-// evaluate or predict. A run whose training was interrupted loads too
-// (Complete is false): it holds the model of its last finished epoch.
-func LoadRun(dir string) (*Run, error) {
+// against their checksums, and puts the network on the pure-Go backend
+// (LoadRunOn for another device), ready to evaluate or predict. A run whose
+// training was interrupted loads too (Complete is false): it holds the
+// model of its last finished epoch.
+func LoadRun(dir string) (*Run, error) { return LoadRunOn(dir, Device{}) }
+
+// LoadRunOn is LoadRun with the network on dev.
+func LoadRunOn(dir string, dev Device) (*Run, error) {
 	if !fileExistsAny(filepath.Join(dir, RunFile)) {
 		return nil, fmt.Errorf("%s is not a saved model: %s is missing (train one with: eegkit train --out %s)", dir, RunFile, dir)
 	}
@@ -122,7 +126,7 @@ func LoadRun(dir string) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Net, err = NewNet(m, sd, r.Config.Seed)
+	r.Net, err = NewNet(m, sd, r.Config.Seed, dev)
 	if err != nil {
 		return nil, err
 	}

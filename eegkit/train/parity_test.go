@@ -76,29 +76,36 @@ func TestParityBatchOfOne(t *testing.T) {
 // part: a part of 6 trials trains its first convolution in Toeplitz blocks
 // (nn's blockedTemporalConv) where parts of 2 take the windows.
 func TestParityInOnePart(t *testing.T) {
-	saved := train.BatchParts
-	train.BatchParts = 1
-	defer func() { train.BatchParts = saved }()
 	for _, act := range nn.Activations() {
-		t.Run("eegnet/"+act.Name(), func(t *testing.T) { checkParity(t, "eegnet", act, "") })
+		t.Run("eegnet/"+act.Name(), func(t *testing.T) { checkParityOn(t, "eegnet", act, "", 1) })
 	}
 }
 
 // checkParity compares one fixture (scripts/torch_fixtures.py) with eegkit.
 func checkParity(t *testing.T, model string, act nn.Activation, suffix string) {
+	checkParityOn(t, model, act, suffix, 0)
+}
+
+// checkParityOn is checkParity with batches split in parts (0: the
+// environment's, as testDevice).
+func checkParityOn(t *testing.T, model string, act nn.Activation, suffix string, parts int) {
 	fx := loadParityFixture(t, fmt.Sprintf("%s_%s%s", model, act.Name(), suffix))
 	m, err := models.New(model, act)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkModelParity(t, m, fx, train.TrainConfig{Model: model, Activation: act.Name()})
+	dev := testDevice(t)
+	if parts > 0 {
+		dev.Parts = parts
+	}
+	checkModelParity(t, m, fx, train.TrainConfig{Model: model, Activation: act.Name()}, dev)
 }
 
 // checkModelParity compares model m with a fixture's reference computation:
 // eval and train logits, loss, gradients, one Adam step, running statistics.
-func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg train.TrainConfig) {
+func checkModelParity(t *testing.T, m *nn.Model, fx parityFixture, cfg train.TrainConfig, dev train.Device) {
 	m = m.WithDropout(0)
-	net, err := train.NewNet(m, fx.init, 1)
+	net, err := train.NewNet(m, fx.init, 1, dev)
 	if err != nil {
 		t.Fatal(err)
 	}

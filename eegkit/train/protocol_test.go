@@ -197,10 +197,7 @@ func TestFitCheckpointErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "checkpoint of another run") {
 		t.Errorf("checkpoint of another configuration: %v", err)
 	}
-	saved := train.BatchParts
-	train.BatchParts = saved + 1
-	_, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1})
-	train.BatchParts = saved
+	_, err := train.Fit(context.Background(), cfg, data, train.FitOptions{CheckpointDir: dir, CheckpointEvery: 1, Device: train.Device{Parts: train.DefaultParts + 1}})
 	if err == nil || !strings.Contains(err.Error(), "EEGKIT_PARTS") {
 		t.Errorf("checkpoint of another batch split: %v", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// On an accelerator a Net keeps the trials it is told to (keep: Fit's
+// On an accelerator a Net keeps the trials it is told to (Keep: Fit's
 // training, validation and test sets, the benchmark's trials) in the
 // device's memory: a training step then sends the indices of its batch, and
 // an evaluation the indices of its chunk, instead of the trials, and the
@@ -25,9 +25,9 @@ type resident struct {
 	yt *tensors.Tensor // [N]
 }
 
-// keep keeps the trials x (laid out as Logits takes them) and their labels
+// Keep keeps the trials x (laid out as Logits takes them) and their labels
 // y on the device, on an accelerator; elsewhere it does nothing.
-func (n *Net) keep(x []float32, y []int32) {
+func (n *Net) Keep(x []float32, y []int32) {
 	per := n.Model.Input.Size()
 	if !n.accel || len(x) == 0 || len(x)%per != 0 || len(y) != len(x)/per || n.resident(x, y) != nil {
 		return
@@ -36,8 +36,8 @@ func (n *Net) keep(x []float32, y []int32) {
 		xt: tensors.FromFlatDataAndDimensions(x, len(x)/per, per), yt: tensors.FromFlatDataAndDimensions(y, len(y))})
 }
 
-// forget drops every kept set.
-func (n *Net) forget() { n.kept = nil }
+// Forget drops every kept set.
+func (n *Net) Forget() { n.kept = nil }
 
 // resident is the kept set whose arrays x and y are (y nil: any labels),
 // or nil.
@@ -67,3 +67,6 @@ func gatherTrials(xs, idx *Node, in nn.Shape3) *Node {
 	rows := Gather(xs, Reshape(idx, b, 1)) // [B, C·H·W]
 	return TransposeAllAxes(Reshape(rows, b, in[0], in[1], in[2]), 1, 2, 0, 3)
 }
+
+// BackendName is the name of the backend the network computes on.
+func (n *Net) BackendName() string { return n.backend.Name() }

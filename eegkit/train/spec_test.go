@@ -83,7 +83,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 		t.Fatalf("WithModel: %q %q arch %v", cfg.Model, cfg.Activation, cfg.Arch != nil)
 	}
 	store := experiments.OpenStore(t.TempDir())
-	run, _, err := store.Train(context.Background(), cfg, data, nil)
+	run, _, err := store.Fit(context.Background(), cfg, data, train.FitOptions{Device: testDevice(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestTrainAModelOfYourOwn(t *testing.T) {
 	if !strings.Contains(dir, "shallowconvnet-b32-lr0.001-e1-s1-") {
 		t.Errorf("run directory %s", dir)
 	}
-	loaded, err := train.LoadRun(dir)
+	loaded, err := train.LoadRunOn(dir, testDevice(t))
 	if err != nil {
 		t.Fatal(err)
 	}

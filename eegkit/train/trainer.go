@@ -18,6 +18,7 @@ type Net struct {
 
 	backend   compute.Backend
 	accel     bool            // the backend computes on an accelerator (see stepParts)
+	parts     int             // parts a batch is split into (Device.Parts)
 	kept      []*resident     // trials kept on the accelerator (see keep)
 	trainable []nn.NamedParam // order of params, adam moments
 	buffers   []nn.NamedParam // BatchNorm running statistics
@@ -39,17 +40,17 @@ type Net struct {
 	trainFor  [4]float64       // (beta1, beta2, eps, weight decay) trainExec was built for
 }
 
-// NewNet puts a model and its weights on the backend. Dropout randomness is
-// seeded by seed.
-func NewNet(m *nn.Model, sd nn.StateDict, seed uint64) (*Net, error) {
+// NewNet puts a model and its weights on dev. Dropout randomness is seeded
+// by seed.
+func NewNet(m *nn.Model, sd nn.StateDict, seed uint64, dev Device) (*Net, error) {
 	if err := sd.Check(m); err != nil {
 		return nil, err
 	}
-	backend, err := nn.Backend()
+	backend, err := dev.backend()
 	if err != nil {
 		return nil, err
 	}
-	n := &Net{Model: m, backend: backend, accel: nn.OnAccelerator(backend)}
+	n := &Net{Model: m, backend: backend, accel: nn.OnAccelerator(backend), parts: dev.parts()}
 	for _, p := range m.Params() {
 		if p.Trainable() {
 			n.trainable = append(n.trainable, p)
@@ -214,16 +215,11 @@ func partsLogits(res []*tensors.Tensor) ([][]float32, error) {
 // splitMinTrials is the smallest batch split in parts (see Model.forward).
 const splitMinTrials = 4
 
-// BatchParts is how many parts a batch is split into (the command line
-// sets it from EEGKIT_PARTS). Results depend on it through float rounding
-// and the dropout masks, so a checkpoint records it and a resume checks it.
-var BatchParts = 4
-
 // splitParts splits a batch's trial indices into the parts the model
 // processes side by side, so that several cores work on one step (the whole
 // batch when it is small).
-func splitParts(idx []int) [][]int {
-	k := BatchParts
+func (n *Net) splitParts(idx []int) [][]int {
+	k := n.parts
 	if len(idx) < splitMinTrials || k < 2 {
 		return [][]int{idx}
 	}
@@ -241,7 +237,7 @@ func (n *Net) evalParts(idx []int) [][]int {
 	if n.accel {
 		return [][]int{idx}
 	}
-	return splitParts(idx)
+	return n.splitParts(idx)
 }
 
 // stepParts are the parts a training step's graph takes a batch in: the
@@ -390,7 +386,7 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 // in (stepParts) and the step's dropout masks for them (see stepMasks and
 // joinMasks).
 func (n *Net) partsAndMasks(idx []int, prefetch bool) ([]*tensors.Tensor, [][]int, error) {
-	parts := splitParts(idx)
+	parts := n.splitParts(idx)
 	masks, err := n.stepMasks(n.Model.NumLayers(), n.Steps+1, parts, prefetch)
 	if err != nil {
 		return nil, nil, err

@@ -59,7 +59,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 			if t.Failed() {
 				return
 			}
-			checkModelParity(t, m, fx, train.TrainConfig{Model: tc.name})
+			checkModelParity(t, m, fx, train.TrainConfig{Model: tc.name}, testDevice(t))
 		})
 	}
 }
@@ -158,7 +158,7 @@ func TestImportBraindecodeStateDict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, err := train.NewNet(m, sd, 1)
+			net, err := train.NewNet(m, sd, 1, testDevice(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 
-	"github.com/eegkit/eegkit/eegkit/train"
+	"github.com/eegkit/eegkit/eegkit/cmd/eegkit/internal/bench"
 )
 
 // cmdBench is `eegkit bench`: the training, evaluation and latency benchmark as one JSON line.
@@ -43,15 +43,19 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *batch < 2 || *epochs < 1 || *latency < 1 {
 		return usageError{fmt.Errorf("--batch must be at least 2, --epochs and --latency-runs at least 1")}
 	}
+	dev, err := device()
+	if err != nil {
+		return err
+	}
 	if *layers {
-		p, err := train.ProfileLayers(m.Key(), m.Act, *batch, *reps)
+		p, err := bench.ProfileLayers(dev, m.Key(), m.Act, *batch, *reps)
 		if err != nil {
 			return err
 		}
 		fmt.Fprint(stdout, p.Table())
 		return nil
 	}
-	res, err := train.Benchmark(m.Key(), m.Act, *batch, *epochs, *latency)
+	res, err := bench.Benchmark(dev, m.Key(), m.Act, *batch, *epochs, *latency)
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,11 @@ func (s side) seeds() string {
 
 // add loads the run in dir.
 func (s *side) add(dir string) error {
-	r, err := train.LoadRun(dir)
+	dev, err := device()
+	if err != nil {
+		return err
+	}
+	r, err := train.LoadRunOn(dir, dev)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,11 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *split != "test" && *split != "train" {
 		return usageError{fmt.Errorf("--split must be test or train, got %q", *split)}
 	}
-	run, err := train.LoadRun(*modelDir)
+	dev, err := device()
+	if err != nil {
+		return err
+	}
+	run, err := train.LoadRunOn(*modelDir, dev)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,13 @@ func cmdLab(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *epochs < 1 {
 		return usageError{fmt.Errorf("--epochs must be at least 1, got %d", *epochs)}
 	}
+	dev, err := device()
+	if err != nil {
+		return err
+	}
 	var bar *progress
 	res, err := lab.Run(ctx, lab.Options{
-		DataDir: *dataDir, OutDir: *out, Epochs: *epochs,
+		DataDir: *dataDir, OutDir: *out, Epochs: *epochs, Device: dev,
 		Progress: func(cfg train.TrainConfig, k, n int) func(train.EpochStats) {
 			bar.done()
 			fmt.Fprintf(stderr, "run %d of %d: training %s\n", k, n, cfg) // the bar does not repeat the model

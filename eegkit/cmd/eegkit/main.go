@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"strconv"
 	"syscall"
 
 	"github.com/eegkit/eegkit/eegkit/train"
@@ -76,13 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		fmt.Fprintf(stdout, "eegkit %s (%s, %s/%s)\n", train.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
 	}
-	if v := os.Getenv("EEGKIT_PARTS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			fmt.Fprintf(stderr, "eegkit: EEGKIT_PARTS=%q is not a positive number of batch parts; unset it for the default (%d)\n", v, train.BatchParts)
-			return 2
-		}
-		train.BatchParts = n
+	if _, err := train.PartsFromEnv(); err != nil {
+		fmt.Fprintf(stderr, "eegkit: %v\n", err)
+		return 2
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
@@ -155,3 +150,8 @@ func parse(fs *flagSet, args []string) error {
 	}
 	return nil
 }
+
+// device is where the command's networks compute: the backend of
+// $GOMLX_BACKEND and the batch parts of $EEGKIT_PARTS (train.DeviceFromEnv).
+// The command line is the one place of the program that reads them.
+func device() (train.Device, error) { return train.DeviceFromEnv() }

@@ -319,25 +319,29 @@ func TestZooCommands(t *testing.T) {
 	}
 }
 
-// TestBatchPartsFromEnv: EEGKIT_PARTS sets the batch parts, and a value that
-// is not a positive number is refused before any command runs.
+// TestBatchPartsFromEnv: EEGKIT_PARTS sets the batch parts of the device
+// the commands train on, and a value that is not a positive number is
+// refused before any command runs.
 func TestBatchPartsFromEnv(t *testing.T) {
-	saved := train.BatchParts
-	defer func() { train.BatchParts = saved }()
 	for _, tc := range []struct {
 		value string
 		code  int
 		parts int
-	}{{"2", 0, 2}, {"0", 2, saved}, {"four", 2, saved}, {"-1", 2, saved}} {
+	}{{"2", 0, 2}, {"", 0, 0}, {"0", 2, 0}, {"four", 2, 0}, {"-1", 2, 0}} {
 		t.Run(tc.value, func(t *testing.T) {
-			train.BatchParts = saved
 			t.Setenv("EEGKIT_PARTS", tc.value)
 			code, _, stderr := runCLI("summary", "--model", "eegnet")
-			if code != tc.code || train.BatchParts != tc.parts {
-				t.Fatalf("exit %d with %d parts, want %d with %d (stderr %q)", code, train.BatchParts, tc.code, tc.parts, stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tc.code, stderr)
 			}
-			if tc.code != 0 && !strings.Contains(stderr, "EEGKIT_PARTS") {
-				t.Errorf("the error does not name the variable: %q", stderr)
+			if tc.code != 0 {
+				if !strings.Contains(stderr, "EEGKIT_PARTS") {
+					t.Errorf("the error does not name the variable: %q", stderr)
+				}
+				return
+			}
+			if dev, err := device(); err != nil || dev.Parts != tc.parts {
+				t.Errorf("the device has %d parts, want %d (%v)", dev.Parts, tc.parts, err)
 			}
 		})
 	}

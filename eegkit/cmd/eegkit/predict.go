@@ -148,11 +148,15 @@ func newNetFlags(fs *flagSet) *netFlags {
 // (--model-dir), or a state_dict (--weights) for --model and --act.
 func (f *netFlags) load() (*train.Net, error) {
 	modelDir, model, act, weights := *f.modelDir, *f.model, *f.act, *f.weights
+	dev, err := device()
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case modelDir != "" && weights != "":
 		return nil, usageError{errors.New("give either --model-dir or --weights, not both")}
 	case modelDir != "":
-		run, err := train.LoadRun(modelDir)
+		run, err := train.LoadRunOn(modelDir, dev)
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +176,7 @@ func (f *netFlags) load() (*train.Net, error) {
 		if err != nil {
 			return nil, err
 		}
-		return train.NewNet(m, sd, 1)
+		return train.NewNet(m, sd, 1, dev)
 	}
 	return nil, usageError{errors.New("give --model-dir, or --weights with --model and --act")}
 }

@@ -109,8 +109,12 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if old != nil {
 		fmt.Fprintf(stderr, "eegkit sweep: %s had a grid of %d points; it now has this one of %d (finished points are reused)\n", *out, len(old.Points), len(configs))
 	}
+	dev, err := device()
+	if err != nil {
+		return err
+	}
 	opt := experiments.SweepOptions{
-		Points: filepath.Join(*out, experiments.PointsDir), Shard: shard,
+		Points: filepath.Join(*out, experiments.PointsDir), Shard: shard, Device: dev,
 		RunsDir: filepath.Join(*out, "runs"), CheckpointEvery: every, Workers: *workers,
 		Log: func(s string) { fmt.Fprintln(stderr, "eegkit sweep: "+s) },
 		Progress: func(c train.TrainConfig, e train.EpochStats) {

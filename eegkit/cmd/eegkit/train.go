@@ -130,8 +130,12 @@ func trainOne(ctx context.Context, cfg train.TrainConfig, data *eeg.Data, dir st
 		return run, nil
 	}
 	fmt.Fprintf(stdout, "training %s\n%s\n", cfg, cfg.Protocol())
+	dev, err := device()
+	if err != nil {
+		return nil, err
+	}
 	bar := newProgress(stderr, cfg)
-	run, trainErr := train.Fit(ctx, cfg, data, train.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every})
+	run, trainErr := train.Fit(ctx, cfg, data, train.FitOptions{Progress: bar.update, CheckpointDir: dir, CheckpointEvery: every, Device: dev})
 	bar.done()
 	if run == nil {
 		return nil, trainErr

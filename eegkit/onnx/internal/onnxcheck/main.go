@@ -54,7 +54,7 @@ func export(name, dir string) error {
 	if err := safefile.WriteFile(filepath.Join(dir, name+".onnx"), raw); err != nil {
 		return err
 	}
-	net, err := train.NewNet(m, fx.Init, 1)
+	net, err := train.NewNet(m, fx.Init, 1, train.Device{})
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,10 @@
-package train_test
+package bench_test
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/eegkit/eegkit/eegkit/cmd/eegkit/internal/bench"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
@@ -20,7 +21,7 @@ func TestProfileLayers(t *testing.T) {
 		{"eegnet", 13, "firstConv.0"},
 		{"deepconvnet", 21, "firstConv.0+1"}, // 22 layers, the first two composed
 	} {
-		p, err := train.ProfileLayers(tc.model, nn.ELU, 8, 2)
+		p, err := bench.ProfileLayers(train.Device{}, tc.model, nn.ELU, 8, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +32,7 @@ func TestProfileLayers(t *testing.T) {
 			t.Errorf("%s table:\n%s", tc.model, tab)
 		}
 	}
-	if _, err := train.ProfileLayers("eegnet", nn.ELU, 1, 2); err == nil {
+	if _, err := bench.ProfileLayers(train.Device{}, "eegnet", nn.ELU, 1, 2); err == nil {
 		t.Error("a batch of 1 was accepted")
 	}
 }
@@ -39,14 +40,14 @@ func TestProfileLayers(t *testing.T) {
 // TestBenchmarkArithmetic: the benchmark reports the model's multiply-adds
 // and the rates they make over its times.
 func TestBenchmarkArithmetic(t *testing.T) {
-	r, err := train.Benchmark("eegnet", nn.ELU, 64, 1, 2)
+	r, err := bench.Benchmark(train.Device{}, "eegnet", nn.ELU, 64, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.ForwardMMACs < 4.1 || r.ForwardMMACs > 4.2 || r.BackwardMMACs < 7 || r.BackwardMMACs > 7.1 {
 		t.Errorf("EEGNet: %.3f M forward, %.3f M backward multiply-adds per trial", r.ForwardMMACs, r.BackwardMMACs)
 	}
-	if want := 2 * (r.ForwardMMACs + r.BackwardMMACs) * 1e6 * train.BenchTrials / r.TrainEpoch / 1e9; r.TrainGFLOPS != want {
+	if want := 2 * (r.ForwardMMACs + r.BackwardMMACs) * 1e6 * bench.BenchTrials / r.TrainEpoch / 1e9; r.TrainGFLOPS != want {
 		t.Errorf("train GFLOP/s %g, want %g", r.TrainGFLOPS, want)
 	}
 }

@@ -1,4 +1,4 @@
-package train
+package bench
 
 import (
 	"fmt"
@@ -7,14 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
-	"github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
-
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // LayerTime is one row of a per-layer profile: a layer (or two that run
@@ -43,7 +39,7 @@ type Profile struct {
 // end after it and before it (the fastest of reps runs each, less the
 // objective's own time). The rows add up to the
 // prefix of all layers; Rest is the step's time beyond it.
-func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, error) {
+func ProfileLayers(dev train.Device, model string, act nn.Activation, batch, reps int) (*Profile, error) {
 	if batch < 2 || reps < 1 {
 		return nil, fmt.Errorf("profile: batch must be >= 2 and reps >= 1 (got %d, %d)", batch, reps)
 	}
@@ -51,7 +47,7 @@ func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, 
 	if err != nil {
 		return nil, err
 	}
-	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, dev)
 	if err != nil {
 		return nil, err
 	}
@@ -82,36 +78,31 @@ func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, 
 		sort.Float64s(ts)
 		return ts[0], nil
 	}
-	cfg := TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: 1, Batch: batch, LR: 1e-3, Seed: 1}
+	cfg := train.TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: 1, Batch: batch, LR: 1e-3, Seed: 1}
 	p := &Profile{Model: m.Name, Batch: batch}
 	if p.Step, err = fastest(func() error { _, err := net.TrainStep(x, y, idx, cfg, cfg.LR); return err }); err != nil {
 		return nil, err
 	}
 	prefix := func(k int, backward bool) (float64, error) {
-		exec, args, err := net.prefixExec(k, backward, x, y, idx)
+		pre, err := net.Prefix(k, backward, x, y, idx)
 		if err != nil {
 			return 0, err
 		}
-		defer exec.Finalize()
-		t, err := fastest(func() error { _, err := exec.Exec(args...); return err })
+		defer pre.Close()
+		t, err := fastest(pre.Run)
 		if err != nil {
 			return 0, err
 		}
 		// Less the objective's own cost (the weighted sum of the prefix's
 		// output, and its gradient), which the real step does not have.
-		obj, objArgs, err := objectiveExec(net, k, backward, splitParts(idx))
-		if err != nil {
-			return 0, err
-		}
-		defer obj.Finalize()
-		o, err := fastest(func() error { _, err := obj.Exec(objArgs...); return err })
+		o, err := fastest(pre.RunObjective)
 		return t - o, err
 	}
 	if p.Input, err = prefix(0, false); err != nil {
 		return nil, err
 	}
 	composed := m.ComposedPairs()
-	names, layers := layerNames(m)
+	names, layers := train.LayerNames(m)
 	lastF, lastB := p.Input, p.Input
 	for k := 0; k < len(names); k++ {
 		row := LayerTime{Name: names[k], Layer: layers[k]}
@@ -134,129 +125,6 @@ func ProfileLayers(model string, act nn.Activation, batch, reps int) (*Profile, 
 	}
 	p.Rest = p.Step - lastB
 	return p, nil
-}
-
-// layerNames are the state_dict prefixes and the printed modules of m's layers, in order.
-func layerNames(m *nn.Model) (names, layers []string) {
-	for _, b := range m.Blocks {
-		for _, l := range b.Layers {
-			layers = append(layers, fmt.Sprint(l))
-		}
-	}
-	return m.LayerNames(), layers
-}
-
-// prefixExec builds the graph of the model's first k layers on the batch
-// idx of x in training mode (split in parts as a training step is),
-// returning a weighted sum of their output (see probe), and with backward also its gradient
-// with respect to every weight those layers use; and the arguments to run it.
-func (n *Net) prefixExec(k int, backward bool, x []float32, y []int32, idx []int) (*graph.Exec, []any, error) {
-	np, nb := len(n.params), len(n.bufs)
-	parts := splitParts(idx)
-	used := map[string]bool{}
-	names, _ := layerNames(n.Model)
-	for _, name := range names[:k] {
-		used[name+"."] = true
-	}
-	exec, err := graph.NewExec(n.backend, func(inputs []*graph.Node) []*graph.Node {
-		xs := inputs[:len(parts)]
-		rest := inputs[2*len(parts)+1:]
-		params, bufs := rest[:np], rest[np:np+nb]
-		f := &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*graph.Node{}, RNG: inputs[2*len(parts)],
-			Masks: rest[np+nb:]}
-		ys := n.Model.ForwardLayers(f, k, xs...)
-		sums := make([]*graph.Node, len(ys))
-		for i, y := range ys { // Σ y·r with r fixed random weights: the backward pass starts from dy = r, a tensor as in a real step
-			sums[i] = graph.ReduceAllSum(graph.Mul(y, probe(y)))
-		}
-		obj := nn.SumNodes(sums)
-		out := []*graph.Node{obj}
-		if backward {
-			var wrt []*graph.Node
-			for i, p := range n.trainable {
-				if usedBy(used, p.FullName) {
-					wrt = append(wrt, params[i])
-				}
-			}
-			if len(wrt) > 0 {
-				out = append(out, graph.Gradient(obj, wrt...)...)
-			}
-		}
-		return out
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	masks, err := n.stepMasks(k, n.Steps+1, parts, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	args := append(partsArgs(x, y, n.Model.Input, parts), n.rng)
-	return exec, append(args, anySlice(n.params, n.bufs, masks)...), nil
-}
-
-// objectiveExec is the graph of prefixExec's objective alone, on inputs of
-// the shape of the first k layers' output per part: their weighted sum and,
-// with backward, its gradient.
-func objectiveExec(n *Net, k int, backward bool, parts [][]int) (*graph.Exec, []any, error) {
-	shape := n.Model.Input
-	shape3, err := nn.OutShapeOf(&nn.Model{Name: n.Model.Name, Input: shape, Blocks: prefixBlocks(n.Model, k)})
-	if err != nil {
-		return nil, nil, err
-	}
-	exec, err := graph.NewExec(n.backend, func(inputs []*graph.Node) []*graph.Node {
-		sums := make([]*graph.Node, len(inputs))
-		for i, x := range inputs {
-			sums[i] = graph.ReduceAllSum(graph.Mul(x, probe(x)))
-		}
-		obj := nn.SumNodes(sums)
-		if !backward {
-			return []*graph.Node{obj}
-		}
-		return append([]*graph.Node{obj}, graph.Gradient(obj, inputs...)...)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	var args []any
-	for _, part := range parts {
-		args = append(args, tensors.FromShape(shapes.Make(dtypes.Float32, shape3[0], shape3[1], len(part), shape3[2])))
-	}
-	return exec, args, nil
-}
-
-// probe is a constant of y's shape with values in [0.5, 1.5): the weights
-// of the profile's objective Σ y·probe.
-func probe(y *graph.Node) *graph.Node {
-	v := make([]float32, y.Shape().Size())
-	for i := range v {
-		v[i] = 0.5 + float32(i%97)/97
-	}
-	return graph.Reshape(graph.Const(y.Graph(), v), y.Shape().Dimensions...)
-}
-
-// prefixBlocks are the blocks of m's first k layers.
-func prefixBlocks(m *nn.Model, k int) []nn.Block {
-	var out []nn.Block
-	for _, b := range m.Blocks {
-		if k == 0 {
-			break
-		}
-		n := min(k, len(b.Layers))
-		out = append(out, nn.Block{Name: b.Name, Layers: b.Layers[:n]})
-		k -= n
-	}
-	return out
-}
-
-// usedBy says whether the parameter called full belongs to one of the layers whose prefixes ("block.i.") are in used.
-func usedBy(used map[string]bool, full string) bool {
-	for p := range used {
-		if strings.HasPrefix(full, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // Table renders the profile as Markdown, with each row's share of the step

@@ -1,4 +1,4 @@
-package train
+package bench
 
 import (
 	"bufio"
@@ -18,6 +18,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/train"
 )
 
 // BenchResult is what Benchmark measures.
@@ -98,7 +99,7 @@ const BenchTrials = 1080
 // Benchmark times, after a warm-up, a training epoch, an evaluation of 1080
 // trials and single-trial inference (the median of latencyRuns) of a model
 // on random data shaped like the lab's. Times are averaged over epochs runs.
-func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) (BenchResult, error) {
+func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs, latencyRuns int) (BenchResult, error) {
 	if batch < 2 || epochs < 1 || latencyRuns < 1 {
 		return BenchResult{}, fmt.Errorf("benchmark: batch must be >= 2, epochs and latency runs >= 1 (got %d, %d, %d)", batch, epochs, latencyRuns)
 	}
@@ -106,11 +107,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 	if err != nil {
 		return BenchResult{}, err
 	}
-	backend, err := nn.Backend()
-	if err != nil {
-		return BenchResult{}, err
-	}
-	net, err := NewNet(m, nn.InitWeights(m, 1), 1)
+	net, err := train.NewNet(m, nn.InitWeights(m, 1), 1, dev)
 	if err != nil {
 		return BenchResult{}, err
 	}
@@ -122,8 +119,8 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 	for i := range ds.Y {
 		ds.Y[i] = int32(rng.IntN(2))
 	}
-	cfg := TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: epochs, Batch: batch, LR: 1e-3, Seed: 1}
-	net.keep(ds.X, ds.Y) // as Fit keeps its data (on an accelerator)
+	cfg := train.TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: epochs, Batch: batch, LR: 1e-3, Seed: 1}
+	net.Keep(ds.X, ds.Y) // as Fit keeps its data (on an accelerator)
 	epoch := func() error {
 		perm := rng.Perm(BenchTrials)
 		for s := 0; s < BenchTrials; s += batch {
@@ -142,7 +139,7 @@ func Benchmark(model string, act nn.Activation, batch, epochs, latencyRuns int) 
 		return BenchResult{}, err
 	}
 	fwd, bwd := nn.TotalCost(costs)
-	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Backend: backend.Name(),
+	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Backend: net.BackendName(),
 		ForwardMMACs: float64(fwd) / 1e6, BackwardMMACs: float64(bwd) / 1e6, PeakGFLOPS: PeakGFLOPS()}
 	if err := epoch(); err != nil { // warm-up: compiles both batch shapes
 		return res, err
