@@ -44,7 +44,7 @@ type Config struct {
 }
 
 // DefaultBands are the mu and beta bands.
-var DefaultBands = [][2]float64{{8, 13}, {13, 30}}
+func DefaultBands() [][2]float64 { return [][2]float64{{8, 13}, {13, 30}} }
 
 // DefaultRiemannBand is the band the Riemannian methods filter to by
 // default: mu and beta together, as MOABB's motor-imagery pipelines do.
@@ -82,7 +82,7 @@ func (c Config) withDefaultsFor(dur float64) Config {
 		c.Method = LogVar
 	}
 	if len(c.Bands) == 0 {
-		c.Bands = DefaultBands
+		c.Bands = DefaultBands()
 		if c.riemannian() {
 			c.Bands = [][2]float64{DefaultRiemannBand}
 		}

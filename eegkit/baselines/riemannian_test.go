@@ -157,7 +157,7 @@ func TestRiemannianBaselines(t *testing.T) {
 		want string
 	}{
 		{Config{Method: CSP}, "takes 2 channels and 2 classes"},
-		{Config{Method: MDM, Bands: DefaultBands}, "band-passes the trials to one band"},
+		{Config{Method: MDM, Bands: DefaultBands()}, "band-passes the trials to one band"},
 		{Config{Method: TSLR, Estimator: "mcd"}, `unknown covariance estimator "mcd"`},
 		{Config{Method: "svm"}, "want logvar, csp, mdm, tslr"},
 	} {

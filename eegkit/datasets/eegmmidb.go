@@ -47,11 +47,13 @@ type MMIDBOptions struct {
 }
 
 // MMIDBAllChannels asks MMIDBOptions for every EEG channel of the recordings.
-var MMIDBAllChannels = []string{"all"}
+func MMIDBAllChannels() []string { return []string{"all"} }
 
 // MMIDBMotorStrip is the sensorimotor strip of the 10-10 montage: the
 // channels over the hand areas and between them.
-var MMIDBMotorStrip = []string{"Fc3", "Fc1", "Fcz", "Fc2", "Fc4", "C5", "C3", "C1", "Cz", "C2", "C4", "C6", "Cp3", "Cp1", "Cpz", "Cp2", "Cp4"}
+func MMIDBMotorStrip() []string {
+	return []string{"Fc3", "Fc1", "Fcz", "Fc2", "Fc4", "C5", "C3", "C1", "Cz", "C2", "C4", "C6", "Cp3", "Cp1", "Cpz", "Cp2", "Cp4"}
+}
 
 func (o MMIDBOptions) rate() float64 {
 	if o.Rate == 0 {
@@ -250,7 +252,7 @@ func mmidbChannels(e *edf.File, path string, want []string) ([]*edf.Signal, []st
 	case len(want) == 0:
 		want = LabShape().ChannelNames
 		fallthrough
-	case !slices.Equal(want, MMIDBAllChannels):
+	case !slices.Equal(want, MMIDBAllChannels()):
 		for _, name := range want {
 			sig := e.Signal(name)
 			if sig == nil {

@@ -157,8 +157,8 @@ func TestEEGMMIDBChannelsAndRate(t *testing.T) {
 	}{
 		{"lab", MMIDBOptions{}, 2, 750, "C3"},
 		{"160 Hz", MMIDBOptions{Rate: 160}, 2, 960, "C3"},
-		{"motor strip", MMIDBOptions{Channels: MMIDBMotorStrip, Rate: 160}, 17, 960, "Fc3"},
-		{"all", MMIDBOptions{Channels: MMIDBAllChannels}, 64, 750, "Fc5"},
+		{"motor strip", MMIDBOptions{Channels: MMIDBMotorStrip(), Rate: 160}, 17, 960, "Fc3"},
+		{"all", MMIDBOptions{Channels: MMIDBAllChannels()}, 64, 750, "Fc5"},
 		{"80 Hz, chosen", MMIDBOptions{Channels: []string{"cz", "C4"}, Rate: 80}, 2, 480, "Cz"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

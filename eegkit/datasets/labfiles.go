@@ -96,7 +96,7 @@ func loadSplit(dir, split string) (*eeg.Dataset, int, float64, error) {
 func readLabFile(path string) (signal []float64, labels []int, err error) {
 	z, err := npz.Open(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || !fileExists(path) {
+		if _, serr := os.Stat(path); errors.Is(err, os.ErrNotExist) || serr != nil {
 			return nil, nil, fmt.Errorf("%s: file not found (the lab needs %s and %s in %s)", path,
 				"S4b_{train,test}.npz", "X11b_{train,test}.npz", filepath.Dir(path))
 		}
@@ -137,9 +137,4 @@ func readLabFile(path string) (signal []float64, labels []int, err error) {
 		labels[i] = int(v)
 	}
 	return sig.Data, labels, nil
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }

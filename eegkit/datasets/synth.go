@@ -32,16 +32,18 @@ type SubjectModel struct {
 	NaNTrials float64 // fraction of trials with a run of missing samples
 }
 
-// LabSubjectModels are the two synthetic subjects, calibrated on the first
+// labSubjectModels are the two synthetic subjects, calibrated on the first
 // 87 trials of the genuine files (../shared/data/bci3b): S4b per-trial std
 // 8.4 µV, 60 % of the power below 4 Hz, a quarter in 8–13 Hz, mu at 9.5 Hz,
 // C3–C4 correlation 0.66, clipped at ±50 µV, NaN runs in about 13 % of
 // trials; X11b 4.3 µV, 45 % below 4 Hz, mu at 11 Hz, more beta, correlation 0.72.
-var LabSubjectModels = []SubjectModel{
-	{Name: "S4b", Std: 8.4, LowFrac: 0.66, MuFrac: 0.25, BetaFrac: 0.015, MuHz: 9.5, BetaHz: 21, Corr: 0.66,
-		ERD: 0.45, ERDSpread: 0.25, Miss: 0.12, Clip: 50, NaNTrials: 0.13},
-	{Name: "X11b", Std: 4.35, LowFrac: 0.5, MuFrac: 0.26, BetaFrac: 0.05, MuHz: 11, BetaHz: 23, Corr: 0.72,
-		ERD: 0.35, ERDSpread: 0.25, Miss: 0.18},
+func labSubjectModels() []SubjectModel {
+	return []SubjectModel{
+		{Name: "S4b", Std: 8.4, LowFrac: 0.66, MuFrac: 0.25, BetaFrac: 0.015, MuHz: 9.5, BetaHz: 21, Corr: 0.66,
+			ERD: 0.45, ERDSpread: 0.25, Miss: 0.12, Clip: 50, NaNTrials: 0.13},
+		{Name: "X11b", Std: 4.35, LowFrac: 0.5, MuFrac: 0.26, BetaFrac: 0.05, MuHz: 11, BetaHz: 23, Corr: 0.72,
+			ERD: 0.35, ERDSpread: 0.25, Miss: 0.18},
+	}
 }
 
 // Timing of a synthetic trial (6 s at 125 Hz): the cue comes at CueSeconds;
@@ -76,7 +78,7 @@ func GenerateLab(dir string, seed uint64) error {
 		return err
 	}
 	man := SyntheticManifest{Generator: SyntheticGenerator, Seed: seed, SHA256: map[string]string{}}
-	for si, sm := range LabSubjectModels {
+	for si, sm := range labSubjectModels() {
 		for split, name := range []string{"train", "test"} {
 			rng := rand.New(rand.NewPCG(seed, uint64(1000+10*si+split)))
 			signal, labels := sm.session(rng, split == 1)

@@ -125,7 +125,6 @@ func Epochs() int {
 	return p.Epochs
 }
 
-
 // Table1 renders the lab's Table 1 from the runs themselves: each cell the
 // final test accuracy with its 95 % Wilson interval on the run's test
 // trials, the best in bold.

@@ -20,9 +20,8 @@ import (
 // calls itself "Go Backend"). The time windows and the pooling's cut are
 // one gather of contiguous runs there, and slices elsewhere: XLA fuses
 // static slices and their concatenation into the consumers, but runs a
-// gather as a loop over its indices (with slices, a training epoch took
-// 10–19 % less time on XLA CPU for EEGNet and DeepConvNet, and 50–60 % more
-// on the Go backend; scripts/bench.sh).
+// gather as a loop over its indices, while the Go backend copies a gather's
+// runs in one pass (measured in docs/backends.md, "XLA").
 func goBackend(g *Graph) bool { return strings.HasPrefix(strings.ToLower(g.Backend().Name()), "go") }
 
 // OnAccelerator says whether b computes on an accelerator (a GPU through
@@ -180,7 +179,7 @@ func spatialConv(x, w *Node) *Node {
 // product, but one well-shaped matrix product where a grouped one contracts
 // only H values per group (the Go backend's slowest case). The weight's
 // gradient, a long contraction per group, is the grouped product
-// dW[g, m, h] = Σ_p dY[g·mult+m, p]·x[g, h, p] (2× faster than the full one).
+// dW[g, m, h] = Σ_p dY[g·mult+m, p]·x[g, h, p], a C-th of the full one's arithmetic.
 func depthwiseSpatialConv(x, w *Node, mult int) *Node {
 	d := x.Shape().Dimensions
 	c, h, positions := d[0], d[1], d[2]*d[3]
@@ -382,9 +381,9 @@ func generalPool(x *Node, kernel, stride, pad [2]int, useMax bool) *Node {
 // [C, H, N, W] zero-padded by pad on both sides (count_include_pad): one
 // matrix product with the pooling matrix P[t, j] = 1/k for j·s − pad ≤ t <
 // j·s − pad + k, [C, H, N, (W + 2·pad − k)/s + 1]. Its gradient is the
-// product with Pᵀ; GoMLX's window reduction, which it replaces, takes over a
-// hundred times as long on the pure-Go backend (ShallowFBCSPNet's (75, 15)
-// pooling: 150 s of a 150 s epoch).
+// product with Pᵀ; GoMLX's window reduction, which it replaces, is a loop
+// per output on the pure-Go backend, which a long overlapping window (as
+// ShallowFBCSPNet's (75, 15) pooling) makes the whole of an epoch.
 func timeAvgPool(x *Node, k, s, pad int) *Node {
 	d := x.Shape().Dimensions
 	w := d[3]

@@ -31,9 +31,9 @@ func (d *dataFlags) options() (datasets.MMIDBOptions, error) {
 	switch c := strings.TrimSpace(*d.channels); strings.ToLower(c) {
 	case "":
 	case "all":
-		opt.Channels = datasets.MMIDBAllChannels
+		opt.Channels = datasets.MMIDBAllChannels()
 	case "motor":
-		opt.Channels = datasets.MMIDBMotorStrip
+		opt.Channels = datasets.MMIDBMotorStrip()
 	default:
 		for _, name := range strings.Split(c, ",") {
 			if name = strings.TrimSpace(name); name == "" {
