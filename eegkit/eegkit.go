@@ -7,6 +7,8 @@ package eegkit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/eegkit/eegkit/eegkit/augment"
 	"github.com/eegkit/eegkit/eegkit/datasets"
@@ -88,9 +90,31 @@ type Store struct{ *experiments.Store }
 // OpenStore opens the run store in dir.
 func OpenStore(dir string) *Store { return &Store{experiments.OpenStore(dir)} }
 
-// Runs are the finished runs of exactly configs on data (lab.Load).
+// Runs are the finished runs of exactly configs on data (lab.Load). A
+// configuration the store has not trained is an error in a notebook's
+// terms: the cell that trains it comes first.
 func (s *Store) Runs(configs []TrainConfig, data *Data) (LabRuns, error) {
-	return lab.Load(s.Store, configs, data)
+	runs, err := lab.Load(s.Store, configs, data)
+	return runs, inNotebookTerms(err)
+}
+
+// Load is the store's runs of configs on data, in their order
+// (experiments.Store.Load), its error in a notebook's terms as Runs's.
+func (s *Store) Load(configs []TrainConfig, data *Data) ([]*Run, error) {
+	runs, err := s.Store.Load(configs, data)
+	return runs, inNotebookTerms(err)
+}
+
+// inNotebookTerms says what a notebook does about a run that is missing.
+func inNotebookTerms(err error) error {
+	var nt *experiments.NotTrainedError
+	switch {
+	case errors.As(err, &nt) && nt.Epochs > 0:
+		return fmt.Errorf("the training of %s stopped after %d of its %d epochs (in %s): run the training cell above first, to finish it", nt.Config, nt.Epochs, nt.Config.Epochs, nt.Store)
+	case errors.As(err, &nt):
+		return fmt.Errorf("this notebook has not trained %s yet (in %s): run the training cell above first", nt.Config, nt.Store)
+	}
+	return err
 }
 
 // Train is the store's Train (experiments.Store.Train) on the device the

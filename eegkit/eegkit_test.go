@@ -55,3 +55,28 @@ func TestFrontDoor(t *testing.T) {
 		t.Errorf("a run against itself: %v, %q", err, c.Verdict())
 	}
 }
+
+// TestMissingRunInNotebookTerms: a notebook cell that needs runs its
+// training cell has not made yet (a Run All interrupted during training)
+// says so in a notebook's terms, once, with no command line.
+func TestMissingRunInNotebookTerms(t *testing.T) {
+	data, err := LoadData("datasets/testdata/lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Preset("eegnet", ELU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := OpenStore(t.TempDir())
+	for name, load := range map[string]func() error{
+		"Runs": func() error { _, err := store.Runs([]TrainConfig{cfg}, data); return err },
+		"Load": func() error { _, err := store.Load([]TrainConfig{cfg}, data); return err },
+	} {
+		err := load()
+		if err == nil || strings.Count(err.Error(), "run the training cell above first") != 1 ||
+			!strings.Contains(err.Error(), "eegnet/elu") || strings.Contains(err.Error(), "eegkit ") {
+			t.Errorf("%s of a run not trained: %v", name, err)
+		}
+	}
+}

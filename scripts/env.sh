@@ -13,4 +13,10 @@ if [ -d "$_eegkit_root/.venv/lib/go-xla" ]; then
 	*) export PJRT_PLUGIN_LIBRARY_PATH="$_eegkit_root/.venv/lib/go-xla${PJRT_PLUGIN_LIBRARY_PATH:+:$PJRT_PLUGIN_LIBRARY_PATH}" ;;
 	esac
 fi
+# The notebooks' kernel is this checkout's (scripts/jupyter_setup.sh registers it
+# in .venv): Jupyter looks on JUPYTER_PATH before the user's own kernels.
+case ":${JUPYTER_PATH:-}:" in
+*":$_eegkit_root/.venv/share/jupyter:"*) ;;
+*) export JUPYTER_PATH="$_eegkit_root/.venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}" ;;
+esac
 unset _eegkit_root

@@ -31,10 +31,12 @@ printf '%s\n' '{ "@jupyterlab/apputils-extension:notification": { "fetchNews": "
 	>.venv/share/jupyter/lab/settings/overrides.json
 
 # Register a GoNB kernel named for eegkit ("Go (eegkit)", kernels/eegkit), with
-# the Go settings and tools eegkit needs. A GoNB kernel of the user's own
-# (kernels/gonb) is left alone. The eegkit kernel runs this checkout's GoNB;
-# setup says when it re-points it from another checkout.
-data_dir="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
+# the Go settings and tools eegkit needs, in this checkout's .venv: each
+# checkout's JupyterLab and notebook runs use its own kernel (scripts/env.sh
+# puts .venv/share/jupyter first on JUPYTER_PATH), so that setting up another
+# checkout never re-points this one's. A GoNB kernel of the user's own
+# (kernels/gonb) is left alone.
+data_dir="$root/.venv/share/jupyter"
 staging=$(mktemp -d)
 PATH="$root/bin:$PATH" JUPYTER_DATA_DIR="$staging" bin/gonb --install >/dev/null 2>&1
 mkdir -p "$data_dir/kernels/eegkit"
@@ -56,9 +58,12 @@ k["env"] = {
 }
 json.dump(k, open(path, "w"), indent=1)
 PY
-prev=$(cat "$data_dir/kernels/eegkit/.checkout" 2>/dev/null || true)
-echo "$root" >"$data_dir/kernels/eegkit/.checkout"
-if [ -n "$prev" ] && [ "$prev" != "$root" ]; then
-	echo "jupyter setup: the \"Go (eegkit)\" kernel now runs this checkout ($root), no longer $prev"
+# Earlier setups registered one eegkit kernel per user, shared by every
+# checkout, which Jupyter finds before this one outside eegkit's scripts: it
+# goes, with a line that says so.
+user_kernel="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/eegkit"
+if [ -f "$user_kernel/.checkout" ]; then
+	echo "jupyter setup: removed the per-user eegkit kernel of an earlier setup ($user_kernel, running $(cat "$user_kernel/.checkout")); every checkout now has its own in its .venv"
+	rm -rf "$user_kernel"
 fi
-echo "jupyter setup: \"Go (eegkit)\" kernel registered ($kernel); a kernel of your own named gonb is not touched"
+echo "jupyter setup: \"Go (eegkit)\" kernel registered for this checkout ($kernel); a kernel of your own named gonb is not touched"

@@ -26,6 +26,25 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 NOTEBOOKS = os.path.join(ROOT, "notebooks")
+# The kernel is this checkout's (scripts/jupyter_setup.sh registers it in .venv), as scripts/env.sh says.
+_venv_jupyter = os.path.join(ROOT, ".venv", "share", "jupyter")
+if _venv_jupyter not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in [_venv_jupyter, os.environ.get("JUPYTER_PATH", "")] if p)
+
+
+def check_kernel():
+    """The "eegkit" kernel Jupyter finds is this checkout's, running this checkout's GoNB."""
+    import json
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = KernelSpecManager().get_kernel_spec("eegkit")
+    problems = []
+    if not os.path.realpath(spec.resource_dir).startswith(os.path.realpath(ROOT) + os.sep):
+        problems.append(f"Jupyter finds the eegkit kernel in {spec.resource_dir}, outside this checkout")
+    if not os.path.realpath(spec.argv[0]).startswith(os.path.realpath(ROOT) + os.sep):
+        problems.append(f"the eegkit kernel runs {spec.argv[0]}, not this checkout's GoNB")
+    print(("ok   kernel: this checkout's (" + os.path.relpath(spec.resource_dir, ROOT) + ")"
+           if not problems else "FAIL kernel: " + "; ".join(problems)), flush=True)
+    return not problems
 
 # What each notebook must produce: files (glob patterns relative to the runs directory) and text in its outputs.
 EXPECT = {
@@ -59,6 +78,17 @@ def figure_problems(nb):
     if bundles == 0:
         problems.append("no figure as an image/png + image/svg+xml bundle")
     return problems
+
+
+# JupyterLab breaks a plain-text output line longer than the cell anywhere, mid-word (its CSS: word-break:
+# break-all); the notebooks' own lines stay within this width, and their logs are HTML, which wraps between words.
+MAX_LINE = 100
+
+
+def long_lines(nb):
+    """Plain-text output lines longer than MAX_LINE."""
+    return [line for cell in nb.cells for out in cell.get("outputs", []) if out.get("output_type") == "stream"
+            for line in out.get("text", "").splitlines() if len(line) > MAX_LINE]
 
 
 def outputs_text(nb):
@@ -212,6 +242,108 @@ def interrupt_and_resume(out, runs_dir, timeout):
     return not problems
 
 
+def run_all_interrupted(out, runs_dir, timeout):
+    """Run All on 02 (its ELU run made 30 epochs long), then Kernel → Interrupt during the training cell, as
+    JupyterLab does it: every cell is queued in the kernel at once, so the cells after the interrupted one
+    still run. The interrupted cell says its finished epochs are saved; each queued cell that needs the runs
+    says, once and in a notebook's terms, to run the training cell first, with no command line and no trace."""
+    import asyncio
+    import queue
+    import re
+    nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
+    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4, WeightDecay: 0, Epochs: epochs,'
+    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
+    if len(hp) != 1:
+        print(f"FAIL run all: 02's hyperparameter cell has no value {elu!r} to edit")
+        return False
+    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: 4e-3").replace("Epochs: epochs", "Epochs: 30"))
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    train = [i for i in code if "store.Train(" in nb.cells[i].source][0]
+    client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})
+    texts = {i: "" for i in code}
+    status = {}
+
+    async def go():
+        async with client.async_setup_kernel():
+            kc = client.kc
+            ids = {kc.execute(nb.cells[i].source, stop_on_error=True): i for i in code}  # Run All: all queued at once
+            interrupted, deadline = False, time.time() + timeout
+            while len(status) < len(ids) and time.time() < deadline:
+                try:
+                    msg = await kc.get_iopub_msg(timeout=0.2)
+                    i = ids.get(msg["parent_header"].get("msg_id"))
+                    c = msg["content"]
+                    if i is not None:
+                        texts[i] += c.get("text", "") + "".join(str(v) for v in c.get("data", {}).values()) + \
+                            (c.get("ename", "") + ": " + c.get("evalue", "") + "\n" if msg["msg_type"] == "error" else "")
+                except queue.Empty:
+                    pass
+                try:
+                    while True:
+                        reply = await kc.get_shell_msg(timeout=0.01)
+                        i = ids.get(reply["parent_header"].get("msg_id"))
+                        if i is not None:
+                            status[i] = reply["content"]["status"]
+                except queue.Empty:
+                    pass
+                found = re.findall(r"epoch (\d+)/30", texts[train])
+                if not interrupted and found and int(found[-1]) >= 3:
+                    await client.km.interrupt_kernel()
+                    interrupted = True
+            return interrupted
+
+    interrupted = asyncio.run(go())
+    problems = []
+    if not interrupted:
+        problems.append("the training cell was never interrupted")
+    if "interrupted: the finished epochs are saved" not in texts[train]:
+        problems.append("the interrupted cell does not say that its finished epochs are saved")
+    after = [i for i in code if i > train]
+    needing = [i for i in after if "Runs(" in nb.cells[i].source or "Load(" in nb.cells[i].source]
+    if not needing:
+        problems.append("no cell after the training cell loads the runs")
+    for i in needing:
+        t = texts[i]
+        if t.count("run the training cell above first") != 1:
+            problems.append(f"cell {i} says {t.count('run the training cell above first')} times to run the training cell first: {t[-300:]!r}")
+        for bad in ("eegkit train", "--out", "panic:", "goroutine "):
+            if bad in t:
+                problems.append(f"cell {i} shows {bad!r}")
+    with open(os.path.join(out, "02-eegnet-run-all-interrupted.txt"), "w") as f:
+        for i in code:
+            f.write(f"--- cell {i} ({status.get(i)})\n{texts[i]}\n")
+    print((f"ok   run all: interrupted during 02's training; the {len(needing)} queued cells that need the runs each say once to run the training cell first"
+           if not problems else "FAIL run all: " + "; ".join(problems)), flush=True)
+    return not problems
+
+
+def snippets(out, runs_dir, timeout, epochs):
+    """Every Go code block of README.md and docs/*.md runs as written in a notebook cell: a fresh notebook
+    of notebooks/ whose first cell is the one every notebook starts with, in quick mode."""
+    import re
+    first = nbformat.read(os.path.join(NOTEBOOKS, "01-data.ipynb"), as_version=4)
+    setup = next(c.source for c in first.cells if c.cell_type == "code")
+    docs = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+    problems, ran = [], 0
+    for doc in docs:
+        name = os.path.relpath(doc, ROOT)
+        for i, block in enumerate(re.findall(r"^```go\n(.*?)^```", open(doc).read(), re.S | re.M)):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(block)],
+                                          metadata=first.metadata)
+            path = os.path.join(out, f"snippet-{os.path.basename(doc)[:-3]}-{i + 1}.ipynb")
+            nbformat.write(nb, path)
+            try:
+                run(path, path, runs_dir, timeout, epochs)
+                ran += 1
+            except SystemExit as e:
+                problems.append(f"{name}'s Go block {i + 1}: {e}")
+    if not ran and not problems:
+        problems.append("no Go code block found in README.md or docs/")
+    print((f"ok   snippets: the {ran} Go code blocks of README.md and docs/ ran as written in notebook cells"
+           if not problems else "FAIL snippets: " + "; ".join(problems)), flush=True)
+    return not problems
+
+
 def progress_epoch(cell):
     """The epoch that a training cell's progress bar shows ("epoch 21/30"), 0 before the first."""
     import re
@@ -239,6 +371,9 @@ def main():
     if not args.full and not args.runs:
         shutil.rmtree(runs, ignore_errors=True)  # a fresh store: what the notebooks train is what is checked
     failures, results = 0, []
+    if not check_kernel():
+        raise SystemExit("the notebooks would run another checkout's kernel: run scripts/setup.sh --jupyter")
+    results.append(("kernel", 0, True))
     for p in paths:
         name = os.path.basename(p)[:-6]
         target = p if args.full else os.path.join(out, name + ".ipynb")
@@ -246,7 +381,8 @@ def main():
         files, texts = EXPECT.get(name, ([], []))
         text = outputs_text(nb)
         missing = [f for f in files if not glob.glob(os.path.join(runs, f))]
-        absent = [t for t in texts if t not in text] + figure_problems(nb)
+        absent = [t for t in texts if t not in text] + figure_problems(nb) + [
+            f"a line of {len(l)} characters (wrapped mid-word): {l[:60]}…" for l in long_lines(nb)]
         ok = not missing and not absent
         failures += not ok
         results.append((name, secs, ok))
@@ -259,6 +395,12 @@ def main():
         ok = interrupt_and_resume(out, runs, args.timeout)
         failures += not ok
         results.append(("interrupt", 0, ok))
+        ok = run_all_interrupted(out, runs, args.timeout)
+        failures += not ok
+        results.append(("run all", 0, ok))
+        ok = snippets(out, runs, args.timeout, args.epochs)
+        failures += not ok
+        results.append(("snippets", 0, ok))
     print(f"{len(results) - failures} passed, {failures} failed")
     if not args.out and not failures and not args.full:
         shutil.rmtree(out, ignore_errors=True)

@@ -69,6 +69,7 @@ func IsGenuine(path string) bool {
 type SyntheticManifest struct {
 	Generator string            `json:"generator"`
 	Seed      uint64            `json:"seed"`
+	Trials    int               `json:"trials,omitempty"` // per file, when not the lab's 540
 	SHA256    map[string]string `json:"sha256"`
 }
 
@@ -103,6 +104,9 @@ func DescribeSource(dir string) string {
 				ok = ok && err == nil && d.sha256 == m.SHA256[f]
 			}
 			if ok {
+				if m.Trials > 0 {
+					return fmt.Sprintf("eegkit synthetic BCI-IIIb-like data (%s, seed %d, %d trials per file)", m.Generator, m.Seed, m.Trials)
+				}
 				return fmt.Sprintf("eegkit synthetic BCI-IIIb-like data (%s, seed %d)", m.Generator, m.Seed)
 			}
 			return "modified eegkit synthetic data (files differ from " + SyntheticManifestFile + ")"

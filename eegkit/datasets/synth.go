@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -49,10 +50,10 @@ func labSubjectModels() []SubjectModel {
 // Timing of a synthetic trial (6 s at 125 Hz): the cue comes at CueSeconds;
 // desynchronisation builds up over the next second and lasts to the end.
 const (
-	CueSeconds      = 1.0
-	ERDRiseSeconds  = 1.0
-	trialsPerFile   = 540
-	sessionFreqStep = 0.3 // Hz the rhythms move between the training and test sessions
+	CueSeconds       = 1.0
+	ERDRiseSeconds   = 1.0
+	LabTrialsPerFile = 540 // trials per subject and session in the lab's files
+	sessionFreqStep  = 0.3 // Hz the rhythms move between the training and test sessions
 )
 
 // GenerateLab writes the lab's four files (S4b/X11b × train/test .npz, the
@@ -74,19 +75,32 @@ const (
 // amplifier clips at ±50 µV and about 13 % of its trials have one run of 1 to
 // 134 missing (NaN) samples.
 func GenerateLab(dir string, seed uint64) error {
+	return GenerateLabTrials(dir, seed, LabTrialsPerFile)
+}
+
+// GenerateLabTrials is GenerateLab with n trials per subject and session
+// instead of the lab's 540 (an even number, at least 8): a small dataset of
+// the lab's shape for a quick try or test. Its manifest records n.
+func GenerateLabTrials(dir string, seed uint64, n int) error {
+	if n < 8 || n%2 != 0 {
+		return fmt.Errorf("synthetic data: %d trials per file; want an even number, at least 8 (the lab has %d)", n, LabTrialsPerFile)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	man := SyntheticManifest{Generator: SyntheticGenerator, Seed: seed, SHA256: map[string]string{}}
+	if n != LabTrialsPerFile {
+		man.Trials = n
+	}
 	for si, sm := range labSubjectModels() {
 		for split, name := range []string{"train", "test"} {
 			rng := rand.New(rand.NewPCG(seed, uint64(1000+10*si+split)))
-			signal, labels := sm.session(rng, split == 1)
+			signal, labels := sm.session(rng, split == 1, n)
 			file := sm.Name + "_" + name + ".npz"
 			path := filepath.Join(dir, file)
 			err := npz.Write(path, []npz.Entry{
-				{Name: "signal", Shape: []int{trialsPerFile, labTimes, labChans}, Data: signal},
-				{Name: "label", Shape: []int{trialsPerFile}, Data: labels},
+				{Name: "signal", Shape: []int{n, labTimes, labChans}, Data: signal},
+				{Name: "label", Shape: []int{n}, Data: labels},
 			})
 			if err != nil {
 				return err
@@ -102,9 +116,9 @@ func GenerateLab(dir string, seed uint64) error {
 	return safefile.WriteFile(filepath.Join(dir, SyntheticManifestFile), append(raw, '\n'))
 }
 
-// session generates one file's trials: signal (trials, 750, 2) and labels 1/2.
-func (sm SubjectModel) session(rng *rand.Rand, test bool) (signal, labels []float64) {
-	labels = make([]float64, trialsPerFile)
+// session generates one file's n trials: signal (n, 750, 2) and labels 1/2.
+func (sm SubjectModel) session(rng *rand.Rand, test bool, n int) (signal, labels []float64) {
+	labels = make([]float64, n)
 	for i := range labels {
 		labels[i] = float64(1 + i%2)
 	}
@@ -117,9 +131,9 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool) (signal, labels []floa
 		gain = [2]float64{0.9 + 0.2*rng.Float64(), 0.9 + 0.2*rng.Float64()}
 		erd *= 0.85
 	}
-	signal = make([]float64, trialsPerFile*labTimes*labChans)
+	signal = make([]float64, n*labTimes*labChans)
 	otherFrac := 1 - sm.LowFrac - sm.MuFrac - sm.BetaFrac
-	for i := 0; i < trialsPerFile; i++ {
+	for i := 0; i < n; i++ {
 		trialMu := mu + 0.25*rng.NormFloat64()
 		trialBeta := beta + 0.5*rng.NormFloat64()
 		slow := sm.sources(rng, func(r *rand.Rand) []float64 {

@@ -166,3 +166,33 @@ func powerSpectrum(x []float64) []float64 {
 	}
 	return out
 }
+
+// TestGenerateLabTrials: a small synthetic dataset has the lab's shape and
+// format with n trials per file, both classes equally, says so in its
+// source, and is refused for an odd or too small n.
+func TestGenerateLabTrials(t *testing.T) {
+	dir := t.TempDir()
+	if err := GenerateLabTrials(dir, 1, 20); err != nil {
+		t.Fatal(err)
+	}
+	ld, err := LoadLab(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ld.Train.Len() != 40 || ld.Test.Len() != 40 || !ld.Train.Shape.Equal(LabShape()) {
+		t.Errorf("%d train and %d test trials of %s", ld.Train.Len(), ld.Test.Len(), ld.Train.Shape)
+	}
+	for s, counts := range ld.Train.Counts() {
+		if counts[0] != 10 || counts[1] != 10 {
+			t.Errorf("subject %s: classes %v, want 10 and 10", s, counts)
+		}
+	}
+	if want := "eegkit synthetic BCI-IIIb-like data (" + SyntheticGenerator + ", seed 1, 20 trials per file)"; ld.Source != want {
+		t.Errorf("source %q, want %q", ld.Source, want)
+	}
+	for _, n := range []int{7, 6, 0} {
+		if err := GenerateLabTrials(t.TempDir(), 1, n); err == nil {
+			t.Errorf("%d trials per file accepted", n)
+		}
+	}
+}

@@ -204,18 +204,27 @@ func storedRun(dir string) (StoredRun, bool) {
 	return r, true
 }
 
-// Find returns the run whose id starts with ref, or whose directory or
-// name is ref; it is an error when none or several match.
+// Find returns the run whose id or name starts with ref ("1197884cfc",
+// "eegnet-elu"), or whose directory is ref; it is an error when none or
+// several match. A name that is whole is never taken for the start of a
+// longer one.
 func (s *Store) Find(ref string) (StoredRun, error) {
 	runs, err := s.List()
 	if err != nil {
 		return StoredRun{}, err
 	}
-	var found []StoredRun
+	var found, exact []StoredRun
 	for _, r := range runs {
-		if (ref != "" && strings.HasPrefix(r.ID, ref)) || filepath.Base(r.Dir) == ref || r.Name == ref {
+		switch {
+		case ref == "":
+		case filepath.Base(r.Dir) == ref || r.Name == ref:
+			exact = append(exact, r)
+		case strings.HasPrefix(r.ID, ref) || strings.HasPrefix(r.Name, ref+"-"):
 			found = append(found, r)
 		}
+	}
+	if len(exact) > 0 {
+		found = exact
 	}
 	switch len(found) {
 	case 0:
@@ -223,7 +232,7 @@ func (s *Store) Find(ref string) (StoredRun, error) {
 	case 1:
 		return found[0], nil
 	}
-	return StoredRun{}, fmt.Errorf("%q matches %d runs in %s; give more of the id", ref, len(found), s.Dir)
+	return StoredRun{}, fmt.Errorf("%q matches %d runs in %s; give more of the name or id (eegkit runs list shows them)", ref, len(found), s.Dir)
 }
 
 // Remove deletes a run (see Find), refusing one that a process is training.
@@ -240,18 +249,38 @@ func (s *Store) Remove(ref string) (StoredRun, error) {
 	return r, os.RemoveAll(r.Dir)
 }
 
+// NotTrainedError is Load's error for a configuration the store has not
+// trained on the data, or whose training was interrupted after Epochs of
+// its epochs.
+type NotTrainedError struct {
+	Store  string
+	Config train.TrainConfig
+	Epochs int // finished epochs of an interrupted run (0: none)
+}
+
+func (e *NotTrainedError) Error() string {
+	if e.Epochs > 0 {
+		return fmt.Sprintf("%s holds %s after %d of its %d epochs (its training was interrupted): train it again to finish it (eegkit lab or eegkit train resume it)", e.Store, e.Config, e.Epochs, e.Config.Epochs)
+	}
+	return fmt.Sprintf("%s has not trained %s on this data yet: train it first (eegkit lab trains the lab's presets, eegkit train any configuration)", e.Store, e.Config)
+}
+
 // Load returns the store's runs of configs on data, in the order of
-// configs, or an error naming the first configuration it has not trained.
+// configs, or an error (a NotTrainedError) naming the first configuration
+// it has not trained or not finished training.
 func (s *Store) Load(configs []train.TrainConfig, data *eeg.Data) ([]*train.Run, error) {
 	var out []*train.Run
 	for _, cfg := range configs {
 		dir := s.RunDir(cfg, data)
 		if _, err := os.Lstat(filepath.Join(dir, train.RunFile)); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s has not trained %s on this data yet: train it first (in a notebook, run its training cell; on the command line, eegkit lab or train)", s.Dir, cfg)
+			return nil, &NotTrainedError{Store: s.Dir, Config: cfg}
 		}
 		run, err := train.LoadRun(dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s: the run of %s: %w", s.Dir, cfg, err)
+		}
+		if !run.Complete {
+			return nil, &NotTrainedError{Store: s.Dir, Config: cfg, Epochs: len(run.History)}
 		}
 		out = append(out, run)
 	}

@@ -2,6 +2,7 @@ package experiments_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -87,6 +88,20 @@ func TestStoreKeepsRunsSideBySide(t *testing.T) {
 	if _, err := store.Find("nope"); err == nil || !strings.Contains(err.Error(), "holds no run") {
 		t.Errorf("Find nope: %v", err)
 	}
+	// By the start of a name: A and C are both eegnet-elu-b32-lr0.001-…, so that is
+	// ambiguous; A's whole name is A, although C's starts with it.
+	if _, err := store.Find("eegnet-elu"); err == nil || !strings.Contains(err.Error(), "matches 2 runs") {
+		t.Errorf("Find eegnet-elu among A and C: %v", err)
+	}
+	if r, err := store.Find("eegnet-elu-b32-lr0.001-e3"); err != nil || r.Config != c {
+		t.Errorf("Find by C's name's start: %v", err)
+	}
+	if r, err := store.Find(experiments.RunName(a)); err != nil || r.Config != a {
+		t.Errorf("Find by A's whole name: %v", err)
+	}
+	if _, err := store.Find("eegnet-el"); err == nil {
+		t.Error("a name cut inside a word was taken for a run's")
+	}
 	if plan := lab.TrainingPlan([]train.TrainConfig{a, a}, store); !strings.Contains(plan, "training 2 run(s) × 1 epochs (eegnet/elu, eegnet/elu), about") {
 		t.Errorf("plan %q", plan)
 	}
@@ -121,15 +136,27 @@ func TestEnsureRunsCountsTheRunsItTrains(t *testing.T) {
 	}
 }
 
-// TestLoadWhatWasNotTrained: asking a store for a run it does not hold
-// says to train it first, in a notebook's terms as in the command line's,
-// once, and names no command that would train another configuration.
+// TestLoadWhatWasNotTrained: asking a store for a run it does not hold is a
+// NotTrainedError naming the configuration, which says to train it first,
+// once, with no command line of another configuration's.
 func TestLoadWhatWasNotTrained(t *testing.T) {
 	store := experiments.OpenStore(t.TempDir())
 	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 1, Batch: 32, LR: 1e-3, Seed: 1}
 	_, err := store.Load([]train.TrainConfig{cfg}, synthtest.Small(t))
-	if err == nil || !strings.Contains(err.Error(), "has not trained") || !strings.Contains(err.Error(), "run its training cell") ||
+	var nt *experiments.NotTrainedError
+	if !errors.As(err, &nt) || nt.Config != cfg || !strings.Contains(err.Error(), "has not trained eegnet/elu") ||
 		strings.Contains(err.Error(), "--out") || strings.Count(err.Error(), "train it first") != 1 {
 		t.Errorf("loading a run that was not trained: %v", err)
+	}
+	// A run interrupted after its first epoch is not the configuration's run either.
+	data := synthtest.Small(t)
+	cut := cfg
+	cut.Epochs = 3
+	if _, _, err := store.Train(synthtest.CancelAfter(4+1), cut, data, nil); err != context.Canceled {
+		t.Fatalf("interrupting: %v", err)
+	}
+	_, err = store.Load([]train.TrainConfig{cut}, data)
+	if !errors.As(err, &nt) || nt.Epochs != 1 || !strings.Contains(err.Error(), "after 1 of its 3 epochs") {
+		t.Errorf("loading an interrupted run: %v", err)
 	}
 }

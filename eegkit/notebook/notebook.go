@@ -92,23 +92,46 @@ func Show(f *plot.Figure, base string) error {
 		})
 		gonbui.Sync()
 	}
-	for i, p := range paths {
-		paths[i] = relative(p)
-	}
-	fmt.Printf("saved %s\n", strings.Join(paths, ", "))
+	fmt.Printf("saved %s\n", savedFiles(paths))
 	return nil
+}
+
+// savedFiles names files relative to the notebook, those of one stem as
+// stem.{png,svg}, so that the line stays shorter than a cell's width.
+func savedFiles(paths []string) string {
+	rel := make([]string, len(paths))
+	var exts []string
+	stem := ""
+	for i, p := range paths {
+		p = relative(p)
+		rel[i] = p
+		ext := filepath.Ext(p)
+		if i > 0 && strings.TrimSuffix(p, ext) != stem {
+			for j := i + 1; j < len(paths); j++ {
+				rel[j] = relative(paths[j])
+			}
+			return strings.Join(rel, ", ")
+		}
+		stem, exts = strings.TrimSuffix(p, ext), append(exts, strings.TrimPrefix(ext, "."))
+	}
+	if len(exts) == 1 {
+		return stem + "." + exts[0]
+	}
+	return stem + ".{" + strings.Join(exts, ",") + "}"
 }
 
 var registerGob sync.Once
 
-// relative is path relative to the working directory when it lies below it,
-// so that committed outputs carry no absolute paths of the machine they ran on.
+// relative is an absolute path relative to the working directory (the
+// notebook's) when that is shorter, "../runs/lab/…" for the run store, so
+// that outputs stay short and committed ones carry no absolute paths of the
+// machine they ran on.
 func relative(path string) string {
 	wd, err := os.Getwd()
 	if err != nil || !filepath.IsAbs(path) {
 		return path
 	}
-	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(wd, path); err == nil && len(rel) < len(path) {
 		return rel
 	}
 	return path
@@ -186,8 +209,25 @@ func Context() context.Context {
 	return ctx
 }
 
-// Logf prints one line of a training plan or log.
-func Logf(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+// Logf shows one line of a training plan or log, with the absolute paths
+// among args relative to the notebook. In a notebook the line is HTML text,
+// which JupyterLab wraps between words: its plain-text output breaks a line
+// longer than the cell anywhere, mid-word.
+func Logf(format string, args ...any) {
+	args = append([]any(nil), args...)
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = relative(s)
+		}
+	}
+	line := fmt.Sprintf(format, args...)
+	if !gonbui.IsNotebook {
+		fmt.Println(line)
+		return
+	}
+	gonbui.DisplayHTML(`<div class="eegkit-log" style="font-family: monospace; white-space: pre-wrap">` + html.EscapeString(line) + `</div>`)
+	gonbui.Sync()
+}
 
 // FigureDir creates and returns the directory where a notebook saves its figures.
 func FigureDir(dir string) string {

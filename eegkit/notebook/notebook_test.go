@@ -80,3 +80,42 @@ func TestFmtDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsRelativeToTheNotebook: the log and the saved figures name the run
+// store as the notebook reaches it (../runs/lab/…), not by the absolute path
+// an environment override gives, so that lines stay shorter than a cell's
+// width, and a figure's two files are one name.
+func TestPathsRelativeToTheNotebook(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(root+"/notebooks", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root + "/notebooks")
+	run := root + "/runs/lab/eegnet-elu-b12-lr0.0005-e300-s1-1197884cfc"
+	out := captureStdout(t, func() { Logf("run %d of %d: saved to %s", 1, 6, run) })
+	if want := "run 1 of 6: saved to ../runs/lab/eegnet-elu-b12-lr0.0005-e300-s1-1197884cfc\n"; out != want {
+		t.Errorf("Logf printed %q, want %q", out, want)
+	}
+	if got := savedFiles([]string{root + "/runs/lab/figures/f9.png", root + "/runs/lab/figures/f9.svg"}); got != "../runs/lab/figures/f9.{png,svg}" {
+		t.Errorf("saved files %q", got)
+	}
+	if got := savedFiles([]string{"/elsewhere/a.png", root + "/b.svg"}); got != "/elsewhere/a.png, ../b.svg" {
+		t.Errorf("files of two stems: %q", got)
+	}
+}
+
+// captureStdout returns what f prints to standard output.
+func captureStdout(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	f()
+	os.Stdout = stdout
+	w.Close()
+	raw, _ := io.ReadAll(r)
+	return string(raw)
+}

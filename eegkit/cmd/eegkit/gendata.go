@@ -14,15 +14,19 @@ import (
 
 // cmdGenData is `eegkit gen-data`: the synthetic dataset in the lab's file format.
 func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen-data", "--out DIR [--seed N]", stdout, stderr)
+	fs := newFlags("gen-data", "--out DIR [--seed N] [--trials N]", stdout, stderr)
 	out := fs.String("out", "", "directory to write S4b/X11b × train/test .npz into (required)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives identical files")
+	trials := fs.Int("trials", datasets.LabTrialsPerFile, "trials per subject and session (an even number, at least 8; fewer for a quick try)")
 	force := fs.Bool("force", false, "overwrite lab files already in --out")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usageError{errors.New("--out is required")}
+	}
+	if *trials < 8 || *trials%2 != 0 {
+		return usageError{fmt.Errorf("--trials must be an even number, at least 8, got %d", *trials)}
 	}
 	for _, split := range []string{"train", "test"} {
 		for _, f := range datasets.LabFiles(split) {
@@ -35,7 +39,7 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	if err := datasets.GenerateLab(*out, *seed); err != nil {
+	if err := datasets.GenerateLabTrials(*out, *seed, *trials); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote synthetic BCI-IIIb-like data (seed %d) to %s: %s\n", *seed, *out,
