@@ -182,18 +182,27 @@ def workflow(out, runs_dir, timeout, epochs):
     return not problems
 
 
+def eegnet_with_long_elu_run(lr):
+    """02 with its ELU run edited in place to learning rate lr (a string, "3e-3") and 30 epochs, so that there is
+    time to interrupt it; None when 02's hyperparameter cell has no such value to edit."""
+    nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
+    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4, WeightDecay: 0, Epochs: epochs,'
+    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
+    if len(hp) != 1:
+        print(f"FAIL: 02's hyperparameter cell has no value {elu!r} to edit")
+        return None
+    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: " + lr).replace("Epochs: epochs", "Epochs: 30"))
+    return nb
+
+
 def interrupt_and_resume(out, runs_dir, timeout):
     """Kernel → Interrupt during 02's training cell keeps the finished epochs; running the cell again resumes
     from them and finishes the run (a tweaked ELU run of 30 epochs, so that there is time to interrupt it)."""
     import asyncio
     import json
-    nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
-    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4, WeightDecay: 0, Epochs: epochs,'
-    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
-    if len(hp) != 1:
-        print(f"FAIL interrupt: 02's hyperparameter cell has no value {elu!r} to edit")
+    nb = eegnet_with_long_elu_run("3e-3")
+    if nb is None:
         return False
-    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: 3e-3").replace("Epochs: epochs", "Epochs: 30"))
     train = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "store.Train(" in c.source][0]
     pattern = os.path.join(runs_dir, "eegnet-elu-b12-lr0.003-e30-*")
     client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})
@@ -250,13 +259,9 @@ def run_all_interrupted(out, runs_dir, timeout):
     import asyncio
     import queue
     import re
-    nb = nbformat.read(os.path.join(NOTEBOOKS, "02-eegnet.ipynb"), as_version=4)
-    elu = '{Model: "eegnet", Activation: "elu", Batch: 12, LR: 5e-4, WeightDecay: 0, Epochs: epochs,'
-    hp = [c for c in nb.cells if c.cell_type == "code" and elu in c.source]
-    if len(hp) != 1:
-        print(f"FAIL run all: 02's hyperparameter cell has no value {elu!r} to edit")
+    nb = eegnet_with_long_elu_run("4e-3")
+    if nb is None:
         return False
-    hp[0].source = hp[0].source.replace(elu, elu.replace("LR: 5e-4", "LR: 4e-3").replace("Epochs: epochs", "Epochs: 30"))
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     train = [i for i in code if "store.Train(" in nb.cells[i].source][0]
     client = NotebookClient(nb, timeout=timeout, kernel_name="eegkit", resources={"metadata": {"path": NOTEBOOKS}})

@@ -195,16 +195,20 @@ func withLength(def func(Info) int, build func(n int, p float64) Transform) func
 	}
 }
 
-// swapped is the left/right permutation of info's channels, or an error
-// when they have no left/right pair.
-func swapped(name string, info Info) ([]int, error) {
-	perm := symmetricPermutation(info.Channels)
+// swapped reads the probability of a transform that swaps left and right
+// electrodes and gives the left/right permutation of info's channels, or an
+// error when they have no left/right pair.
+func swapped(a Args, info Info) (p float64, perm []int, err error) {
+	if p, err = a.POnly(); err != nil {
+		return 0, nil, err
+	}
+	perm = symmetricPermutation(info.Channels)
 	for i, j := range perm {
 		if i != j {
-			return perm, nil
+			return p, perm, nil
 		}
 	}
-	return nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", name, strings.Join(info.Channels, ", "))
+	return 0, nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", a.Name, strings.Join(info.Channels, ", "))
 }
 
 func parseScale(a Args, _ Info) (Transform, error) {
@@ -258,22 +262,14 @@ func init() {
 		{"chandropout", withValue("drop probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsDropout{P: p, PDrop: v} })},
 		{"chanshuffle", withValue("shuffle probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsShuffle{P: p, PShuffle: v} })},
 		{"symmetry", func(a Args, info Info) (Transform, error) {
-			p, err := a.POnly()
-			if err != nil {
-				return nil, err
-			}
-			perm, err := swapped(a.Name, info)
+			p, perm, err := swapped(a, info)
 			if err != nil {
 				return nil, err
 			}
 			return ChannelsSymmetry{P: p, Perm: perm}, nil
 		}},
 		{"mirror", func(a Args, info Info) (Transform, error) {
-			p, err := a.POnly()
-			if err != nil {
-				return nil, err
-			}
-			perm, err := swapped(a.Name, info)
+			p, perm, err := swapped(a, info)
 			if err != nil {
 				return nil, err
 			}

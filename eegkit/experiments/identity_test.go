@@ -12,6 +12,14 @@ import (
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
+// everyField is a configuration with every field of TrainConfig set.
+func everyField() train.TrainConfig {
+	p := 0.5
+	return train.TrainConfig{Model: "eegnetv4", Activation: "elu", Epochs: 40, Batch: 32, LR: 1e-3, WeightDecay: 1e-4, Dropout: &p, Seed: 3,
+		Beta1: 0.8, Beta2: 0.99, Eps: 1e-7, ValFraction: 0.2, Select: "val_acc", Patience: 5, Schedule: "step", StepEvery: 10, Gamma: 0.5,
+		Augment: "noise:0.1:0.5", Crop: 500, CropStride: 125, Input: &train.Input{Chans: 17, Times: 960, Classes: 2}}
+}
+
 // TestRunIDsAreStable pins the run ids of the lab's six presets, the zoo's
 // presets and a configuration with every field set, on the synthetic data
 // (seed 1), as eegkit 4b70699 computed them: a run store holding these runs
@@ -21,10 +29,7 @@ func TestRunIDsAreStable(t *testing.T) {
 	if id := data.ID(); id != "sha256:f8faa1f022af8bd995f3aa755b24f0df9a418edeed5d75bf9c512cf69cc5ecd6" {
 		t.Fatalf("the synthetic data's id is %s: the data changed, so every id below does", id)
 	}
-	p := 0.5
-	every := train.TrainConfig{Model: "eegnetv4", Activation: "elu", Epochs: 40, Batch: 32, LR: 1e-3, WeightDecay: 1e-4, Dropout: &p, Seed: 3,
-		Beta1: 0.8, Beta2: 0.99, Eps: 1e-7, ValFraction: 0.2, Select: "val_acc", Patience: 5, Schedule: "step", StepEvery: 10, Gamma: 0.5,
-		Augment: "noise:0.1:0.5", Crop: 500, CropStride: 125, Input: &train.Input{Chans: 17, Times: 960, Classes: 2}}
+	every := everyField()
 	for _, c := range []struct {
 		model string
 		act   nn.Activation
@@ -61,10 +66,7 @@ func TestRunIDsAreStable(t *testing.T) {
 // trained before.
 func TestSweepPointDirsAreStable(t *testing.T) {
 	data := synthtest.Load(t)
-	p := 0.5
-	every := train.TrainConfig{Model: "eegnetv4", Activation: "elu", Epochs: 40, Batch: 32, LR: 1e-3, WeightDecay: 1e-4, Dropout: &p, Seed: 3,
-		Beta1: 0.8, Beta2: 0.99, Eps: 1e-7, ValFraction: 0.2, Select: "val_acc", Patience: 5, Schedule: "step", StepEvery: 10, Gamma: 0.5,
-		Augment: "noise:0.1:0.5", Crop: 500, CropStride: 125, Input: &train.Input{Chans: 17, Times: 960, Classes: 2}}
+	every := everyField()
 	for _, c := range []struct {
 		model string
 		act   nn.Activation
