@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,9 +31,14 @@ type File struct {
 	Plus           bool   // EDF+ (reserved field "EDF+C" or "EDF+D")
 	Discontinuous  bool   // EDF+D
 	NumRecords     int
-	RecordDuration float64  // seconds
-	Signals        []Signal // ordinary signals, in file order (annotation signals are not included)
-	Annotations    []Annotation
+	RecordDuration float64 // seconds; 0 in an EDF+ file of annotations only
+	// StartOffset is how long after the header's start time the first
+	// sample was taken, in seconds: the onset of the first data record's
+	// time-keeping annotation in EDF+ (a recording that starts at a
+	// fraction of a second), 0 in EDF.
+	StartOffset float64
+	Signals     []Signal // ordinary signals, in file order (annotation signals are not included)
+	Annotations []Annotation
 }
 
 // Signal is one signal of an EDF file with its samples in physical units.
@@ -47,8 +53,9 @@ type Signal struct {
 	Data             []float64 // physical values: (digital − DigMin)·(PhysMax − PhysMin)/(DigMax − DigMin) + PhysMin
 }
 
-// Annotation is an EDF+ event: an onset in seconds from the start of the
-// recording, a duration (0 when not given) and its text, e.g. "T1".
+// Annotation is an EDF+ event: an onset in seconds from the first sample
+// (the time-stamped annotation list's onset less File.StartOffset, as MNE
+// places it), a duration (0 when not given) and its text, e.g. "T1".
 type Annotation struct {
 	Onset, Duration float64
 	Text            string
@@ -144,7 +151,7 @@ func Parse(raw []byte) (*File, error) {
 		return nil, fmt.Errorf("header size %d does not match %d signals (want %d)", headerBytes, ns, 256*(ns+1))
 	case len(raw) < headerBytes:
 		return nil, fmt.Errorf("%d bytes, shorter than its %d-byte header", len(raw), headerBytes)
-	case e.RecordDuration <= 0:
+	case e.RecordDuration < 0:
 		return nil, fmt.Errorf("record duration %g s; want > 0", e.RecordDuration)
 	}
 	off := 256
@@ -193,6 +200,9 @@ func Parse(raw []byte) (*File, error) {
 		s.SamplesPerRecord = int(n)
 		recordSize += 2 * s.SamplesPerRecord
 	}
+	if e.RecordDuration == 0 && !(e.Plus && !slices.Contains(isAnnot, false)) { // EDF+ allows 0 for annotations only
+		return nil, fmt.Errorf("record duration 0 s with signals that are not annotations; want > 0")
+	}
 	dataBytes := len(raw) - headerBytes
 	if e.NumRecords == -1 { // allowed while recording: infer from the size
 		if dataBytes%recordSize != 0 {
@@ -213,15 +223,19 @@ func Parse(raw []byte) (*File, error) {
 		}
 	}
 	pos := headerBytes
+	timed := false // the first record's time-keeping annotation is read
 	for r := range e.NumRecords {
 		for i := range all {
 			s := &all[i]
 			chunk := raw[pos : pos+2*s.SamplesPerRecord]
 			pos += len(chunk)
 			if isAnnot[i] {
-				anns, err := parseTALs(chunk)
+				anns, start, err := parseTALs(chunk)
 				if err != nil {
 					return nil, fmt.Errorf("record %d: annotations: %w", r+1, err)
+				}
+				if r == 0 && !timed && start != nil { // a file without one starts at the header's time
+					e.StartOffset, timed = *start, true
 				}
 				e.Annotations = append(e.Annotations, anns...)
 				continue
@@ -238,14 +252,18 @@ func Parse(raw []byte) (*File, error) {
 			e.Signals = append(e.Signals, all[i])
 		}
 	}
+	for i := range e.Annotations {
+		e.Annotations[i].Onset -= e.StartOffset
+	}
 	return e, nil
 }
 
 // parseTALs decodes the time-stamped annotation lists of one record's
 // annotation signal: "+onset[\x15duration]\x14text\x14…\x14\x00", padded
-// with zeros. A TAL with no text (the record's time stamp) gives no annotation.
-func parseTALs(b []byte) ([]Annotation, error) {
-	var out []Annotation
+// with zeros. The first TAL, when it has no text, is the record's
+// time-keeping annotation: its onset is start, and it gives no annotation.
+func parseTALs(b []byte) (out []Annotation, start *float64, err error) {
+	first := true
 	for len(b) > 0 {
 		if b[0] == 0 {
 			b = b[1:]
@@ -253,36 +271,42 @@ func parseTALs(b []byte) ([]Annotation, error) {
 		}
 		end := bytes.IndexByte(b, 0)
 		if end < 0 {
-			return nil, errors.New("a TAL is not terminated by a zero byte")
+			return nil, nil, errors.New("a TAL is not terminated by a zero byte")
 		}
 		tal := b[:end]
 		b = b[end+1:]
 		if len(tal) == 0 || tal[len(tal)-1] != 0x14 {
-			return nil, fmt.Errorf("TAL %q does not end with 0x14", tal)
+			return nil, nil, fmt.Errorf("TAL %q does not end with 0x14", tal)
 		}
 		parts := bytes.Split(tal[:len(tal)-1], []byte{0x14})
 		timing := parts[0]
 		if len(timing) == 0 || (timing[0] != '+' && timing[0] != '-') {
-			return nil, fmt.Errorf("TAL onset %q does not start with + or -", timing)
+			return nil, nil, fmt.Errorf("TAL onset %q does not start with + or -", timing)
 		}
 		onsetS, durS, hasDur := bytes.Cut(timing, []byte{0x15})
 		onset, ok := finiteNumber(string(onsetS))
 		if !ok {
-			return nil, fmt.Errorf("TAL onset %q is not a number", onsetS)
+			return nil, nil, fmt.Errorf("TAL onset %q is not a number", onsetS)
 		}
 		dur := 0.0
 		if hasDur {
 			if dur, ok = finiteNumber(string(durS)); !ok || dur < 0 {
-				return nil, fmt.Errorf("TAL duration %q is not a number >= 0", durS)
+				return nil, nil, fmt.Errorf("TAL duration %q is not a number >= 0", durS)
 			}
 		}
+		texts := 0
 		for _, text := range parts[1:] {
 			if len(text) > 0 {
 				out = append(out, Annotation{Onset: onset, Duration: dur, Text: string(text)})
+				texts++
 			}
 		}
+		if first && texts == 0 {
+			start = &onset
+		}
+		first = false
 	}
-	return out, nil
+	return out, start, nil
 }
 
 // finiteNumber parses s as a finite number (ParseFloat also accepts NaN and Inf).

@@ -79,8 +79,14 @@ func TestParseEDF(t *testing.T) {
 		t.Error("signal lookup by label")
 	}
 	want := []Annotation{{0.5, 1.25, "T1"}, {2, 0, "T2"}, {2, 0, "T0"}}
-	if fmt.Sprint(e.Annotations) != fmt.Sprint(want) {
-		t.Errorf("annotations %v, want %v", e.Annotations, want)
+	if fmt.Sprint(e.Annotations) != fmt.Sprint(want) || e.StartOffset != 0 {
+		t.Errorf("annotations %v from %g s, want %v from 0", e.Annotations, e.StartOffset, want)
+	}
+	// A recording whose first sample comes 0.25 s after the header's time: its
+	// annotations are placed from the first sample, as MNE places them.
+	late, err := Parse(testEDF([]string{"C3.."}, [][]int16{{1, 2, 3, 4}}, "+0.25\x14\x14\x00+1.25\x14T1\x14\x00"))
+	if err != nil || late.StartOffset != 0.25 || len(late.Annotations) != 1 || late.Annotations[0].Onset != 1 {
+		t.Errorf("a late start: %+v, %v", late, err)
 	}
 	bad := []struct {
 		name string
@@ -97,6 +103,8 @@ func TestParseEDF(t *testing.T) {
 		{"digital range", func(b []byte) []byte { i := 256 + 3*(16+80+8+8+8); copy(b[i+8*0:], "1000    "); return b }, "digital range"},
 		{"physical range", func(b []byte) []byte { i := 256 + 3*(16+80+8); copy(b[i:], "500     "); return b }, "physical minimum equals maximum"},
 		{"bad TAL", func(b []byte) []byte { return bytes.Replace(b, []byte("+0.5"), []byte("x0.5"), 1) }, "does not start with + or -"},
+		{"record duration 0 with signals", func(b []byte) []byte { copy(b[244:], "0       "); return b }, "record duration 0 s with signals that are not annotations"},
+		{"negative record duration", func(b []byte) []byte { copy(b[244:], "-1      "); return b }, "record duration -1 s"},
 	}
 	for _, tc := range bad {
 		_, err := Parse(tc.edit(bytes.Clone(raw)))
