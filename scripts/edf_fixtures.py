@@ -6,6 +6,9 @@
                        time-keeping TAL says +0.4), C3 and C4 at 160 Hz in µV, two annotations.
   pyedflib.edf         pyedflib's writer: signals of different rates (C3 160 Hz in µV, Resp 20 Hz in mV)
                        and three annotations, one of them without a duration.
+  pyedflib.bdf         pyedflib's BDF+ writer: 24-bit C3 at 256 Hz in µV and BioSemi's Status channel whose
+                       trigger codes (769, 770, and 5 with a status flag above the trigger bits) mne.find_events
+                       reports, and an annotation.
   annotations_only.edf an EDF+ file of an annotation signal only, record duration 0 (EDF+ allows it),
                        written byte by byte per the specification.
   expected.json        MNE 1.13's reading of each: annotations (onset in seconds from the first sample,
@@ -53,6 +56,27 @@ def pyedflib_file(path):
     w.close()
 
 
+def pyedflib_bdf(path):
+    rate, n = 256, 256 * 2
+    rng = np.random.default_rng(3)
+    c3 = np.round(rng.normal(0, 30, n), 2)  # µV
+    status = np.zeros(n)
+    for start, length, code in [(128, 26, 769), (320, 30, 770), (400, 10, (1 << 20) | 5)]:
+        status[start:start + length] = code
+    w = pyedflib.EdfWriter(path, 2, file_type=pyedflib.FILETYPE_BDFPLUS)
+    w.setSignalHeaders([
+        {"label": "C3", "dimension": "uV", "sample_frequency": rate, "physical_max": 262143, "physical_min": -262144,
+         "digital_max": 8388607, "digital_min": -8388608, "transducer": "Active Electrode", "prefilter": ""},
+        {"label": "Status", "dimension": "Boolean", "sample_frequency": rate, "physical_max": 8388607,
+         "physical_min": -8388608, "digital_max": 8388607, "digital_min": -8388608, "transducer": "Triggers and Status",
+         "prefilter": ""},
+    ])
+    w.setStartdatetime(datetime.datetime(2026, 12, 4, 10, 0, 0))
+    w.writeSamples([c3, status])
+    w.writeAnnotation(0.25, 0, "start")
+    w.close()
+
+
 def annotations_only(path):
     """EDF+C with one 'EDF Annotations' signal, 1 record of duration 0 (the spec's annotation-only file)."""
     tals = b"+0\x14\x14\x00" + b"+1.5\x150.25\x14start\x14\x00" + b"+3\x14stop\x14\x00"
@@ -95,13 +119,23 @@ def main():
                     volts, rate = r.readSignal(i) * scale, rates[i]
                 signals[label] = {"rate": float(rate), "volts": [float(v) for v in volts]}
         want[name] = {"annotations": annotations(raw.annotations), "signals": signals}
+    bdf = os.path.join(OUT, "pyedflib.bdf")
+    pyedflib_bdf(bdf)
+    raw = mne.io.read_raw_bdf(bdf, preload=True, verbose="error")
+    events = mne.find_events(raw, stim_channel="Status", verbose="error")
+    want["pyedflib.bdf"] = {
+        "annotations": annotations(raw.annotations),
+        "signals": {"C3": {"rate": float(raw.info["sfreq"]), "volts": [float(v) for v in raw.get_data(picks=["C3"])[0]]}},
+        "triggers": [{"sample": int(e[0]), "code": int(e[2])} for e in events],
+    }
     only = os.path.join(OUT, "annotations_only.edf")
     annotations_only(only)
     want["annotations_only.edf"] = {"annotations": annotations(mne.read_annotations(only)), "signals": {}}
     with open(os.path.join(OUT, "expected.json"), "w") as fh:
         json.dump(want, fh, indent=1)
         fh.write("\n")
-    for name in ("mne_export.edf", "pyedflib.edf", "annotations_only.edf"):
+    print("pyedflib.bdf triggers", want["pyedflib.bdf"]["triggers"])
+    for name in ("mne_export.edf", "pyedflib.edf", "pyedflib.bdf", "annotations_only.edf"):
         print(name, want[name]["annotations"], {k: v["rate"] for k, v in want[name]["signals"].items()})
 
 

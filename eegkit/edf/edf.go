@@ -1,8 +1,11 @@
 // Package edf reads recordings in the European Data Format (EDF) and EDF+,
-// the EEG field's standard file format, refusing damaged files with a
-// message that says what is wrong (a truncated or altered file, an
-// impossible header, values beyond float32, malformed annotations). It uses
-// the standard library only.
+// the EEG field's standard file format, and in BioSemi's BDF and BDF+, the
+// same format with 24-bit samples (a version field of 0xFF "BIOSEMI"),
+// refusing damaged files with a message that says what is wrong (a
+// truncated or altered file, an impossible header, values beyond float32,
+// malformed annotations). One reader serves both, as MNE's does: they
+// differ only in the sample width, the digital range and the annotation
+// signal's label. It uses the standard library only.
 package edf
 
 import (
@@ -23,6 +26,7 @@ import (
 // 16-bit samples for every signal. EDF+ adds annotations (events) in
 // signals labelled "EDF Annotations".
 type File struct {
+	Format         string // "EDF", "EDF+", "BDF" or "BDF+"
 	Version        string
 	Patient        string
 	Recording      string
@@ -124,12 +128,22 @@ func Parse(raw []byte) (*File, error) {
 		return v, nil
 	}
 	e := &File{Version: field(0, 8), Patient: field(8, 80), Recording: field(88, 80), StartDate: field(168, 8), StartTime: field(176, 8)}
-	if e.Version != "0" {
-		return nil, fmt.Errorf("version %q, want \"0\" (BDF and other variants are not supported)", e.Version)
+	width, digLo, digHi := 2, -32768.0, 32767.0 // EDF: 16-bit samples
+	switch {
+	case e.Version == "0":
+		e.Format = "EDF"
+	case raw[0] == 0xff && string(raw[1:8]) == "BIOSEMI":
+		e.Format, e.Version, width, digLo, digHi = "BDF", "BIOSEMI", 3, -8388608, 8388607
+	default:
+		return nil, fmt.Errorf("version %q, want \"0\" (EDF) or 0xFF \"BIOSEMI\" (BDF)", e.Version)
 	}
 	reserved := field(192, 44)
-	e.Plus = strings.HasPrefix(reserved, "EDF+")
-	e.Discontinuous = strings.HasPrefix(reserved, "EDF+D")
+	e.Plus = strings.HasPrefix(reserved, e.Format+"+")
+	e.Discontinuous = strings.HasPrefix(reserved, e.Format+"+D")
+	annotationLabel := e.Format + " Annotations"
+	if e.Plus {
+		e.Format += "+"
+	}
 	headerBytes, err := integer("header bytes", 184, 8)
 	if err != nil {
 		return nil, err
@@ -172,7 +186,7 @@ func Parse(raw []byte) (*File, error) {
 	for i := range all {
 		s := &all[i]
 		s.Label, s.Transducer, s.Unit, s.Prefilter = labels[i], transducers[i], units[i], prefilters[i]
-		isAnnot[i] = e.Plus && s.Label == "EDF Annotations"
+		isAnnot[i] = e.Plus && s.Label == annotationLabel
 		var errs []error
 		parse := func(v string) float64 {
 			f, ok := finiteNumber(v)
@@ -190,15 +204,15 @@ func Parse(raw []byte) (*File, error) {
 		switch {
 		case n < 1 || n > 1<<24 || n != math.Trunc(n):
 			return nil, fmt.Errorf("signal %d (%s): %v samples per record", i+1, s.Label, nsamples[i])
-		case !isAnnot[i] && (dmin < -32768 || dmax > 32767 || dmax <= dmin || dmin != math.Trunc(dmin) || dmax != math.Trunc(dmax)):
-			return nil, fmt.Errorf("signal %d (%s): digital range %v..%v is not a valid 16-bit range", i+1, s.Label, dmins[i], dmaxs[i])
+		case !isAnnot[i] && (dmin < digLo || dmax > digHi || dmax <= dmin || dmin != math.Trunc(dmin) || dmax != math.Trunc(dmax)):
+			return nil, fmt.Errorf("signal %d (%s): digital range %v..%v is not a valid %d-bit range", i+1, s.Label, dmins[i], dmaxs[i], 8*width)
 		case !isAnnot[i] && s.PhysMax == s.PhysMin:
 			return nil, fmt.Errorf("signal %d (%s): physical minimum equals maximum (%g)", i+1, s.Label, s.PhysMin)
 		case !isAnnot[i] && (math.Abs(s.PhysMin) > math.MaxFloat32 || math.Abs(s.PhysMax) > math.MaxFloat32):
 			return nil, fmt.Errorf("signal %d (%s): physical range %g..%g is beyond float32's range (±3.4e38) that the models compute in", i+1, s.Label, s.PhysMin, s.PhysMax)
 		}
 		s.SamplesPerRecord = int(n)
-		recordSize += 2 * s.SamplesPerRecord
+		recordSize += width * s.SamplesPerRecord
 	}
 	if e.RecordDuration == 0 && !(e.Plus && !slices.Contains(isAnnot, false)) { // EDF+ allows 0 for annotations only
 		return nil, fmt.Errorf("record duration 0 s with signals that are not annotations; want > 0")
@@ -227,7 +241,7 @@ func Parse(raw []byte) (*File, error) {
 	for r := range e.NumRecords {
 		for i := range all {
 			s := &all[i]
-			chunk := raw[pos : pos+2*s.SamplesPerRecord]
+			chunk := raw[pos : pos+width*s.SamplesPerRecord]
 			pos += len(chunk)
 			if isAnnot[i] {
 				anns, start, err := parseTALs(chunk)
@@ -241,8 +255,13 @@ func Parse(raw []byte) (*File, error) {
 				continue
 			}
 			scale := (s.PhysMax - s.PhysMin) / float64(s.DigMax-s.DigMin)
-			for j := 0; j < len(chunk); j += 2 {
-				d := float64(int16(binary.LittleEndian.Uint16(chunk[j:])))
+			for j := 0; j < len(chunk); j += width {
+				var d float64
+				if width == 2 {
+					d = float64(int16(binary.LittleEndian.Uint16(chunk[j:])))
+				} else { // 24-bit little-endian two's complement
+					d = float64(int32(uint32(chunk[j])|uint32(chunk[j+1])<<8|uint32(chunk[j+2])<<16) << 8 >> 8)
+				}
 				s.Data = append(s.Data, (d-float64(s.DigMin))*scale+s.PhysMin)
 			}
 		}
@@ -313,4 +332,39 @@ func parseTALs(b []byte) (out []Annotation, start *float64, err error) {
 func finiteNumber(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(s, 64)
 	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// TriggerMask keeps the trigger bits of a status channel's values: BioSemi's
+// amplifiers put the trigger code in the low bits and status flags (CMS in
+// range, battery low) above them; MNE keeps the 17 lowest.
+const TriggerMask = 1<<17 - 1
+
+// Triggers are the events of a trigger (status) channel as mne.find_events
+// reports them by default: an event at every sample where the channel's
+// value, masked with TriggerMask, rises (from 0 or from a lower code), with
+// the new value as its text ("769"), its onset in seconds from the first
+// sample and its duration the time the value holds.
+func (e *File) Triggers(s *Signal) []Annotation {
+	rate := e.SampleRate(s)
+	var out []Annotation
+	prev, start := 0, -1
+	end := func(i int) {
+		if start >= 0 {
+			out[len(out)-1].Duration = float64(i-start) / rate
+			start = -1
+		}
+	}
+	for i, v := range s.Data {
+		code := int(math.Round(v)) & TriggerMask
+		if code != prev {
+			end(i)
+			if code > prev {
+				out = append(out, Annotation{Onset: float64(i) / rate, Text: strconv.Itoa(code)})
+				start = i
+			}
+		}
+		prev = code
+	}
+	end(len(s.Data))
+	return out
 }
