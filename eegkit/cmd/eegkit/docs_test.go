@@ -27,12 +27,17 @@ type documentedCommand struct {
 // TestDocumentedCommands runs every `bin/eegkit` command of the code blocks
 // of README.md and docs/*.md as written, in quick mode: each document's
 // commands in order, in a scratch directory of its own whose data/ is the
-// synthetic data with 40 trials per file and whose trials.npz holds trials
-// to classify, with one epoch wherever a command trains. A command the
+// synthetic data with 40 trials per file next to the checkout's
+// data/eegmmidb, and whose trials.npz holds trials to classify, with one
+// epoch wherever a command trains. A command the
 // documents show must work.
 func TestDocumentedCommands(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mmidb, err := filepath.Abs(filepath.Join(root, "data", "eegmmidb")) // as a checkout's data/ holds it
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +62,9 @@ func TestDocumentedCommands(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir)
 			if err := datasets.GenerateLabTrials("data", 1, 40); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(mmidb, filepath.Join("data", "eegmmidb")); err != nil {
 				t.Fatal(err)
 			}
 			trials, err := os.ReadFile(filepath.Join("data", "S4b_test.npz")) // signal (40, 750, 2): trials to classify

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,6 +58,9 @@ func TestCLI(t *testing.T) {
 		{"train help", []string{"train", "--help"}, 0, ""},
 		{"gen-data", []string{"gen-data", "--out", data, "--seed", "1"}, 0, "wrote synthetic"},
 		{"gen-data refuses to overwrite", []string{"gen-data", "--out", data}, 1, "use --force"},
+		{"info", []string{"info", filepath.Join("..", "..", "edf", "testdata", "pyedflib.bdf")}, 0, `event "769": 1`},
+		{"info of an npz", []string{"info", filepath.Join(data, "S4b_test.npz")}, 1, "is not a readable EDF file"},
+		{"info without a file", []string{"info"}, 2, "give one recording"},
 		{"train without out", []string{"train", "--data", data}, 2, "--out is required"},
 		{"train bad lr", []string{"train", "--lr", "-1", "--out", model, "--data", data}, 2, "learning rate must be in (0, 10]"},
 		{"train bad act", []string{"train", "--act", "tanh", "--out", model}, 2, `unknown activation "tanh"`},
@@ -383,5 +387,33 @@ func TestBaselineOutNotAFile(t *testing.T) {
 	code, _, stderr := runCLI("baseline", "--method", "csp", "--data", data, "--out", out)
 	if code != 1 || !strings.Contains(stderr, "is a FIFO (named pipe)") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 		t.Errorf("a FIFO as baseline.json: exit %d, %q", code, stderr)
+	}
+}
+
+// TestInfoJSON: `eegkit info --json` gives the documented fields: a BDF+
+// file's channels at their rates, its annotation and its Status channel's
+// triggers as events by onset from the first sample, and an EDF+ file's
+// start after its header's time.
+func TestInfoJSON(t *testing.T) {
+	testdata := filepath.Join("..", "..", "edf", "testdata")
+	code, out, stderr := runCLI("info", "--json", filepath.Join(testdata, "pyedflib.bdf"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var info recordingInfo
+	if err := json.Unmarshal([]byte(out), &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Format != "BDF+" || info.Duration != 2 || len(info.Channels) != 2 ||
+		info.Channels[0] != (channelInfo{Name: "C3", Unit: "uV", Rate: 256, Samples: 512}) || info.Channels[1].Name != "Status" {
+		t.Errorf("info %+v", info)
+	}
+	want := []eventInfo{{0.25, 0, "start"}, {0.5, 26.0 / 256, "769"}, {1.25, 30.0 / 256, "770"}, {1.5625, 10.0 / 256, "5"}}
+	if fmt.Sprint(info.Events) != fmt.Sprint(want) {
+		t.Errorf("events %v, want %v", info.Events, want)
+	}
+	code, out, _ = runCLI("info", "--json", filepath.Join(testdata, "mne_export.edf"))
+	if code != 0 || !strings.Contains(out, `"offset_s": 0.4`) || !strings.Contains(out, `"onset": 0.5`) {
+		t.Errorf("mne_export.edf: exit %d\n%s", code, out)
 	}
 }
