@@ -23,15 +23,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("compare", "RUN_A RUN_B [--data DIR] [--dir runs/lab]", stdout, stderr)
 	dataDir := newDataFlags(fs)
 	storeDir := fs.String("dir", defaultStore, "the run store in which RUN_A and RUN_B are looked up when they are not directories")
-	// The two runs may stand before or after the flags.
-	var refs []string
-	for len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		refs, args = append(refs, args[0]), args[1:]
+	refs, err := parseOperands(fs, args)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return parseError(fs, err)
-	}
-	refs = append(refs, fs.Args()...)
 	if len(refs) != 2 {
 		return usageError{fmt.Errorf("compare takes two runs (model directories, directories of seeds, or ids from eegkit runs list), got %d", len(refs))}
 	}

@@ -40,15 +40,11 @@ type eventInfo struct {
 func cmdInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", "FILE [--json]", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print the recording as JSON: format, channels (name, unit, rate, samples) and events (onset s from the first sample, duration, description)")
-	// The file may stand before or after the flags.
-	var files []string
-	for len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		files, args = append(files, args[0]), args[1:]
+	files, err := parseOperands(fs, args)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return parseError(fs, err)
-	}
-	if files = append(files, fs.Args()...); len(files) != 1 {
+	if len(files) != 1 {
 		return usageError{fmt.Errorf("give one recording (an EDF, EDF+, BDF or BDF+ file), got %d", len(files))}
 	}
 	path := files[0]

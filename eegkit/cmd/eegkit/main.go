@@ -152,6 +152,19 @@ func parse(fs *flagSet, args []string) error {
 	return nil
 }
 
+// parseOperands parses a command line whose operands (runs, files) may
+// stand before or after the flags, and returns the operands.
+func parseOperands(fs *flagSet, args []string) ([]string, error) {
+	var ops []string
+	for len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		ops, args = append(ops, args[0]), args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, parseError(fs, err)
+	}
+	return append(ops, fs.Args()...), nil
+}
+
 // device is where the command's networks compute: the backend of
 // $GOMLX_BACKEND and the batch parts of $EEGKIT_PARTS (train.DeviceFromEnv).
 // The command line is the one place of the program that reads them.

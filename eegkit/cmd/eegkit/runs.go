@@ -27,17 +27,16 @@ func cmdRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("runs "+sub, "[--dir DIR] "+map[string]string{"list": "", "show": "RUN", "rm": "RUN"}[sub], stdout, stderr)
 	dir := fs.String("dir", defaultStore, "the run store (a directory of runs, as lab and the notebooks keep them)")
 	// RUN (an id prefix or a name) may stand before or after the flags.
-	var ref string
-	if sub != "list" && len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
-		ref, rest = rest[0], rest[1:]
+	ops, err := parseOperands(fs, rest)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(rest); err != nil {
-		return parseError(fs, err)
-	}
-	if sub != "list" && ref == "" && fs.NArg() == 1 {
-		ref = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	ref := ""
+	switch {
+	case sub != "list" && len(ops) == 1:
+		ref = ops[0]
+	case sub == "list" && len(ops) > 0, len(ops) > 1:
+		return usageError{fmt.Errorf("unexpected argument %q", ops[len(ops)-1])}
 	}
 	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("%s is not a directory, so it holds no run store: give the --dir that eegkit lab, train or a notebook trained into", *dir)
