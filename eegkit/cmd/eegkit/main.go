@@ -37,7 +37,7 @@ var commands = []command{
 	{"summary", "print a model's layers, output shapes and parameter counts", cmdSummary},
 	{"models", "list the registered models: parameters for the lab's input, preset, what each is", cmdModels},
 	{"gen-data", "write the synthetic BCI-IIIb-like dataset", cmdGenData},
-	{"info", "say what a recording (EDF, EDF+, BDF, BDF+) holds: channels, rates, events (--json)", cmdInfo},
+	{"info", "say what a recording (EDF, EDF+, BDF, BDF+, BrainVision) holds: channels, rates, events (--json)", cmdInfo},
 	{"lab", "run the lab's six runs, Table 1 and Figures 9 and 10", cmdLab},
 	{"baseline", "fit a classical baseline (log-variance or CSP + LDA, Riemannian MDM or tangent space + LR)", cmdBaseline},
 	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},

@@ -416,4 +416,14 @@ func TestInfoJSON(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"offset_s": 0.4`) || !strings.Contains(out, `"onset": 0.5`) {
 		t.Errorf("mne_export.edf: exit %d\n%s", code, out)
 	}
+	code, out, stderr = runCLI("info", "--json", filepath.Join("..", "..", "brainvision", "testdata", "vec.vhdr"))
+	info = recordingInfo{}
+	if code != 0 || json.Unmarshal([]byte(out), &info) != nil {
+		t.Fatalf("vec.vhdr: exit %d %s", code, stderr)
+	}
+	want = []eventInfo{{0.25, 0.005, "Stimulus/S  7"}, {0.75, 0.1, "Response/R  2"}}
+	if info.Format != "BrainVision" || info.Duration != 1.5 || len(info.Channels) != 2 || info.Channels[1] != (channelInfo{Name: "EOG", Unit: "mV", Rate: 200, Samples: 300}) ||
+		fmt.Sprint(info.Events) != fmt.Sprint(want) {
+		t.Errorf("vec.vhdr: %+v", info)
+	}
 }
