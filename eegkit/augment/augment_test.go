@@ -315,7 +315,7 @@ func TestParse(t *testing.T) {
 // package documentation's grammar lists every registered transform.
 func TestRegistry(t *testing.T) {
 	lab := Info{Rate: 125, Times: 750, Channels: []string{"C3", "C4"}, Classes: []string{"left", "right"}}
-	Register(Entry{Name: "quiet", Parse: func(a Args, _ Info) (Transform, error) {
+	Register(Entry{Name: "quiet", Parse: func(a Args) (Transform, error) {
 		std, err := a.Num(0, "standard deviation", 0.01, 0, 1)
 		if err != nil {
 			return nil, err

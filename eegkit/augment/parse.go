@@ -44,11 +44,11 @@ func Parse(spec string, info Info) (Pipeline, error) {
 }
 
 // An Entry is a transform of the registry: the name Parse knows it by, and
-// how it is built from its fields (the ":"-separated values after the name,
-// at most two) for trials described by info.
+// how it is built from its Args (the ":"-separated values after the name,
+// at most two, and the trials they are for).
 type Entry struct {
 	Name  string
-	Parse func(a Args, info Info) (Transform, error)
+	Parse func(a Args) (Transform, error)
 }
 
 var registry []Entry
@@ -94,14 +94,15 @@ func parseItem(item string, info Info) (Transform, error) {
 	if e == nil {
 		return nil, fmt.Errorf("unknown transform %q: use %s", name, strings.Join(Names(), ", "))
 	}
-	return e.Parse(Args{Name: name, Fields: args, info: info}, info)
+	return e.Parse(Args{Name: name, Fields: args, Info: info})
 }
 
-// Args are the fields of one item of a spec, after its name.
+// Args are the fields of one item of a spec, after its name, and the
+// trials the transform is for.
 type Args struct {
 	Name   string
 	Fields []string
-	info   Info // for lengths in seconds
+	Info   Info
 }
 
 // DefaultP is the probability of a transform whose spec gives none.
@@ -131,12 +132,12 @@ func (a Args) Samples(def int) (int, error) {
 	f := a.Fields[0]
 	scale := 1.0
 	if strings.HasSuffix(f, "s") {
-		f, scale = strings.TrimSuffix(f, "s"), a.info.Rate
+		f, scale = strings.TrimSuffix(f, "s"), a.Info.Rate
 	}
 	v, err := strconv.ParseFloat(f, 64)
 	n := int(math.Round(v * scale))
-	if err != nil || n < 1 || n >= a.info.Times {
-		return 0, fmt.Errorf("length %q must be at least 1 sample and less than the trial's %d samples (a number of samples, or seconds as 0.5s)", a.Fields[0], a.info.Times)
+	if err != nil || n < 1 || n >= a.Info.Times {
+		return 0, fmt.Errorf("length %q must be at least 1 sample and less than the trial's %d samples (a number of samples, or seconds as 0.5s)", a.Fields[0], a.Info.Times)
 	}
 	return n, nil
 }
@@ -153,8 +154,8 @@ func (a Args) POnly() (float64, error) {
 func (a Args) PAfter() (float64, error) { return a.Num(1, "probability", DefaultP, 0, 1) }
 
 // withP builds a transform of one probability.
-func withP(build func(p float64) Transform) func(Args, Info) (Transform, error) {
-	return func(a Args, _ Info) (Transform, error) {
+func withP(build func(p float64) Transform) func(Args) (Transform, error) {
+	return func(a Args) (Transform, error) {
 		p, err := a.POnly()
 		if err != nil {
 			return nil, err
@@ -165,9 +166,9 @@ func withP(build func(p float64) Transform) func(Args, Info) (Transform, error) 
 
 // withValue builds a transform of a value (field 0, def when missing, in
 // [0, hi(info)]) and a probability.
-func withValue(what string, def float64, hi func(Info) float64, build func(v, p float64, info Info) Transform) func(Args, Info) (Transform, error) {
-	return func(a Args, info Info) (Transform, error) {
-		v, err := a.Num(0, what, def, 0, hi(info))
+func withValue(what string, def float64, hi func(Info) float64, build func(v, p float64, info Info) Transform) func(Args) (Transform, error) {
+	return func(a Args) (Transform, error) {
+		v, err := a.Num(0, what, def, 0, hi(a.Info))
 		if err != nil {
 			return nil, err
 		}
@@ -175,15 +176,15 @@ func withValue(what string, def float64, hi func(Info) float64, build func(v, p 
 		if err != nil {
 			return nil, err
 		}
-		return build(v, p, info), nil
+		return build(v, p, a.Info), nil
 	}
 }
 
 // withLength builds a transform of a length (field 0: samples or seconds,
 // def(info) when missing) and a probability.
-func withLength(def func(Info) int, build func(n int, p float64) Transform) func(Args, Info) (Transform, error) {
-	return func(a Args, info Info) (Transform, error) {
-		n, err := a.Samples(def(info))
+func withLength(def func(Info) int, build func(n int, p float64) Transform) func(Args) (Transform, error) {
+	return func(a Args) (Transform, error) {
+		n, err := a.Samples(def(a.Info))
 		if err != nil {
 			return nil, err
 		}
@@ -196,22 +197,22 @@ func withLength(def func(Info) int, build func(n int, p float64) Transform) func
 }
 
 // swapped reads the probability of a transform that swaps left and right
-// electrodes and gives the left/right permutation of info's channels, or an
-// error when they have no left/right pair.
-func swapped(a Args, info Info) (p float64, perm []int, err error) {
+// electrodes and gives the left/right permutation of the trials' channels,
+// or an error when they have no left/right pair.
+func swapped(a Args) (p float64, perm []int, err error) {
 	if p, err = a.POnly(); err != nil {
 		return 0, nil, err
 	}
-	perm = symmetricPermutation(info.Channels)
+	perm = symmetricPermutation(a.Info.Channels)
 	for i, j := range perm {
 		if i != j {
 			return p, perm, nil
 		}
 	}
-	return 0, nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", a.Name, strings.Join(info.Channels, ", "))
+	return 0, nil, fmt.Errorf("%s swaps left and right electrodes (C3 ↔ C4), but the channels %s have no left/right pair", a.Name, strings.Join(a.Info.Channels, ", "))
 }
 
-func parseScale(a Args, _ Info) (Transform, error) {
+func parseScale(a Args) (Transform, error) {
 	lo, hi := 0.5, 2.0
 	if len(a.Fields) > 0 {
 		bounds := strings.SplitN(a.Fields[0], "-", 2)
@@ -231,7 +232,7 @@ func parseScale(a Args, _ Info) (Transform, error) {
 	return AmplitudeScale{P: p, Lo: lo, Hi: hi}, nil
 }
 
-func parseMixup(a Args, _ Info) (Transform, error) {
+func parseMixup(a Args) (Transform, error) {
 	if len(a.Fields) > 1 && a.Fields[1] != "per-sample" {
 		return nil, fmt.Errorf("mixup takes alpha and optionally per-sample (mixup:0.2:per-sample)")
 	}
@@ -261,20 +262,20 @@ func init() {
 		{"scale", parseScale},
 		{"chandropout", withValue("drop probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsDropout{P: p, PDrop: v} })},
 		{"chanshuffle", withValue("shuffle probability", 0.2, one, func(v, p float64, _ Info) Transform { return ChannelsShuffle{P: p, PShuffle: v} })},
-		{"symmetry", func(a Args, info Info) (Transform, error) {
-			p, perm, err := swapped(a, info)
+		{"symmetry", func(a Args) (Transform, error) {
+			p, perm, err := swapped(a)
 			if err != nil {
 				return nil, err
 			}
 			return ChannelsSymmetry{P: p, Perm: perm}, nil
 		}},
-		{"mirror", func(a Args, info Info) (Transform, error) {
-			p, perm, err := swapped(a, info)
+		{"mirror", func(a Args) (Transform, error) {
+			p, perm, err := swapped(a)
 			if err != nil {
 				return nil, err
 			}
-			if len(info.Classes) != 2 || !strings.Contains(strings.ToLower(info.Classes[0]), "left") || !strings.Contains(strings.ToLower(info.Classes[1]), "right") {
-				return nil, fmt.Errorf("mirror flips left- and right-hand labels, but the classes are %s; use symmetry to swap channels and keep labels", strings.Join(info.Classes, ", "))
+			if c := a.Info.Classes; len(c) != 2 || !strings.Contains(strings.ToLower(c[0]), "left") || !strings.Contains(strings.ToLower(c[1]), "right") {
+				return nil, fmt.Errorf("mirror flips left- and right-hand labels, but the classes are %s; use symmetry to swap channels and keep labels", strings.Join(c, ", "))
 			}
 			return Mirror{P: p, Perm: perm}, nil
 		}},
