@@ -97,7 +97,7 @@ func Read(vhdrPath string) (*File, error) {
 			return nil, err
 		}
 	}
-	f, err := Parse(vhdr, vmrk, eeg)
+	f, err := parse(h, vmrk, eeg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vhdrPath, err)
 	}
@@ -114,6 +114,11 @@ func Parse(vhdr, vmrk, eeg []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parse(h, vmrk, eeg)
+}
+
+// parse is Parse with the header read.
+func parse(h ini, vmrk, eeg []byte) (*File, error) {
 	if !strings.HasPrefix(h.first, "Brain Vision Data Exchange Header File") && !strings.HasPrefix(h.first, "BrainVision Data Exchange Header File") {
 		return nil, fmt.Errorf("the header starts %q, not \"Brain Vision Data Exchange Header File\"", truncate(h.first))
 	}
