@@ -78,12 +78,22 @@ func GenerateLab(dir string, seed uint64) error {
 	return GenerateLabTrials(dir, seed, LabTrialsPerFile)
 }
 
+// CheckTrialsPerFile says what is wrong with n trials per file of
+// synthetic data, if anything: the classes alternate, so n is even, and at
+// least 8.
+func CheckTrialsPerFile(n int) error {
+	if n < 8 || n%2 != 0 {
+		return fmt.Errorf("%d trials per file of synthetic data; want an even number, at least 8 (the lab has %d)", n, LabTrialsPerFile)
+	}
+	return nil
+}
+
 // GenerateLabTrials is GenerateLab with n trials per subject and session
 // instead of the lab's 540 (an even number, at least 8): a small dataset of
 // the lab's shape for a quick try or test. Its manifest records n.
 func GenerateLabTrials(dir string, seed uint64, n int) error {
-	if n < 8 || n%2 != 0 {
-		return fmt.Errorf("synthetic data: %d trials per file; want an even number, at least 8 (the lab has %d)", n, LabTrialsPerFile)
+	if err := CheckTrialsPerFile(n); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

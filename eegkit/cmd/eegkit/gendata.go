@@ -25,8 +25,8 @@ func cmdGenData(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *out == "" {
 		return usageError{errors.New("--out is required")}
 	}
-	if *trials < 8 || *trials%2 != 0 {
-		return usageError{fmt.Errorf("--trials must be an even number, at least 8, got %d", *trials)}
+	if err := datasets.CheckTrialsPerFile(*trials); err != nil {
+		return usageError{fmt.Errorf("--trials: %w", err)}
 	}
 	for _, split := range []string{"train", "test"} {
 		for _, f := range datasets.LabFiles(split) {

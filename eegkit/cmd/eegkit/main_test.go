@@ -58,6 +58,7 @@ func TestCLI(t *testing.T) {
 		{"train help", []string{"train", "--help"}, 0, ""},
 		{"gen-data", []string{"gen-data", "--out", data, "--seed", "1"}, 0, "wrote synthetic"},
 		{"gen-data refuses to overwrite", []string{"gen-data", "--out", data}, 1, "use --force"},
+		{"gen-data odd trials", []string{"gen-data", "--out", filepath.Join(tmp, "odd"), "--trials", "7"}, 2, "want an even number, at least 8"},
 		{"info", []string{"info", filepath.Join("..", "..", "edf", "testdata", "pyedflib.bdf")}, 0, `event "769": 1`},
 		{"info of an npz", []string{"info", filepath.Join(data, "S4b_test.npz")}, 1, "is not a readable EDF file"},
 		{"info without a file", []string{"info"}, 2, "give one recording"},
