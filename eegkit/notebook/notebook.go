@@ -100,22 +100,19 @@ func Show(f *plot.Figure, base string) error {
 // stem.{png,svg}, so that the line stays shorter than a cell's width.
 func savedFiles(paths []string) string {
 	rel := make([]string, len(paths))
-	var exts []string
-	stem := ""
+	exts := make([]string, len(paths))
 	for i, p := range paths {
-		p = relative(p)
-		rel[i] = p
-		ext := filepath.Ext(p)
-		if i > 0 && strings.TrimSuffix(p, ext) != stem {
-			for j := i + 1; j < len(paths); j++ {
-				rel[j] = relative(paths[j])
-			}
+		rel[i] = relative(p)
+		exts[i] = strings.TrimPrefix(filepath.Ext(rel[i]), ".")
+	}
+	stem := strings.TrimSuffix(rel[0], filepath.Ext(rel[0]))
+	for _, r := range rel {
+		if strings.TrimSuffix(r, filepath.Ext(r)) != stem {
 			return strings.Join(rel, ", ")
 		}
-		stem, exts = strings.TrimSuffix(p, ext), append(exts, strings.TrimPrefix(ext, "."))
 	}
 	if len(exts) == 1 {
-		return stem + "." + exts[0]
+		return rel[0]
 	}
 	return stem + ".{" + strings.Join(exts, ",") + "}"
 }
