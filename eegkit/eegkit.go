@@ -1,8 +1,8 @@
 // Package eegkit is the front door to eegkit: the few calls a notebook
 // needs — load the data, build the lab's models or one of one's own, train
 // into a run store, report and plot — each delegating to the package that
-// holds it (eeg, datasets, dsp, nn, models, train, metrics, baselines,
-// experiments, plot, lab). Programs that need more import those packages.
+// holds it (eeg, datasets, recording, preprocess, dsp, nn, models, train,
+// metrics, baselines, experiments, plot, lab). Programs that need more import those packages.
 package eegkit
 
 import (
@@ -20,6 +20,8 @@ import (
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/onnx"
 	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/preprocess"
+	"github.com/eegkit/eegkit/eegkit/recording"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -65,6 +67,22 @@ var LabInput = models.LabInput
 
 // LoadData loads the data in dir: the lab's files or EEGMMIDB (datasets.LoadData).
 func LoadData(dir string) (*eeg.Data, error) { return datasets.LoadData(dir) }
+
+// LoadPreprocessed is LoadData with preprocessing, steps separated by
+// commas ("bandpass:4-38,ems"; preprocess.Usage lists them): over EEGMMIDB's
+// and a competition's recordings before cutting, over each trial of the
+// lab's and trials files. The data's Source says how it was preprocessed.
+func LoadPreprocessed(dir, spec string) (*eeg.Data, error) {
+	p, err := preprocess.ParsePipeline(spec)
+	if err != nil {
+		return nil, err
+	}
+	return datasets.LoadDataWith(dir, datasets.MMIDBOptions{Preprocess: p})
+}
+
+// ReadRecording reads an EDF, EDF+, BDF, BDF+, GDF or BrainVision (.vhdr)
+// recording: its channels and its events (recording.Read).
+func ReadRecording(path string) (*recording.Recording, error) { return recording.Read(path) }
 
 // ParseActivation reads "relu", "leakyrelu", "elu" or "" (the model's own).
 func ParseActivation(s string) (Activation, error) { return nn.ParseActivation(s) }

@@ -10,6 +10,38 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 )
 
+// TestPreprocessedData: preprocessing through the front door filters the
+// lab's trials (a band-pass leaves every trial's mean near 0, where the
+// raw trials' means are not) and says so in the data's Source; a recording
+// reads through it too.
+func TestPreprocessedData(t *testing.T) {
+	raw, err := LoadData("datasets/testdata/lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadPreprocessed("datasets/testdata/lab", "bandpass:8-30")
+	if err != nil || !strings.Contains(d.Source, "preprocessed bandpass:8-30") || d.ID() == raw.ID() {
+		t.Fatalf("LoadPreprocessed: %v (%s)", err, d.Source)
+	}
+	mean := func(x []float32) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += float64(v)
+		}
+		return s / float64(len(x))
+	}
+	if m := mean(d.Train.Trial(0)[:d.Train.Times]); m*m > 1 || m == mean(raw.Train.Trial(0)[:raw.Train.Times]) {
+		t.Errorf("the band-passed first trial's C3 mean is %g (raw %g)", m, mean(raw.Train.Trial(0)[:raw.Train.Times]))
+	}
+	if _, err := LoadPreprocessed("datasets/testdata/lab", "bandpass"); err == nil || !strings.Contains(err.Error(), "LOW-HIGH") {
+		t.Errorf("a bad spec: %v", err)
+	}
+	rec, err := ReadRecording("gdf/testdata/gdf1_int16.gdf")
+	if err != nil || rec.Format != "GDF 1.25" || len(rec.Channels) != 3 || rec.Events[2].Name != "left hand" {
+		t.Errorf("ReadRecording: %+v, %v", rec, err)
+	}
+}
+
 // TestFrontDoor: the calls a notebook makes reach the packages behind them.
 func TestFrontDoor(t *testing.T) {
 	data, err := LoadData("datasets/testdata/lab")

@@ -16,6 +16,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/edf"
 	"github.com/eegkit/eegkit/eegkit/eeg"
+	"github.com/eegkit/eegkit/eegkit/preprocess"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -44,6 +45,11 @@ type MMIDBOptions struct {
 	// 125 Hz, 160 keeps the recordings' rate, and any rate below resamples
 	// (an ideal FFT low-pass). MMIDBTrialTime·Rate must be a whole number.
 	Rate float64
+	// Preprocess runs over the data before the models see it, for every
+	// kind of data LoadDataWith reads: over EEGMMIDB's continuous
+	// recordings at 160 Hz before trials are cut (so it may not resample;
+	// Rate does), over each trial of the lab's and trials files.
+	Preprocess *preprocess.Pipeline
 }
 
 // MMIDBAllChannels asks MMIDBOptions for every EEG channel of the recordings.
@@ -66,6 +72,9 @@ func (o MMIDBOptions) check() error {
 	r := o.rate()
 	if math.IsNaN(r) || r <= 0 || r > MMIDBRate || r*MMIDBTrialTime != math.Round(r*MMIDBTrialTime) {
 		return fmt.Errorf("EEGMMIDB sampling rate %g Hz: want a rate in (0, %g] Hz that makes a whole number of samples in %g s (125 or 160, say)", o.Rate, MMIDBRate, MMIDBTrialTime)
+	}
+	if o.Preprocess.Resamples() {
+		return fmt.Errorf("preprocessing %q resamples, but EEGMMIDB trials are cut at 160 Hz and resampled to Rate; set the rate with Rate (--rate) instead", o.Preprocess.Spec)
 	}
 	seen := map[string]bool{}
 	for _, c := range o.Channels {
@@ -177,6 +186,9 @@ func LoadEEGMMIDBWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	}
 	ld.Source = fmt.Sprintf("PhysioNet EEGMMIDB motor imagery, %s (train runs 4+8, test run 12; %s; %g s before to %g s after each cue, %s; %s)",
 		subjectList(names), chans, MMIDBPreCue, MMIDBTrialTime-MMIDBPreCue, rate, verified)
+	if opt.Preprocess != nil {
+		ld.Source += ", preprocessed " + opt.Preprocess.Spec + " before cutting"
+	}
 	return ld, nil
 }
 
@@ -215,9 +227,23 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err 
 	} else if got := ds.ChannelNames; !slices.Equal(got, names) {
 		return fmt.Errorf("%s has channels %s where the runs before it have %s; choose the channels with MMIDBOptions.Channels (--channels)", path, strings.Join(names, ","), strings.Join(got, ","))
 	}
+	data := make([][]float64, len(chans))
+	for c, sig := range chans {
+		data[c] = sig.Data
+	}
+	if opt.Preprocess != nil {
+		s := &preprocess.Signals{Names: slices.Clone(names), Rate: MMIDBRate, Data: make([][]float64, len(chans))}
+		for c := range data {
+			s.Data[c] = slices.Clone(data[c])
+		}
+		if err := opt.Preprocess.Apply(s); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		data = s.Data
+	}
 	fft := fourier.NewFFT(mmidbTrialInput)
 	ifft := fourier.NewFFT(times)
-	n := len(chans[0].Data)
+	n := len(data[0])
 	trial := make([]float32, len(chans)*times)
 	for _, a := range e.Annotations {
 		var label int32
@@ -233,8 +259,8 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err 
 		if start < 0 || start+mmidbTrialInput > n {
 			continue
 		}
-		for c, sig := range chans {
-			dsp.Resample(fft, ifft, sig.Data[start:start+mmidbTrialInput], trial[c*times:(c+1)*times])
+		for c, sig := range data {
+			dsp.Resample(fft, ifft, sig[start:start+mmidbTrialInput], trial[c*times:(c+1)*times])
 		}
 		ds.X = append(ds.X, trial...)
 		ds.Y = append(ds.Y, label)
@@ -340,8 +366,10 @@ func verifySHA256(path, rel string, sums map[string]string, sumsFile string) err
 	return nil
 }
 
-// LoadData reads a data directory of either kind eegkit knows: the lab's
-// four .npz files, or EEGMMIDB EDF files (see LoadEEGMMIDB).
+// LoadData reads a data directory of any kind eegkit knows: the lab's four
+// .npz files, EEGMMIDB EDF files (see LoadEEGMMIDB), a BCI competition's
+// GDF files (see LoadCompetition), or trials files that `eegkit epochs`
+// wrote (see LoadTrialsDir).
 func LoadData(dir string) (*eeg.Data, error) { return LoadDataWith(dir, MMIDBOptions{}) }
 
 // LoadDataWith is LoadData with the channels and rate to cut EEGMMIDB
@@ -353,8 +381,28 @@ func LoadDataWith(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 	if isMMIDBDir(dir) {
 		return LoadEEGMMIDBWith(dir, opt)
 	}
-	if len(opt.Channels) > 0 || opt.Rate != 0 {
-		return nil, fmt.Errorf("%s is not an EEGMMIDB folder (S001/S001R04.edf, …): channels and rate can be chosen for EEGMMIDB only (the lab's files are C3 and C4 at 125 Hz)", dir)
+	if comp, _ := competitionOf(dir); comp != nil {
+		if len(opt.Channels) > 0 || opt.Rate != 0 {
+			return nil, fmt.Errorf("%s holds %s: its trials have its own channels and rate (resample with --preprocess resample:RATE)", dir, comp.Name)
+		}
+		return LoadCompetition(dir, opt)
 	}
-	return LoadLab(dir)
+	if len(opt.Channels) > 0 || opt.Rate != 0 { // Preprocess applies to every kind
+		return nil, fmt.Errorf("%s is not an EEGMMIDB folder (S001/S001R04.edf, …): channels and rate can be chosen for EEGMMIDB only (the lab's files are C3 and C4 at 125 Hz; trials files have the channels they were cut with)", dir)
+	}
+	load := LoadLab
+	if isTrialsDir(dir) {
+		load = LoadTrialsDir
+	}
+	d, err := load(dir)
+	if err != nil || opt.Preprocess == nil {
+		return d, err
+	}
+	for _, ds := range []*eeg.Dataset{d.Train, d.Test} {
+		if err := opt.Preprocess.ApplyTrials(ds); err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+	}
+	d.Source += ", each trial preprocessed " + opt.Preprocess.Spec
+	return d, nil
 }

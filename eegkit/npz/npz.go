@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -119,9 +120,59 @@ type Array struct {
 // float64. Every size is checked against the bytes really there before
 // anything is allocated, and the member's CRC-32 is checked at its end.
 func (z *File) Array(key string) (*Array, error) {
+	var dt npyDType
+	hdr, raw, err := z.member(key, func(descr string) (size int, err error) {
+		dt, err = parseDType(descr)
+		return dt.size, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Array{Shape: hdr.shape, DType: hdr.descr, Data: dt.decode(raw, len(raw)/dt.size)}, nil
+}
+
+// Strings reads a one-dimensional array of strings (numpy's unicode dtype
+// "<Un", as numpy.savez writes a list of str), each without its padding.
+func (z *File) Strings(key string) ([]string, error) {
+	width := 0
+	hdr, raw, err := z.member(key, func(descr string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimPrefix(descr, "<U"))
+		if !strings.HasPrefix(descr, "<U") || err != nil || n < 1 || n > 1<<16 {
+			return 0, fmt.Errorf("has dtype %s; want strings (<U…)", descr)
+		}
+		width = n
+		return 4 * n, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(hdr.shape) != 1 {
+		return nil, fmt.Errorf("%s: array %q has shape %v; want a list of strings", z.path, key, hdr.shape)
+	}
+	out := make([]string, hdr.shape[0])
+	for i := range out {
+		rs := make([]rune, 0, width)
+		for j := range width {
+			r := rune(binary.LittleEndian.Uint32(raw[4*(i*width+j):]))
+			if r == 0 {
+				break
+			}
+			if !utf8.ValidRune(r) {
+				return nil, fmt.Errorf("%s: array %q: string %d holds %#x, not a character", z.path, key, i, r)
+			}
+			rs = append(rs, r)
+		}
+		out[i] = string(rs)
+	}
+	return out, nil
+}
+
+// member reads one member's header and raw values, their element size
+// given by elemSize from the header's dtype.
+func (z *File) member(key string, elemSize func(descr string) (int, error)) (npyHeader, []byte, error) {
 	m, ok := z.members[key]
 	if !ok {
-		return nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.Keys(), ", "))
+		return npyHeader{}, nil, fmt.Errorf("%s: no array %q in the archive (it has: %s)", z.path, key, strings.Join(z.Keys(), ", "))
 	}
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%s: array %q "+format, append([]any{z.path, key}, args...)...)
@@ -129,57 +180,55 @@ func (z *File) Array(key string) (*Array, error) {
 	switch m.Method {
 	case zip.Store:
 		if m.UncompressedSize64 != m.CompressedSize64 {
-			return nil, fail("is corrupt: a stored member of %d bytes claims %d uncompressed", m.CompressedSize64, m.UncompressedSize64)
+			return npyHeader{}, nil, fail("is corrupt: a stored member of %d bytes claims %d uncompressed", m.CompressedSize64, m.UncompressedSize64)
 		}
 	case zip.Deflate:
 		if m.UncompressedSize64 > maxDeflateRatio*m.CompressedSize64+4096 {
-			return nil, fail("claims %d bytes from %d compressed (more than %d:1): refusing a possible deflate bomb", m.UncompressedSize64, m.CompressedSize64, maxDeflateRatio)
+			return npyHeader{}, nil, fail("claims %d bytes from %d compressed (more than %d:1): refusing a possible deflate bomb", m.UncompressedSize64, m.CompressedSize64, maxDeflateRatio)
 		}
 	default:
-		return nil, fail("uses zip compression method %d; numpy writes stored or deflated members", m.Method)
+		return npyHeader{}, nil, fail("uses zip compression method %d; numpy writes stored or deflated members", m.Method)
 	}
 	rc, err := m.Open()
 	if err != nil {
-		return nil, fail("could not be opened (%w)", safefile.Cause(err))
+		return npyHeader{}, nil, fail("could not be opened (%w)", safefile.Cause(err))
 	}
 	defer rc.Close()
 	// The bound on the inflated stream holds whatever the directory claims.
 	src := &limitedReader{r: rc, n: int64(min(m.UncompressedSize64, maxArrayBytes+1<<20))}
 	hdr, hdrLen, err := readNPYHeader(src)
 	if err != nil {
-		return nil, fail("%v", err)
+		return npyHeader{}, nil, fail("%v", err)
 	}
-	a := &Array{Shape: hdr.shape, DType: hdr.descr}
 	if hdr.fortran {
-		return nil, fail("is stored in Fortran order; save it with numpy.ascontiguousarray")
+		return npyHeader{}, nil, fail("is stored in Fortran order; save it with numpy.ascontiguousarray")
 	}
-	dt, err := parseDType(hdr.descr)
+	size, err := elemSize(hdr.descr)
 	if err != nil {
-		return nil, fail("%v", err)
+		return npyHeader{}, nil, fail("%v", err)
 	}
 	n, ok := shapeValues(hdr.shape)
-	if !ok || n > maxArrayBytes/uint64(dt.size) {
-		return nil, fail("has shape %v, more than the %d bytes eegkit reads in one array (corrupt header?)", hdr.shape, maxArrayBytes)
+	if !ok || n > maxArrayBytes/uint64(size) {
+		return npyHeader{}, nil, fail("has shape %v, more than the %d bytes eegkit reads in one array (corrupt header?)", hdr.shape, maxArrayBytes)
 	}
-	if want := uint64(hdrLen) + n*uint64(dt.size); want != m.UncompressedSize64 {
-		return nil, fail("is corrupt: shape %v of %s needs %d bytes with its header, the archive holds %d", hdr.shape, hdr.descr, want, m.UncompressedSize64)
+	if want := uint64(hdrLen) + n*uint64(size); want != m.UncompressedSize64 {
+		return npyHeader{}, nil, fail("is corrupt: shape %v of %s needs %d bytes with its header, the archive holds %d", hdr.shape, hdr.descr, want, m.UncompressedSize64)
 	}
-	raw := make([]byte, n*uint64(dt.size))
+	raw := make([]byte, n*uint64(size))
 	if _, err := io.ReadFull(src, raw); err != nil {
-		return nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
+		return npyHeader{}, nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
 	}
 	// Reading to the end makes archive/zip compare the CRC-32 and the size.
 	if _, err := io.Copy(io.Discard, src); err != nil {
 		if errors.Is(err, zip.ErrChecksum) {
-			return nil, fail("fails its CRC-32 check: the file is damaged")
+			return npyHeader{}, nil, fail("fails its CRC-32 check: the file is damaged")
 		}
-		return nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
+		return npyHeader{}, nil, fail("could not be read (truncated or corrupt): %w", safefile.Cause(err))
 	}
 	if src.over {
-		return nil, fail("is corrupt: it holds more bytes than the archive says")
+		return npyHeader{}, nil, fail("is corrupt: it holds more bytes than the archive says")
 	}
-	a.Data = dt.decode(raw, int(n))
-	return a, nil
+	return hdr, raw, nil
 }
 
 // limitedReader reads at most n bytes from r and notes whether r had more.
@@ -226,7 +275,8 @@ func shapeValues(shape []int) (n uint64, ok bool) {
 }
 
 // Entry is one array to write: data is a flat slice ([]float32, []float64,
-// []int64 or []int32) in C order, or a scalar when shape is empty.
+// []int64, []int32, or []string, written as numpy's "<Un") in C order, or
+// a scalar when shape is empty.
 type Entry struct {
 	Name  string
 	Shape []int
@@ -270,6 +320,19 @@ func writeNPY(w io.Writer, e Entry) error {
 		descr, n = "<i8", len(d)
 	case []int32:
 		descr, n = "<i4", len(d)
+	case []string:
+		width := 1
+		for _, v := range d {
+			width = max(width, utf8.RuneCountInString(v))
+		}
+		descr, n = "<U"+strconv.Itoa(width), len(d)
+		utf32 := make([]uint32, width*len(d))
+		for i, v := range d {
+			for j, r := range []rune(v) {
+				utf32[i*width+j] = uint32(r)
+			}
+		}
+		e.Data = utf32
 	default:
 		return fmt.Errorf("unsupported data type %T", e.Data)
 	}

@@ -194,3 +194,29 @@ func TestOpenNPZRefusesNonRegularFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestStrings writes a list of strings as numpy's "<Un" (the widest, in
+// characters, sets n; shorter ones are padded with zeros) and reads it back,
+// characters beyond ASCII included; a numeric array is not strings.
+func TestStrings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "names.npz")
+	names := []string{"C3", "Cz", "Fp1", "µV", ""}
+	if err := Write(path, []Entry{{Name: "channels", Shape: []int{5}, Data: names}, {Name: "rate", Data: []float64{250}}}); err != nil {
+		t.Fatal(err)
+	}
+	z, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	got, err := z.Strings("channels")
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(names) {
+		t.Fatalf("Strings = %q, %v; want %q", got, err, names)
+	}
+	if _, err := z.Strings("rate"); err == nil || !strings.Contains(err.Error(), "want strings") {
+		t.Errorf("Strings of a float array: %v", err)
+	}
+	if a, err := z.Array("channels"); err == nil {
+		t.Errorf("Array of strings read %v", a.Data)
+	}
+}

@@ -5,19 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
-	"sort"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/eegkit/eegkit/eegkit/brainvision"
-	"github.com/eegkit/eegkit/eegkit/edf"
+	"github.com/eegkit/eegkit/eegkit/recording"
 )
 
 // recordingInfo is what `eegkit info --json` prints for a recording.
 type recordingInfo struct {
 	File     string        `json:"file"`
-	Format   string        `json:"format"`   // "EDF", "EDF+", "BDF", "BDF+", "BrainVision"
+	Format   string        `json:"format"`   // "EDF", "EDF+", "BDF", "BDF+", "GDF 1.25", "GDF 2.20", "BrainVision"
 	Start    string        `json:"start"`    // the header's start, "dd.mm.yy hh.mm.ss"
 	Offset   float64       `json:"offset_s"` // the first sample after the header's start, s
 	Duration float64       `json:"duration_s"`
@@ -36,6 +32,7 @@ type eventInfo struct {
 	Onset       float64 `json:"onset"` // s from the first sample
 	Duration    float64 `json:"duration"`
 	Description string  `json:"description"`
+	Name        string  `json:"name"` // a GDF code's name ("left hand"); else the description
 }
 
 // cmdInfo is `eegkit info`: what a recording holds.
@@ -47,17 +44,13 @@ func cmdInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if len(files) != 1 {
-		return usageError{fmt.Errorf("give one recording (an EDF, EDF+, BDF or BDF+ file, or a BrainVision .vhdr), got %d", len(files))}
+		return usageError{fmt.Errorf("give one recording (an EDF, EDF+, BDF, BDF+ or GDF file, or a BrainVision .vhdr), got %d", len(files))}
 	}
-	read := readEDF
-	if strings.EqualFold(filepath.Ext(files[0]), ".vhdr") {
-		read = readBrainVision
-	}
-	info, err := read(files[0])
+	rec, err := recording.Read(files[0])
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(info.Events, func(i, j int) bool { return info.Events[i].Onset < info.Events[j].Onset })
+	info := describe(rec)
 	if *asJSON {
 		raw, _ := json.MarshalIndent(info, "", "  ")
 		_, err := fmt.Fprintln(stdout, string(raw))
@@ -79,59 +72,33 @@ func cmdInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	counts, order := map[string]int{}, []string{}
+	counts, order, names := map[string]int{}, []string{}, map[string]string{}
 	for _, ev := range info.Events {
 		if counts[ev.Description] == 0 {
 			order = append(order, ev.Description)
 		}
 		counts[ev.Description]++
+		names[ev.Description] = ev.Name
 	}
 	for _, d := range order {
-		fmt.Fprintf(stdout, "event %q: %d\n", d, counts[d])
+		if names[d] != d {
+			fmt.Fprintf(stdout, "event %q (%s): %d\n", d, names[d], counts[d])
+		} else {
+			fmt.Fprintf(stdout, "event %q: %d\n", d, counts[d])
+		}
 	}
 	return nil
 }
 
-// readEDF describes an EDF, EDF+, BDF or BDF+ file: its annotations, and a
-// BDF's Status channel's triggers, are its events.
-func readEDF(path string) (recordingInfo, error) {
-	e, err := edf.Read(path)
-	if err != nil {
-		return recordingInfo{}, err
+// describe is what `info` prints of a recording.
+func describe(r *recording.Recording) recordingInfo {
+	info := recordingInfo{File: r.Path, Format: r.Format, Start: r.Start, Offset: r.Offset, Duration: r.Duration(),
+		Channels: []channelInfo{}, Events: []eventInfo{}}
+	for _, c := range r.Channels {
+		info.Channels = append(info.Channels, channelInfo{Name: c.Name, Unit: c.Unit, Rate: c.Rate, Samples: len(c.Data)})
 	}
-	info := recordingInfo{File: path, Format: e.Format, Start: e.StartDate + " " + e.StartTime, Offset: e.StartOffset,
-		Duration: float64(e.NumRecords) * e.RecordDuration, Channels: []channelInfo{}, Events: []eventInfo{}}
-	for i := range e.Signals {
-		s := &e.Signals[i]
-		info.Channels = append(info.Channels, channelInfo{Name: s.Name(), Unit: s.Unit, Rate: e.SampleRate(s), Samples: len(s.Data)})
+	for _, e := range r.Events {
+		info.Events = append(info.Events, eventInfo{Onset: e.Onset, Duration: e.Duration, Description: e.Description, Name: e.Name})
 	}
-	events := e.Annotations
-	if status := e.Signal("Status"); status != nil && strings.HasPrefix(e.Format, "BDF") {
-		events = append(append([]edf.Annotation(nil), events...), e.Triggers(status)...)
-	}
-	for _, a := range events {
-		info.Events = append(info.Events, eventInfo{Onset: a.Onset, Duration: a.Duration, Description: a.Text})
-	}
-	return info, nil
-}
-
-// readBrainVision describes a BrainVision recording from its header: its
-// markers are its events, named as MNE names them ("Stimulus/S  1"), the
-// "New Segment" markers aside, as MNE leaves them out.
-func readBrainVision(path string) (recordingInfo, error) {
-	f, err := brainvision.Read(path)
-	if err != nil {
-		return recordingInfo{}, err
-	}
-	info := recordingInfo{File: path, Format: "BrainVision", Channels: []channelInfo{}, Events: []eventInfo{}}
-	for _, c := range f.Channels {
-		info.Channels = append(info.Channels, channelInfo{Name: c.Name, Unit: c.Unit, Rate: f.Rate, Samples: len(c.Data)})
-		info.Duration = float64(len(c.Data)) / f.Rate
-	}
-	for _, m := range f.Markers {
-		if m.Type != "New Segment" {
-			info.Events = append(info.Events, eventInfo{Onset: m.Onset, Duration: m.Duration, Description: m.Text()})
-		}
-	}
-	return info, nil
+	return info
 }

@@ -409,7 +409,7 @@ func TestInfoJSON(t *testing.T) {
 		info.Channels[0] != (channelInfo{Name: "C3", Unit: "uV", Rate: 256, Samples: 512}) || info.Channels[1].Name != "Status" {
 		t.Errorf("info %+v", info)
 	}
-	want := []eventInfo{{0.25, 0, "start"}, {0.5, 26.0 / 256, "769"}, {1.25, 30.0 / 256, "770"}, {1.5625, 10.0 / 256, "5"}}
+	want := []eventInfo{{0.25, 0, "start", "start"}, {0.5, 26.0 / 256, "769", "769"}, {1.25, 30.0 / 256, "770", "770"}, {1.5625, 10.0 / 256, "5", "5"}}
 	if fmt.Sprint(info.Events) != fmt.Sprint(want) {
 		t.Errorf("events %v, want %v", info.Events, want)
 	}
@@ -422,9 +422,22 @@ func TestInfoJSON(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &info) != nil {
 		t.Fatalf("vec.vhdr: exit %d %s", code, stderr)
 	}
-	want = []eventInfo{{0.25, 0.005, "Stimulus/S  7"}, {0.75, 0.1, "Response/R  2"}}
+	want = []eventInfo{{0.25, 0.005, "Stimulus/S  7", "Stimulus/S  7"}, {0.75, 0.1, "Response/R  2", "Response/R  2"}}
 	if info.Format != "BrainVision" || info.Duration != 1.5 || len(info.Channels) != 2 || info.Channels[1] != (channelInfo{Name: "EOG", Unit: "mV", Rate: 200, Samples: 300}) ||
 		fmt.Sprint(info.Events) != fmt.Sprint(want) {
 		t.Errorf("vec.vhdr: %+v", info)
+	}
+	code, out, stderr = runCLI("info", "--json", filepath.Join("..", "..", "gdf", "testdata", "gdf2_float32.gdf"))
+	info = recordingInfo{}
+	if code != 0 || json.Unmarshal([]byte(out), &info) != nil {
+		t.Fatalf("gdf2_float32.gdf: exit %d %s", code, stderr)
+	}
+	want = []eventInfo{{0, 0, "768", "trial start"}, {0.496, 1, "781", "feedback onset"}, {0.792, 1.2, "769", "left hand"}, {1.592, 0.32, "783", "unknown cue"}}
+	if info.Format != "GDF 2.20" || info.Start != "04.12.26 10.00.00" || info.Duration != 2 || len(info.Channels) != 2 ||
+		info.Channels[1] != (channelInfo{Name: "C4-C4'", Unit: "mV", Rate: 125, Samples: 250}) || fmt.Sprint(info.Events) != fmt.Sprint(want) {
+		t.Errorf("gdf2_float32.gdf: %+v", info)
+	}
+	if code, out, _ = runCLI("info", filepath.Join("..", "..", "gdf", "testdata", "gdf2_float32.gdf")); code != 0 || !strings.Contains(out, `event "769" (left hand): 1`) {
+		t.Errorf("info on a GDF file: exit %d\n%s", code, out)
 	}
 }

@@ -10,7 +10,7 @@ import (
 const defaultData = "data"
 
 // dataHelp describes --data.
-const dataHelp = "data: a directory with the lab's four .npz files, or with EEGMMIDB subject folders (S001/S001R04.edf, …)"
+const dataHelp = "data: a directory with the lab's four .npz files, EEGMMIDB subject folders (S001/S001R04.edf, …), a BCI competition's GDF files (A01T.gdf, B0101T.gdf, S4b.gdf, … with their true labels), or NAME_train.npz/NAME_test.npz pairs from eegkit epochs"
 
 // The models and activations the flags take, from the model registry.
 var (
