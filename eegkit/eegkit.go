@@ -2,7 +2,7 @@
 // needs — load the data, build the lab's models or one of one's own, train
 // into a run store, report and plot — each delegating to the package that
 // holds it (eeg, datasets, recording, preprocess, dsp, nn, models, train,
-// metrics, baselines, experiments, plot, lab). Programs that need more import those packages.
+// metrics, baselines, experiments, benchmark, plot, lab). Programs that need more import those packages.
 package eegkit
 
 import (
@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/eegkit/eegkit/eegkit/augment"
+	"github.com/eegkit/eegkit/eegkit/benchmark"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/dsp"
 	"github.com/eegkit/eegkit/eegkit/eeg"
@@ -78,6 +79,49 @@ func LoadPreprocessed(dir, spec string) (*eeg.Data, error) {
 		return nil, err
 	}
 	return datasets.LoadDataWith(dir, datasets.MMIDBOptions{Preprocess: p})
+}
+
+// GenerateSubjects writes synthetic subjects that differ as real ones do,
+// of several sessions, as trials files that LoadData reads
+// (datasets.GenerateSubjects).
+func GenerateSubjects(dir string, seed uint64, subjects, sessions, trials int) error {
+	return datasets.GenerateSubjects(dir, seed, subjects, sessions, trials)
+}
+
+// BenchmarkReport is a benchmark's scores per subject, the tests across
+// subjects and the verdict (benchmark.Report).
+type BenchmarkReport = benchmark.Report
+
+// Benchmark scores pipelines ("eegnet:elu,csp": models with their presets,
+// epochs overriding theirs when not 0, and baselines) on each subject of
+// data under an evaluation scheme (benchmark.Evaluations: within-session
+// with 5 folds, cross-session, cross-subject, competition) in dir, whose
+// finished folds it reuses, and returns and writes its report there.
+func Benchmark(ctx context.Context, data *Data, dataset, evaluation, pipelines string, epochs int, dir string, progress func(done, total int, what string)) (*BenchmarkReport, error) {
+	pipes, err := benchmark.ParsePipelines(pipelines)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := benchmark.PoolOf(data, dataset)
+	if err != nil {
+		return nil, err
+	}
+	plan := benchmark.Plan{Dataset: dataset, DataID: data.ID(), Data: data.Source, Classes: pool.ClassNames, Evaluation: evaluation, Epochs: epochs, Seed: 1}
+	for _, p := range pipes {
+		plan.Pipelines = append(plan.Pipelines, p.Name)
+	}
+	if evaluation == benchmark.WithinSession {
+		plan.Folds = 5
+	}
+	if _, err := benchmark.Run(ctx, dir, pool, pipes, plan, experiments.Shard{}, benchmark.Options{Epochs: epochs, Seed: 1}, progress); err != nil {
+		return nil, err
+	}
+	r, err := benchmark.ReadReport(dir)
+	if err != nil {
+		return nil, err
+	}
+	_, err = r.Write(dir)
+	return r, err
 }
 
 // ReadRecording reads an EDF, EDF+, BDF, BDF+, GDF or BrainVision (.vhdr)

@@ -61,6 +61,9 @@ EXPECT = {
     "06-models": (["figures/06_models.png", "figures/06_models.svg", "shallowconvnet-b64-*/run.json", "shallowfbcspnet-b64-*/model.npz",
                    "eegnetv4-elu-b64-*/model.npz", "eegnet-elu-b12-*/model.npz"],
                   ["**ShallowConvNet**", "| model | parameters |", "| shallowconvnet |", "| shallowfbcspnet | 7842 |", "| eegnetv4/elu | 1874 |"],),
+    "07-benchmark": (["benchmark/within-session/results.csv", "benchmark/cross-session/statistics.csv", "benchmark/cross-subject/folds.csv",
+                      "benchmark/figures/07_within-session_scores.png", "benchmark/figures/07_cross-subject_significance.svg"],
+                     ["### within-session", "### cross-subject", "| pipeline | mean ± std over subjects |", "The tests are MOABB's"],),
 }
 
 

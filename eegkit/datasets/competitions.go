@@ -125,7 +125,7 @@ func LoadCompetition(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 		if base.Channels == nil {
 			base.Channels = comp.Channels(rec.ChannelNames())
 		}
-		src := Source{Rec: rec, Subject: subj, Session: sess, Run: strings.TrimSuffix(name, ".gdf")}
+		run := strings.TrimSuffix(name, ".gdf")
 		cued, unknown := 0, 0
 		for _, e := range rec.Events {
 			if slices.ContainsFunc(comp.Classes, func(c EventClass) bool { return c.Event == e.Description }) {
@@ -135,14 +135,14 @@ func LoadCompetition(dir string, opt MMIDBOptions) (*eeg.Data, error) {
 			}
 		}
 		if comp.Train(sess) && cued > 0 {
-			train = append(train, Source{Rec: withEvents(rec, func(e recording.Event) bool { return e.Description != unknownCue }), Subject: subj, Session: sess, Run: src.Run})
+			train = append(train, Source{Rec: withEvents(rec, func(e recording.Event) bool { return e.Description != unknownCue }), Subject: subj, Session: sess, Run: run})
 		}
 		if !comp.Train(sess) || unknown > 0 {
 			labelled, err := trueLabels(dir, comp, subj, sess, rec, !comp.Train(sess))
 			if err != nil {
 				return nil, err
 			}
-			test = append(test, Source{Rec: labelled, Subject: subj, Session: sess, Run: src.Run})
+			test = append(test, Source{Rec: labelled, Subject: subj, Session: sess, Run: run})
 		}
 	}
 	d := &eeg.Data{Dir: dir}

@@ -48,7 +48,8 @@ type MMIDBOptions struct {
 	// Preprocess runs over the data before the models see it, for every
 	// kind of data LoadDataWith reads: over EEGMMIDB's continuous
 	// recordings at 160 Hz before trials are cut (so it may not resample;
-	// Rate does), over each trial of the lab's and trials files.
+	// Rate does) and a competition's, over each trial of the lab's and
+	// trials files.
 	Preprocess *preprocess.Pipeline
 }
 
@@ -241,6 +242,7 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err 
 		}
 		data = s.Data
 	}
+	run := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))[4:] // S001R04.edf: R04, the run as its session
 	fft := fourier.NewFFT(mmidbTrialInput)
 	ifft := fourier.NewFFT(times)
 	n := len(data[0])
@@ -265,6 +267,7 @@ func appendMMIDBRun(ds *eeg.Dataset, path string, s int, opt MMIDBOptions) (err 
 		ds.X = append(ds.X, trial...)
 		ds.Y = append(ds.Y, label)
 		ds.Subject = append(ds.Subject, s)
+		ds.Session = append(ds.Session, run)
 	}
 	return nil
 }

@@ -78,10 +78,10 @@ type Source struct {
 // Epoched are trials cut from recordings, with where each came from.
 type Epoched struct {
 	*eeg.Dataset
-	Session, Run []string  // per trial
-	Onset        []float64 // per trial: its event's onset in its recording, s
-	Rejected     int       // trials dropped as marked rejected
-	Outside      int       // trials dropped because their window leaves the recording
+	Run      []string  // per trial (its Session is the Dataset's)
+	Onset    []float64 // per trial: its event's onset in its recording, s
+	Rejected int       // trials dropped as marked rejected
+	Outside  int       // trials dropped because their window leaves the recording
 }
 
 func (o EpochOptions) withDefaults() EpochOptions {
@@ -94,8 +94,8 @@ func (o EpochOptions) withDefaults() EpochOptions {
 	return o
 }
 
-// Window is the number of samples a window from tmin to tmax has at rate,
-// and its first sample's offset from the event's.
+// Window is where the window from TMin to TMax starts at rate, in samples
+// from the event's sample (first), and how many samples it has (n).
 func (o EpochOptions) Window(rate float64) (first, n int) {
 	first = int(math.RoundToEven(o.TMin * rate))
 	n = int(math.RoundToEven(o.TMax*rate)) - first + 1

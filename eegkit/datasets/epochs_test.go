@@ -178,14 +178,14 @@ func TestTrialsFilesAreData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteTrials(filepath.Join(dir, subj+"_"+split+".npz"), ep, "bandpass:4-38"); err != nil {
+			if err := WriteTrials(filepath.Join(dir, subj+"_"+split+".npz"), ep, TrialsInfo{Preprocess: "bandpass:4-38"}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	back, pre, err := ReadTrials(filepath.Join(dir, "A_train.npz"))
-	if err != nil || pre != "bandpass:4-38" || back.Len() != 2 || back.Session[0] != "train" || back.Subjects[0] != "A" || back.Onset[0] != 0.496 {
-		t.Fatalf("read back %+v, %q, %v", back, pre, err)
+	back, info, err := ReadTrials(filepath.Join(dir, "A_train.npz"))
+	if err != nil || info.Preprocess != "bandpass:4-38" || back.Len() != 2 || back.Session[0] != "train" || back.Subjects[0] != "A" || back.Onset[0] != 0.496 {
+		t.Fatalf("read back %+v, %+v, %v", back, info, err)
 	}
 	d, err := LoadData(dir)
 	if err != nil {

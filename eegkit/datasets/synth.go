@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -31,6 +32,16 @@ type SubjectModel struct {
 	Miss      float64 // probability that a trial shows no imagery effect at all
 	Clip      float64 // amplifier range, µV (0 = none)
 	NaNTrials float64 // fraction of trials with a run of missing samples
+	// Mix is how much of the other hemisphere each channel picks up
+	// (C3 += Mix[0]·C4, C4 += Mix[1]·C3: volume conduction and where the
+	// electrodes sit), Lateral the depth of desynchronisation over C3 and
+	// over C4 relative to ERD (0 means 1), and SessionMix the standard
+	// deviation by which each later session changes both (the electrodes
+	// placed anew, the strategy changed; Lateral by a log-normal factor).
+	// The lab's two subjects have none of these.
+	Mix        [2]float64
+	SessionMix float64
+	Lateral    [2]float64
 }
 
 // labSubjectModels are the two synthetic subjects, calibrated on the first
@@ -105,7 +116,7 @@ func GenerateLabTrials(dir string, seed uint64, n int) error {
 	for si, sm := range labSubjectModels() {
 		for split, name := range []string{"train", "test"} {
 			rng := rand.New(rand.NewPCG(seed, uint64(1000+10*si+split)))
-			signal, labels := sm.session(rng, split == 1, n)
+			signal, labels := sm.session(rng, split, n)
 			file := sm.Name + "_" + name + ".npz"
 			path := filepath.Join(dir, file)
 			err := npz.Write(path, []npz.Entry{
@@ -126,8 +137,11 @@ func GenerateLabTrials(dir string, seed uint64, n int) error {
 	return safefile.WriteFile(filepath.Join(dir, SyntheticManifestFile), append(raw, '\n'))
 }
 
-// session generates one file's n trials: signal (n, 750, 2) and labels 1/2.
-func (sm SubjectModel) session(rng *rand.Rand, test bool, n int) (signal, labels []float64) {
+// session generates one session's n trials: signal (n, 750, 2) and labels
+// 1/2. Session 0 is the model's own; each later one moves the rhythms
+// sessionFreqStep further, redraws the gains (±10 %) and weakens the
+// imagery effect by 15 % more (the lab's test session is session 1).
+func (sm SubjectModel) session(rng *rand.Rand, shift int, n int) (signal, labels []float64) {
 	labels = make([]float64, n)
 	for i := range labels {
 		labels[i] = float64(1 + i%2)
@@ -135,11 +149,25 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool, n int) (signal, labels
 	rng.Shuffle(len(labels), func(i, j int) { labels[i], labels[j] = labels[j], labels[i] })
 
 	mu, beta, gain, erd := sm.MuHz, sm.BetaHz, [2]float64{1, 1}, sm.ERD
-	if test {
-		mu += sessionFreqStep
-		beta -= sessionFreqStep
+	if shift > 0 {
+		mu += float64(shift) * sessionFreqStep
+		beta -= float64(shift) * sessionFreqStep
 		gain = [2]float64{0.9 + 0.2*rng.Float64(), 0.9 + 0.2*rng.Float64()}
-		erd *= 0.85
+		erd *= math.Pow(0.85, float64(shift))
+	}
+	mix := sm.Mix
+	if shift > 0 && sm.SessionMix > 0 {
+		mix[0] += sm.SessionMix * rng.NormFloat64() * float64(shift)
+		mix[1] += sm.SessionMix * rng.NormFloat64() * float64(shift)
+	}
+	lateral := [2]float64{1, 1}
+	for c, l := range sm.Lateral {
+		if l != 0 {
+			lateral[c] = l
+		}
+		if shift > 0 && sm.SessionMix > 0 { // and which hemisphere desynchronises more changes too
+			lateral[c] *= math.Exp(sm.SessionMix * rng.NormFloat64() * float64(shift))
+		}
 	}
 	signal = make([]float64, n*labTimes*labChans)
 	otherFrac := 1 - sm.LowFrac - sm.MuFrac - sm.BetaFrac
@@ -168,22 +196,28 @@ func (sm SubjectModel) session(rng *rand.Rand, test bool, n int) (signal, labels
 			contra = 0 // C3
 		}
 		amp := math.Exp(0.2 * rng.NormFloat64())
-		for c := 0; c < labChans; c++ {
-			for t := 0; t < labTimes; t++ {
+		for t := 0; t < labTimes; t++ {
+			var v [labChans]float64
+			for c := 0; c < labChans; c++ {
 				sec := float64(t) / labRate
 				ramp := math.Min(1, math.Max(0, (sec-CueSeconds)/ERDRiseSeconds))
 				mod := 1 + 0.15*depth*ramp // ipsilateral synchronisation
 				if c == contra {
-					mod = 1 - depth*ramp
+					mod = 1 - math.Min(0.95, depth*lateral[c])*ramp
 				}
-				v := math.Sqrt(sm.LowFrac)*slow[c][t] +
+				v[c] = math.Sqrt(sm.LowFrac)*slow[c][t] +
 					mod*(math.Sqrt(sm.MuFrac)*muSrc[c][t]+math.Sqrt(sm.BetaFrac)*betaSrc[c][t]) +
 					math.Sqrt(otherFrac)*broad[c][t]
-				v *= sm.Std * amp * gain[c]
+			}
+			if mix != [2]float64{} {
+				v = [labChans]float64{v[0] + mix[0]*v[1], v[1] + mix[1]*v[0]}
+			}
+			for c := 0; c < labChans; c++ {
+				x := v[c] * sm.Std * amp * gain[c]
 				if sm.Clip > 0 {
-					v = math.Max(-sm.Clip, math.Min(sm.Clip, v))
+					x = math.Max(-sm.Clip, math.Min(sm.Clip, x))
 				}
-				signal[(i*labTimes+t)*labChans+c] = v
+				signal[(i*labTimes+t)*labChans+c] = x
 			}
 		}
 		if rng.Float64() < sm.NaNTrials {
@@ -255,4 +289,71 @@ func pinkish(rng *rand.Rand, n int) []float64 {
 		}
 	}
 	return out
+}
+
+// SubjectModels draws n synthetic subjects that differ as real ones do:
+// their amplitude, spectrum (mu between 8.5 and 12.5 Hz), channel
+// correlation, how much each channel picks up of the other hemisphere
+// (which moves between sessions, as electrodes are placed anew), which
+// hemisphere desynchronises more, and how strongly imagery desynchronises
+// their rhythms —
+// every fourth subject (the 4th, 8th, …) barely at all, as the field's
+// "BCI-illiterate" subjects, so its scores stay near chance. The same seed
+// gives the same subjects.
+func SubjectModels(seed uint64, n int) []SubjectModel {
+	rng := rand.New(rand.NewPCG(seed, 0x7375626a)) // "subj"
+	u := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
+	out := make([]SubjectModel, n)
+	for i := range out {
+		out[i] = SubjectModel{Name: fmt.Sprintf("S%02d", i+1), Std: u(4, 10), LowFrac: u(0.45, 0.62), MuFrac: u(0.18, 0.3),
+			BetaFrac: u(0.01, 0.06), MuHz: u(8.5, 12.5), BetaHz: u(18, 25), Corr: u(0.6, 0.8),
+			ERD: u(0.3, 0.6), ERDSpread: 0.25, Miss: u(0.08, 0.25),
+			Mix: [2]float64{u(-0.4, 0.8), u(-0.4, 0.8)}, SessionMix: 0.6, Lateral: [2]float64{u(0.4, 1.6), u(0.4, 1.6)}}
+		if i%4 == 3 {
+			out[i].ERD, out[i].Miss = u(0.02, 0.08), 0.5
+		}
+	}
+	return out
+}
+
+// GenerateSubjects writes subjects synthetic subjects (SubjectModels) of
+// sessions sessions each, trials trials per session, as trials files in
+// dir: per subject NAME_train.npz with its first sessions and NAME_test.npz
+// with its last, each trial's session recorded ("1", "2", …), so that
+// every command reads dir as data and every evaluation finds its subjects
+// and sessions. The same seed gives the same files.
+func GenerateSubjects(dir string, seed uint64, subjects, sessions, trials int) error {
+	if err := CheckTrialsPerFile(trials); err != nil {
+		return err
+	}
+	if subjects < 1 || subjects > 200 || sessions < 2 || sessions > 20 {
+		return fmt.Errorf("%d subjects of %d sessions; want 1 to 200 subjects of 2 to 20 sessions", subjects, sessions)
+	}
+	for si, sm := range SubjectModels(seed, subjects) {
+		for split, sessRange := range [][2]int{{0, sessions - 1}, {sessions - 1, sessions}} {
+			ep := &Epoched{Dataset: &eeg.Dataset{Shape: LabShape(), Subjects: []string{sm.Name}}}
+			for sess := sessRange[0]; sess < sessRange[1]; sess++ {
+				rng := rand.New(rand.NewPCG(seed, uint64(100000+100*si+sess)))
+				signal, labels := sm.session(rng, sess, trials)
+				for i, l := range labels {
+					for c := range labChans {
+						for t := range labTimes {
+							ep.X = append(ep.X, float32(signal[(i*labTimes+t)*labChans+c]))
+						}
+					}
+					ep.Y = append(ep.Y, int32(l)-1)
+					ep.Subject = append(ep.Subject, 0)
+					ep.Session = append(ep.Session, fmt.Sprint(sess+1))
+					ep.Run = append(ep.Run, fmt.Sprint(sess+1))
+					ep.Onset = append(ep.Onset, float64(i)*8)
+				}
+			}
+			path := filepath.Join(dir, sm.Name+"_"+[]string{"train", "test"}[split]+".npz")
+			source := fmt.Sprintf("eegkit synthetic subjects (%s, seed %d, %d subjects × %d sessions × %d trials)", SyntheticGenerator, seed, subjects, sessions, trials)
+			if err := WriteTrials(path, ep, TrialsInfo{Source: source}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

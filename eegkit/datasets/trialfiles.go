@@ -18,10 +18,20 @@ import (
 // signal [N, T, C] (float32, µV; NaN where the recording had no data) and
 // label [N] (1 … K), with what the trials are: classes [K], channels [C],
 // rate (Hz), and per trial subject, session, run and onset (s in its
-// recording); preprocess [1] is the preprocessing applied, "" for none.
+// recording); preprocess [1] is the preprocessing applied, "" for none;
+// source [1] says what the trials are.
+
+// TrialsInfo is what a trials file says of its trials beyond themselves.
+type TrialsInfo struct {
+	Preprocess string // the preprocessing applied, "" for none
+	Source     string // what the trials are; "" is "trials cut by eegkit epochs"
+}
 
 // WriteTrials writes epoched trials to a trials file.
-func WriteTrials(path string, ep *Epoched, preprocess string) error {
+func WriteTrials(path string, ep *Epoched, info TrialsInfo) error {
+	if info.Source == "" {
+		info.Source = "trials cut by eegkit epochs"
+	}
 	n, c, t := ep.Len(), ep.NChans(), ep.Times
 	signal := make([]float32, len(ep.X))
 	for i := range n {
@@ -47,55 +57,61 @@ func WriteTrials(path string, ep *Epoched, preprocess string) error {
 		{Name: "session", Shape: []int{n}, Data: ep.Session},
 		{Name: "run", Shape: []int{n}, Data: ep.Run},
 		{Name: "onset", Shape: []int{n}, Data: ep.Onset},
-		{Name: "preprocess", Shape: []int{1}, Data: []string{preprocess}},
+		{Name: "preprocess", Shape: []int{1}, Data: []string{info.Preprocess}},
+		{Name: "source", Shape: []int{1}, Data: []string{info.Source}},
 	})
 }
 
 // ReadTrials reads a trials file. Its NaN values stay NaN.
-func ReadTrials(path string) (ep *Epoched, preprocess string, err error) {
+func ReadTrials(path string) (ep *Epoched, info TrialsInfo, err error) {
 	z, err := npz.Open(path)
 	if err != nil {
-		return nil, "", err
+		return nil, info, err
 	}
 	defer z.Close()
 	if !z.Has("channels") {
-		return nil, "", fmt.Errorf("%s is not a trials file of `eegkit epochs` (it has no channels array; it has %s)", path, strings.Join(z.Keys(), ", "))
+		return nil, info, fmt.Errorf("%s is not a trials file of `eegkit epochs` (it has no channels array; it has %s)", path, strings.Join(z.Keys(), ", "))
 	}
 	sig, err := z.Array("signal")
 	if err != nil {
-		return nil, "", err
+		return nil, info, err
 	}
 	strs := map[string][]string{}
-	for _, k := range []string{"classes", "channels", "subject", "session", "run", "preprocess"} {
+	for _, k := range []string{"classes", "channels", "subject", "session", "run", "preprocess", "source"} {
+		if k == "source" && !z.Has(k) {
+			strs[k] = []string{"trials cut by eegkit epochs"}
+			continue
+		}
 		if strs[k], err = z.Strings(k); err != nil {
-			return nil, "", err
+			return nil, info, err
 		}
 	}
 	nums := map[string]*npz.Array{}
 	for _, k := range []string{"label", "rate", "onset"} {
 		if nums[k], err = z.Array(k); err != nil {
-			return nil, "", err
+			return nil, info, err
 		}
 	}
 	c, k := len(strs["channels"]), len(strs["classes"])
 	if len(sig.Shape) != 3 || sig.Shape[2] != c || sig.Shape[0] < 1 || sig.Shape[1] < 1 {
-		return nil, "", fmt.Errorf("%s: signal has shape %v; want (trials, samples, %d channels)", path, sig.Shape, c)
+		return nil, info, fmt.Errorf("%s: signal has shape %v; want (trials, samples, %d channels)", path, sig.Shape, c)
 	}
 	n, t := sig.Shape[0], sig.Shape[1]
 	for key, got := range map[string]int{"label": len(nums["label"].Data), "subject": len(strs["subject"]), "session": len(strs["session"]),
 		"run": len(strs["run"]), "onset": len(nums["onset"].Data)} {
 		if got != n {
-			return nil, "", fmt.Errorf("%s: %s has %d entries for %d trials", path, key, got, n)
+			return nil, info, fmt.Errorf("%s: %s has %d entries for %d trials", path, key, got, n)
 		}
 	}
-	if len(nums["rate"].Data) != 1 || len(strs["preprocess"]) != 1 {
-		return nil, "", fmt.Errorf("%s: rate and preprocess must hold one value each", path)
+	if len(nums["rate"].Data) != 1 || len(strs["preprocess"]) != 1 || len(strs["source"]) != 1 {
+		return nil, info, fmt.Errorf("%s: rate, preprocess and source must hold one value each", path)
 	}
+	info = TrialsInfo{Preprocess: strs["preprocess"][0], Source: strs["source"][0]}
 	if err := eeg.CheckFinite(path, sig.Data, c*t); err != nil {
-		return nil, "", err
+		return nil, info, err
 	}
-	ep = &Epoched{Dataset: &eeg.Dataset{Shape: eeg.Shape{ChannelNames: strs["channels"], Times: t, Rate: nums["rate"].Data[0], ClassNames: strs["classes"]}},
-		Session: strs["session"], Run: strs["run"], Onset: nums["onset"].Data}
+	ep = &Epoched{Dataset: &eeg.Dataset{Shape: eeg.Shape{ChannelNames: strs["channels"], Times: t, Rate: nums["rate"].Data[0], ClassNames: strs["classes"]},
+		Session: strs["session"]}, Run: strs["run"], Onset: nums["onset"].Data}
 	ep.X = make([]float32, n*c*t)
 	for i := range n {
 		for ch := range c {
@@ -106,7 +122,7 @@ func ReadTrials(path string) (ep *Epoched, preprocess string, err error) {
 	}
 	for i, v := range nums["label"].Data {
 		if v != math.Trunc(v) || v < 1 || int(v) > k {
-			return nil, "", fmt.Errorf("%s: trial %d has label %v; labels are 1 … %d (%s)", path, i, v, k, strings.Join(strs["classes"], ", "))
+			return nil, info, fmt.Errorf("%s: trial %d has label %v; labels are 1 … %d (%s)", path, i, v, k, strings.Join(strs["classes"], ", "))
 		}
 		ep.Y = append(ep.Y, int32(v)-1)
 		s := slices.Index(ep.Subjects, strs["subject"][i])
@@ -115,7 +131,7 @@ func ReadTrials(path string) (ep *Epoched, preprocess string, err error) {
 		}
 		ep.Subject = append(ep.Subject, s)
 	}
-	return ep, strs["preprocess"][0], ep.Check()
+	return ep, info, ep.Check()
 }
 
 // trialFilePairs are the NAME_train.npz files of dir that have a
@@ -159,15 +175,19 @@ func LoadTrialsDir(dir string) (*eeg.Data, error) {
 		return nil, fmt.Errorf("%s holds no NAME_train.npz with its NAME_test.npz; write them with `eegkit epochs … --out %s/NAME_train.npz`", dir, dir)
 	}
 	d := &eeg.Data{Dir: dir}
-	var pre []string
+	var pre, sources []string
 	for _, split := range []string{"train", "test"} {
 		var set *eeg.Dataset
 		for _, name := range names {
 			path := filepath.Join(dir, name+"_"+split+".npz")
-			ep, p, err := ReadTrials(path)
+			ep, info, err := ReadTrials(path)
 			if err != nil {
 				return nil, err
 			}
+			if !slices.Contains(sources, info.Source) {
+				sources = append(sources, info.Source)
+			}
+			p := info.Preprocess
 			if set == nil {
 				set = &eeg.Dataset{Shape: ep.Shape}
 			} else if !set.Shape.Equal(ep.Shape) {
@@ -192,7 +212,7 @@ func LoadTrialsDir(dir string) (*eeg.Data, error) {
 	if len(pre) > 1 {
 		return nil, fmt.Errorf("%s mixes trials preprocessed differently (%q); cut them again with one --preprocess", dir, pre)
 	}
-	d.Source = fmt.Sprintf("trials cut by eegkit epochs (%s)", strings.Join(names, ", "))
+	d.Source = fmt.Sprintf("%s (%s)", strings.Join(sources, "; "), strings.Join(names, ", "))
 	if pre[0] != "" {
 		d.Source += ", preprocessed " + pre[0]
 	}
@@ -203,6 +223,7 @@ func LoadTrialsDir(dir string) (*eeg.Data, error) {
 func appendTrials(dst, src *eeg.Dataset) {
 	dst.X = append(dst.X, src.X...)
 	dst.Y = append(dst.Y, src.Y...)
+	dst.Session = append(dst.Session, src.Session...)
 	for _, s := range src.Subject {
 		name := src.Subjects[s]
 		k := slices.Index(dst.Subjects, name)

@@ -93,6 +93,11 @@ type Dataset struct {
 	Subject  []int     // index into Subjects, per trial
 	Subjects []string  // e.g. "S4b", "X11b"
 	HadNaN   []bool    // per trial: whether it had NaN values before they were replaced (nil if unknown)
+	// Session is per trial the session (or run) it was recorded in, for the
+	// evaluations across sessions; nil when the data does not say. It is
+	// not part of the data's ID: it says where trials came from, not what
+	// they are.
+	Session []string
 }
 
 // Check says what is wrong with the dataset, if anything: values that do
@@ -110,6 +115,8 @@ func (d *Dataset) Check() error {
 		return fmt.Errorf("the dataset has %d trials but %d subject indices", n, len(d.Subject))
 	case d.HadNaN != nil && len(d.HadNaN) != n:
 		return fmt.Errorf("the dataset has %d trials but %d NaN flags", n, len(d.HadNaN))
+	case d.Session != nil && len(d.Session) != n:
+		return fmt.Errorf("the dataset has %d trials but %d sessions", n, len(d.Session))
 	}
 	k := d.NClasses()
 	for i, y := range d.Y {

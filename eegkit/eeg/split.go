@@ -19,6 +19,9 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 		if d.HadNaN != nil {
 			s.HadNaN = append(s.HadNaN, d.HadNaN[i])
 		}
+		if d.Session != nil {
+			s.Session = append(s.Session, d.Session[i])
+		}
 	}
 	return s
 }

@@ -136,6 +136,8 @@ func (lr Runs) Discussion() string {
 		fmt.Fprintf(&sb, "- **Choosing the epoch on the test set** would change nothing here: the best run's last epoch (%.2f%%) is also its best on the test set. "+
 			"In general it would be optimistic, which is why this report, like the lab, uses the last epoch.\n", 100*br.Final().TestAcc)
 	}
+	sb.WriteString("- **One split of two subjects** ranks these runs, not decoders: `eegkit benchmark` (notebook 07) scores each " +
+		"configuration per subject within and across sessions and subjects, and tests the differences across subjects as MOABB does.\n")
 	return sb.String()
 }
 

@@ -88,10 +88,13 @@ func (RoundTicks) Ticks(lo, hi float64) []plot.Tick {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
 	step := roundStep((hi - lo) / 6)
+	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9))) // a label has the step's decimals: 0.7, not 0.7000000000000001
 	var ticks []plot.Tick
 	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
-		v = math.Round(v/step) * step // no 0.30000000000000004
-		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		if v = math.Round(v/step) * step; v == 0 {
+			v = 0 // not -0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
 		if minor := v + step/2; minor < hi {
 			ticks = append(ticks, plot.Tick{Value: minor})
 		}

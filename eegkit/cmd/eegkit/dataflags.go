@@ -10,14 +10,15 @@ import (
 	"github.com/eegkit/eegkit/eegkit/preprocess"
 )
 
-// dataFlags are --data and, for EEGMMIDB, --channels and --rate: the data
-// a command reads and the shape of its trials.
+// dataFlags are --data, --preprocess and, for EEGMMIDB, --channels and
+// --rate: the data a command reads, how it is preprocessed and the shape of
+// its trials.
 type dataFlags struct {
 	dir, channels, preprocess *string
 	rate                      *float64
 }
 
-// newDataFlags adds --data, --channels and --rate to fs.
+// newDataFlags adds --data, --channels, --rate and --preprocess to fs.
 func newDataFlags(fs *flagSet) *dataFlags {
 	return &dataFlags{
 		dir:      fs.String("data", defaultData, dataHelp),
@@ -28,7 +29,7 @@ func newDataFlags(fs *flagSet) *dataFlags {
 	}
 }
 
-// options are the EEGMMIDB options the flags ask for.
+// options are the loader options the flags ask for.
 func (d *dataFlags) options() (datasets.MMIDBOptions, error) {
 	opt := datasets.MMIDBOptions{Rate: *d.rate}
 	p, err := preprocess.ParsePipeline(*d.preprocess)

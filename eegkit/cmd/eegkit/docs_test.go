@@ -177,7 +177,7 @@ func splitArgs(line string) ([]string, error) {
 
 // quickMode is a command with one epoch wherever it trains.
 func quickMode(args []string) []string {
-	if len(args) == 0 || (args[0] != "train" && args[0] != "lab" && args[0] != "sweep") || (args[0] == "sweep" && len(args) > 1 && args[1] == "report") {
+	if len(args) == 0 || (args[0] != "train" && args[0] != "lab" && args[0] != "sweep" && args[0] != "benchmark") || (len(args) > 1 && args[1] == "report") {
 		return args
 	}
 	out := append([]string(nil), args...)

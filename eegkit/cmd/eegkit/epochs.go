@@ -89,7 +89,7 @@ func cmdEpochs(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opt.Preprocess != nil {
 		spec = opt.Preprocess.Spec
 	}
-	if err := datasets.WriteTrials(*out, ep, spec); err != nil {
+	if err := datasets.WriteTrials(*out, ep, datasets.TrialsInfo{Preprocess: spec}); err != nil {
 		return err
 	}
 	counts := ep.Counts()

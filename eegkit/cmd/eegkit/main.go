@@ -43,6 +43,7 @@ var commands = []command{
 	{"baseline", "fit a classical baseline (log-variance or CSP + LDA, Riemannian MDM or tangent space + LR)", cmdBaseline},
 	{"sweep", "train a hyperparameter grid (CSV, resumable, parallel), table and heat map", cmdSweep},
 	{"bench", "time training, evaluation and single-trial latency (one JSON line)", cmdBench},
+	{"benchmark", "score pipelines per subject (within-session, cross-session, cross-subject, competition) and compare them across subjects as MOABB", cmdBenchmark},
 	{"compare", "say whether one run is significantly better than another (McNemar's exact test; paired t-test over seeds)", cmdCompare},
 	{"runs", "list, show or remove the runs of a run store (runs list|show RUN|rm RUN)", cmdRuns},
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/eegkit/eegkit/eegkit/benchmark"
+)
+
+// cmdBenchmark is `eegkit benchmark`: pipelines scored per subject under an
+// evaluation scheme, compared across subjects as MOABB compares them.
+func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "report" {
+		return cmdBenchmarkReport(args[1:], stdout, stderr)
+	}
+	fs := newFlags("benchmark", "--evaluation "+strings.Join(benchmark.Evaluations(), "|")+" --pipelines eegnet,csp,… --data DIR --out DIR [flags]\n       eegkit benchmark report DIR", stdout, stderr)
+	evaluation := fs.String("evaluation", benchmark.WithinSession, "what trains and what tests: "+strings.Join(benchmark.Evaluations(), ", "))
+	pipelines := fs.String("pipelines", "", "comma-separated: models with their presets (eegnet, eegnet:elu, shallowfbcspnet, …) and baselines (logvar, csp, mdm, tslr) (required)")
+	folds := fs.Int("folds", 5, "within-session: the folds of each subject's session")
+	epochs := fs.Int("epochs", 0, "training epochs of the models (default each model's preset)")
+	seed := fs.Uint64("seed", 1, "seed of the folds, the models' weights and the random permutation tests")
+	dataset := fs.String("dataset", "", "the dataset's name in the tables (default the data directory's name)")
+	shardFlag := fs.String("shard", "", "run only share K of N of the folds (K from 0), as a sweep's --shard; default from a Slurm job array or a Kubernetes Indexed Job (--shards)")
+	shards := fs.Int("shards", 0, "the number of shards of a Kubernetes Indexed Job, which JOB_COMPLETION_INDEX counts")
+	out := fs.String("out", "", "output directory: plan.json, folds/, results.csv, folds.csv, statistics.csv, results.md, figures (required; shards share it)")
+	dataDir := newDataFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *out == "":
+		return usageError{errors.New("--out is required")}
+	case *pipelines == "":
+		return usageError{errors.New("--pipelines is required: models and baselines separated by commas, e.g. eegnet,csp")}
+	}
+	pipes, err := benchmark.ParsePipelines(*pipelines)
+	if err != nil {
+		return usageError{fmt.Errorf("--pipelines: %w", err)}
+	}
+	if !slices.Contains(benchmark.Evaluations(), *evaluation) {
+		return usageError{fmt.Errorf("--evaluation %q: want one of %s", *evaluation, strings.Join(benchmark.Evaluations(), ", "))}
+	}
+	shard, _, err := sweepShard(*shardFlag, *shards)
+	if err != nil {
+		return err
+	}
+	data, err := dataDir.load()
+	if err != nil {
+		return err
+	}
+	if *dataset == "" {
+		*dataset = filepath.Base(filepath.Clean(dataDir.String()))
+	}
+	pool, err := benchmark.PoolOf(data, *dataset)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(pipes))
+	for i, p := range pipes {
+		names[i] = p.Name
+	}
+	extra, _ := json.Marshal(dataDir.abs())
+	plan := benchmark.Plan{Dataset: *dataset, DataID: data.ID(), Data: data.Source, Classes: pool.ClassNames, Evaluation: *evaluation, Pipelines: names,
+		Epochs: *epochs, Seed: *seed, Extra: extra}
+	if *evaluation == benchmark.WithinSession {
+		plan.Folds = *folds
+	}
+	dev, err := device()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	progress := func(done, total int, what string) {
+		fmt.Fprintf(stderr, "benchmark: %d/%d %s\n", done+1, total, what)
+	}
+	if _, err := benchmark.Run(ctx, *out, pool, pipes, plan, shard, benchmark.Options{Epochs: *epochs, Seed: *seed, Device: dev}, progress); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "benchmark: %s of %s on %s (%s) in %.1f s\n", *evaluation, strings.Join(names, ", "), *dataset, data.Source, time.Since(start).Seconds())
+	if !shard.Whole() {
+		fmt.Fprintf(stdout, "shard %s done; when every shard is, merge them with: eegkit benchmark report %s\n", shard, *out)
+		return nil
+	}
+	return benchmarkReport(*out, stdout)
+}
+
+// cmdBenchmarkReport is `eegkit benchmark report DIR`.
+func cmdBenchmarkReport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("benchmark report", "DIR", stdout, stderr)
+	dirs, err := parseOperands(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) != 1 {
+		return usageError{fmt.Errorf("give one benchmark directory, got %d", len(dirs))}
+	}
+	return benchmarkReport(dirs[0], stdout)
+}
+
+// benchmarkReport writes a benchmark directory's tables, statistics,
+// verdict and figures from its finished folds, and prints the table and
+// the verdict.
+func benchmarkReport(dir string, stdout io.Writer) error {
+	r, err := benchmark.ReadReport(dir)
+	if err != nil {
+		return err
+	}
+	files, err := r.Write(dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, benchmark.Table(r.Results, r.Plan.Dataset))
+	for _, v := range r.Verdict {
+		fmt.Fprintln(stdout, v)
+	}
+	fmt.Fprintf(stdout, "wrote %s: %s\n", dir, strings.Join(files, ", "))
+	return nil
+}
