@@ -1,13 +1,15 @@
 """Reads eegkit's runs back from an MLflow server with MLflow's own client.
 
-Usage: python scripts/mlflow_check.py URI RUN_DIR SWEEP_DIR LAB_DIR. The run in
+Usage: python scripts/mlflow_check.py URI RUN_DIR SWEEP_DIR LAB_DIR BENCH_DIR. The run in
 RUN_DIR (logged to experiment eegkit-check) must read back with run.json's
 configuration as parameters, history.json's per-epoch values as metric
 histories (epoch = step), the tags, the final test metrics and the run's
 files as artifacts; each point of SWEEP_DIR (experiment eegkit-sweep) and
 each of the lab's six runs in LAB_DIR (experiment eegkit-lab) must be there
-too.
+too; and every row of BENCH_DIR's folds.csv (experiment eegkit-bench) as one
+run whose parameters name it and whose metrics are its scores, once.
 """
+import csv
 import glob
 import json
 import math
@@ -72,7 +74,34 @@ def run_dirs(root):
     return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(root, "**", "run.json"), recursive=True))
 
 
-def main(uri, run_dir, sweep_dir, lab_dir):
+def check_bench(client, bench_dir):
+    """Every fold row of a benchmark is one MLflow run with its scores; returns how many."""
+    exp = client.get_experiment_by_name("eegkit-bench")
+    if exp is None:
+        fail("no experiment eegkit-bench")
+    runs = client.search_runs([exp.experiment_id], max_results=1000)
+    logged = {}
+    for r in runs:
+        p = r.data.params
+        key = (p.get("pipeline"), p.get("subject"), p.get("session"), p.get("fold"))
+        if key in logged:
+            fail(f"benchmark fold {key} is logged twice")
+        logged[key] = r.data.metrics
+    with open(os.path.join(bench_dir, "folds.csv")) as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        m = logged.get((row["pipeline"], row["subject"], row["session"], row["fold"]))
+        if m is None:
+            fail(f"benchmark fold {row} is not in MLflow")
+        for k in ("score", "accuracy", "kappa"):
+            if not math.isclose(m[k], float(row[k]), rel_tol=1e-9, abs_tol=1e-12):
+                fail(f"benchmark fold {row['subject']}/{row['session']}: MLflow {k} {m[k]}, folds.csv {row[k]}")
+    if len(logged) != len(rows):
+        fail(f"MLflow has {len(logged)} benchmark runs, folds.csv {len(rows)} rows")
+    return len(rows)
+
+
+def main(uri, run_dir, sweep_dir, lab_dir, bench_dir):
     client = MlflowClient(tracking_uri=uri)
     run, epochs = check_run(client, run_dir, "eegkit-check")
     n = len(client.search_runs([run.info.experiment_id]))
@@ -86,8 +115,10 @@ def main(uri, run_dir, sweep_dir, lab_dir):
         fail(f"the lab has {len(lab)} run directories, want 6")
     for d in lab:
         check_run(client, d, "eegkit-lab")
+    folds = check_bench(client, bench_dir)
     print(f"mlflow check: OK: the run (params {len(run.data.params)}, {epochs} epochs × {len(run.data.metrics)} metrics, "
-          f"tags, artifacts), {len(points)} sweep points and the lab's {len(lab)} runs read back from {uri} as run.json and history.json have them")
+          f"tags, artifacts), {len(points)} sweep points, the lab's {len(lab)} runs and {folds} benchmark folds read back from {uri} "
+          f"as run.json, history.json and folds.csv have them")
 
 
 if __name__ == "__main__":

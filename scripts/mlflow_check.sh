@@ -2,10 +2,10 @@
 # Checks --mlflow against a real MLflow tracking server: starts `mlflow
 # server` (PyPI mlflow in .venv, pinned in scripts/requirements-check.txt)
 # on a loopback port with a SQLite store and proxied artifacts in a scratch
-# folder, trains a short run, a 2-point sweep and a 1-epoch lab with --mlflow, and reads
+# folder, trains a short run, a 2-point sweep, a 1-epoch lab and a 3-subject benchmark (twice) with --mlflow, and reads
 # them back with MLflow's own Python client (scripts/mlflow_check.py): the
 # same parameters and per-epoch history as run.json, the tags, the final
-# metrics and the artifacts; a second train logs nothing new. It stops the
+# metrics and the artifacts, every benchmark fold once with its scores; a second train logs nothing new. It stops the
 # server it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +41,9 @@ MLFLOW_TRACKING_URI="$uri" MLFLOW_EXPERIMENT_NAME=eegkit-sweep bin/eegkit sweep 
 [ "$(grep -c "logged .* to MLflow" "$s/sweep.txt")" = 2 ] || { cat "$s/sweep.txt" >&2; echo "mlflow check: the sweep did not log its 2 points" >&2; exit 1; }
 bin/eegkit lab --epochs 1 --mlflow "$uri" --mlflow-experiment eegkit-lab --out "$s/lab" >"$s/lab.txt"
 [ "$(grep -c "logged .* to MLflow" "$s/lab.txt")" = 6 ] || { cat "$s/lab.txt" >&2; echo "mlflow check: the lab did not log its 6 runs" >&2; exit 1; }
-MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false .venv/bin/python scripts/mlflow_check.py "$uri" "$s/run" "$s/sweep" "$s/lab"
+bin/eegkit gen-data --out "$s/subjects" --subjects 3 --trials 20 >/dev/null
+for _ in 1 2; do # the second run logs nothing again
+	bin/eegkit benchmark --evaluation cross-session --pipelines csp,tslr --data "$s/subjects" --mlflow "$uri" \
+		--mlflow-experiment eegkit-bench --out "$s/bench" >"$s/bench.txt" 2>&1 || { cat "$s/bench.txt" >&2; exit 1; }
+done
+MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false .venv/bin/python scripts/mlflow_check.py "$uri" "$s/run" "$s/sweep" "$s/lab" "$s/bench"

@@ -31,8 +31,8 @@ func synthetic(t *testing.T, n, trials int) *Pool {
 // TestFolds checks what each scheme trains on and tests on: within a
 // session, k folds that partition it with both classes in each, and never
 // a test trial in training; across sessions, a subject's other session;
-// across subjects, every other subject; the competition, the data's own
-// split.
+// across subjects, every other subject, or the other groups of subjects;
+// the competition, the data's own split.
 func TestFolds(t *testing.T) {
 	p := synthetic(t, 3, 20)
 	within, err := Folds(p, WithinSession, 5, 1)
@@ -71,6 +71,21 @@ func TestFolds(t *testing.T) {
 	subj, _ := Folds(p, CrossSubject, 0, 1)
 	if len(subj) != 3 || len(subj[0].Train) != 80 || len(subj[0].Tests) != 2 || !subj[0].Pooled {
 		t.Errorf("cross-subject fold %s: %d train, %d tests", subj[0].Key(), len(subj[0].Train), len(subj[0].Tests))
+	}
+	grouped, _ := Folds(p, CrossSubject, 2, 1) // 3 subjects in 2 groups
+	tested := map[string]int{}
+	for _, f := range grouped {
+		for _, test := range f.Tests {
+			tested[test.Subject]++
+			for _, i := range f.Train {
+				if p.Subjects[p.Subject[i]] == test.Subject {
+					t.Fatalf("group fold %s trains on %s, which it tests", f.Key(), test.Subject)
+				}
+			}
+		}
+	}
+	if len(grouped) != 2 || len(tested) != 3 || tested["S01"] != 2 || grouped[0].Subject != "G1" {
+		t.Errorf("cross-subject in 2 groups: %d folds testing %v", len(grouped), tested)
 	}
 	comp, _ := Folds(p, Competition, 0, 1)
 	if len(comp) != 3 || p.InTest[comp[0].Train[0]] || !p.InTest[comp[0].Tests[0].Trials[0]] {

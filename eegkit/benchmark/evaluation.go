@@ -86,25 +86,27 @@ func (p *Pool) Sessions(s int) []string {
 
 // Test is one scored part of a fold: a subject's session.
 type Test struct {
-	Session string
-	Trials  []int // into the pool
+	Subject, Session string
+	Trials           []int // into the pool
 }
 
 // Fold is one training and what it is scored on.
 type Fold struct {
-	Subject string // the subject scored
+	Subject string // the subject scored; "G1", "G2", … for a group of subjects (cross-subject k-fold)
 	Index   int    // the fold's number within its subject and session (within-session), else 0
 	Train   []int  // into the pool
-	Tests   []Test // one per session of the subject scored
+	Tests   []Test // one per session of each subject scored
 	// Pooled is whether the training trials are of other subjects (cross-subject).
 	Pooled bool
 }
 
-// Key names the fold in file names: "S01_s1_f0".
+// Key names the fold in file names: "S01_1_f0".
 func (f Fold) Key() string {
-	sessions := make([]string, len(f.Tests))
-	for i, t := range f.Tests {
-		sessions[i] = t.Session
+	var sessions []string
+	for _, t := range f.Tests {
+		if !slices.Contains(sessions, t.Session) {
+			sessions = append(sessions, t.Session)
+		}
 	}
 	return fmt.Sprintf("%s_%s_f%d", safeName(f.Subject), safeName(strings.Join(sessions, "+")), f.Index)
 }
@@ -151,7 +153,7 @@ func Folds(p *Pool, scheme string, k int, seed uint64) ([]Fold, error) {
 				}
 				for f, test := range folds {
 					train := slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return slices.Contains(test, i) })
-					out = append(out, Fold{Subject: name, Index: f, Train: train, Tests: []Test{{sess, test}}})
+					out = append(out, Fold{Subject: name, Index: f, Train: train, Tests: []Test{{name, sess, test}}})
 				}
 			}
 		}
@@ -164,7 +166,7 @@ func Folds(p *Pool, scheme string, k int, seed uint64) ([]Fold, error) {
 			for _, sess := range sessions {
 				out = append(out, Fold{Subject: name,
 					Train: bySubject(s, func(i int) bool { return p.Session[i] != sess }),
-					Tests: []Test{{sess, bySubject(s, func(i int) bool { return p.Session[i] == sess })}}})
+					Tests: []Test{{name, sess, bySubject(s, func(i int) bool { return p.Session[i] == sess })}}})
 			}
 		}
 		if len(out) == 0 {
@@ -174,15 +176,34 @@ func Folds(p *Pool, scheme string, k int, seed uint64) ([]Fold, error) {
 		if len(p.Subjects) < 2 {
 			return nil, fmt.Errorf("cross-subject needs two subjects or more; %s has %d", p.Name, len(p.Subjects))
 		}
-		for s, name := range p.Subjects {
-			f := Fold{Subject: name, Pooled: true}
+		groups := make([][]int, len(p.Subjects)) // leave one subject out
+		names := slices.Clone(p.Subjects)
+		if k >= 2 && k < len(p.Subjects) {
+			order := rand.New(rand.NewPCG(seed, 0x67727570)).Perm(len(p.Subjects)) // "grup"
+			groups, names = make([][]int, k), make([]string, k)
+			for i, s := range order {
+				groups[i%k] = append(groups[i%k], s)
+			}
+			for g := range groups {
+				slices.Sort(groups[g])
+				names[g] = fmt.Sprintf("G%d", g+1)
+			}
+		} else {
+			for s := range groups {
+				groups[s] = []int{s}
+			}
+		}
+		for g, members := range groups {
+			f := Fold{Subject: names[g], Pooled: true}
 			for i, subj := range p.Subject {
-				if subj != s {
+				if !slices.Contains(members, subj) {
 					f.Train = append(f.Train, i)
 				}
 			}
-			for _, sess := range p.Sessions(s) {
-				f.Tests = append(f.Tests, Test{sess, bySubject(s, func(i int) bool { return p.Session[i] == sess })})
+			for _, s := range members {
+				for _, sess := range p.Sessions(s) {
+					f.Tests = append(f.Tests, Test{p.Subjects[s], sess, bySubject(s, func(i int) bool { return p.Session[i] == sess })})
+				}
 			}
 			out = append(out, f)
 		}
@@ -193,7 +214,7 @@ func Folds(p *Pool, scheme string, k int, seed uint64) ([]Fold, error) {
 			if len(train) == 0 || len(test) == 0 {
 				return nil, fmt.Errorf("subject %s has %d training and %d test trials; the competition scheme needs both", name, len(train), len(test))
 			}
-			out = append(out, Fold{Subject: name, Train: train, Tests: []Test{{p.Session[test[0]], test}}})
+			out = append(out, Fold{Subject: name, Train: train, Tests: []Test{{name, p.Session[test[0]], test}}})
 		}
 	default:
 		return nil, fmt.Errorf("unknown evaluation %q; want one of %s", scheme, strings.Join(Evaluations(), ", "))

@@ -249,7 +249,7 @@ func ForestFigure(st []Statistic, a, b, caption string) (*plot.Figure, error) {
 	if combined != nil {
 		rows = append(rows, *combined)
 	}
-	f := plot.NewFigure(fmt.Sprintf("%s − %s across datasets (standardised mean difference)", a, b), "SMD", "")
+	f := plot.NewFigure(fmt.Sprintf("%s − %s across datasets: standardised mean difference", a, b), "SMD", "")
 	f.Caption = caption
 	var names []string
 	lo, hi := 0.0, 0.0

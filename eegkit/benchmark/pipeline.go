@@ -78,6 +78,12 @@ type Options struct {
 	ValFraction float64
 	Seed        uint64
 	Device      train.Device
+	// Augment is the models' data augmentation (augment.Parse's grammar,
+	// canonical), "" for none; the baselines take none.
+	Augment string
+	// Finished, if not nil, is told of every fold of the shard once its
+	// scores are written (or found written): its file and its scores.
+	Finished func(path string, scores []Score) error
 }
 
 // Score is one row of a benchmark: a pipeline's score on one session of
@@ -143,6 +149,7 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, scheme string,
 			cfg.ValFraction = 0.2
 		}
 		cfg.Select = train.SelectValLoss
+		cfg.Augment = opt.Augment
 		data := &eeg.Data{Train: trainSet, Test: p.Subset(all), Source: p.Name}
 		run, err := train.Fit(ctx, cfg, data, train.FitOptions{Device: opt.Device})
 		if err != nil {
@@ -161,11 +168,11 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, scheme string,
 		if p.NClasses() > 2 {
 			score = m.Accuracy
 		} else if math.IsNaN(score) {
-			return nil, fmt.Errorf("subject %s session %s: its %d test trials are of one class, so ROC-AUC is undefined", f.Subject, t.Session, len(t.Trials))
+			return nil, fmt.Errorf("subject %s session %s: its %d test trials are of one class, so ROC-AUC is undefined", t.Subject, t.Session, len(t.Trials))
 		}
-		out = append(out, Score{Dataset: p.Name, Evaluation: scheme, Pipeline: pipe.Name, Subject: f.Subject, Session: t.Session,
+		out = append(out, Score{Dataset: p.Name, Evaluation: scheme, Pipeline: pipe.Name, Subject: t.Subject, Session: t.Session,
 			Fold: f.Index, Score: score, Accuracy: m.Accuracy, Kappa: m.Kappa, Balanced: m.Value(metrics.BalancedAccuracy),
-			Time: took, Samples: len(f.Train), Tested: len(t.Trials), Channels: p.NChans(), NSessions: len(p.Sessions(slices.Index(p.Subjects, f.Subject)))})
+			Time: took, Samples: len(f.Train), Tested: len(t.Trials), Channels: p.NChans(), NSessions: len(p.Sessions(slices.Index(p.Subjects, t.Subject)))})
 	}
 	return out, nil
 }

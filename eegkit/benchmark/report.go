@@ -244,7 +244,7 @@ func formatP(p float64) string {
 // per-fold folds.csv and statistics.csv (dataset, pipe1, pipe2, p, smd,
 // nsub, then test and wins) into dir.
 func WriteTables(dir string, scores []Score, results []Result, st []Statistic) error {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) } // exact, so that a reader's statistics equal these
 	tables := map[string][][]string{
 		"results.csv":    {{"score", "time", "samples", "subject", "session", "channels", "n_sessions", "dataset", "pipeline", "evaluation", "accuracy", "kappa", "balanced_accuracy", "folds"}},
 		"folds.csv":      {{"dataset", "evaluation", "pipeline", "subject", "session", "fold", "score", "accuracy", "kappa", "balanced_accuracy", "time", "samples", "tested", "channels", "n_sessions"}},
@@ -315,75 +315,125 @@ func meanStd(v []float64) (mean, sd float64) {
 	return stat.MeanStdDev(v, nil)
 }
 
-// Report is a benchmark directory's finished folds and what they show.
+// Report is the finished folds of one benchmark directory, or of several
+// (one dataset each, the same pipelines and evaluation), and what they show.
 type Report struct {
-	Plan       Plan
+	Plan       Plan     // the first directory's; with several, Dataset and Data name them all
+	Datasets   []string // the datasets, in the order of the directories
 	Scores     []Score
 	Results    []Result // in the plan's pipeline order
 	Statistics []Statistic
 	Verdict    []string
 }
 
-// ReadReport reads a benchmark directory's plan and finished folds and
-// computes their results, statistics and verdict.
-func ReadReport(dir string) (*Report, error) {
-	plan, err := ReadPlan(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a benchmark directory (no readable plan.json): %w", dir, err)
+// ReadReport reads benchmark directories' plans and finished folds and
+// computes their results, statistics (per dataset, and combined over
+// several) and verdict.
+func ReadReport(dirs ...string) (*Report, error) {
+	r := &Report{}
+	var data []string
+	for i, dir := range dirs {
+		plan, err := ReadPlan(dir)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a benchmark directory (no readable plan.json): %w", dir, err)
+		}
+		if i == 0 {
+			r.Plan = plan
+		} else if plan.Evaluation != r.Plan.Evaluation || !sameSet(plan.Pipelines, r.Plan.Pipelines) {
+			return nil, fmt.Errorf("%s is a %s benchmark of %s, %s a %s one of %s: combine benchmarks of the same pipelines and evaluation",
+				dir, plan.Evaluation, strings.Join(plan.Pipelines, ", "), dirs[0], r.Plan.Evaluation, strings.Join(r.Plan.Pipelines, ", "))
+		}
+		if slices.Contains(r.Datasets, plan.Dataset) {
+			return nil, fmt.Errorf("%s's dataset is %s, as an earlier directory's: name each dataset once (--dataset)", dir, plan.Dataset)
+		}
+		scores, err := ReadScores(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.Datasets, data = append(r.Datasets, plan.Dataset), append(data, plan.Data)
+		r.Scores = append(r.Scores, scores...)
 	}
-	scores, err := ReadScores(dir)
-	if err != nil {
-		return nil, err
+	if len(dirs) > 1 {
+		r.Plan.Dataset, r.Plan.Data = strings.Join(r.Datasets, ", "), strings.Join(data, "; ")
 	}
-	results := Results(scores)
-	sort.SliceStable(results, func(i, j int) bool {
-		return slices.Index(plan.Pipelines, results[i].Pipeline) < slices.Index(plan.Pipelines, results[j].Pipeline)
+	r.Results = Results(r.Scores)
+	sort.SliceStable(r.Results, func(i, j int) bool {
+		return slices.Index(r.Plan.Pipelines, r.Results[i].Pipeline) < slices.Index(r.Plan.Pipelines, r.Results[j].Pipeline)
 	})
-	st, err := Statistics(results, plan.Seed)
-	if err != nil {
+	var err error
+	if r.Statistics, err = Statistics(r.Results, r.Plan.Seed); err != nil {
 		return nil, err
 	}
-	return &Report{Plan: plan, Scores: scores, Results: results, Statistics: st, Verdict: Verdict(st)}, nil
+	r.Verdict = Verdict(r.Statistics)
+	return r, nil
 }
 
-// Caption names the data, the evaluation and the pipelines of the
-// report's figures.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(x string) bool { return !slices.Contains(b, x) })
+}
+
+// Caption names the data (its description cut to fit a figure's width),
+// the evaluation and the pipelines of the report's figures.
 func (r *Report) Caption() string {
-	return fmt.Sprintf("Data: %s; %s; %s", r.Plan.Data, r.Plan.Evaluation, strings.Join(r.Plan.Pipelines, ", "))
+	data := r.Plan.Data
+	if runes := []rune(data); len(runes) > 90 {
+		data = string(runes[:89]) + "…"
+	}
+	return fmt.Sprintf("Data: %s; %s; %s", data, r.Plan.Evaluation, strings.Join(r.Plan.Pipelines, ", "))
 }
 
 // Markdown is the report in words: the data and scheme, the scores per
-// subject, the verdict and how the tests were made.
+// subject of each dataset, the verdict and how the tests were made.
 func (r *Report) Markdown() string {
 	var md strings.Builder
 	fmt.Fprintf(&md, "Data: %s. Evaluation: %s", r.Plan.Data, r.Plan.Evaluation)
 	if r.Plan.Folds > 0 {
 		fmt.Fprintf(&md, " (%d folds)", r.Plan.Folds)
 	}
-	fmt.Fprintf(&md, ". Score: %s per subject, its sessions and folds averaged.\n\n%s\n%s\n\n", scoreName(len(r.Plan.Classes)),
-		Table(r.Results, r.Plan.Dataset), strings.Join(r.Verdict, "  \n"))
-	fmt.Fprintf(&md, "The tests are MOABB's, across subjects and one-sided: a paired permutation test under %d subjects, "+
-		"Wilcoxon's signed-rank test from %d; the p-values are not corrected for the number of pairs.\n", stats.PermCutoff, stats.PermCutoff)
+	fmt.Fprintf(&md, ". Score: %s per subject, its sessions and folds averaged.\n\n", scoreName(len(r.Plan.Classes)))
+	for _, d := range r.Datasets {
+		if len(r.Datasets) > 1 {
+			fmt.Fprintf(&md, "**%s**\n\n", d)
+		}
+		md.WriteString(Table(r.Results, d) + "\n")
+	}
+	fmt.Fprintf(&md, "%s\n\nThe tests are MOABB's, across subjects and one-sided: a paired permutation test under %d subjects, "+
+		"Wilcoxon's signed-rank test from %d; over several datasets Stouffer's method weighted by √subjects. "+
+		"The p-values are not corrected for the number of pairs.\n", strings.Join(r.Verdict, "  \n"), stats.PermCutoff, stats.PermCutoff)
 	return md.String()
 }
 
-// Figures are the report's figures by file name: the scores per subject,
-// and with two pipelines or more the first two paired, the significance of
-// every pair and the first pair's forest plot.
+// Figures are the report's figures by file name: the scores per subject
+// (of each dataset), and with two pipelines or more the first two paired
+// (on the first dataset), the significance of every pair (combined over
+// the datasets when several) and the first pair's forest plot.
 func (r *Report) Figures() (names []string, figs []*plot.Figure, err error) {
-	classes, d, caption := len(r.Plan.Classes), r.Plan.Dataset, r.Caption()
+	classes, caption := len(r.Plan.Classes), r.Caption()
 	add := func(name string, f *plot.Figure, e error) {
 		if err == nil && e != nil {
 			err = e
 		}
+		if f != nil {
+			f.Title.Text += " (" + r.Plan.Evaluation + ")"
+		}
 		names, figs = append(names, name), append(figs, f)
 	}
-	f, e := ScoreFigure(r.Results, d, classes, caption)
-	add("scores", f, e)
+	for _, d := range r.Datasets {
+		name := "scores"
+		if len(r.Datasets) > 1 {
+			name += "_" + safeName(d)
+		}
+		f, e := ScoreFigure(r.Results, d, classes, caption)
+		add(name, f, e)
+	}
 	if p := r.Plan.Pipelines; len(p) >= 2 {
-		f, e = PairedFigure(r.Results, d, p[0], p[1], classes, caption)
+		f, e := PairedFigure(r.Results, r.Datasets[0], p[0], p[1], classes, caption)
 		add("paired", f, e)
-		f, e = SignificanceFigure(r.Statistics, d, caption)
+		matrix := r.Datasets[0]
+		if len(r.Datasets) > 1 {
+			matrix = "combined"
+		}
+		f, e = SignificanceFigure(r.Statistics, matrix, caption)
 		add("significance", f, e)
 		f, e = ForestFigure(r.Statistics, p[0], p[1], caption)
 		add("forest", f, e)

@@ -23,8 +23,9 @@ type Plan struct {
 	Classes    []string `json:"classes"` // the data's classes (two: the score is ROC-AUC)
 	Evaluation string   `json:"evaluation"`
 	Pipelines  []string `json:"pipelines"`
-	Folds      int      `json:"folds,omitempty"` // within-session
+	Folds      int      `json:"folds,omitempty"` // within-session: folds per session; cross-subject: groups of subjects (0: one each)
 	Epochs     int      `json:"epochs,omitempty"`
+	Augment    string   `json:"augment,omitempty"` // the models' data augmentation
 	Seed       uint64   `json:"seed"`
 	// Extra is what the caller needs to load the data again (the command
 	// line's data flags), kept for the shards.
@@ -65,6 +66,11 @@ func Run(ctx context.Context, dir string, p *Pool, pipes []Pipeline, plan Plan, 
 		path := foldPath(dir, j.pipe.Name, j.fold)
 		if scores, err := readFold(path); err == nil {
 			out = append(out, scores...)
+			if opt.Finished != nil {
+				if err := opt.Finished(path, scores); err != nil {
+					return out, err
+				}
+			}
 			continue
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
@@ -87,6 +93,11 @@ func Run(ctx context.Context, dir string, p *Pool, pipes []Pipeline, plan Plan, 
 			return out, err
 		}
 		out = append(out, scores...)
+		if opt.Finished != nil {
+			if err := opt.Finished(path, scores); err != nil {
+				return out, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -113,7 +124,7 @@ func writePlan(dir string, plan Plan) error {
 	path := filepath.Join(dir, "plan.json")
 	if old, err := ReadPlan(dir); err == nil {
 		if old.DataID != plan.DataID || old.Evaluation != plan.Evaluation || old.Folds != plan.Folds || old.Epochs != plan.Epochs ||
-			old.Seed != plan.Seed || !slices.Equal(old.Pipelines, plan.Pipelines) {
+			old.Seed != plan.Seed || old.Augment != plan.Augment || !slices.Equal(old.Pipelines, plan.Pipelines) {
 			return fmt.Errorf("%s holds a benchmark of other settings (%s of %v on %s); give another --out, or the same settings to resume it",
 				dir, old.Evaluation, old.Pipelines, old.Data)
 		}

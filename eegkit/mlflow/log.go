@@ -198,3 +198,42 @@ func LogRun(ctx context.Context, c *Client, dir string, opt Options) (rec Record
 	raw, _ := json.MarshalIndent(rec, "", " ")
 	return rec, true, safefile.WriteFile(recPath, append(raw, '\n'))
 }
+
+// LogValues logs one MLflow run of parameters and final metrics, such as
+// a benchmark fold's scores, unless recPath's record says this server has
+// it already with the same digest; it then writes the record to recPath.
+// logged is false when nothing was sent.
+func LogValues(ctx context.Context, c *Client, recPath, digest string, opt Options, params []KeyValue, metrics []Metric) (rec Record, logged bool, err error) {
+	if raw, err := os.ReadFile(recPath); err == nil {
+		if json.Unmarshal(raw, &rec) == nil && rec.TrackingURI == c.URI && rec.RunJSON == digest {
+			return rec, false, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return rec, false, err
+	}
+	if opt.Experiment == "" {
+		opt.Experiment = DefaultExperiment
+	}
+	exp, err := c.Experiment(ctx, opt.Experiment)
+	if err != nil {
+		return rec, false, err
+	}
+	now := time.Now()
+	info, err := c.CreateRun(ctx, exp, opt.RunName, now, []KeyValue{{Key: "mlflow.runName", Value: opt.RunName}})
+	if err != nil {
+		return rec, false, err
+	}
+	for i := range metrics {
+		metrics[i].Timestamp = now.UnixMilli()
+	}
+	if err := c.LogBatch(ctx, info.ID, metrics, params, []KeyValue{}); err != nil {
+		_ = c.EndRun(context.WithoutCancel(ctx), info.ID, "FAILED", time.Now())
+		return rec, false, fmt.Errorf("logging %s to MLflow run %s: %w", opt.RunName, info.ID, err)
+	}
+	if err := c.EndRun(ctx, info.ID, "FINISHED", time.Now()); err != nil {
+		return rec, false, err
+	}
+	rec = Record{TrackingURI: c.URI, ExperimentID: exp, RunID: info.ID, RunJSON: digest, Logged: time.Now().UTC()}
+	raw, _ := json.MarshalIndent(rec, "", "  ")
+	return rec, true, safefile.WriteFile(recPath, append(raw, '\n'))
+}

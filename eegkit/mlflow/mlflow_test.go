@@ -192,3 +192,29 @@ func TestNotMLflow(t *testing.T) {
 		t.Errorf("a server that is not MLflow: %q", err)
 	}
 }
+
+// TestLogValues logs a benchmark fold's parameters and metrics as one run,
+// records it, and sends nothing the second time; a changed digest logs anew.
+func TestLogValues(t *testing.T) {
+	f := newFake(true)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c, err := mlflow.NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := filepath.Join(t.TempDir(), "S01_1_f0.json.0.mlflow")
+	params := []mlflow.KeyValue{{Key: "pipeline", Value: "csp"}, {Key: "subject", Value: "S01"}}
+	metrics := []mlflow.Metric{{Key: "score", Value: 0.875}}
+	r, logged, err := mlflow.LogValues(context.Background(), c, rec, "d1", mlflow.Options{Experiment: "eegkit-bench", RunName: "csp S01"}, params, metrics)
+	if err != nil || !logged || r.RunID != "abc" || f.params["pipeline"] != "csp" || f.metrics["score"][0].Value != 0.875 || f.status != "FINISHED" {
+		t.Fatalf("LogValues: %+v %v %v; params %v metrics %v status %q", r, logged, err, f.params, f.metrics, f.status)
+	}
+	n := len(f.calls)
+	if _, logged, err := mlflow.LogValues(context.Background(), c, rec, "d1", mlflow.Options{RunName: "csp S01"}, params, metrics); err != nil || logged || len(f.calls) != n {
+		t.Errorf("logging the same again: logged %v, %d calls, %v", logged, len(f.calls)-n, err)
+	}
+	if _, logged, err := mlflow.LogValues(context.Background(), c, rec, "d2", mlflow.Options{RunName: "csp S01"}, params, metrics); err != nil || !logged {
+		t.Errorf("logging a changed fold: logged %v, %v", logged, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,18 +21,23 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(args) > 0 && args[0] == "report" {
 		return cmdBenchmarkReport(args[1:], stdout, stderr)
 	}
-	fs := newFlags("benchmark", "--evaluation "+strings.Join(benchmark.Evaluations(), "|")+" --pipelines eegnet,csp,… --data DIR --out DIR [flags]\n       eegkit benchmark report DIR", stdout, stderr)
+	fs := newFlags("benchmark", "--evaluation "+strings.Join(benchmark.Evaluations(), "|")+" --pipelines eegnet,csp,… --data DIR --out DIR [flags]\n       eegkit benchmark report DIR [DIR… --out DIR]", stdout, stderr)
 	evaluation := fs.String("evaluation", benchmark.WithinSession, "what trains and what tests: "+strings.Join(benchmark.Evaluations(), ", "))
 	pipelines := fs.String("pipelines", "", "comma-separated: models with their presets (eegnet, eegnet:elu, shallowfbcspnet, …) and baselines (logvar, csp, mdm, tslr) (required)")
-	folds := fs.Int("folds", 5, "within-session: the folds of each subject's session")
+	folds := fs.Int("folds", 0, "within-session: the folds of each subject's session (default 5); cross-subject: k groups of subjects, each tested on the others (default 0: leave one subject out)")
 	epochs := fs.Int("epochs", 0, "training epochs of the models (default each model's preset)")
 	seed := fs.Uint64("seed", 1, "seed of the folds, the models' weights and the random permutation tests")
 	dataset := fs.String("dataset", "", "the dataset's name in the tables (default the data directory's name)")
+	augmentFlag := fs.String("augment", "", "the models' "+augmentHelp)
 	shardFlag := fs.String("shard", "", "run only share K of N of the folds (K from 0), as a sweep's --shard; default from a Slurm job array or a Kubernetes Indexed Job (--shards)")
 	shards := fs.Int("shards", 0, "the number of shards of a Kubernetes Indexed Job, which JOB_COMPLETION_INDEX counts")
 	out := fs.String("out", "", "output directory: plan.json, folds/, results.csv, folds.csv, statistics.csv, results.md, figures (required; shards share it)")
 	dataDir := newDataFlags(fs)
+	ml := newMLflowFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := ml.check(); err != nil {
 		return err
 	}
 	switch {
@@ -66,10 +72,20 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for i, p := range pipes {
 		names[i] = p.Name
 	}
+	specs, err := augmentSpecs(*augmentFlag, false, data)
+	if err != nil {
+		return err
+	}
 	extra, _ := json.Marshal(dataDir.abs())
 	plan := benchmark.Plan{Dataset: *dataset, DataID: data.ID(), Data: data.Source, Classes: pool.ClassNames, Evaluation: *evaluation, Pipelines: names,
-		Epochs: *epochs, Seed: *seed, Extra: extra}
-	if *evaluation == benchmark.WithinSession {
+		Epochs: *epochs, Augment: specs[0], Seed: *seed, Extra: extra}
+	switch *evaluation {
+	case benchmark.WithinSession:
+		plan.Folds = *folds
+		if plan.Folds == 0 {
+			plan.Folds = 5
+		}
+	case benchmark.CrossSubject:
 		plan.Folds = *folds
 	}
 	dev, err := device()
@@ -80,7 +96,11 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	progress := func(done, total int, what string) {
 		fmt.Fprintf(stderr, "benchmark: %d/%d %s\n", done+1, total, what)
 	}
-	if _, err := benchmark.Run(ctx, *out, pool, pipes, plan, shard, benchmark.Options{Epochs: *epochs, Seed: *seed, Device: dev}, progress); err != nil {
+	opt := benchmark.Options{Epochs: *epochs, Seed: *seed, Device: dev, Augment: specs[0]}
+	if ml.client != nil {
+		opt.Finished = func(path string, scores []benchmark.Score) error { return ml.logFold(ctx, path, scores) }
+	}
+	if _, err := benchmark.Run(ctx, *out, pool, pipes, plan, shard, opt, progress); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "benchmark: %s of %s on %s (%s) in %.1f s\n", *evaluation, strings.Join(names, ", "), *dataset, data.Source, time.Since(start).Seconds())
@@ -91,32 +111,46 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return benchmarkReport(*out, stdout)
 }
 
-// cmdBenchmarkReport is `eegkit benchmark report DIR`.
+// cmdBenchmarkReport is `eegkit benchmark report DIR [DIR…] [--out DIR]`.
 func cmdBenchmarkReport(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("benchmark report", "DIR", stdout, stderr)
+	fs := newFlags("benchmark report", "DIR [DIR…] [--out DIR]", stdout, stderr)
+	out := fs.String("out", "", "with several benchmark directories (one dataset each): where the combined report goes (required then)")
 	dirs, err := parseOperands(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(dirs) != 1 {
-		return usageError{fmt.Errorf("give one benchmark directory, got %d", len(dirs))}
+	switch {
+	case len(dirs) == 0:
+		return usageError{errors.New("give a benchmark directory, or several (one dataset each) with --out")}
+	case len(dirs) > 1 && *out == "":
+		return usageError{errors.New("--out is required to combine several benchmark directories")}
+	case *out == "":
+		*out = dirs[0]
 	}
-	return benchmarkReport(dirs[0], stdout)
+	return benchmarkReport(*out, stdout, dirs...)
 }
 
-// benchmarkReport writes a benchmark directory's tables, statistics,
-// verdict and figures from its finished folds, and prints the table and
-// the verdict.
-func benchmarkReport(dir string, stdout io.Writer) error {
-	r, err := benchmark.ReadReport(dir)
+// benchmarkReport writes into dir the tables, statistics, verdict and
+// figures of the finished folds of the benchmark directories from (dir
+// itself when none), and prints the tables and the verdict.
+func benchmarkReport(dir string, stdout io.Writer, from ...string) error {
+	if len(from) == 0 {
+		from = []string{dir}
+	}
+	r, err := benchmark.ReadReport(from...)
 	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	files, err := r.Write(dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, benchmark.Table(r.Results, r.Plan.Dataset))
+	for _, d := range r.Datasets {
+		fmt.Fprint(stdout, benchmark.Table(r.Results, d))
+	}
 	for _, v := range r.Verdict {
 		fmt.Fprintln(stdout, v)
 	}

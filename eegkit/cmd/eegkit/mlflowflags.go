@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/eegkit/eegkit/eegkit/benchmark"
 	"github.com/eegkit/eegkit/eegkit/mlflow"
+	"github.com/eegkit/eegkit/eegkit/safefile"
 )
 
 // mlflowFlags are --mlflow and --mlflow-experiment: where runs are logged
@@ -56,6 +58,29 @@ func (m *mlflowFlags) log(ctx context.Context, dir string, stdout io.Writer) err
 		fmt.Fprintf(stdout, "logged %s to MLflow: %s\n", dir, where)
 	} else {
 		fmt.Fprintf(stdout, "%s is already logged to MLflow: %s\n", dir, where)
+	}
+	return nil
+}
+
+// logFold logs a benchmark fold's scores to MLflow, one run per scored
+// session (parameters: dataset, evaluation, pipeline, subject, session,
+// fold; metrics: score, accuracy, kappa, balanced accuracy, time, training
+// and test trials), once: FOLD.json.mlflow records it.
+func (m *mlflowFlags) logFold(ctx context.Context, path string, scores []benchmark.Score) error {
+	digest, err := safefile.SHA256(path)
+	if err != nil {
+		return err
+	}
+	for i, s := range scores {
+		name := fmt.Sprintf("%s %s %s s%s f%d", s.Evaluation, s.Pipeline, s.Subject, s.Session, s.Fold)
+		params := []mlflow.KeyValue{{Key: "dataset", Value: s.Dataset}, {Key: "evaluation", Value: s.Evaluation}, {Key: "pipeline", Value: s.Pipeline},
+			{Key: "subject", Value: s.Subject}, {Key: "session", Value: s.Session}, {Key: "fold", Value: fmt.Sprint(s.Fold)}}
+		metrics := []mlflow.Metric{{Key: "score", Value: s.Score}, {Key: "accuracy", Value: s.Accuracy}, {Key: "kappa", Value: s.Kappa},
+			{Key: "balanced_accuracy", Value: s.Balanced}, {Key: "time", Value: s.Time}, {Key: "samples", Value: float64(s.Samples)}, {Key: "tested", Value: float64(s.Tested)}}
+		rec := fmt.Sprintf("%s.%d.mlflow", path, i)
+		if _, _, err := mlflow.LogValues(ctx, m.client, rec, digest, mlflow.Options{Experiment: *m.experiment, RunName: name}, params, metrics); err != nil {
+			return err
+		}
 	}
 	return nil
 }
