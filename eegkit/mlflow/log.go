@@ -140,11 +140,7 @@ func LogRun(ctx context.Context, c *Client, dir string, opt Options) (rec Record
 		return rec, false, err
 	}
 	recPath := filepath.Join(dir, RecordFile)
-	if raw, err := os.ReadFile(recPath); err == nil {
-		if json.Unmarshal(raw, &rec) == nil && rec.TrackingURI == c.URI && rec.RunJSON == sum {
-			return rec, false, nil
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
+	if rec, done, err := readRecord(recPath, c.URI, sum); done || err != nil {
 		return rec, false, err
 	}
 	if opt.Experiment == "" {
@@ -204,11 +200,7 @@ func LogRun(ctx context.Context, c *Client, dir string, opt Options) (rec Record
 // it already with the same digest; it then writes the record to recPath.
 // logged is false when nothing was sent.
 func LogValues(ctx context.Context, c *Client, recPath, digest string, opt Options, params []KeyValue, metrics []Metric) (rec Record, logged bool, err error) {
-	if raw, err := os.ReadFile(recPath); err == nil {
-		if json.Unmarshal(raw, &rec) == nil && rec.TrackingURI == c.URI && rec.RunJSON == digest {
-			return rec, false, nil
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
+	if rec, done, err := readRecord(recPath, c.URI, digest); done || err != nil {
 		return rec, false, err
 	}
 	if opt.Experiment == "" {
@@ -236,4 +228,20 @@ func LogValues(ctx context.Context, c *Client, recPath, digest string, opt Optio
 	rec = Record{TrackingURI: c.URI, ExperimentID: exp, RunID: info.ID, RunJSON: digest, Logged: time.Now().UTC()}
 	raw, _ := json.MarshalIndent(rec, "", "  ")
 	return rec, true, safefile.WriteFile(recPath, append(raw, '\n'))
+}
+
+// readRecord reads the record at recPath: done when it says this server has
+// what digest identifies already.
+func readRecord(recPath, uri, digest string) (rec Record, done bool, err error) {
+	raw, err := os.ReadFile(recPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return rec, false, nil
+	}
+	if err != nil {
+		return rec, false, err
+	}
+	if json.Unmarshal(raw, &rec) == nil && rec.TrackingURI == uri && rec.RunJSON == digest {
+		return rec, true, nil
+	}
+	return Record{}, false, nil
 }

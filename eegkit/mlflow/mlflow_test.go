@@ -92,6 +92,20 @@ func newFake(proxy bool) *fakeServer {
 	return &fakeServer{params: map[string]string{}, metrics: map[string][]mlflow.Metric{}, tags: map[string]string{}, artifacts: map[string][]byte{}, proxy: proxy}
 }
 
+// fakeClient is a client of a fake server with an artifact proxy, closed
+// with the test.
+func fakeClient(t *testing.T) (*fakeServer, *mlflow.Client) {
+	t.Helper()
+	f := newFake(true)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := mlflow.NewClient(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
+
 func TestLogRun(t *testing.T) {
 	data := synthtest.Small(t)
 	dir := filepath.Join(t.TempDir(), "run")
@@ -103,13 +117,7 @@ func TestLogRun(t *testing.T) {
 	if err := run.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	f := newFake(true)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c, err := mlflow.NewClient(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, c := fakeClient(t)
 	rec, logged, err := mlflow.LogRun(context.Background(), c, dir, mlflow.Options{})
 	if err != nil || !logged || rec.RunID != "abc" || rec.ExperimentID != "7" {
 		t.Fatalf("LogRun: %+v %v %v", rec, logged, err)
@@ -196,13 +204,7 @@ func TestNotMLflow(t *testing.T) {
 // TestLogValues logs a benchmark fold's parameters and metrics as one run,
 // records it, and sends nothing the second time; a changed digest logs anew.
 func TestLogValues(t *testing.T) {
-	f := newFake(true)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	c, err := mlflow.NewClient(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, c := fakeClient(t)
 	rec := filepath.Join(t.TempDir(), "S01_1_f0.json.0.mlflow")
 	params := []mlflow.KeyValue{{Key: "pipeline", Value: "csp"}, {Key: "subject", Value: "S01"}}
 	metrics := []mlflow.Metric{{Key: "score", Value: 0.875}}
