@@ -16,9 +16,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// The pipelines' colours (Tableau 10), in order.
-var palette = []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
-	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255}}
+// The pipelines' colours, in order.
+var palette = plot.Tab10()
 
 func colorOf(i int) color.RGBA { return palette[i%len(palette)] }
 

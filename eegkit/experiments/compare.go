@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"strings"
 
@@ -67,8 +66,7 @@ func CompareRuns(runs []*train.Run) string {
 
 // compareColors are the colours of up to ten runs in a comparison figure
 // (matplotlib's tab10, as the lab's figures).
-var compareColors = []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
-	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255}}
+var compareColors = plot.Tab10()
 
 // compareDashes are the runs' line styles, cycled: solid, dashed, dotted, dash-dot.
 var compareDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(1.5), vg.Points(2)}, {vg.Points(7), vg.Points(2), vg.Points(1.5), vg.Points(2)}}

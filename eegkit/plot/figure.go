@@ -48,6 +48,13 @@ func DataCaption(sources []string) string {
 	return "Data: " + strings.Join(list, "; ")
 }
 
+// Tab10 are matplotlib's ten categorical colours ("tab10"), the colours of
+// the lines or groups a figure tells apart, in order.
+func Tab10() []color.RGBA {
+	return []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
+		{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255}}
+}
+
 // Figure sizes: 8 × 5 inches; PNGs at 2× pixel density (192 dpi, 1536 × 960).
 const (
 	FigureWidth  = 8 * vg.Inch
