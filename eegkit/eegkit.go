@@ -106,14 +106,8 @@ func Benchmark(ctx context.Context, data *Data, dataset, evaluation, pipelines s
 	if err != nil {
 		return nil, err
 	}
-	plan := benchmark.Plan{Dataset: dataset, DataID: data.ID(), Data: data.Source, Classes: pool.ClassNames, Evaluation: evaluation, Epochs: epochs, Seed: 1}
-	for _, p := range pipes {
-		plan.Pipelines = append(plan.Pipelines, p.Name)
-	}
-	if evaluation == benchmark.WithinSession {
-		plan.Folds = 5
-	}
-	if _, err := benchmark.Run(ctx, dir, pool, pipes, plan, experiments.Shard{}, benchmark.Options{Epochs: epochs, Seed: 1}, progress); err != nil {
+	plan := benchmark.NewPlan(pool, data, evaluation, pipes, 0, epochs, "", 1)
+	if _, err := benchmark.Run(ctx, dir, pool, pipes, plan, experiments.Shard{}, benchmark.Options{}, progress); err != nil {
 		return nil, err
 	}
 	r, err := benchmark.ReadReport(dir)

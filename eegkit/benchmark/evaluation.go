@@ -53,13 +53,13 @@ func PoolOf(d *eeg.Data, name string) (*Pool, error) {
 		p.X = append(p.X, ds.X...)
 		p.Y = append(p.Y, ds.Y...)
 		for i := range ds.Len() {
-			name := "S1"
+			subject := "S1"
 			if ds.Subject != nil {
-				name = ds.Subjects[ds.Subject[i]]
+				subject = ds.Subjects[ds.Subject[i]]
 			}
-			k := slices.Index(p.Subjects, name)
+			k := slices.Index(p.Subjects, subject)
 			if k < 0 {
-				p.Subjects, k = append(p.Subjects, name), len(p.Subjects)
+				p.Subjects, k = append(p.Subjects, subject), len(p.Subjects)
 			}
 			p.Subject = append(p.Subject, k)
 			sess := map[bool]string{false: "train", true: "test"}[part.test]

@@ -68,19 +68,14 @@ func ParsePipeline(name string) (Pipeline, error) {
 	return Pipeline{Name: name, Model: &cfg}, nil
 }
 
-// Options say how a fold is trained.
+// Options say how a plan's folds are carried out, beyond what the plan
+// says (its epochs, seed and augmentation).
 type Options struct {
-	// Epochs overrides a model's preset (0: the preset's).
-	Epochs int
 	// ValFraction of each training fold's trials (per subject and class)
 	// choose a model's epoch (the validation protocol); the test trials
 	// never do. 0 is 0.2.
 	ValFraction float64
-	Seed        uint64
 	Device      train.Device
-	// Augment is the models' data augmentation (augment.Parse's grammar,
-	// canonical), "" for none; the baselines take none.
-	Augment string
 	// Finished, if not nil, is told of every fold of the shard once its
 	// scores are written (or found written): its file and its scores.
 	Finished func(path string, scores []Score) error
@@ -110,9 +105,10 @@ type evaluator interface {
 	Evaluate(ds *eeg.Dataset) (metrics.Metrics, error)
 }
 
-// RunFold trains the pipeline on the fold's training trials and scores it
-// on each of its test sessions.
-func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, scheme string, opt Options) ([]Score, error) {
+// RunFold trains the pipeline on the fold's training trials as the plan
+// says (a model with the plan's epochs when not 0, seed and augmentation;
+// the baselines take none) and scores it on each of its test sessions.
+func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt Options) ([]Score, error) {
 	trainSet := p.Subset(f.Train)
 	tests := make([]*eeg.Dataset, len(f.Tests))
 	var all []int
@@ -140,16 +136,16 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, scheme string,
 		model = bl
 	default:
 		cfg := *pipe.Model
-		if opt.Epochs > 0 {
-			cfg.Epochs = opt.Epochs
+		if plan.Epochs > 0 {
+			cfg.Epochs = plan.Epochs
 		}
-		cfg.Seed = max(opt.Seed, 1)
+		cfg.Seed = max(plan.Seed, 1)
 		cfg.ValFraction = opt.ValFraction
 		if cfg.ValFraction == 0 {
 			cfg.ValFraction = 0.2
 		}
 		cfg.Select = train.SelectValLoss
-		cfg.Augment = opt.Augment
+		cfg.Augment = plan.Augment
 		data := &eeg.Data{Train: trainSet, Test: p.Subset(all), Source: p.Name}
 		run, err := train.Fit(ctx, cfg, data, train.FitOptions{Device: opt.Device})
 		if err != nil {
@@ -170,7 +166,7 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, scheme string,
 		} else if math.IsNaN(score) {
 			return nil, fmt.Errorf("subject %s session %s: its %d test trials are of one class, so ROC-AUC is undefined", t.Subject, t.Session, len(t.Trials))
 		}
-		out = append(out, Score{Dataset: p.Name, Evaluation: scheme, Pipeline: pipe.Name, Subject: t.Subject, Session: t.Session,
+		out = append(out, Score{Dataset: p.Name, Evaluation: plan.Evaluation, Pipeline: pipe.Name, Subject: t.Subject, Session: t.Session,
 			Fold: f.Index, Score: score, Accuracy: m.Accuracy, Kappa: m.Kappa, Balanced: m.Value(metrics.BalancedAccuracy),
 			Time: took, Samples: len(f.Train), Tested: len(t.Trials), Channels: p.NChans(), NSessions: len(p.Sessions(slices.Index(p.Subjects, t.Subject)))})
 	}

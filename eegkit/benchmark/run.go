@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/safefile"
 )
@@ -26,10 +27,30 @@ type Plan struct {
 	Folds      int      `json:"folds,omitempty"` // within-session: folds per session; cross-subject: groups of subjects (0: one each)
 	Epochs     int      `json:"epochs,omitempty"`
 	Augment    string   `json:"augment,omitempty"` // the models' data augmentation
-	Seed       uint64   `json:"seed"`
-	// Extra is what the caller needs to load the data again (the command
-	// line's data flags), kept for the shards.
-	Extra json.RawMessage `json:"extra,omitempty"`
+	Seed       uint64   `json:"seed"`              // of the folds, the models' weights and the random permutation tests
+}
+
+// NewPlan is the plan of a benchmark of pipes on the pool of data under
+// evaluation: folds is within-session's folds per session (0: 5) or
+// cross-subject's groups of subjects (0: one subject each); epochs
+// overrides the models' presets when not 0; augment is their data
+// augmentation.
+func NewPlan(p *Pool, data *eeg.Data, evaluation string, pipes []Pipeline, folds, epochs int, augment string, seed uint64) Plan {
+	plan := Plan{Dataset: p.Name, DataID: data.ID(), Data: data.Source, Classes: p.ClassNames, Evaluation: evaluation,
+		Epochs: epochs, Augment: augment, Seed: seed}
+	for _, pipe := range pipes {
+		plan.Pipelines = append(plan.Pipelines, pipe.Name)
+	}
+	switch evaluation {
+	case WithinSession:
+		plan.Folds = folds
+		if folds == 0 {
+			plan.Folds = 5
+		}
+	case CrossSubject:
+		plan.Folds = folds
+	}
+	return plan
 }
 
 // Run carries out the plan's folds of shard in dir, each pipeline on each
@@ -81,7 +102,7 @@ func Run(ctx context.Context, dir string, p *Pool, pipes []Pipeline, plan Plan, 
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		scores, err := RunFold(ctx, p, j.pipe, j.fold, plan.Evaluation, opt)
+		scores, err := RunFold(ctx, p, j.pipe, j.fold, plan, opt)
 		if err != nil {
 			return out, fmt.Errorf("%s on subject %s (fold %s): %w", j.pipe.Name, j.fold.Subject, j.fold.Key(), err)
 		}

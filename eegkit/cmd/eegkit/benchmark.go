@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,26 +67,11 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(pipes))
-	for i, p := range pipes {
-		names[i] = p.Name
-	}
 	specs, err := augmentSpecs(*augmentFlag, false, data)
 	if err != nil {
 		return err
 	}
-	extra, _ := json.Marshal(dataDir.abs())
-	plan := benchmark.Plan{Dataset: *dataset, DataID: data.ID(), Data: data.Source, Classes: pool.ClassNames, Evaluation: *evaluation, Pipelines: names,
-		Epochs: *epochs, Augment: specs[0], Seed: *seed, Extra: extra}
-	switch *evaluation {
-	case benchmark.WithinSession:
-		plan.Folds = *folds
-		if plan.Folds == 0 {
-			plan.Folds = 5
-		}
-	case benchmark.CrossSubject:
-		plan.Folds = *folds
-	}
+	plan := benchmark.NewPlan(pool, data, *evaluation, pipes, *folds, *epochs, specs[0], *seed)
 	dev, err := device()
 	if err != nil {
 		return err
@@ -96,14 +80,14 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	progress := func(done, total int, what string) {
 		fmt.Fprintf(stderr, "benchmark: %d/%d %s\n", done+1, total, what)
 	}
-	opt := benchmark.Options{Epochs: *epochs, Seed: *seed, Device: dev, Augment: specs[0]}
+	opt := benchmark.Options{Device: dev}
 	if ml.client != nil {
 		opt.Finished = func(path string, scores []benchmark.Score) error { return ml.logFold(ctx, path, scores) }
 	}
 	if _, err := benchmark.Run(ctx, *out, pool, pipes, plan, shard, opt, progress); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "benchmark: %s of %s on %s (%s) in %.1f s\n", *evaluation, strings.Join(names, ", "), *dataset, data.Source, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "benchmark: %s of %s on %s (%s) in %.1f s\n", *evaluation, strings.Join(plan.Pipelines, ", "), *dataset, data.Source, time.Since(start).Seconds())
 	if !shard.Whole() {
 		fmt.Fprintf(stdout, "shard %s done; when every shard is, merge them with: eegkit benchmark report %s\n", shard, *out)
 		return nil
