@@ -96,7 +96,8 @@ type BenchmarkReport = benchmark.Report
 // epochs overriding theirs when not 0, and baselines) on each subject of
 // data under an evaluation scheme (benchmark.Evaluations: within-session
 // with 5 folds, cross-session, cross-subject, competition) in dir, whose
-// finished folds it reuses, and returns and writes its report there.
+// finished folds it reuses; it writes there the report of every pipeline
+// the directory holds and returns the report of those asked for.
 func Benchmark(ctx context.Context, data *Data, dataset, evaluation, pipelines string, epochs int, dir string, progress func(done, total int, what string)) (*BenchmarkReport, error) {
 	pipes, err := benchmark.ParsePipelines(pipelines)
 	if err != nil {
@@ -106,7 +107,7 @@ func Benchmark(ctx context.Context, data *Data, dataset, evaluation, pipelines s
 	if err != nil {
 		return nil, err
 	}
-	plan := benchmark.NewPlan(pool, data, evaluation, pipes, 0, epochs, "", 1)
+	plan := benchmark.NewPlan(pool, data, evaluation, pipes, benchmark.Settings{Epochs: epochs, Seed: 1})
 	if _, err := benchmark.Run(ctx, dir, pool, pipes, plan, experiments.Shard{}, benchmark.Options{}, progress); err != nil {
 		return nil, err
 	}
@@ -114,8 +115,10 @@ func Benchmark(ctx context.Context, data *Data, dataset, evaluation, pipelines s
 	if err != nil {
 		return nil, err
 	}
-	_, err = r.Write(dir)
-	return r, err
+	if _, err = r.Write(dir); err != nil {
+		return nil, err
+	}
+	return r.Select(plan.Pipelines)
 }
 
 // ReadRecording reads an EDF, EDF+, BDF, BDF+, GDF or BrainVision (.vhdr)

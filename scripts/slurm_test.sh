@@ -106,4 +106,23 @@ n=$(($(wc -l <"$s/sweep/sweep.csv") - 1))
 [ "$n" = 4 ] || fail "the merged sweep has $n points, want 4"
 cat "$s/sweep/results.md"
 echo "slurm test: OK: 4 points in 2 array tasks merged equal the local run point for point (sweep.csv columns 1-15 and results.md)"
+
+# A benchmark of 3 synthetic subjects as a 2-task array, and on this machine.
+bin/eegkit gen-data --out "$s/subjects" --subjects 3 --sessions 2 --trials 20 >/dev/null || fail "gen-data --subjects failed"
+bench=(--evaluation cross-session --pipelines csp,eegnet:elu --epochs 1 --seeds 2)
+start=$(date +%s)
+BENCH="$s/bench" DATA="$s/subjects" sbatch --wait --quiet --array=0-1 --mem=2G --chdir="$root" --output="$s/job/bench_%A_%a.out" \
+	deploy/slurm/benchmark.sbatch "${bench[@]}" || fail "the benchmark array job failed: $(cat "$s"/job/bench_*.out)"
+echo "slurm test: benchmark array job done in $(($(date +%s) - start)) s"
+for f in "$s"/job/bench_*.out; do grep -h "^benchmark: shard" "$f"; done
+bin/eegkit benchmark report "$s/bench" >"$s/bench_report.txt" || fail "benchmark report: $(cat "$s/bench_report.txt")"
+bin/eegkit benchmark --out "$s/bench_local" --data "$s/subjects" "${bench[@]}" >/dev/null 2>&1 || fail "the local benchmark failed"
+# every column but the training time
+cols() { cut -d, -f1,3- "$1" | sort; }
+diff <(cols "$s/bench_local/results.csv") <(cols "$s/bench/results.csv") || fail "the merged results.csv differs from the local run's"
+diff "$s/bench_local/statistics.csv" "$s/bench/statistics.csv" || fail "the merged statistics.csv differs from the local run's"
+n=$(($(wc -l <"$s/bench/folds.csv") - 1))
+[ "$n" = 18 ] || fail "the merged benchmark has $n fold rows, want 18 (6 of CSP, 12 of EEGNet's two seeds)"
+grep -A3 "^| pipeline" "$s/bench_report.txt"
+echo "slurm test: OK: a benchmark's 18 folds in 2 array tasks merged equal the local run (results.csv but the time, statistics.csv)"
 rm -rf "$s"

@@ -2,11 +2,14 @@ package benchmark
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/datasets"
+	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 )
 
@@ -140,6 +143,9 @@ func TestSchemesOrderScores(t *testing.T) {
 				if _, err := Run(context.Background(), shardDir, p, pipes, plan, experiments.Shard{K: k, N: 2}, Options{}, nil); err != nil {
 					t.Fatal(err)
 				}
+				if _, err := ReadReport(shardDir); k == 0 && (err == nil || !strings.Contains(err.Error(), "not finished: csp lacks 6 (")) {
+					t.Errorf("the report of one shard of two: %v; want it to name the missing folds", err)
+				}
 			}
 			merged, err := ReadScores(shardDir)
 			if err != nil || len(merged) != len(scores) {
@@ -188,5 +194,139 @@ func TestVerdict(t *testing.T) {
 	}
 	if _, err := Statistics(append(flat, Result{Dataset: "d", Pipeline: "bad", Subject: "S9", Score: 0.5}), 1); err == nil {
 		t.Error("pipelines scored on different subjects were compared")
+	}
+}
+
+// TestPlanSeedsAndConfigs runs a model of one's own configuration
+// (NAME=CONFIG.json) twice per fold (--seeds 2) beside CSP, adds a
+// pipeline to the finished directory without training the others again,
+// and refuses a changed configuration or other settings in it; Select
+// reports the pipelines asked for only.
+func TestPlanSeedsAndConfigs(t *testing.T) {
+	p := synthetic(t, 3, 20)
+	dir, cfgPath := t.TempDir(), filepath.Join(t.TempDir(), "mine.json")
+	writeConfig := func(lr string) {
+		t.Helper()
+		if err := os.WriteFile(cfgPath, []byte(`{"model": "eegnet", "activation": "elu", "epochs": 1, "batch": 16, "lr": `+lr+`}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeConfig("0.001")
+	data := &eeg.Data{Train: p.Dataset, Test: p.Dataset, Source: "synthetic"}
+	run := func(list string, s Settings, progress func(int, int, string)) ([]Score, Plan, error) {
+		t.Helper()
+		pipes, err := ParsePipelines(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := NewPlan(p, data, CrossSession, pipes, s)
+		scores, err := Run(context.Background(), dir, p, pipes, plan, experiments.Shard{}, Options{}, progress)
+		return scores, plan, err
+	}
+	scores, _, err := run("csp,mine="+cfgPath, Settings{Seeds: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := map[uint64]int{}
+	byFold := map[string][]float64{}
+	for _, s := range scores {
+		seeds[s.Seed]++
+		if s.Pipeline == "mine" {
+			k := s.Subject + s.Session
+			byFold[k] = append(byFold[k], s.Score)
+		}
+	}
+	if seeds[0] != 6 || seeds[1] != 6 || seeds[2] != 6 {
+		t.Errorf("scores per seed %v; want 6 of CSP (seed 0) and 6 of each of the model's seeds 1 and 2", seeds)
+	}
+	differ := false
+	for _, v := range byFold {
+		differ = differ || len(v) == 2 && v[0] != v[1]
+	}
+	if !differ {
+		t.Errorf("the model's two seeds scored the same on every fold: %v", byFold)
+	}
+	for _, r := range Results(scores) {
+		if want := map[string]int{"csp": 1, "mine": 2}[r.Pipeline]; r.Folds != want {
+			t.Errorf("%s on %s %s averaged %d trainings, want %d", r.Pipeline, r.Subject, r.Session, r.Folds, want)
+		}
+	}
+	// a pipeline added: only its folds train, and the plan keeps all three
+	var trained []string
+	if _, plan, err := run("tslr,csp", Settings{Seeds: 2}, func(_, _ int, what string) { trained = append(trained, what) }); err != nil {
+		t.Fatal(err)
+	} else if len(trained) != 6 || slices.ContainsFunc(trained, func(w string) bool { return !strings.HasPrefix(w, "tslr on ") }) {
+		t.Errorf("adding tslr trained %v", trained)
+	} else if got, _ := ReadPlan(dir); !slices.Equal(got.Pipelines, []string{"csp", "mine", "tslr"}) || got.Configs["mine"].LR != 0.001 {
+		t.Errorf("plan.json after adding tslr: %+v (Run's plan %v)", got, plan.Pipelines)
+	}
+	r, err := ReadReport(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, err := r.Select([]string{"tslr", "csp"})
+	if err != nil || !slices.Equal(sel.Plan.Pipelines, []string{"tslr", "csp"}) || !slices.Equal(Pipelines(sel.Results), []string{"tslr", "csp"}) ||
+		len(sel.Statistics) != 2 {
+		t.Errorf("Select(tslr, csp): %v, %v, %d statistics", err, sel.Plan.Pipelines, len(sel.Statistics))
+	}
+	if _, err := r.Select([]string{"mdm"}); err == nil || !strings.Contains(err.Error(), "has no pipeline mdm") {
+		t.Errorf("Select(mdm): %v", err)
+	}
+	writeConfig("0.002")
+	for _, c := range []struct {
+		list string
+		s    Settings
+		want string
+	}{
+		{"mine=" + cfgPath, Settings{Seeds: 2}, "another configuration"},
+		{"csp", Settings{Seeds: 3}, "other settings"},
+		{"csp", Settings{Seeds: 2, Epochs: 5}, "other settings"},
+	} {
+		if _, _, err := run(c.list, c.s, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %+v in the finished directory: %v; want %q", c.list, c.s, err, c.want)
+		}
+	}
+}
+
+// TestReadConfig reads a model's configuration from JSON, a run.json and
+// a run directory, and says what is wrong with a bad one in one line.
+func TestReadConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cfg := `{"model": "deepconvnet", "activation": "relu", "epochs": 7, "batch": 32, "lr": 0.0005, "seed": 9}`
+	for _, path := range []string{write("plain.json", cfg), write("run/run.json", `{"config": `+cfg+`, "protocol": "x"}`), filepath.Join(dir, "run")} {
+		got, err := ReadConfig(path)
+		if err != nil || got.Model != "deepconvnet" || got.Epochs != 7 || got.LR != 0.0005 || got.Seed != 1 {
+			t.Errorf("ReadConfig(%s) = %+v, %v; want deepconvnet, 7 epochs, lr 5e-4 and the benchmark's seed", path, got, err)
+		}
+	}
+	for _, c := range []struct{ text, want string }{
+		{`{"model": "eegnet", "activation": "elu", "epochs": 1, "batch": 8, "lr": 0.001, "learning_rate": 1}`, `unknown field "learning_rate"`},
+		{`{"epochs": 1, "batch": 8, "lr": 0.001}`, "names no model"},
+		{`{"model": "eegnet", "activation": "elu", "epochs": 0, "batch": 8, "lr": 0.001}`, "epoch"},
+		{`[1, 2]`, "not a JSON training configuration"},
+	} {
+		path := write("bad.json", c.text)
+		if _, err := ReadConfig(path); err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("ReadConfig(%s): %v; want one line with %q", c.text, err, c.want)
+		}
+	}
+	for list, want := range map[string]string{
+		"=" + filepath.Join(dir, "plain.json"):    "name the configuration",
+		"mine=" + filepath.Join(dir, "none.json"): "read the configuration",
+		"csp,csp": "given twice",
+	} {
+		if _, err := ParsePipelines(list); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParsePipelines(%s): %v; want %q", list, err, want)
+		}
 	}
 }

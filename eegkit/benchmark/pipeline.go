@@ -1,9 +1,13 @@
 package benchmark
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -17,12 +21,18 @@ import (
 )
 
 // Pipeline is something a benchmark trains or fits: a registered model
-// with its preset ("eegnet", "eegnet:elu"), or a classical baseline
-// ("csp", "tslr", "mdm", "logvar").
+// with its preset ("eegnet", "eegnet:elu"), a model of a configuration
+// of one's own ("mine=eegnet-lr.json": a train.TrainConfig as JSON, a
+// run.json, or a run directory), or a classical baseline ("csp", "tslr",
+// "mdm", "logvar").
 type Pipeline struct {
-	Name     string // as given
+	Name     string // as given, up to "=" for a configuration
 	Model    *train.TrainConfig
 	Baseline *baselines.Config
+	// Configured is whether Model was read from a file (its path here),
+	// not a registered model's preset: the plan then keeps it, so that a
+	// changed file cannot add up with the folds of the old one.
+	Configured string
 }
 
 // ParsePipelines reads a comma-separated list of pipelines.
@@ -38,20 +48,32 @@ func ParsePipelines(list string) ([]Pipeline, error) {
 			return nil, err
 		}
 		if slices.ContainsFunc(out, func(q Pipeline) bool { return q.Name == p.Name }) {
-			return nil, fmt.Errorf("pipeline %s is given twice", name)
+			return nil, fmt.Errorf("pipeline %s is given twice", p.Name)
 		}
 		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no pipelines: give models (%s) or baselines (%s), separated by commas",
+		return nil, fmt.Errorf("no pipelines: give models (%s), NAME=CONFIG.json or baselines (%s), separated by commas",
 			strings.Join(models.Names(), ", "), strings.Join(baselines.Methods(), ", "))
 	}
 	return out, nil
 }
 
-// ParsePipeline reads one pipeline: a baseline method, or a model name
-// with an optional ":activation".
+// ParsePipeline reads one pipeline: a baseline method, a model name
+// with an optional ":activation", or NAME=PATH, a model trained as the
+// configuration at PATH says (see ReadConfig).
 func ParsePipeline(name string) (Pipeline, error) {
+	if label, path, ok := strings.Cut(name, "="); ok {
+		label = strings.TrimSpace(label)
+		if label == "" || strings.ContainsAny(label, ":/") {
+			return Pipeline{}, fmt.Errorf("pipeline %s: name the configuration before \"=\" (letters, digits, - and _), e.g. mine=%s", name, path)
+		}
+		cfg, err := ReadConfig(strings.TrimSpace(path))
+		if err != nil {
+			return Pipeline{}, fmt.Errorf("pipeline %s: %w", label, err)
+		}
+		return Pipeline{Name: label, Model: &cfg, Configured: path}, nil
+	}
 	if slices.Contains(baselines.Methods(), strings.ToLower(name)) {
 		return Pipeline{Name: name, Baseline: &baselines.Config{Method: strings.ToLower(name)}}, nil
 	}
@@ -62,10 +84,48 @@ func ParsePipeline(name string) (Pipeline, error) {
 	}
 	cfg, err := train.Preset(model, act)
 	if err != nil {
-		return Pipeline{}, fmt.Errorf("pipeline %s is neither a model (%s) nor a baseline (%s): %w", name,
+		return Pipeline{}, fmt.Errorf("pipeline %s is neither a model (%s), NAME=CONFIG.json nor a baseline (%s): %w", name,
 			strings.Join(models.Names(), ", "), strings.Join(baselines.Methods(), ", "), err)
 	}
 	return Pipeline{Name: name, Model: &cfg}, nil
+}
+
+// ReadConfig reads a model's training configuration: a train.TrainConfig
+// as JSON ({"model": "eegnet", "activation": "elu", "epochs": 300, "batch":
+// 64, "lr": 0.001, …}), a run.json (its "config"), or a run directory
+// (its run.json). The benchmark decides the seed, the validation split
+// and the input's shape; the rest is the configuration's.
+func ReadConfig(path string) (train.TrainConfig, error) {
+	var cfg train.TrainConfig
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, train.RunFile)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("read the configuration: %w", err)
+	}
+	var run struct {
+		Config *json.RawMessage `json:"config"`
+	}
+	if err := json.Unmarshal(raw, &run); err != nil {
+		return cfg, fmt.Errorf("%s is not a JSON training configuration: %w", path, err)
+	}
+	if run.Config != nil {
+		raw = *run.Config
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return cfg, fmt.Errorf("%s: %w (the fields are train.TrainConfig's: model, activation, epochs, batch, lr, …)", path, err)
+	}
+	if cfg.Model == "" && cfg.Arch == nil {
+		return cfg, fmt.Errorf("%s names no model (\"model\": one of %s)", path, strings.Join(models.Names(), ", "))
+	}
+	cfg.Seed, cfg.Input = 1, nil // the benchmark's
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }
 
 // Options say how a plan's folds are carried out, beyond what the plan
@@ -90,7 +150,8 @@ type Score struct {
 	Subject    string  `json:"subject"`
 	Session    string  `json:"session"`
 	Fold       int     `json:"fold"`
-	Score      float64 `json:"score"` // ROC-AUC for two classes, accuracy for more (MOABB's choice)
+	Seed       uint64  `json:"seed,omitempty"` // of a model's weights; 0 for a baseline
+	Score      float64 `json:"score"`          // ROC-AUC for two classes, accuracy for more (MOABB's choice)
 	Accuracy   float64 `json:"accuracy"`
 	Kappa      float64 `json:"kappa"`
 	Balanced   float64 `json:"balanced_accuracy"`
@@ -106,9 +167,10 @@ type evaluator interface {
 }
 
 // RunFold trains the pipeline on the fold's training trials as the plan
-// says (a model with the plan's epochs when not 0, seed and augmentation;
-// the baselines take none) and scores it on each of its test sessions.
-func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt Options) ([]Score, error) {
+// says (a model with the plan's epochs when not 0, its augmentation and
+// the seed given; the baselines take none) and scores it on each of its
+// test sessions.
+func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, seed uint64, plan Plan, opt Options) ([]Score, error) {
 	trainSet := p.Subset(f.Train)
 	tests := make([]*eeg.Dataset, len(f.Tests))
 	var all []int
@@ -118,6 +180,7 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt
 	}
 	start := time.Now()
 	var model evaluator
+	var used uint64 // the model's seed
 	switch {
 	case pipe.Baseline != nil:
 		if f.Pooled { // one model of all training subjects, for a subject it has not seen
@@ -139,7 +202,8 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt
 		if plan.Epochs > 0 {
 			cfg.Epochs = plan.Epochs
 		}
-		cfg.Seed = max(plan.Seed, 1)
+		used = max(seed, 1)
+		cfg.Seed = used
 		cfg.ValFraction = opt.ValFraction
 		if cfg.ValFraction == 0 {
 			cfg.ValFraction = 0.2
@@ -147,7 +211,7 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt
 		cfg.Select = train.SelectValLoss
 		cfg.Augment = plan.Augment
 		data := &eeg.Data{Train: trainSet, Test: p.Subset(all), Source: p.Name}
-		run, err := train.Fit(ctx, cfg, data, train.FitOptions{Device: opt.Device})
+		run, err := train.Fit(ctx, cfg, data, train.FitOptions{Device: opt.Device, FinalTestOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +231,7 @@ func RunFold(ctx context.Context, p *Pool, pipe Pipeline, f Fold, plan Plan, opt
 			return nil, fmt.Errorf("subject %s session %s: its %d test trials are of one class, so ROC-AUC is undefined", t.Subject, t.Session, len(t.Trials))
 		}
 		out = append(out, Score{Dataset: p.Name, Evaluation: plan.Evaluation, Pipeline: pipe.Name, Subject: t.Subject, Session: t.Session,
-			Fold: f.Index, Score: score, Accuracy: m.Accuracy, Kappa: m.Kappa, Balanced: m.Value(metrics.BalancedAccuracy),
+			Fold: f.Index, Seed: used, Score: score, Accuracy: m.Accuracy, Kappa: m.Kappa, Balanced: m.Value(metrics.BalancedAccuracy),
 			Time: took, Samples: len(f.Train), Tested: len(t.Trials), Channels: p.NChans(), NSessions: len(p.Sessions(slices.Index(p.Subjects, t.Subject)))})
 	}
 	return out, nil

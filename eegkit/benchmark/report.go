@@ -37,11 +37,11 @@ type Result struct {
 	Accuracy   float64
 	Kappa      float64
 	Balanced   float64
-	Folds      int
+	Folds      int // trainings averaged: folds, times seeds for a model
 }
 
 // Results averages the scores of each pipeline, subject and session over
-// their folds, in the order they first appear.
+// their folds (and a model's seeds), in the order they first appear.
 func Results(scores []Score) []Result {
 	type key struct{ dataset, pipeline, subject, session string }
 	var order []key
@@ -239,6 +239,14 @@ func formatP(p float64) string {
 	return fmt.Sprintf("%.3f", p)
 }
 
+// seed is a score's seed in a table: empty for a baseline's.
+func seed(s uint64) string {
+	if s == 0 {
+		return ""
+	}
+	return strconv.FormatUint(s, 10)
+}
+
 // WriteTables writes results.csv (MOABB's columns first: score, time,
 // samples, subject, session, channels, n_sessions, dataset, pipeline), the
 // per-fold folds.csv and statistics.csv (dataset, pipe1, pipe2, p, smd,
@@ -247,7 +255,7 @@ func WriteTables(dir string, scores []Score, results []Result, st []Statistic) e
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) } // exact, so that a reader's statistics equal these
 	tables := map[string][][]string{
 		"results.csv":    {{"score", "time", "samples", "subject", "session", "channels", "n_sessions", "dataset", "pipeline", "evaluation", "accuracy", "kappa", "balanced_accuracy", "folds"}},
-		"folds.csv":      {{"dataset", "evaluation", "pipeline", "subject", "session", "fold", "score", "accuracy", "kappa", "balanced_accuracy", "time", "samples", "tested", "channels", "n_sessions"}},
+		"folds.csv":      {{"dataset", "evaluation", "pipeline", "subject", "session", "fold", "seed", "score", "accuracy", "kappa", "balanced_accuracy", "time", "samples", "tested", "channels", "n_sessions"}},
 		"statistics.csv": {{"dataset", "pipe1", "pipe2", "p", "smd", "nsub", "test", "wins"}},
 	}
 	for _, r := range results {
@@ -255,7 +263,7 @@ func WriteTables(dir string, scores []Score, results []Result, st []Statistic) e
 			strconv.Itoa(r.Channels), strconv.Itoa(r.NSessions), r.Dataset, r.Pipeline, r.Evaluation, f(r.Accuracy), f(r.Kappa), f(r.Balanced), strconv.Itoa(r.Folds)})
 	}
 	for _, s := range scores {
-		tables["folds.csv"] = append(tables["folds.csv"], []string{s.Dataset, s.Evaluation, s.Pipeline, s.Subject, s.Session, strconv.Itoa(s.Fold),
+		tables["folds.csv"] = append(tables["folds.csv"], []string{s.Dataset, s.Evaluation, s.Pipeline, s.Subject, s.Session, strconv.Itoa(s.Fold), seed(s.Seed),
 			f(s.Score), f(s.Accuracy), f(s.Kappa), f(s.Balanced), f(s.Time), strconv.Itoa(s.Samples), strconv.Itoa(s.Tested), strconv.Itoa(s.Channels), strconv.Itoa(s.NSessions)})
 	}
 	for _, s := range st {
@@ -346,6 +354,15 @@ func ReadReport(dirs ...string) (*Report, error) {
 		if slices.Contains(r.Datasets, plan.Dataset) {
 			return nil, fmt.Errorf("%s's dataset is %s, as an earlier directory's: name each dataset once (--dataset)", dir, plan.Dataset)
 		}
+		if missing := plan.Missing(dir); len(missing) > 0 {
+			var what []string
+			for _, pipe := range plan.Pipelines {
+				if m := missing[pipe]; len(m) > 0 {
+					what = append(what, fmt.Sprintf("%s lacks %d (%s)", pipe, len(m), strings.Join(cut(m, 3), ", ")))
+				}
+			}
+			return nil, fmt.Errorf("%s is not finished: %s; run the benchmark (each of its shards) again to finish it", dir, strings.Join(what, "; "))
+		}
 		scores, err := ReadScores(dir)
 		if err != nil {
 			return nil, err
@@ -356,16 +373,48 @@ func ReadReport(dirs ...string) (*Report, error) {
 	if len(dirs) > 1 {
 		r.Plan.Dataset, r.Plan.Data = strings.Join(r.Datasets, ", "), strings.Join(data, "; ")
 	}
+	return r, r.compute()
+}
+
+// Select is the report of some of its pipelines only, in their order:
+// a directory that holds more than the ones just asked for.
+func (r *Report) Select(pipelines []string) (*Report, error) {
+	s := &Report{Plan: r.Plan, Datasets: r.Datasets}
+	s.Plan.Pipelines = nil
+	for _, p := range pipelines {
+		if !slices.Contains(r.Plan.Pipelines, p) {
+			return nil, fmt.Errorf("the benchmark has no pipeline %s (it has %s)", p, strings.Join(r.Plan.Pipelines, ", "))
+		}
+		s.Plan.Pipelines = append(s.Plan.Pipelines, p)
+	}
+	for _, sc := range r.Scores {
+		if slices.Contains(pipelines, sc.Pipeline) {
+			s.Scores = append(s.Scores, sc)
+		}
+	}
+	return s, s.compute()
+}
+
+// compute makes the results, statistics and verdict of the scores.
+func (r *Report) compute() error {
 	r.Results = Results(r.Scores)
 	sort.SliceStable(r.Results, func(i, j int) bool {
 		return slices.Index(r.Plan.Pipelines, r.Results[i].Pipeline) < slices.Index(r.Plan.Pipelines, r.Results[j].Pipeline)
 	})
 	var err error
 	if r.Statistics, err = Statistics(r.Results, r.Plan.Seed); err != nil {
-		return nil, err
+		return err
 	}
 	r.Verdict = Verdict(r.Statistics)
-	return r, nil
+	return nil
+}
+
+// cut is the first n of a list, and "…" when there are more.
+func cut(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(slices.Clone(list[:n]), "…")
 }
 
 func sameSet(a, b []string) bool {

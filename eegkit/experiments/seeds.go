@@ -173,8 +173,13 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	var sb strings.Builder
 	reported := metrics.Reported()
 	augmented := slices.ContainsFunc(groups, func(g SeedGroup) bool { return g.Config.Augment != "" })
+	trained := slices.ContainsFunc(groups, func(g SeedGroup) bool { return g.Config.Training() != "" })
 	cols := 12 + len(reported)
 	sb.WriteString("| rank | model | activation | batch | lr | weight decay | dropout | epochs | seeds | protocol |")
+	if trained { // a column only when some row trains otherwise than the lab's Adam
+		sb.WriteString(" training |")
+		cols++
+	}
 	if augmented { // a column only when some row is augmented
 		sb.WriteString(" augment |")
 		cols++
@@ -199,6 +204,13 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 		}
 		fmt.Fprintf(&sb, "| %d | %s | %s | %d | %g | %g | %s | %d | %d | %s |", i+1, c.Model, c.Activation,
 			c.Batch, c.LR, c.WeightDecay, dropout, c.Epochs, len(g.Seeds), protocol)
+		if trained {
+			t := c.Training()
+			if t == "" {
+				t = "adam"
+			}
+			sb.WriteString(" " + t + " |")
+		}
 		if augmented {
 			aug := c.Augment
 			if aug == "" {
@@ -222,6 +234,9 @@ func ResultsTable(groups []SeedGroup, baselines ...*baselines.Result) string {
 	}
 	for _, b := range baselines {
 		fmt.Fprintf(&sb, "| – | %s | – | – | – | – | – | – | deterministic | fitted per subject on the training set |", b.Name)
+		if trained {
+			sb.WriteString(" – |")
+		}
 		if augmented {
 			sb.WriteString(" – |")
 		}

@@ -148,6 +148,9 @@ func GroupLabel(g SeedGroup) string {
 		label += "/" + c.Activation
 	}
 	label += fmt.Sprintf(" b%d lr %g", c.Batch, c.LR)
+	if t := c.Training(); t != "" {
+		label += " " + t
+	}
 	if c.Augment != "" {
 		label += " + " + c.Augment
 	}

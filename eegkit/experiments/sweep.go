@@ -86,6 +86,11 @@ type Grid struct {
 	Epochs       []int
 	Seeds        []uint64
 	Augments     []string // augmentations in package augment's canonical form; "" for none
+	// Optimizers name train's optimizers ("" or "adam", "adamw", "sgd");
+	// Base's momentum and Nesterov's apply to the sgd points of a list
+	// with others.
+	Optimizers      []string
+	LabelSmoothings []float64
 }
 
 // Configs expands the grid, validating every point: the models ×
@@ -130,6 +135,17 @@ func (g Grid) Configs() ([]train.TrainConfig, error) {
 	out = expand(out, len(g.Epochs), func(c *train.TrainConfig, i int) { c.Epochs = g.Epochs[i] })
 	out = expand(out, len(g.Seeds), func(c *train.TrainConfig, i int) { c.Seed = g.Seeds[i] })
 	out = expand(out, len(g.Augments), func(c *train.TrainConfig, i int) { c.Augment = g.Augments[i] })
+	mixed := len(g.Optimizers) > 1 && slices.Contains(g.Optimizers, train.OptimizerSGD)
+	out = expand(out, len(g.Optimizers), func(c *train.TrainConfig, i int) {
+		c.Optimizer = g.Optimizers[i]
+		if c.Optimizer == train.OptimizerAdam {
+			c.Optimizer = "" // the default, so that its runs keep their ids
+		}
+		if mixed && c.Optimizer != train.OptimizerSGD {
+			c.Momentum, c.Nesterov = 0, false
+		}
+	})
+	out = expand(out, len(g.LabelSmoothings), func(c *train.TrainConfig, i int) { c.LabelSmoothing = g.LabelSmoothings[i] })
 	for _, c := range out {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("grid point %s: %w", c, err)

@@ -26,7 +26,7 @@ const checkpointVersion = 2
 const checkpointMagic = "EEGKITCK"
 
 // Checkpoint is everything a run needs to continue exactly where it was:
-// weights, BatchNorm statistics, Adam's moments and step count, the
+// weights, BatchNorm statistics, the optimizer's state and step count, the
 // shuffling and dropout random states, the history and the best epoch so far.
 type Checkpoint struct {
 	Version    int
@@ -44,7 +44,10 @@ type Checkpoint struct {
 	Augment      []byte // the augmentation stream's PCG state (nil without a transform)
 	DropoutRNG   []uint64
 	Weights      map[string][]float32 // parameters and buffers
-	AdamM, AdamV map[string][]float32
+	AdamM, AdamV map[string][]float32 // Adam's moments, as checkpoints before Optimizer wrote them (read, not written)
+	Optimizer    string               // the optimizer's name; "" in checkpoints of Adam before there were others
+	// State is the optimizer's state by slot name ("exp_avg") and parameter.
+	State map[string]map[string][]float32
 
 	Best      map[string][]float32
 	BestEpoch int
@@ -73,17 +76,23 @@ func writeCheckpoint(dir string, run *Run, net *Net, shuffle *rand.PCG, sel *Mod
 		return err
 	}
 	ck.Weights, ck.Best = flatten(sd), flatten(sel.best)
-	if ck.AdamM, err = net.hostCopies(net.adamM); err != nil {
-		return err
-	}
-	if ck.AdamV, err = net.hostCopies(net.adamV); err != nil {
-		return err
+	ck.Optimizer, ck.State = net.optim.Name(), map[string]map[string][]float32{}
+	for k, name := range net.optim.Slots() {
+		if ck.State[name], err = net.hostCopies(net.slots[k]); err != nil {
+			return err
+		}
 	}
 	if err := sd.Check(net.Model); err != nil { // never checkpoint NaN weights: a rerun would resume into them
 		return fmt.Errorf("training diverged at epoch %d: %w; not checkpointing it", len(run.History), err)
 	}
+	return ck.write(dir)
+}
+
+// write writes the checkpoint into dir: the magic, the sha256 of the gob
+// payload, the payload.
+func (ck *Checkpoint) write(dir string) error {
 	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(&ck); err != nil {
+	if err := gob.NewEncoder(&payload).Encode(ck); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(payload.Bytes())
@@ -148,11 +157,17 @@ func (ck *Checkpoint) restore(net *Net, shuffle *rand.PCG, sel *ModelSelection, 
 	if err := net.SetStateDict(sd); err != nil {
 		return err
 	}
-	if net.adamM, err = net.deviceCopies(ck.AdamM); err != nil {
-		return err
+	state := ck.State
+	if ck.Optimizer == "" { // written before there were other optimizers than Adam
+		ck.Optimizer, state = OptimizerAdam, map[string]map[string][]float32{"exp_avg": ck.AdamM, "exp_avg_sq": ck.AdamV}
 	}
-	if net.adamV, err = net.deviceCopies(ck.AdamV); err != nil {
-		return err
+	if ck.Optimizer != net.optim.Name() {
+		return fmt.Errorf("the checkpoint's optimizer is %s, the run's %s", ck.Optimizer, net.optim.Name())
+	}
+	for k, name := range net.optim.Slots() {
+		if net.slots[k], err = net.deviceCopies(state[name]); err != nil {
+			return err
+		}
 	}
 	if len(ck.DropoutRNG) != net.rng.Shape().Size() {
 		return fmt.Errorf("dropout random state has %d values, want %d", len(ck.DropoutRNG), net.rng.Shape().Size())
@@ -192,7 +207,7 @@ func unflatten(flat map[string][]float32, m *nn.Model) (nn.StateDict, error) {
 }
 
 // SetStateDict replaces the network's weights and BatchNorm statistics.
-// Adam's state is kept.
+// The optimizer's state is kept.
 func (n *Net) SetStateDict(sd nn.StateDict) error {
 	if err := sd.Check(n.Model); err != nil {
 		return err
@@ -211,7 +226,7 @@ func deviceTensor(data []float32, shape []int) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(append([]float32(nil), data...), shape...)
 }
 
-// hostCopies copies per-parameter tensors (Adam's moments) to the host by parameter name.
+// hostCopies copies per-parameter tensors (an optimizer slot) to the host by parameter name.
 func (n *Net) hostCopies(ts []*tensors.Tensor) (map[string][]float32, error) {
 	out := make(map[string][]float32, len(ts))
 	for i, p := range n.trainable {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -36,6 +37,15 @@ type TrainConfig struct {
 	Schedule  string  `json:"schedule,omitempty"`   // "constant" (default), "step" (StepLR) or "cosine" (CosineAnnealingLR over Epochs)
 	StepEvery int     `json:"step_every,omitempty"` // step schedule: epochs between decays
 	Gamma     float64 `json:"gamma,omitempty"`      // step schedule: decay factor (0.1 when zero)
+
+	// The optimizer, loss and gradient beyond the lab's Adam and
+	// cross-entropy (torch.optim's and torch.nn's).
+	Optimizer      string  `json:"optimizer,omitempty"`       // "adam" (default), "adamw" or "sgd" (see Optimizers)
+	Momentum       float64 `json:"momentum,omitempty"`        // sgd: momentum (0: none)
+	Nesterov       bool    `json:"nesterov,omitempty"`        // sgd: Nesterov's momentum
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"` // CrossEntropyLoss's label_smoothing: targets (1−ε)·y + ε/K
+	Clip           float64 `json:"clip,omitempty"`            // scale the gradients to at most this norm, as clip_grad_norm_ (0: never)
+	Warmup         int     `json:"warmup,omitempty"`          // epochs of linear warm-up before the schedule (see EpochLR)
 
 	// Augment names the per-batch transform of the training inputs: an
 	// augmentation in package augment's grammar, canonical form
@@ -201,7 +211,7 @@ func (c TrainConfig) Validate() error {
 	case bad(c.Gamma) || c.Gamma < 0 || c.Gamma > 1:
 		return fmt.Errorf("schedule gamma must be in (0, 1], got %g", c.Gamma)
 	}
-	return nil
+	return c.checkOptimizer()
 }
 
 // Selection is the model-selection rule: Select, or SelectLast when unset.
@@ -212,19 +222,27 @@ func (c TrainConfig) Selection() string {
 	return c.Select
 }
 
-// EpochLR is the learning rate of epoch (1-based) under the configuration's
-// schedule: constant; step, lr·gamma^⌊(epoch−1)/StepEvery⌋ as StepLR; cosine,
-// lr·(1+cos(π·(epoch−1)/Epochs))/2 as CosineAnnealingLR with T_max = Epochs.
+// EpochLR is the learning rate of epoch (1-based). The first Warmup
+// epochs rise linearly, lr·epoch/Warmup; the schedule then runs over the
+// remaining E = Epochs − Warmup epochs, e counting them from 1: constant;
+// step, lr·gamma^⌊(e−1)/StepEvery⌋ as StepLR; cosine,
+// lr·(1+cos(π·(e−1)/E))/2 as CosineAnnealingLR with T_max = E. With a
+// warm-up this is torch's SequentialLR of LinearLR(start_factor=1/Warmup,
+// total_iters=Warmup−1) and the schedule, milestone Warmup.
 func (c TrainConfig) EpochLR(epoch int) float64 {
+	if epoch <= c.Warmup {
+		return c.LR * float64(epoch) / float64(c.Warmup)
+	}
+	e, n := epoch-c.Warmup, c.Epochs-c.Warmup
 	switch c.Schedule {
 	case ScheduleStep:
 		g := c.Gamma
 		if g == 0 {
 			g = 0.1
 		}
-		return c.LR * math.Pow(g, float64((epoch-1)/c.StepEvery))
+		return c.LR * math.Pow(g, float64((e-1)/c.StepEvery))
 	case ScheduleCosine:
-		return c.LR * (1 + math.Cos(math.Pi*float64(epoch-1)/float64(c.Epochs))) / 2
+		return c.LR * (1 + math.Cos(math.Pi*float64(e-1)/float64(n))) / 2
 	}
 	return c.LR
 }
@@ -308,6 +326,9 @@ func (c TrainConfig) String() string {
 	if c.Dropout != nil {
 		s += fmt.Sprintf(" dropout %g", *c.Dropout)
 	}
+	if t := c.Training(); t != "" {
+		s += " " + strings.ReplaceAll(t, ",", "")
+	}
 	if c.Schedule != "" && c.Schedule != ScheduleConstant {
 		s += " " + c.Schedule + " schedule"
 	}
@@ -324,6 +345,33 @@ func (c TrainConfig) String() string {
 		s += fmt.Sprintf(" crops of %d", c.Crop)
 	}
 	return s
+}
+
+// Training describes how the configuration trains where it is not the
+// lab's Adam on the plain cross-entropy ("sgd momentum 0.9 nesterov,
+// warm-up 10, clip 1, label smoothing 0.1"); "" where it is.
+func (c TrainConfig) Training() string {
+	var parts []string
+	if c.Optimizer != "" && c.Optimizer != OptimizerAdam || c.Momentum != 0 {
+		o := c.Optim().Name()
+		if c.Momentum != 0 {
+			o += fmt.Sprintf(" momentum %g", c.Momentum)
+			if c.Nesterov {
+				o += " nesterov"
+			}
+		}
+		parts = append(parts, o)
+	}
+	if c.Warmup != 0 {
+		parts = append(parts, fmt.Sprintf("warm-up %d", c.Warmup))
+	}
+	if c.Clip != 0 {
+		parts = append(parts, fmt.Sprintf("clip %g", c.Clip))
+	}
+	if c.LabelSmoothing != 0 {
+		parts = append(parts, fmt.Sprintf("label smoothing %g", c.LabelSmoothing))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Crops returns the cropped decoding of the configuration, or nil without.

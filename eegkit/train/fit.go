@@ -83,6 +83,11 @@ type FitOptions struct {
 	// Device is where the network computes (the zero Device: the pure-Go
 	// backend, DefaultParts).
 	Device Device
+	// FinalTestOnly evaluates the test set once, on the chosen model, not
+	// after every epoch (EpochStats' test loss and accuracy stay 0): for
+	// evaluations whose epochs must not see the test trials, and to save
+	// the work.
+	FinalTestOnly bool
 }
 
 // Train trains a model as the lab does: PyTorch-initialised weights from
@@ -146,6 +151,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 	if err != nil {
 		return nil, err
 	}
+	net.SetOptimizer(cfg.Optim())
 	net.Crops = cfg.Crops()
 	if opt.Transform == nil && cfg.Crop == 0 {
 		net.Keep(train.X, train.Y)
@@ -187,6 +193,10 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 		}
 	}
 	n := train.Len()
+	epochTest := data.Test
+	if opt.FinalTestOnly {
+		epochTest = nil
+	}
 	// The weights of the last finished epoch: an interruption or a failure
 	// inside an epoch puts them back, so what is saved is always the model
 	// of len(run.History) epochs, never a half-trained one. Each epoch hands
@@ -196,7 +206,7 @@ func Fit(ctx context.Context, cfg TrainConfig, data *eeg.Data, opt FitOptions) (
 		return run, err
 	}
 	for epoch := len(run.History) + 1; epoch <= cfg.Epochs; epoch++ {
-		st, sd, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, data.Test, aug)
+		st, sd, err := fitEpoch(ctx, net, cfg, epoch, rng.Perm(n), train, val, epochTest, aug)
 		if err != nil {
 			if rerr := net.SetStateDict(finished); rerr != nil {
 				return run, rerr

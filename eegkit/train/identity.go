@@ -50,6 +50,17 @@ var identityFields = []identityField{
 	{"crop_stride", func(c TrainConfig) any { return c.CropStride }, true},
 	{"input", func(c TrainConfig) any { return c.Input }, true},
 	// Added since version 1: each with omitEmpty true, its default empty.
+	{"optimizer", func(c TrainConfig) any { // "adam" is the default, ""
+		if c.Optimizer == OptimizerAdam {
+			return ""
+		}
+		return c.Optimizer
+	}, true},
+	{"momentum", func(c TrainConfig) any { return c.Momentum }, true},
+	{"nesterov", func(c TrainConfig) any { return c.Nesterov }, true},
+	{"label_smoothing", func(c TrainConfig) any { return c.LabelSmoothing }, true},
+	{"clip", func(c TrainConfig) any { return c.Clip }, true},
+	{"warmup", func(c TrainConfig) any { return c.Warmup }, true},
 }
 
 // IdentityKey is the configuration's identity key: what makes two runs the

@@ -132,11 +132,22 @@ func TestValidateProtocol(t *testing.T) {
 
 // TestFitResumesToTheSameWeights interrupts a run (as a kill would: only the
 // checkpoint on disk survives), resumes it in a new Fit and checks that it
-// ends with exactly the weights and history of an uninterrupted run.
+// ends with exactly the weights and history of an uninterrupted run: with
+// Adam and a cosine schedule, and with SGD's Nesterov momentum (its state
+// checkpointed by name), a warm-up, gradient clipping and label smoothing.
 func TestFitResumesToTheSameWeights(t *testing.T) {
 	data := synthtest.Small(t)
-	cfg := train.TrainConfig{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 2e-3, Seed: 3,
-		ValFraction: 0.25, Select: train.SelectValAcc, Schedule: train.ScheduleCosine}
+	for _, cfg := range []train.TrainConfig{
+		{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 2e-3, Seed: 3,
+			ValFraction: 0.25, Select: train.SelectValAcc, Schedule: train.ScheduleCosine},
+		{Model: "eegnet", Activation: "elu", Epochs: 4, Batch: 16, LR: 1e-2, Seed: 3, Optimizer: train.OptimizerSGD, Momentum: 0.9,
+			Nesterov: true, WeightDecay: 1e-3, Warmup: 1, Schedule: train.ScheduleCosine, Clip: 1, LabelSmoothing: 0.1},
+	} {
+		t.Run(cfg.Optim().Name(), func(t *testing.T) { checkResume(t, data, cfg) })
+	}
+}
+
+func checkResume(t *testing.T, data *eeg.Data, cfg train.TrainConfig) {
 	ref, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -258,5 +269,34 @@ func TestFitSelectsAndStopsEarly(t *testing.T) {
 	}
 	if !strings.Contains(run.Protocol, "validation protocol") || !strings.Contains(run.Protocol, "never used to choose") {
 		t.Errorf("protocol: %q", run.Protocol)
+	}
+}
+
+// TestFitFinalTestOnly checks that FinalTestOnly leaves the training and
+// the chosen model as they were and only skips the epochs' test
+// evaluations.
+func TestFitFinalTestOnly(t *testing.T) {
+	data := synthtest.Small(t)
+	cfg := train.TrainConfig{Model: "eegnet", Activation: "relu", Epochs: 4, Batch: 16, LR: 1e-2, Seed: 1,
+		ValFraction: 0.25, Select: train.SelectValLoss}
+	every, err := train.Fit(context.Background(), cfg, data, train.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := train.Fit(context.Background(), cfg, data, train.FitOptions{FinalTestOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range final.History {
+		if e.TestLoss != 0 || e.TestAcc != 0 {
+			t.Errorf("epoch %d was tested (loss %g, accuracy %g)", e.Epoch, e.TestLoss, e.TestAcc)
+		}
+		if e.ValLoss != every.History[i].ValLoss || e.TrainLoss != every.History[i].TrainLoss {
+			t.Errorf("epoch %d trained otherwise: val loss %g, train loss %g; with every epoch tested %g, %g",
+				e.Epoch, e.ValLoss, e.TrainLoss, every.History[i].ValLoss, every.History[i].TrainLoss)
+		}
+	}
+	if final.BestEpoch != every.BestEpoch || !reflect.DeepEqual(final.Test, every.Test) {
+		t.Errorf("kept epoch %d, test %+v; with every epoch tested %d, %+v", final.BestEpoch, final.Test, every.BestEpoch, every.Test)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/eeg"
@@ -115,11 +116,28 @@ func TestTrainConfigValidate(t *testing.T) {
 		{"unknown model", func(c *train.TrainConfig) { c.Model = "vgg" }},
 		{"unknown activation", func(c *train.TrainConfig) { c.Activation = "tanh" }},
 		{"beta2 of 1", func(c *train.TrainConfig) { c.Beta2 = 1 }},
+		{"unknown optimizer", func(c *train.TrainConfig) { c.Optimizer = "rmsprop" }},
+		{"momentum with adam", func(c *train.TrainConfig) { c.Momentum = 0.9 }},
+		{"momentum of 1", func(c *train.TrainConfig) { c.Optimizer, c.Momentum = "sgd", 1 }},
+		{"nesterov without momentum", func(c *train.TrainConfig) { c.Optimizer, c.Nesterov = "sgd", true }},
+		{"beta1 with sgd", func(c *train.TrainConfig) { c.Optimizer, c.Beta1 = "sgd", 0.8 }},
+		{"label smoothing of 1", func(c *train.TrainConfig) { c.LabelSmoothing = 1 }},
+		{"negative clip", func(c *train.TrainConfig) { c.Clip = -1 }},
+		{"warm-up of every epoch", func(c *train.TrainConfig) { c.Warmup = c.Epochs }},
 	} {
 		c := ok
 		tc.edit(&c)
-		if err := c.Validate(); err == nil {
-			t.Errorf("%s: accepted", tc.name)
+		if err := c.Validate(); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v; want a one-line error", tc.name, err)
+		}
+	}
+	for _, c := range []train.TrainConfig{
+		{Optimizer: "adamw", WeightDecay: 0.01, Warmup: 10, Schedule: train.ScheduleCosine, Clip: 1, LabelSmoothing: 0.1},
+		{Optimizer: "sgd", Momentum: 0.9, Nesterov: true},
+	} {
+		c.Model, c.Activation, c.Epochs, c.Batch, c.LR, c.Seed = "eegnet", "elu", 300, 64, 1e-3, 1
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s rejected: %v", c, err)
 		}
 	}
 	if err := ok.Validate(); err != nil {

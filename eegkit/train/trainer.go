@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/eegkit/eegkit/eegkit/nn"
@@ -12,7 +11,7 @@ import (
 )
 
 // Net is a model with its weights on the compute backend, ready to train
-// (with Adam, as torch.optim.Adam) or to evaluate.
+// (with an Optimizer, Adam by default) or to evaluate.
 type Net struct {
 	Model *nn.Model
 
@@ -20,16 +19,16 @@ type Net struct {
 	accel     bool            // the backend computes on an accelerator (see stepParts)
 	parts     int             // parts a batch is split into (Device.Parts)
 	kept      []*resident     // trials kept on the accelerator (see keep)
-	trainable []nn.NamedParam // order of params, adam moments
+	trainable []nn.NamedParam // order of params and of each optimizer slot
 	buffers   []nn.NamedParam // BatchNorm running statistics
 	params    []*tensors.Tensor
 	bufs      []*tensors.Tensor
-	adamM     []*tensors.Tensor
-	adamV     []*tensors.Tensor
-	rng       *tensors.Tensor // the graph's random state (nn.Pass.Uniform)
-	seed      uint64          // seeds the dropout masks (see stepMasks)
-	next      *maskDraw       // the next step's masks, drawn while this one runs
-	Steps     int             // Adam steps taken
+	optim     Optimizer           // the optimizer slots and trainExec are for (Adam until SetOptimizer)
+	slots     [][]*tensors.Tensor // the optimizer's state: per slot, per trainable parameter
+	rng       *tensors.Tensor     // the graph's random state (nn.Pass.Uniform)
+	seed      uint64              // seeds the dropout masks (see stepMasks)
+	next      *maskDraw           // the next step's masks, drawn while this one runs
+	Steps     int                 // optimizer steps taken
 	// Crops, when set, makes Predict and Evaluate classify trials longer
 	// than the model's input by the mean logits of its windows (cropped
 	// decoding; see TrainConfig.Crop).
@@ -37,7 +36,7 @@ type Net struct {
 
 	evalExec  map[[2]int]*Exec // by number of batch parts and whether the trials are kept (see keep)
 	trainExec map[[3]int]*Exec // by number of batch parts, whether the labels are soft targets and whether the trials are kept
-	trainFor  [4]float64       // (beta1, beta2, eps, weight decay) trainExec was built for
+	trainFor  stepRule         // what trainExec was built for
 }
 
 // NewNet puts a model and its weights on dev. Dropout randomness is seeded
@@ -54,8 +53,6 @@ func NewNet(m *nn.Model, sd nn.StateDict, seed uint64, dev Device) (*Net, error)
 	for _, p := range m.Params() {
 		if p.Trainable() {
 			n.trainable = append(n.trainable, p)
-			n.adamM = append(n.adamM, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
-			n.adamV = append(n.adamV, tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
 		} else {
 			n.buffers = append(n.buffers, p)
 		}
@@ -69,7 +66,33 @@ func NewNet(m *nn.Model, sd nn.StateDict, seed uint64, dev Device) (*Net, error)
 		return nil, err
 	}
 	n.seed = seed
+	n.SetOptimizer(TrainConfig{}.Optim())
 	return n, nil
+}
+
+// SetOptimizer makes opt the optimizer of the next steps. Its state
+// starts at zero unless its slots are the current optimizer's (Adam's and
+// AdamW's are the same), which it then takes over.
+func (n *Net) SetOptimizer(opt Optimizer) {
+	if n.optim != nil && slices.Equal(n.optim.Slots(), opt.Slots()) {
+		n.optim = opt
+		return
+	}
+	n.optim = opt
+	n.slots = make([][]*tensors.Tensor, len(opt.Slots()))
+	for k := range n.slots {
+		for _, p := range n.trainable {
+			n.slots[k] = append(n.slots[k], tensors.FromFlatDataAndDimensions(make([]float32, p.Size()), p.Shape...))
+		}
+	}
+}
+
+// stepRule is what a training step's graph is built for: the optimizer,
+// the gradient clip and the label smoothing.
+type stepRule struct {
+	optim     Optimizer
+	clip      float64
+	smoothing float64
 }
 
 // StateDict copies the current weights and BatchNorm statistics back to the host.
@@ -312,7 +335,8 @@ type StepResult struct {
 }
 
 // TrainStep runs one step of training on the trials idx of (x, y): forward in
-// training mode, cross-entropy, back-propagation, an Adam update with
+// training mode, cross-entropy (with cfg's label smoothing),
+// back-propagation, cfg's gradient clip, an update by cfg's optimizer with
 // learning rate lr, and the BatchNorm running-statistics update.
 func (n *Net) TrainStep(x []float32, y []int32, idx []int, cfg TrainConfig, lr float64) (StepResult, error) {
 	return n.TrainStepSoft(x, y, nil, idx, cfg, lr)
@@ -330,10 +354,10 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	if len(idx) == 0 {
 		return StepResult{}, fmt.Errorf("a training batch needs at least 1 trial")
 	}
-	b1, b2, eps := cfg.Adam()
-	key := [4]float64{b1, b2, eps, cfg.WeightDecay}
-	if n.trainFor != key {
-		n.trainExec, n.trainFor = nil, key
+	rule := stepRule{optim: cfg.Optim(), clip: cfg.Clip, smoothing: cfg.LabelSmoothing}
+	if n.trainFor != rule {
+		n.SetOptimizer(rule.optim)
+		n.trainExec, n.trainFor = nil, rule
 	}
 	masks, parts, err := n.partsAndMasks(idx, true)
 	if err != nil {
@@ -348,9 +372,6 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 		return StepResult{}, err
 	}
 	n.Steps++
-	t := float64(n.Steps)
-	stepSize := lr / (1 - math.Pow(b1, t))
-	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, t))
 	var args []any
 	if kept != nil {
 		args = []any{kept.xt, kept.yt, indexTensor(parts[0])}
@@ -366,8 +387,11 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 			args = append(args, tensors.FromFlatDataAndDimensions(t, len(part), k))
 		}
 	}
-	args = append(args, tensors.FromScalar(float32(stepSize)), tensors.FromScalar(float32(sqrtBC2)), n.rng)
-	args = append(args, anySlice(n.params, n.adamM, n.adamV, n.bufs, masks)...)
+	for _, v := range rule.optim.Scalars(n.Steps, lr) {
+		args = append(args, tensors.FromScalar(float32(v)))
+	}
+	args = append(args, n.rng)
+	args = append(args, anySlice(append(append([][]*tensors.Tensor{n.params}, n.slots...), n.bufs, masks)...)...)
 	res, err := exec.Exec(args...)
 	if err != nil {
 		n.Steps--
@@ -378,7 +402,11 @@ func (n *Net) TrainStepSoft(x []float32, y []int32, targets []float32, idx []int
 	np := len(n.params)
 	n.rng = res[2]
 	rest := res[3:]
-	n.params, n.adamM, n.adamV, n.bufs = rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:]
+	n.params, rest = rest[:np], rest[np:]
+	for k := range n.slots {
+		n.slots[k], rest = rest[:np], rest[np:]
+	}
+	n.bufs = rest
 	return StepResult{Loss: loss, Correct: correct}, nil
 }
 
@@ -422,8 +450,8 @@ func (n *Net) trainExecFor(parts int, soft, kept bool) (*Exec, error) {
 	if e := n.trainExec[key]; e != nil {
 		return e, nil
 	}
-	b1, b2, eps, wd := n.trainFor[0], n.trainFor[1], n.trainFor[2], n.trainFor[3]
-	np, nb := len(n.params), len(n.bufs)
+	rule := n.trainFor
+	np, nb, ns, nsc := len(n.params), len(n.bufs), len(rule.optim.Slots()), len(rule.optim.Scalars(1, 1))
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		var xs, labels []*Node
 		if kept {
@@ -439,25 +467,35 @@ func (n *Net) trainExecFor(parts int, soft, kept bool) (*Exec, error) {
 		if soft {
 			targets, inputs = inputs[:parts], inputs[parts:]
 		}
-		stepSize, sqrtBC2, rng := inputs[0], inputs[1], inputs[2]
-		rest := inputs[3:]
-		params, ms, vs, bufs, masks := rest[:np], rest[np:2*np], rest[2*np:3*np], rest[3*np:3*np+nb], rest[3*np+nb:]
-		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, targets, rng, params, bufs, masks)
+		scalars, rng := inputs[:nsc], inputs[nsc]
+		rest := inputs[nsc+1:]
+		params, rest := rest[:np], rest[np:]
+		slots := make([][]*Node, ns)
+		for k := range slots {
+			slots[k], rest = rest[:np], rest[np:]
+		}
+		bufs, masks := rest[:nb], rest[nb:]
+		f, correct, loss, grads, _ := n.lossAndGrads(xs, labels, targets, rng, params, bufs, masks, rule.smoothing)
+		if rule.clip > 0 {
+			grads = clipGradients(grads, rule.clip)
+		}
 		outs := []*Node{loss, correct, f.RNG}
-		newP, newM, newV := make([]*Node, np), make([]*Node, np), make([]*Node, np)
+		newP, newSlots := make([]*Node, np), make([][]*Node, ns)
 		for i, p := range params {
-			gr := grads[i]
-			if wd != 0 {
-				gr = Add(gr, MulScalar(p, wd))
+			state := make([]*Node, ns)
+			for k := range slots {
+				state[k] = slots[k][i]
 			}
-			newM[i] = Add(MulScalar(ms[i], b1), MulScalar(gr, 1-b1))
-			newV[i] = Add(MulScalar(vs[i], b2), MulScalar(Square(gr), 1-b2))
-			denom := AddScalar(Div(Sqrt(newV[i]), sqrtBC2), eps)
-			newP[i] = Sub(p, Mul(stepSize, Div(newM[i], denom)))
+			var upd []*Node
+			newP[i], upd = rule.optim.Update(p, grads[i], state, scalars)
+			for k := range newSlots {
+				newSlots[k] = append(newSlots[k], upd[k])
+			}
 		}
 		outs = append(outs, newP...)
-		outs = append(outs, newM...)
-		outs = append(outs, newV...)
+		for _, sl := range newSlots {
+			outs = append(outs, sl...)
+		}
 		for i, b := range n.buffers {
 			if u, ok := f.Updates[b.FullName]; ok {
 				outs = append(outs, u)
@@ -483,15 +521,23 @@ func (n *Net) trainExecFor(parts int, soft, kept bool) (*Exec, error) {
 // cross-entropy with them). It returns the logits of each part and the
 // count of correctly classified trials. masks are the step's dropout masks
 // (see stepMasks).
-func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs, masks []*Node) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
+func (n *Net) lossAndGrads(xs, labels, targets []*Node, rng *Node, params, bufs, masks []*Node, smoothing float64) (f *nn.ForwardState, correct, loss *Node, grads []*Node, logits []*Node) {
 	f = &nn.ForwardState{Train: true, Values: n.values(xs[0].Graph(), params, bufs), Updates: map[string]*Node{}, RNG: rng, Masks: masks}
 	logits = n.Model.Forward(f, xs...)
 	total := 0
 	sums, counts := make([]*Node, len(logits)), make([]*Node, len(logits))
 	for i, l := range logits {
 		ce := nn.CrossEntropy
-		if targets != nil {
-			t := targets[i]
+		if targets != nil || smoothing > 0 {
+			var t *Node
+			if targets != nil {
+				t = targets[i]
+			} else {
+				t = OneHot(labels[i], l.Shape().Dimensions[1], l.DType())
+			}
+			if smoothing > 0 { // torch's label_smoothing: (1−ε)·t + ε/K
+				t = AddScalar(MulScalar(t, 1-smoothing), smoothing/float64(l.Shape().Dimensions[1]))
+			}
 			ce = func(l, _ *Node) *Node { return nn.SoftCrossEntropy(l, t) }
 		}
 		sums[i] = MulScalar(ce(l, labels[i]), float64(l.Shape().Dimensions[0]))
@@ -515,7 +561,7 @@ func (n *Net) Gradients(x []float32, y []int32, idx []int) (logits [][]float32, 
 	}
 	exec, err := NewExec(n.backend, func(inputs []*Node) []*Node {
 		rest := inputs[2*k+1:]
-		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], nil, inputs[2*k], rest[:np], rest[np:np+nb], rest[np+nb:])
+		_, _, loss, grads, logits := n.lossAndGrads(inputs[:k], inputs[k:2*k], nil, inputs[2*k], rest[:np], rest[np:np+nb], rest[np+nb:], 0)
 		return append(append(logits, loss), grads...)
 	})
 	if err != nil {

@@ -22,10 +22,11 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fs := newFlags("benchmark", "--evaluation "+strings.Join(benchmark.Evaluations(), "|")+" --pipelines eegnet,csp,… --data DIR --out DIR [flags]\n       eegkit benchmark report DIR [DIR… --out DIR]", stdout, stderr)
 	evaluation := fs.String("evaluation", benchmark.WithinSession, "what trains and what tests: "+strings.Join(benchmark.Evaluations(), ", "))
-	pipelines := fs.String("pipelines", "", "comma-separated: models with their presets (eegnet, eegnet:elu, shallowfbcspnet, …) and baselines (logvar, csp, mdm, tslr) (required)")
+	pipelines := fs.String("pipelines", "", "comma-separated: models with their presets (eegnet, eegnet:elu, shallowfbcspnet, …), models of your configuration (NAME=CONFIG.json: a train configuration, run.json or run directory) and baselines (logvar, csp, mdm, tslr) (required)")
 	folds := fs.Int("folds", 0, "within-session: the folds of each subject's session (default 5); cross-subject: k groups of subjects, each tested on the others (default 0: leave one subject out)")
 	epochs := fs.Int("epochs", 0, "training epochs of the models (default each model's preset)")
 	seed := fs.Uint64("seed", 1, "seed of the folds, the models' weights and the random permutation tests")
+	seeds := fs.Int("seeds", 1, "train each model this many times on each fold (seeds --seed, --seed+1, …) and average its scores with the folds'")
 	dataset := fs.String("dataset", "", "the dataset's name in the tables (default the data directory's name)")
 	augmentFlag := fs.String("augment", "", "the models' "+augmentHelp)
 	shardFlag := fs.String("shard", "", "run only share K of N of the folds (K from 0), as a sweep's --shard; default from a Slurm job array or a Kubernetes Indexed Job (--shards)")
@@ -44,6 +45,12 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageError{errors.New("--out is required")}
 	case *pipelines == "":
 		return usageError{errors.New("--pipelines is required: models and baselines separated by commas, e.g. eegnet,csp")}
+	case *seeds < 1:
+		return usageError{fmt.Errorf("--seeds %d: train each model at least once (1)", *seeds)}
+	case *epochs < 0:
+		return usageError{fmt.Errorf("--epochs %d: give the number of epochs, or 0 for each model's preset", *epochs)}
+	case *folds < 0:
+		return usageError{fmt.Errorf("--folds %d: give the number of folds, or 0 for the scheme's default", *folds)}
 	}
 	pipes, err := benchmark.ParsePipelines(*pipelines)
 	if err != nil {
@@ -52,7 +59,7 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if !slices.Contains(benchmark.Evaluations(), *evaluation) {
 		return usageError{fmt.Errorf("--evaluation %q: want one of %s", *evaluation, strings.Join(benchmark.Evaluations(), ", "))}
 	}
-	shard, _, err := sweepShard(*shardFlag, *shards)
+	shard, from, err := sweepShard(*shardFlag, *shards)
 	if err != nil {
 		return err
 	}
@@ -71,10 +78,13 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	plan := benchmark.NewPlan(pool, data, *evaluation, pipes, *folds, *epochs, specs[0], *seed)
+	plan := benchmark.NewPlan(pool, data, *evaluation, pipes, benchmark.Settings{Folds: *folds, Epochs: *epochs, Seeds: *seeds, Augment: specs[0], Seed: *seed})
 	dev, err := device()
 	if err != nil {
 		return err
+	}
+	if !shard.Whole() {
+		fmt.Fprintf(stdout, "benchmark: shard %s (%s) of %s into %s\n", shard, from, *evaluation, *out)
 	}
 	start := time.Now()
 	progress := func(done, total int, what string) {
@@ -89,7 +99,7 @@ func cmdBenchmark(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "benchmark: %s of %s on %s (%s) in %.1f s\n", *evaluation, strings.Join(plan.Pipelines, ", "), *dataset, data.Source, time.Since(start).Seconds())
 	if !shard.Whole() {
-		fmt.Fprintf(stdout, "shard %s done; when every shard is, merge them with: eegkit benchmark report %s\n", shard, *out)
+		fmt.Fprintf(stdout, "benchmark: shard %s done; when every shard is, merge them with: eegkit benchmark report %s\n", shard, *out)
 		return nil
 	}
 	return benchmarkReport(*out, stdout)

@@ -87,6 +87,8 @@ func TestBenchmarkCommand(t *testing.T) {
 		{[]string{"benchmark", "--pipelines", "eegnet:elu", "--evaluation", "cross-session", "--epochs", "1", "--data", data, "--out", out3}, "other settings"},
 		{[]string{"benchmark", "--pipelines", "csp", "--augment", "wobble:1", "--data", data, "--out", out3}, "--augment"},
 		{[]string{"benchmark", "--pipelines", "csp", "--data", data}, "--out is required"},
+		{[]string{"benchmark", "--pipelines", "csp", "--seeds", "0", "--data", data, "--out", out}, "--seeds 0"},
+		{[]string{"benchmark", "--pipelines", "mine=" + filepath.Join(dir, "none.json"), "--data", data, "--out", out}, "read the configuration"},
 		{[]string{"benchmark", "--pipelines", "resnet", "--data", data, "--out", out}, "neither a model"},
 		{[]string{"benchmark", "--pipelines", "csp", "--evaluation", "loso", "--data", data, "--out", out}, "--evaluation"},
 		{[]string{"benchmark", "--pipelines", "csp", "--evaluation", "within-session", "--data", data, "--out", out}, "other settings"},

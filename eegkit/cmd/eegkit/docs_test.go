@@ -175,19 +175,26 @@ func splitArgs(line string) ([]string, error) {
 	return args, nil
 }
 
-// quickMode is a command with one epoch wherever it trains.
+// quickMode is a command with one epoch wherever it trains (and so no
+// warm-up, which must be shorter).
 func quickMode(args []string) []string {
 	if len(args) == 0 || (args[0] != "train" && args[0] != "lab" && args[0] != "sweep" && args[0] != "benchmark") || (len(args) > 1 && args[1] == "report") {
 		return args
 	}
 	out := append([]string(nil), args...)
+	epochs := false
 	for i := range out {
-		if out[i] == "--epochs" && i+1 < len(out) {
-			out[i+1] = "1"
-			return out
+		switch {
+		case out[i] == "--epochs" && i+1 < len(out):
+			out[i+1], epochs = "1", true
+		case out[i] == "--warmup" && i+1 < len(out):
+			out[i+1] = "0"
 		}
 	}
-	return append(out, "--epochs", "1")
+	if !epochs {
+		out = append(out, "--epochs", "1")
+	}
+	return out
 }
 
 // lastLine is the last non-empty line of s.

@@ -83,6 +83,13 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	proto.apply(&g.Base)
+	g.Base.Momentum, g.Base.Nesterov, g.Base.Warmup, g.Base.Clip = *proto.momentum, *proto.nesterov, *proto.warmup, *proto.clip
+	if g.Optimizers, err = list("optimizer", *proto.optimizerFlag, func(s string) (string, error) { return normalOptimizer(s), nil }); err != nil {
+		return err
+	}
+	if g.LabelSmoothings, err = list("label-smoothing", *proto.smoothingFlag, parseFloat); err != nil {
+		return err
+	}
 	every, err := proto.check()
 	if err != nil {
 		return err

@@ -22,8 +22,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	actName := fs.String("act", "", actHelp)
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
 	batch := fs.Int("batch", 0, "batch size (0: the lab preset for the model and activation)")
-	lr := fs.Float64("lr", 0, "Adam learning rate (0: the lab preset)")
-	wd := fs.Float64("weight-decay", 0, "Adam weight decay (L2)")
+	lr := fs.Float64("lr", 0, "learning rate (0: the lab preset)")
+	wd := fs.Float64("weight-decay", 0, "weight decay: an L2 term of the gradient (adam, sgd), decoupled (adamw)")
 	dropout := fs.Float64("dropout", -1, "dropout probability for every dropout layer (-1: the lab's)")
 	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout, validation split)")
 	seeds := fs.Int("seeds", 1, "train with seeds seed, seed+1, … and report mean ± std (each run in DIR/seed-N)")
@@ -66,6 +66,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Dropout = dropout
 	}
 	proto.apply(&cfg)
+	if err := proto.trainer(&cfg); err != nil {
+		return err
+	}
 	every, err := proto.check()
 	if err != nil {
 		return err

@@ -17,6 +17,13 @@ type protocolFlags struct {
 	sel, schedule             *string
 	patience, stepEvery, ckpt *int
 	crop, cropStride          *int
+
+	// The optimizer, loss and gradient: one value each for train; the
+	// optimizers and label smoothings are comma-separated axes of a sweep.
+	optimizerFlag, smoothingFlag *string
+	momentum, clip               *float64
+	nesterov                     *bool
+	warmup                       *int
 }
 
 func addProtocolFlags(fs *flagSet) *protocolFlags {
@@ -30,7 +37,37 @@ func addProtocolFlags(fs *flagSet) *protocolFlags {
 		ckpt:       fs.Int("checkpoint-every", 10, "write a checkpoint every N epochs, from which a rerun resumes (0: none)"),
 		crop:       fs.Int("crop", 0, "cropped decoding: train on random windows of this many samples, classify a trial by its windows' mean logits (0: whole trials)"),
 		cropStride: fs.Int("crop-stride", 0, "cropped decoding: samples between the windows a trial is classified by (0: a quarter of --crop)"),
+
+		optimizerFlag: fs.String("optimizer", "adam", "optimizer: "+strings.Join(train.Optimizers(), ", ")+" (torch.optim's; adamw decouples --weight-decay, torch's default for it is 0.01)"),
+		momentum:      fs.Float64("momentum", 0, "sgd: momentum (0: none)"),
+		nesterov:      fs.Bool("nesterov", false, "sgd: Nesterov's momentum (needs --momentum)"),
+		smoothingFlag: fs.String("label-smoothing", "0", "label smoothing ε of the cross-entropy: targets (1−ε)·y + ε/K, as torch's CrossEntropyLoss"),
+		warmup:        fs.Int("warmup", 0, "epochs of linear warm-up to --lr before the schedule (torch's LinearLR then the schedule, as SequentialLR)"),
+		clip:          fs.Float64("clip", 0, "clip the gradients' norm to this, as torch's clip_grad_norm_ (0: never)"),
 	}
+}
+
+// trainer applies the optimizer, loss and gradient flags with one
+// optimizer and one label smoothing, as train takes them.
+func (p *protocolFlags) trainer(c *train.TrainConfig) error {
+	c.Optimizer = normalOptimizer(*p.optimizerFlag)
+	c.Momentum, c.Nesterov, c.Warmup, c.Clip = *p.momentum, *p.nesterov, *p.warmup, *p.clip
+	eps, err := strconv.ParseFloat(strings.TrimSpace(*p.smoothingFlag), 64)
+	if err != nil {
+		return usageError{fmt.Errorf("--label-smoothing %q: want a number in [0, 1)", *p.smoothingFlag)}
+	}
+	c.LabelSmoothing = eps
+	return nil
+}
+
+// normalOptimizer is "" for Adam, the default, so that naming it keeps a
+// run's identity.
+func normalOptimizer(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == train.OptimizerAdam {
+		return ""
+	}
+	return name
 }
 
 func (p *protocolFlags) apply(c *train.TrainConfig) {
