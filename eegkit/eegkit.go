@@ -40,6 +40,10 @@ type (
 	Dropout       = nn.Dropout           // dropout
 	Squared       = nn.Squared           // x²
 	SafeLog       = nn.SafeLog           // log(max(x, eps))
+	Named         = nn.Named             // a layer under a state_dict name of its own
+	Sequential    = nn.Sequential        // layers in order, inside a layer
+	Concat        = nn.Concat            // parallel branches joined on the channels
+	Residual      = nn.Residual          // x + f(x), with an optional projection
 	EEGNetOptions = models.EEGNetOptions // EEGNet's architecture keywords
 	TrainConfig   = train.TrainConfig    // what a run trains
 	EpochStats    = train.EpochStats     // one epoch of a run's history
@@ -136,6 +140,9 @@ func NewModel(name string, act Activation) (*Model, error) { return models.New(n
 func EEGNetWith(o EEGNetOptions) (*Model, error) {
 	return models.EEGNetWith(models.LabInput[1], 2, models.LabInput[2], o)
 }
+
+// Seq is a Sequential of layers, inside a layer (nn.Seq).
+func Seq(layers ...Layer) Sequential { return nn.Seq(layers...) }
 
 // BatchNorm is PyTorch's BatchNorm2d over features channels.
 func BatchNorm(features int) nn.BatchNorm2d { return nn.BatchNorm(features) }

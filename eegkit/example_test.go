@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 
+	"github.com/eegkit/eegkit/eegkit"
 	"github.com/eegkit/eegkit/eegkit/datasets"
 	"github.com/eegkit/eegkit/eegkit/lab"
 	"github.com/eegkit/eegkit/eegkit/models"
@@ -76,4 +77,44 @@ func ExampleTable1() {
 	// | EEGNet | **85.30%** | 83.00% | 83.30% |
 	// | DeepConvNet | 75.20% | 76.70% | 75.90% |
 	// best: EEGNet/ReLU
+}
+
+// A network of one's own with an inception block (two branches joined on
+// the channels) and a residual block with a projection, written with the
+// front door's layers; its parameters keep torch's nested names.
+func ExampleSeq() {
+	conv := func(in, out, k int) eegkit.Conv2d {
+		return eegkit.Conv2d{In: in, Out: out, Kernel: [2]int{1, k}, Padding: [2]int{0, k / 2}, Bias: true}
+	}
+	m := &eegkit.Model{Name: "Mine", Act: eegkit.ELU, Input: eegkit.LabInput, Blocks: []eegkit.Block{
+		{Name: "stem", Layers: []eegkit.Layer{conv(1, 8, 25), eegkit.Conv2d{In: 8, Out: 8, Kernel: [2]int{2, 1}, Groups: 8}, eegkit.BatchNorm(8), eegkit.ELU}},
+		{Layers: []eegkit.Layer{
+			eegkit.Named{Name: "inception", Layer: eegkit.Concat{Branches: []eegkit.Layer{
+				eegkit.Seq(conv(8, 4, 9), eegkit.BatchNorm(4), eegkit.ELU),
+				eegkit.Seq(eegkit.Pool2d{Kernel: [2]int{1, 3}, Stride: [2]int{1, 1}, Padding: [2]int{0, 1}}, conv(8, 4, 1)),
+			}}},
+			eegkit.Named{Name: "res", Layer: eegkit.Residual{
+				Body:     eegkit.Seq(eegkit.Named{Name: "conv1", Layer: conv(8, 12, 9)}, eegkit.Named{Name: "bn1", Layer: eegkit.BatchNorm(12)}),
+				Shortcut: eegkit.Named{Name: "downsample", Layer: conv(8, 12, 1)},
+			}},
+			eegkit.ELU, eegkit.Pool2d{Kernel: [2]int{1, 10}},
+		}},
+		{Name: "classify", Layers: []eegkit.Layer{eegkit.Linear{Out: 2}}},
+	}}
+	built, err := m.Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	rows, _ := built.Summary()
+	for _, r := range rows[4:9] {
+		fmt.Printf("%-16s %v %d\n", r.Name, r.Output, r.Params)
+	}
+	fmt.Println(built.NumParams(), "parameters")
+	// Output:
+	// inception.0.0    [-1, 4, 1, 750] 292
+	// inception.0.1    [-1, 4, 1, 750] 8
+	// inception.0.2    [-1, 4, 1, 750] 0
+	// inception.1.0    [-1, 8, 1, 750] 0
+	// inception.1.1    [-1, 4, 1, 750] 36
+	// 3386 parameters
 }

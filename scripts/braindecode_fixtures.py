@@ -10,6 +10,9 @@ Writes eegkit/train/testdata/parity/<name>.npz, in the format of torch_fixtures.
                     (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()}))
                     and <zoo>_state_dict_logits.npz, its eval logits on the fixture's x, which
                     <zoo>_input.npz holds as predict's --input (signal [6,1,2,750])
+  deep4net          braindecode.models.Deep4Net(n_chans=2, n_outputs=2, n_times=750)
+  deep4net_2a       the same for BCI IV 2a's shape: n_chans=22, n_outputs=4, n_times=1000 (sfreq 250),
+                    its x [6, 22, 1000] and y in 0..3; init__* and eval_logits only
   general           a plain-PyTorch model of the general layer cases: stride > 1,
                     dilation, grouped and even-kernel padded convolutions, overlapping
                     padded max pooling, a full-height classifier convolution
@@ -23,7 +26,7 @@ braindecode and torch 2 come from PyPI in a virtual environment (a one-off, abou
 5.5 GB because of torch's CUDA wheels; not part of the tests):
 
   python3 -m venv V && V/bin/pip install torch==2.15.0 braindecode==1.8.1
-  V/bin/python scripts/braindecode_fixtures.py
+  V/bin/python scripts/braindecode_fixtures.py [NAME…]   (only the fixtures named; default all)
 """
 import os
 import sys
@@ -35,7 +38,7 @@ import torch.nn as nn
 
 warnings.filterwarnings("ignore")
 import braindecode  # noqa: E402
-from braindecode.models import EEGNet, ShallowFBCSPNet  # noqa: E402
+from braindecode.models import Deep4Net, EEGNet, ShallowFBCSPNet  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_fixtures import reference  # noqa: E402  (the same reference computation as the lab's fixtures)
@@ -81,19 +84,39 @@ def fixture(model, x, y):
     return reference(model, x, y, out)
 
 
-def main():
+def eval_only(name, model, x, y):
+    """A fixture of a model's initial state and eval logits: the checks of a second input shape."""
+    randomise_bn(model)
+    out = {"init__" + k: v.numpy().copy() for k, v in model.state_dict().items()}
+    out["x"], out["y"] = x.numpy(), y.numpy()
+    model.eval()
+    with torch.no_grad():
+        out["eval_logits"] = model(x).numpy()
+    path = os.path.join(OUT, f"{name}.npz")
+    np.savez_compressed(path, **out)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes): {sum(p.numel() for p in model.parameters())} parameters")
+
+
+def main(names):
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
     y = torch.tensor([0, 1, 1, 0, 1, 0], dtype=torch.int64)
+    if not names or "deep4net_2a" in names:
+        torch.manual_seed(300)
+        eval_only("deep4net_2a", Deep4Net(n_chans=22, n_outputs=4, n_times=1000, sfreq=250),
+                  (torch.randn(6, 22, 1000) * 5.0).float(), torch.tensor([0, 1, 2, 3, 1, 2]))
     for i, (name, build, shape) in enumerate([
         ("shallowfbcspnet", lambda: ShallowFBCSPNet(n_chans=2, n_outputs=2, n_times=750), (6, 2, 750)),
         ("eegnetv4", lambda: EEGNet(n_chans=2, n_outputs=2, n_times=750), (6, 2, 750)),
         ("general", General, (6, 1, 2, 750)),
+        ("deep4net", lambda: Deep4Net(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
     ]):
+        if names and name not in names:
+            continue
         torch.manual_seed(200 + i)
         model = build()
         x = (torch.randn(*shape) * 5.0).float()
-        if name != "general":  # a state_dict exported as a user would: numpy arrays under braindecode's names
+        if name in ("shallowfbcspnet", "eegnetv4"):  # a state_dict exported as a user would: numpy arrays under braindecode's names
             sd_path = os.path.join(OUT, f"{name}_state_dict.npz")
             randomise_bn(model)
             np.savez(sd_path, **{k: v.numpy() for k, v in model.state_dict().items()})
@@ -103,11 +126,11 @@ def main():
             np.savez(os.path.join(OUT, f"{name}_input.npz"), signal=x.reshape(6, 1, 2, 750).numpy())
         out = fixture(model, x, y)
         path = os.path.join(OUT, f"{name}.npz")
-        np.savez(path, **out)
+        (np.savez_compressed if name == "deep4net" else np.savez)(path, **out)
         n = sum(p.numel() for p in model.parameters())
         print(f"wrote {path} ({os.path.getsize(path)} bytes): {n} parameters, loss {float(out['loss']):.5f}")
     print("torch", torch.__version__, "braindecode", braindecode.__version__, file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

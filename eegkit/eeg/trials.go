@@ -7,6 +7,28 @@ import (
 	"github.com/eegkit/eegkit/eegkit/npz"
 )
 
+// TrialsShape is the channels × samples of the trials in an .npz file's
+// signal: [N, samples, channels] (as the lab's files) or
+// [N, 1, channels, samples].
+func TrialsShape(path string) (chans, times int, err error) {
+	z, err := npz.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer z.Close()
+	a, err := z.Array("signal")
+	if err != nil {
+		return 0, 0, err
+	}
+	switch s := a.Shape; {
+	case len(s) == 3 && s[1] > 0 && s[2] > 0:
+		return s[2], s[1], nil
+	case len(s) == 4 && s[1] == 1 && s[2] > 0 && s[3] > 0:
+		return s[2], s[3], nil
+	}
+	return 0, 0, fmt.Errorf("%s: signal has shape %v, want [N, samples, channels] (as the lab's files) or [N, 1, channels, samples]", path, a.Shape)
+}
+
 // ReadTrials reads trials of shape like (its channels × Times samples) to
 // classify from an .npz file with key "signal", shaped [N, times, chans] as
 // in the lab's files or [N, 1, chans, times] as the models take them. NaN

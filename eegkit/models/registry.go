@@ -33,6 +33,12 @@ type Preset struct {
 	LR     float64
 	Epochs int
 	Source string // where they come from: "the lab", "braindecode's motor-imagery example"
+	// The optimizer (train.Optimizers; "" is Adam), its weight decay and the
+	// learning-rate schedule ("" is constant), where the model's reference
+	// trains otherwise than with the lab's Adam.
+	Optimizer   string
+	WeightDecay float64
+	Schedule    string
 }
 
 // labEpochs is the lab's protocol: 300 epochs for every run.
@@ -135,20 +141,20 @@ func init() {
 			// The lab: ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4.
 			switch orELU(act) {
 			case nn.ReLU:
-				return Preset{64, 1e-3, labEpochs, "the lab"}
+				return Preset{Batch: 64, LR: 1e-3, Epochs: labEpochs, Source: "the lab"}
 			case nn.LeakyReLU:
-				return Preset{12, 4e-4, labEpochs, "the lab"}
+				return Preset{Batch: 12, LR: 4e-4, Epochs: labEpochs, Source: "the lab"}
 			}
-			return Preset{12, 5e-4, labEpochs, "the lab"}
+			return Preset{Batch: 12, LR: 5e-4, Epochs: labEpochs, Source: "the lab"}
 		}},
 		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			return DeepConvNetWith(c, k, t, orELU(act))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: batch 64, lr 1e-3 with ReLU and 3e-4 otherwise.
 			if orELU(act) == nn.ReLU {
-				return Preset{64, 1e-3, labEpochs, "the lab"}
+				return Preset{Batch: 64, LR: 1e-3, Epochs: labEpochs, Source: "the lab"}
 			}
-			return Preset{64, 3e-4, labEpochs, "the lab"}
+			return Preset{Batch: 64, LR: 3e-4, Epochs: labEpochs, Source: "the lab"}
 		}},
 		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			if act != nn.NoActivation {
@@ -157,7 +163,7 @@ func init() {
 			return ShallowFBCSPNet(c, k, t, DefaultShallowFBCSPNetOptions())
 		}, Preset: func(nn.Activation) Preset {
 			// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
-			return Preset{64, 6.25e-4, DefaultPreset.Epochs, "braindecode's motor-imagery example; epochs: eegkit's default"}
+			return Preset{Batch: 64, LR: 6.25e-4, Epochs: DefaultPreset.Epochs, Source: "braindecode's motor-imagery example; epochs: eegkit's default"}
 		}},
 		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (Lawhern et al. 2018)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGNetV4Options()
@@ -165,7 +171,25 @@ func init() {
 			return EEGNetV4(c, k, t, o)
 		}, Preset: func(nn.Activation) Preset {
 			// Lawhern et al.: Adam with its default learning rate, batch 64.
-			return Preset{64, 1e-3, DefaultPreset.Epochs, "Lawhern et al. 2018, Adam's default learning rate; epochs: eegkit's default"}
+			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Lawhern et al. 2018, Adam's default learning rate; epochs: eegkit's default"}
+		}},
+		{Name: "deep4net", Aliases: []string{"deep4"}, Doc: "braindecode's Deep4Net (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			o := DefaultDeep4NetOptions()
+			o.Activation = orELU(act)
+			return Deep4Net(c, k, t, o)
+		}, Preset: func(nn.Activation) Preset {
+			// braindecode's trialwise decoding example for Deep4Net: AdamW, lr 0.01, weight decay
+			// 0.5·0.001, cosine annealing, batch 64.
+			return Preset{Batch: 64, LR: 1e-2, Epochs: DefaultPreset.Epochs, Optimizer: "adamw", WeightDecay: 5e-4, Schedule: "cosine",
+				Source: "braindecode's trialwise decoding example for Deep4Net (AdamW, cosine annealing); epochs: eegkit's default"}
+		}},
+		{Name: "eegconformer", Aliases: []string{"conformer"}, Doc: "braindecode's EEGConformer (Song et al. 2023)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			o := DefaultEEGConformerOptions()
+			o.Activation = orELU(act)
+			return EEGConformer(c, k, t, o)
+		}, Preset: func(nn.Activation) Preset {
+			// Song et al. 2023: Adam, lr 0.0002 (β₁ 0.5, β₂ 0.999), batch 72.
+			return Preset{Batch: 72, LR: 2e-4, Epochs: DefaultPreset.Epochs, Source: "Song et al. 2023 (Adam, lr 2e-4, batch 72); epochs: eegkit's default"}
 		}},
 	} {
 		Register(e)

@@ -30,18 +30,27 @@ func (m *Model) Costs() ([]LayerCost, error) {
 	}
 	var out []LayerCost
 	first := true
-	_, err = built.eachLayer(func(b Block, i, _ int, in, next Shape3) {
-		fwd := layerMACs(unnamed(b.Layers[i]), in, next)
-		c := LayerCost{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: fmt.Sprint(b.Layers[i]), Forward: fwd}
-		if fwd > 0 {
-			c.Backward = fwd // the weight gradient
-			if !first {
-				c.Backward += fwd // the input gradient
-			}
-			first = false
+	var werr error
+	_, err = built.eachLayer(func(b Block, i, _ int, in, _ Shape3) {
+		if werr != nil {
+			return
 		}
-		out = append(out, c)
+		werr = walkLayers(b.Layers[i], layerPrefix(b, i), in, func(prefix string, l Layer, in, next Shape3) {
+			fwd := layerMACs(l, in, next)
+			c := LayerCost{Name: strings.TrimSuffix(prefix, "."), Layer: fmt.Sprint(l), Forward: fwd}
+			if fwd > 0 {
+				c.Backward = fwd // the weight gradient
+				if !first {
+					c.Backward += fwd // the input gradient
+				}
+				first = false
+			}
+			out = append(out, c)
+		})
 	})
+	if err == nil {
+		err = werr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +74,11 @@ func layerMACs(l Layer, in, out Shape3) int64 {
 		return int64(c.Filters)*int64(c.Chans)*t*int64(c.Length) + int64(c.SpatFilters)*int64(c.Filters)*int64(c.Chans)*t
 	case Linear:
 		return int64(c.In) * int64(c.Out)
+	case ChannelLinear: // a Linear at every position
+		return int64(in[1]) * int64(in[2]) * int64(c.In) * int64(c.Out)
+	case MultiHeadAttention: // four projections, then q·kᵀ and its product with v
+		t, e := int64(in[2]), int64(c.Emb)
+		return 4*t*e*e + 2*t*t*e
 	}
 	return 0
 }

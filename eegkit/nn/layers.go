@@ -748,9 +748,10 @@ func (l Linear) Params() []ParamSpec {
 	}
 }
 
-// OutShape is [Out, 1, 1]; the flattened input must have In values.
+// OutShape is [Out, 1, 1]; the flattened input must have In values (any
+// number while In is 0, which Model.Build infers).
 func (l Linear) OutShape(in Shape3) (Shape3, error) {
-	if in.Size() != l.In {
+	if l.In != 0 && in.Size() != l.In {
 		return Shape3{}, fmt.Errorf("%s: flattened input has %d features (%v)", l, in.Size(), in)
 	}
 	return Shape3{l.Out, 1, 1}, nil

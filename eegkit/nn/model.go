@@ -40,26 +40,45 @@ func (m *Model) Key() string {
 }
 
 // WithDropout returns a copy of the model with every Dropout layer's
-// probability set to p (0 disables dropout).
+// probability, and every attention's dropout, set to p (0 disables
+// dropout), inside containers too.
 func (m *Model) WithDropout(p float64) *Model {
 	c := *m
 	c.Blocks = make([]Block, len(m.Blocks))
 	for i, b := range m.Blocks {
 		layers := make([]Layer, len(b.Layers))
 		for j, l := range b.Layers {
-			switch d := l.(type) {
-			case Dropout:
-				l = Dropout{P: p}
-			case Named:
-				if _, ok := d.Layer.(Dropout); ok {
-					l = Named{Name: d.Name, Layer: Dropout{P: p}}
+			layers[j] = mapTree(l, func(l Layer) Layer {
+				switch a := l.(type) {
+				case Dropout:
+					return Dropout{P: p}
+				case MultiHeadAttention:
+					a.Dropout = p
+					return a
 				}
-			}
-			layers[j] = l
+				return l
+			})
 		}
 		c.Blocks[i] = Block{Name: b.Name, Layers: layers}
 	}
 	return &c
+}
+
+// mapTree is l with every layer inside it (a container's children at
+// every depth, then l itself; a Named one's inner layer) replaced by f of
+// it.
+func mapTree(l Layer, f func(Layer) Layer) Layer {
+	if n, ok := l.(Named); ok {
+		return Named{Name: n.Name, Layer: mapTree(n.Layer, f)}
+	}
+	if c, ok := l.(Container); ok {
+		children := make([]Layer, len(c.Children()))
+		for i, child := range c.Children() {
+			children[i] = mapTree(child, f)
+		}
+		l = c.WithChildren(children)
+	}
+	return f(l)
 }
 
 // layerPrefix is the state_dict prefix of layer i of block b: "block.i.",
@@ -96,22 +115,22 @@ func (m *Model) Build() (*Model, error) {
 	c := *m
 	c.Blocks = make([]Block, len(m.Blocks))
 	shape := m.Input
+	fill := func(l Layer, in Shape3) (Layer, error) {
+		if lin, ok := l.(Linear); ok && lin.In == 0 {
+			lin.In = in.Size()
+			return lin, nil
+		}
+		return l, nil
+	}
 	for bi, b := range m.Blocks {
 		c.Blocks[bi] = Block{Name: b.Name, Layers: append([]Layer(nil), b.Layers...)}
 		for i, l := range c.Blocks[bi].Layers {
-			switch lin := l.(type) {
-			case Linear:
-				if lin.In == 0 {
-					lin.In = shape.Size()
-					c.Blocks[bi].Layers[i] = lin
-				}
-			case Named:
-				if inner, ok := lin.Layer.(Linear); ok && inner.In == 0 {
-					inner.In = shape.Size()
-					c.Blocks[bi].Layers[i] = Named{Name: lin.Name, Layer: inner}
-				}
+			filled, err := mapLayers(l, shape, fill)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s (input %v): %w", m.Name, strings.TrimSuffix(layerPrefix(c.Blocks[bi], i), "."), shape, err)
 			}
-			out, err := c.Blocks[bi].Layers[i].OutShape(shape)
+			c.Blocks[bi].Layers[i] = filled
+			out, err := filled.OutShape(shape)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s (input %v): %w", m.Name, strings.TrimSuffix(layerPrefix(c.Blocks[bi], i), "."), shape, err)
 			}
@@ -198,28 +217,39 @@ type LayerInfo struct {
 	Params int // trainable parameters
 }
 
-// Summary lists each layer with its output shape and trainable parameter count,
-// or an error if the layers do not fit together.
+// Summary lists each layer with its output shape and trainable parameter
+// count (the layers inside a container each on a row of its own, by
+// their full names), or an error if the layers do not fit together.
 func (m *Model) Summary() ([]LayerInfo, error) {
 	var rows []LayerInfo
-	shape := m.Input
-	for _, b := range m.Blocks {
-		for i, l := range b.Layers {
-			out, err := l.OutShape(shape)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", m.Name, strings.TrimSuffix(layerPrefix(b, i), "."), err)
-			}
+	var werr error
+	_, err := m.eachLayer(func(b Block, i, _ int, in, _ Shape3) {
+		if werr != nil {
+			return
+		}
+		werr = walkLayers(b.Layers[i], layerPrefix(b, i), in, func(prefix string, l Layer, _, out Shape3) {
 			n := 0
 			for _, p := range l.Params() {
 				if p.Trainable() {
 					n += p.Size()
 				}
 			}
-			rows = append(rows, LayerInfo{Name: strings.TrimSuffix(layerPrefix(b, i), "."), Layer: l.String(), Output: out, Params: n})
-			shape = out
-		}
+			rows = append(rows, LayerInfo{Name: strings.TrimSuffix(prefix, "."), Layer: l.String(), Output: out, Params: n})
+		})
+	})
+	if err == nil {
+		err = werr
 	}
-	return rows, nil
+	return rows, err
+}
+
+// shape is the row's output shape as PyTorch prints it: flat, [-1, K],
+// after a Linear that flattens the trial.
+func (r LayerInfo) shape() string {
+	if strings.HasPrefix(r.Layer, "Linear") && r.Output[1] == 1 && r.Output[2] == 1 {
+		return fmt.Sprintf("[-1, %d]", r.Output[0])
+	}
+	return r.Output.String()
 }
 
 // SummaryTable renders the summary as a fixed-width table, ending with the total.
@@ -230,15 +260,15 @@ func (m *Model) SummaryTable() (string, error) {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s%s, input %s\n", m.Name, m.actNote(), m.Input)
-	const rule = 16 + 1 + 82 + 1 + 18 + 1 + 8
-	fmt.Fprintf(&sb, "%-16s %-82s %-18s %8s\n", "Layer", "Module", "Output shape", "Params")
+	width := 16 // the names' column: as wide as the longest (nested layers' names are long)
+	for _, r := range rows {
+		width = max(width, len(r.Name))
+	}
+	rule := width + 1 + 82 + 1 + 18 + 1 + 8
+	fmt.Fprintf(&sb, "%-*s %-82s %-18s %8s\n", width, "Layer", "Module", "Output shape", "Params")
 	sb.WriteString(strings.Repeat("-", rule) + "\n")
 	for _, r := range rows {
-		out := r.Output.String()
-		if strings.HasPrefix(r.Layer, "Linear") {
-			out = fmt.Sprintf("[-1, %d]", r.Output[0]) // the classifier's output is flat, as in PyTorch
-		}
-		fmt.Fprintf(&sb, "%-16s %-82s %-18s %8d\n", r.Name, r.Layer, out, r.Params)
+		fmt.Fprintf(&sb, "%-*s %-82s %-18s %8d\n", width, r.Name, r.Layer, r.shape(), r.Params)
 	}
 	sb.WriteString(strings.Repeat("-", rule) + "\n")
 	fmt.Fprintf(&sb, "Total trainable parameters: %d\n", m.NumParams())
@@ -256,11 +286,7 @@ func (m *Model) SummaryMarkdown() (string, error) {
 	fmt.Fprintf(&sb, "**%s**%s, input `%s`\n\n", m.Name, m.actNote(), m.Input)
 	sb.WriteString("| layer | module | output shape | params |\n|---|---|---|---:|\n")
 	for _, r := range rows {
-		out := r.Output.String()
-		if strings.HasPrefix(r.Layer, "Linear") {
-			out = fmt.Sprintf("[-1, %d]", r.Output[0])
-		}
-		fmt.Fprintf(&sb, "| %s | `%s` | `%s` | %d |\n", r.Name, r.Layer, out, r.Params)
+		fmt.Fprintf(&sb, "| %s | `%s` | `%s` | %d |\n", r.Name, r.Layer, r.shape(), r.Params)
 	}
 	fmt.Fprintf(&sb, "\nTotal trainable parameters: %d\n", m.NumParams())
 	return sb.String(), nil
@@ -327,13 +353,22 @@ type DropoutMask struct {
 // order the layers take them (layer by layer, part by part).
 func (m *Model) DropoutMasks(n int, parts ...int) ([]DropoutMask, error) {
 	var out []DropoutMask
+	var werr error
 	_, err := m.eachLayer(func(b Block, i, k int, in, _ Shape3) {
-		if d, ok := unnamed(b.Layers[i]).(Dropout); ok && d.P > 0 && k < n {
-			for _, size := range parts {
-				out = append(out, DropoutMask{Layer: strings.TrimSuffix(layerPrefix(b, i), "."), P: d.P, Shape: [4]int{in[0], in[1], size, in[2]}})
-			}
+		if k >= n || werr != nil {
+			return
 		}
+		werr = walkLayers(b.Layers[i], layerPrefix(b, i), in, func(prefix string, l Layer, in, _ Shape3) {
+			if d, ok := l.(Dropout); ok && d.P > 0 {
+				for _, size := range parts {
+					out = append(out, DropoutMask{Layer: strings.TrimSuffix(prefix, "."), P: d.P, Shape: [4]int{in[0], in[1], size, in[2]}})
+				}
+			}
+		})
 	})
+	if err == nil {
+		err = werr
+	}
 	return out, err
 }
 

@@ -35,6 +35,9 @@ type LayerSpec struct {
 	Type   string          `json:"type"`
 	Name   string          `json:"name,omitempty"`
 	Config json.RawMessage `json:"config,omitempty"`
+	// Children are a Container's layers (Sequential, Concat, Residual, or a
+	// registered container of your own).
+	Children []LayerSpec `json:"children,omitempty"`
 }
 
 var (
@@ -64,7 +67,8 @@ func RegisterLayer(name string, zero Layer) {
 // The package's layers, registered under their Go names.
 func init() {
 	for _, l := range []Layer{Conv2d{}, MaxNormConv2d{}, TimeFirstConv2d{}, CombinedConv{}, BatchNorm2d{}, Pool2d{},
-		Dropout{}, Linear{}, Squared{}, SafeLog{}, PassThrough{}} {
+		Dropout{}, Linear{}, Squared{}, SafeLog{}, PassThrough{}, Sequential{}, Concat{}, Residual{},
+		LayerNorm{}, ChannelLinear{}, MultiHeadAttention{}, GELU{}, Permute{}} {
 		RegisterLayer(reflect.TypeOf(l).Name(), l)
 	}
 	t := reflect.TypeOf(activationLayer{})
@@ -82,37 +86,55 @@ func (m *Model) Spec() (*ModelSpec, error) {
 	for _, b := range m.Blocks {
 		bs := BlockSpec{Name: b.Name}
 		for i, l := range b.Layers {
-			ls := LayerSpec{}
-			if n, ok := l.(Named); ok {
-				ls.Name, l = n.Name, n.Layer
-			}
-			where := fmt.Sprintf("%s layer %s", m.Name, strings.TrimSuffix(layerPrefix(b, i), "."))
-			var v any = l
-			switch x := l.(type) {
-			case Func:
-				return nil, fmt.Errorf("%s is a Func (%s): a Go function cannot be saved with a run; write it as a layer type and register it with nn.RegisterLayer", where, x.Name)
-			case Activation:
-				v = activationLayer{Name: x.Name()}
-			}
-			layerMu.RLock()
-			name, ok := layerNames[reflect.TypeOf(v)]
-			layerMu.RUnlock()
-			if !ok {
-				return nil, fmt.Errorf("%s has type %T, which is not registered: call nn.RegisterLayer(%q, %T{}) before training, and before loading the run", where, l, reflect.TypeOf(l).Name(), l)
-			}
-			raw, err := json.Marshal(v)
+			ls, err := layerSpec(l, fmt.Sprintf("%s layer %s", m.Name, strings.TrimSuffix(layerPrefix(b, i), ".")))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
+				return nil, err
 			}
-			if string(raw) != "{}" {
-				ls.Config = raw
-			}
-			ls.Type = name
 			bs.Layers = append(bs.Layers, ls)
 		}
 		s.Blocks = append(s.Blocks, bs)
 	}
 	return s, nil
+}
+
+// layerSpec is one layer as data, a container's children with it; where
+// names it in errors.
+func layerSpec(l Layer, where string) (LayerSpec, error) {
+	ls := LayerSpec{}
+	if n, ok := l.(Named); ok {
+		ls.Name, l = n.Name, n.Layer
+	}
+	var v any = l
+	switch x := l.(type) {
+	case Func:
+		return ls, fmt.Errorf("%s is a Func (%s): a Go function cannot be saved with a run; write it as a layer type and register it with nn.RegisterLayer", where, x.Name)
+	case Activation:
+		v = activationLayer{Name: x.Name()}
+	}
+	layerMu.RLock()
+	name, ok := layerNames[reflect.TypeOf(v)]
+	layerMu.RUnlock()
+	if !ok {
+		return ls, fmt.Errorf("%s has type %T, which is not registered: call nn.RegisterLayer(%q, %T{}) before training, and before loading the run", where, l, reflect.TypeOf(l).Name(), l)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return ls, fmt.Errorf("%s: %w", where, err)
+	}
+	if string(raw) != "{}" {
+		ls.Config = raw
+	}
+	ls.Type = name
+	if c, ok := l.(Container); ok {
+		for i, child := range c.Children() {
+			cs, err := layerSpec(child, fmt.Sprintf("%s child %d", where, i))
+			if err != nil {
+				return ls, err
+			}
+			ls.Children = append(ls.Children, cs)
+		}
+	}
+	return ls, nil
 }
 
 // Model rebuilds the model the spec describes and checks it (Model.Build).
@@ -125,38 +147,65 @@ func (s *ModelSpec) Model() (*Model, error) {
 	for _, bs := range s.Blocks {
 		b := Block{Name: bs.Name}
 		for _, ls := range bs.Layers {
-			layerMu.RLock()
-			t, ok := layerTypes[ls.Type]
-			layerMu.RUnlock()
-			if !ok {
-				return nil, fmt.Errorf("model %s names a layer type %q that this program does not know: register it with nn.RegisterLayer(%q, …) before loading (known: %s)", s.Name, ls.Type, ls.Type, knownLayers())
-			}
-			p := reflect.New(t)
-			if len(ls.Config) > 0 {
-				dec := json.NewDecoder(bytes.NewReader(ls.Config))
-				dec.DisallowUnknownFields()
-				if err := dec.Decode(p.Interface()); err != nil {
-					return nil, fmt.Errorf("model %s, layer %s: %w", s.Name, ls.Type, err)
-				}
-			}
-			var l Layer
-			if a, ok := p.Interface().(*activationLayer); ok {
-				act, err := ParseActivation(a.Name)
-				if err != nil || act == NoActivation {
-					return nil, fmt.Errorf("model %s: activation layer %q: want relu, leakyrelu or elu", s.Name, a.Name)
-				}
-				l = act
-			} else {
-				l = p.Elem().Interface().(Layer)
-			}
-			if ls.Name != "" {
-				l = Named{Name: ls.Name, Layer: l}
+			l, err := ls.layer()
+			if err != nil {
+				return nil, fmt.Errorf("model %s %w", s.Name, err)
 			}
 			b.Layers = append(b.Layers, l)
 		}
 		m.Blocks = append(m.Blocks, b)
 	}
 	return m.Build()
+}
+
+// layer is the layer the spec describes, a container with its children.
+func (ls LayerSpec) layer() (Layer, error) {
+	layerMu.RLock()
+	t, ok := layerTypes[ls.Type]
+	layerMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("names a layer type %q that this program does not know: register it with nn.RegisterLayer(%q, …) before loading (known: %s)", ls.Type, ls.Type, knownLayers())
+	}
+	p := reflect.New(t)
+	if len(ls.Config) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(ls.Config))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(p.Interface()); err != nil {
+			return nil, fmt.Errorf("layer %s: %w", ls.Type, err)
+		}
+	}
+	var l Layer
+	if a, ok := p.Interface().(*activationLayer); ok {
+		act, err := ParseActivation(a.Name)
+		if err != nil || act == NoActivation {
+			return nil, fmt.Errorf("activation layer %q: want relu, leakyrelu or elu", a.Name)
+		}
+		l = act
+	} else {
+		l = p.Elem().Interface().(Layer)
+	}
+	c, isContainer := l.(Container)
+	switch {
+	case isContainer:
+		var children []Layer
+		for _, cs := range ls.Children {
+			child, err := cs.layer()
+			if err != nil {
+				return nil, err
+			}
+			children = append(children, child)
+		}
+		if len(children) == 0 {
+			return nil, fmt.Errorf("layer %s holds no layers", ls.Type)
+		}
+		l = c.WithChildren(children)
+	case len(ls.Children) > 0:
+		return nil, fmt.Errorf("layer %s is not a container but the spec gives it %d children", ls.Type, len(ls.Children))
+	}
+	if ls.Name != "" {
+		l = Named{Name: ls.Name, Layer: l}
+	}
+	return l, nil
 }
 
 func knownLayers() string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -224,10 +225,125 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		return b.Node("Log", []string{b.Node("Max", []string{x, b.Const("eps", nil, []float32{float32(eps)})})}), nil
 	case nn.Dropout, nn.PassThrough:
 		return x, nil
+	case nn.LayerNorm:
+		return layerNorm(b, l, x, p), nil
+	case nn.ChannelLinear:
+		return channelLinear(b, x, l.In, l.Out, p["weight"], p["bias"]), nil
+	case nn.MultiHeadAttention:
+		return attention(b, l, x, in, p), nil
+	case nn.GELU: // x·(1 + erf(x/√2))/2
+		e := b.Node("Erf", []string{b.Node("Div", []string{x, b.Const("sqrt2", nil, []float32{float32(math.Sqrt2)})})})
+		half := b.Node("Mul", []string{x, b.Const("half", nil, []float32{0.5})})
+		return b.Node("Mul", []string{half, b.Node("Add", []string{e, b.Const("one", nil, []float32{1})})}), nil
+	case nn.Permute: // the axes after the batch
+		return b.Node("Transpose", []string{x}, Ints("perm", 0, 1+l.Axes[0], 1+l.Axes[1], 1+l.Axes[2])), nil
+	case nn.Sequential:
+		for i := range l.Layers {
+			var err error
+			if x, err = child(b, l, i, x, in, p); err != nil {
+				return "", err
+			}
+		}
+		return x, nil
+	case nn.Concat:
+		outs := make([]string, len(l.Branches))
+		for i := range l.Branches {
+			var err error
+			if outs[i], err = child(b, l, i, x, in, p); err != nil {
+				return "", err
+			}
+		}
+		return b.Node("Concat", outs, Int("axis", 1)), nil
+	case nn.Residual:
+		body, err := child(b, l, 0, x, in, p)
+		if err != nil {
+			return "", err
+		}
+		short := x
+		if l.Shortcut != nil {
+			if short, err = child(b, l, 1, x, in, p); err != nil {
+				return "", err
+			}
+		}
+		return b.Node("Add", []string{body, short}), nil
 	case nn.Func:
 		return "", fmt.Errorf("a Func (a Go function) has no ONNX form: write it as a layer type that implements onnx.Exporter")
 	}
 	return "", fmt.Errorf("layer type %T has no ONNX form: implement onnx.Exporter for it", l)
+}
+
+// layerNorm is nn.LayerNorm over the channels (axis 1 of [N, C, H, W]).
+func layerNorm(b *Builder, l nn.LayerNorm, x string, p map[string]*nn.Tensor) string {
+	eps := l.Eps
+	if eps == 0 {
+		eps = 1e-5
+	}
+	mean := b.Node("ReduceMean", []string{x}, Ints("axes", 1), Int("keepdims", 1))
+	d := b.Node("Sub", []string{x, mean})
+	v := b.Node("ReduceMean", []string{b.Node("Mul", []string{d, d})}, Ints("axes", 1), Int("keepdims", 1))
+	std := b.Node("Sqrt", []string{b.Node("Add", []string{v, b.Const("eps", nil, []float32{float32(eps)})})})
+	c := l.Features
+	w := b.Const("weight", []int{c, 1, 1}, p["weight"].Data)
+	bias := b.Const("bias", []int{c, 1, 1}, p["bias"].Data)
+	return b.Node("Add", []string{b.Node("Mul", []string{b.Node("Div", []string{d, std}), w}), bias})
+}
+
+// channelLinear is a Linear on the channels of every position: a 1×1 Conv.
+func channelLinear(b *Builder, x string, in, out int, w, bias *nn.Tensor) string {
+	return conv(b, nn.Conv2d{In: in, Out: out, Kernel: [2]int{1, 1}, Bias: true}, x,
+		&nn.Tensor{Shape: []int{out, in, 1, 1}, Data: w.Data}, bias)
+}
+
+// attention is nn.MultiHeadAttention on a sequence [N, E, 1, T]: the
+// projections as 1×1 convolutions, the heads as [N, heads, T, d] for
+// MatMul and Softmax.
+func attention(b *Builder, a nn.MultiHeadAttention, x string, in nn.Shape3, p map[string]*nn.Tensor) string {
+	e, t, d := int64(a.Emb), int64(in[2]), int64(a.Emb/a.Heads)
+	prefix := b.prefix
+	defer func() { b.prefix = prefix }()
+	heads := func(name string) string { // [N, heads, T, d]
+		b.prefix = prefix + name + "."
+		y := channelLinear(b, x, a.Emb, a.Emb, p[name+".weight"], p[name+".bias"])
+		y = b.Node("Reshape", []string{y, b.Int64s("heads_shape", 0, int64(a.Heads), d, t)})
+		return b.Node("Transpose", []string{y}, Ints("perm", 0, 1, 3, 2))
+	}
+	q, k, v := heads("queries"), heads("keys"), heads("values")
+	b.prefix = prefix
+	kt := b.Node("Transpose", []string{k}, Ints("perm", 0, 1, 3, 2))
+	scores := b.Node("Mul", []string{b.Node("MatMul", []string{q, kt}), b.Const("scale", nil, []float32{float32(1 / math.Sqrt(float64(d)))})})
+	out := b.Node("MatMul", []string{b.Node("Softmax", []string{scores}, Int("axis", -1)), v}) // [N, heads, T, d]
+	out = b.Node("Transpose", []string{out}, Ints("perm", 0, 1, 3, 2))                         // [N, heads, d, T]
+	out = b.Node("Reshape", []string{out, b.Int64s("seq_shape", 0, e, 1, t)})
+	b.prefix = prefix + "projection."
+	return channelLinear(b, out, a.Emb, a.Emb, p["projection.weight"], p["projection.bias"])
+}
+
+// child adds the nodes of a container's child i applied to x, where the
+// container's input shape is in and its parameters p.
+func child(b *Builder, c nn.Container, i int, x string, in nn.Shape3, p map[string]*nn.Tensor) (string, error) {
+	ins, err := c.ChildInputs(in)
+	if err != nil {
+		return "", err
+	}
+	prefix := nn.ChildPrefix(c, i)
+	sub := map[string]*nn.Tensor{}
+	for k, t := range p {
+		if strings.HasPrefix(k, prefix) {
+			sub[k[len(prefix):]] = t
+		}
+	}
+	l := c.Children()[i]
+	if n, ok := l.(nn.Named); ok {
+		l = n.Layer
+	}
+	saved := b.prefix
+	b.prefix += prefix
+	defer func() { b.prefix = saved }()
+	y, err := layer(b, l, x, ins[i], sub)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", strings.TrimSuffix(b.prefix, "."), err)
+	}
+	return y, nil
 }
 
 // conv adds nn.Conv2d's Conv with the weight w [O, C/groups, KH, KW] and

@@ -30,6 +30,10 @@ func TestExportedGraphs(t *testing.T) {
 		{"shallowfbcspnet", []string{"Conv", "BatchNormalization", "Mul", "AveragePool", "Max", "Log", "Conv", "Flatten"}},
 		{"eegnetv4", nil},
 		{"general", []string{"Conv", "Conv", "BatchNormalization", "Elu", "MaxPool", "Conv", "AveragePool", "Conv", "Flatten"}},
+		{"composed", []string{"Conv", "BatchNormalization", "Elu", "Conv", "BatchNormalization", "Elu",
+			"Conv", "BatchNormalization", "Elu", "AveragePool", "Conv", "Concat",
+			"Conv", "BatchNormalization", "Elu", "Conv", "BatchNormalization", "Conv", "Add",
+			"Elu", "AveragePool", "Flatten", "Gemm", "Reshape", "Flatten"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx, err := fixtures.Load(tc.name)

@@ -152,7 +152,9 @@ const (
 )
 
 // Preset returns the default hyperparameters of a registered model and
-// activation: its registry entry's batch size, learning rate and epochs
+// activation: its registry entry's batch size, learning rate, epochs and,
+// where its reference trains otherwise than with Adam, optimizer, weight
+// decay and schedule
 // (models.PresetOf: for the lab's models the lab's, for the zoo's their
 // references') and seed 1. act NoActivation is the model's own.
 func Preset(model string, act nn.Activation) (TrainConfig, error) {
@@ -164,7 +166,8 @@ func Preset(model string, act nn.Activation) (TrainConfig, error) {
 	if err != nil {
 		return TrainConfig{}, err
 	}
-	return TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: p.Epochs, Seed: 1, Batch: p.Batch, LR: p.LR}, nil
+	return TrainConfig{Model: m.Key(), Activation: m.Act.Name(), Epochs: p.Epochs, Seed: 1, Batch: p.Batch, LR: p.LR,
+		Optimizer: p.Optimizer, WeightDecay: p.WeightDecay, Schedule: p.Schedule}, nil
 }
 
 // Validate checks every hyperparameter and says what is wrong.

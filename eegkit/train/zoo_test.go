@@ -15,8 +15,8 @@ import (
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
-// TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet and EEGNet
-// (v4), and a model of the general layer cases, against the fixtures
+// TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet, EEGNet
+// (v4) and Deep4Net, and a model of the general layer cases, against the fixtures
 // scripts/braindecode_fixtures.py made with braindecode and torch 2.15: the
 // same state_dict names, shapes and parameter counts, and eval logits, train
 // logits, loss, gradients, one Adam step and running statistics within the
@@ -32,6 +32,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 		}, 7842},
 		{"eegnetv4", func() (*nn.Model, error) { return models.EEGNetV4(2, 2, 750, models.DefaultEEGNetV4Options()) }, 1874},
 		{"general", func() (*nn.Model, error) { return fixtures.General().Build() }, 664},
+		{"deep4net", func() (*nn.Model, error) { return models.Deep4Net(2, 2, 750, models.DefaultDeep4NetOptions()) }, 266377},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()
@@ -60,6 +61,34 @@ func TestZooParityWithBraindecode(t *testing.T) {
 				return
 			}
 			checkModelParity(t, m, fx, train.TrainConfig{Model: tc.name}, testDevice(t))
+		})
+	}
+}
+
+// TestZooAtBCIIV2aShape builds the zoo's models for BCI IV 2a's trials
+// (22 channels × 1000 samples at 250 Hz, 4 classes) from the registry and
+// compares their eval logits with braindecode's on the same weights.
+func TestZooAtBCIIV2aShape(t *testing.T) {
+	for _, name := range []string{"deep4net"} {
+		t.Run(name, func(t *testing.T) {
+			fx := loadParityFixture(t, name+"_2a")
+			m, err := models.For(name, 22, 4, 1000, nn.NoActivation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, err := train.NewNet(m, fx.init, 1, testDevice(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			logits, err := net.Logits(fx.x, fx.numTrial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := maxAbsDiff(flatLogits(logits), toFloat32(fx.eval))
+			if d > 1e-4 {
+				t.Errorf("eval logits differ from braindecode's by %g (> 1e-4)", d)
+			}
+			t.Logf("%d parameters; eval logits max abs diff %.2g", m.NumParams(), d)
 		})
 	}
 }

@@ -33,7 +33,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return fmt.Errorf("%s is already %s; choose another --out, or replace it with --force", *out, what)
 	}
-	net, err := nf.load()
+	net, err := nf.load("")
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
+	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
@@ -21,8 +22,8 @@ import (
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", "(--model-dir DIR | --model M --act A --weights W.npz) --input X.npz --out Y.npz", stdout, stderr)
 	nf := newNetFlags(fs)
-	input := fs.String("input", "", "input .npz with key signal: [N,750,2] as in the lab files or [N,1,2,750] (required)")
-	out := fs.String("out", "", "output .npz with logits [N,2] and pred [N] (required; an existing file is replaced only if it holds predictions)")
+	input := fs.String("input", "", "input .npz with key signal: [N, samples, channels] as in the lab files or [N, 1, channels, samples]; with --weights the model is built for its channels × samples and the classes the weights hold (required)")
+	out := fs.String("out", "", "output .npz with logits [N, classes] and pred [N] (required; an existing file is replaced only if it holds predictions)")
 	force := fs.Bool("force", false, "replace an existing --out file even if it does not hold predictions")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -33,7 +34,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkPredictOut(*out, *input, *nf.weights, *nf.modelDir, *force); err != nil {
 		return err
 	}
-	net, err := nf.load()
+	net, err := nf.load(*input)
 	if err != nil {
 		return err
 	}
@@ -145,8 +146,9 @@ func newNetFlags(fs *flagSet) *netFlags {
 }
 
 // load is the trained network the flags name: a run directory
-// (--model-dir), or a state_dict (--weights) for --model and --act.
-func (f *netFlags) load() (*train.Net, error) {
+// (--model-dir), or a state_dict (--weights) for --model and --act, built
+// for the trials of input (when not "") and the classes of the weights.
+func (f *netFlags) load(input string) (*train.Net, error) {
 	modelDir, model, act, weights := *f.modelDir, *f.model, *f.act, *f.weights
 	dev, err := device()
 	if err != nil {
@@ -168,7 +170,7 @@ func (f *netFlags) load() (*train.Net, error) {
 		if model == "" {
 			return nil, usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
 		}
-		m, err := modelFlags(model, act)
+		m, err := modelFor(model, act, weights, input)
 		if err != nil {
 			return nil, err
 		}
@@ -205,4 +207,40 @@ func agreesWithRun(run *train.Run, modelDir, model, act string) error {
 		}
 	}
 	return nil
+}
+
+// modelFor builds --model with --act for the channels × samples of the
+// trials in input (the lab's without one) and the classes of the weights:
+// the first dimension of the model's last parameter (its classifier's) in
+// the state_dict.
+func modelFor(model, act, weights, input string) (*nn.Model, error) {
+	a, err := nn.ParseActivation(act)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	chans, times := models.LabInput[1], models.LabInput[2]
+	if input != "" {
+		if chans, times, err = eeg.TrialsShape(input); err != nil {
+			return nil, err
+		}
+	}
+	m, err := models.For(model, chans, 2, times, a)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	params := m.Params()
+	last := params[len(params)-1]
+	z, err := npz.Open(weights)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	w, err := z.Array(last.FullName)
+	if err != nil || len(w.Shape) == 0 {
+		return nil, fmt.Errorf("%s has no classifier %s (%v): are these weights of %s?", weights, last.FullName, err, m.Name)
+	}
+	if k := w.Shape[0]; k != 2 {
+		return models.For(model, chans, k, times, a)
+	}
+	return m, nil
 }

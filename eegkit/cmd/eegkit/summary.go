@@ -29,6 +29,16 @@ func cmdSummary(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "preset: batch %d, lr %g, %d epochs (%s)\n", p.Batch, p.LR, p.Epochs, p.Source)
+	trainer := ""
+	if p.Optimizer != "" {
+		trainer = ", " + p.Optimizer
+		if p.WeightDecay != 0 {
+			trainer += fmt.Sprintf(" weight decay %g", p.WeightDecay)
+		}
+	}
+	if p.Schedule != "" {
+		trainer += ", " + p.Schedule + " schedule"
+	}
+	fmt.Fprintf(stdout, "preset: batch %d, lr %g%s, %d epochs (%s)\n", p.Batch, p.LR, trainer, p.Epochs, p.Source)
 	return nil
 }

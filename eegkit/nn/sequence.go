@@ -1,0 +1,183 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
+)
+
+// Sequences. A transformer's or a temporal convolution network's sequence
+// of tokens is an activation of height 1: [features, 1, N, tokens] in
+// eegkit's layout, [features, 1, tokens] per trial, which is what
+// braindecode's models have after their convolutions ("b d 1 seq"). The
+// layers below act on the features of every token as torch's act on the
+// last axis of [batch, seq, features]; Permute reorders the per-trial
+// axes where a model flattens tokens first.
+
+// LayerNorm is torch.nn.LayerNorm(features) over the channels (the
+// features) of every position:
+//
+//	y = (x − mean)/√(var + eps)·weight + bias,
+//
+// mean and the biased variance over the channels.
+type LayerNorm struct {
+	Features int
+	Eps      float64 // 0 is torch's 1e-5
+}
+
+func (l LayerNorm) eps() float64 {
+	if l.Eps == 0 {
+		return 1e-5
+	}
+	return l.Eps
+}
+
+func (l LayerNorm) String() string {
+	return fmt.Sprintf("LayerNorm((%d,), eps=%g, elementwise_affine=True)", l.Features, l.eps())
+}
+
+// Params are weight (ones) and bias (zeros), [Features].
+func (l LayerNorm) Params() []ParamSpec {
+	return []ParamSpec{{Name: "weight", Shape: []int{l.Features}, Init: InitOne}, {Name: "bias", Shape: []int{l.Features}, Init: InitZero}}
+}
+
+func (l LayerNorm) OutShape(in Shape3) (Shape3, error) {
+	if in[0] != l.Features {
+		return in, fmt.Errorf("%s: input %v has %d channels", l, in, in[0])
+	}
+	return in, nil
+}
+
+func (l LayerNorm) Forward(p *Pass, x *Node) *Node {
+	mean := ReduceAndKeep(x, ReduceMean, 0)
+	d := Sub(x, mean)
+	v := ReduceAndKeep(Square(d), ReduceMean, 0)
+	y := Div(d, Sqrt(AddScalar(v, l.eps())))
+	c := l.Features
+	return Add(Mul(y, Reshape(p.Param("weight"), c, 1, 1, 1)), Reshape(p.Param("bias"), c, 1, 1, 1))
+}
+
+// ChannelLinear is torch.nn.Linear applied to the channels of every
+// position (the features of each token):
+//
+//	y[o, h, n, w] = bias[o] + Σ_c weight[o, c]·x[c, h, n, w],
+//
+// its weight [Out, In] as torch's (Linear, by contrast, flattens a trial).
+type ChannelLinear struct{ In, Out int }
+
+func (l ChannelLinear) String() string {
+	return fmt.Sprintf("Linear(in_features=%d, out_features=%d, bias=True) [per position]", l.In, l.Out)
+}
+
+// Params lists weight [Out, In] and bias [Out], torch's default initialisation.
+func (l ChannelLinear) Params() []ParamSpec { return Linear{In: l.In, Out: l.Out}.Params() }
+
+func (l ChannelLinear) OutShape(in Shape3) (Shape3, error) {
+	if in[0] != l.In {
+		return in, fmt.Errorf("%s: input %v has %d channels", l, in, in[0])
+	}
+	return Shape3{l.Out, in[1], in[2]}, nil
+}
+
+func (l ChannelLinear) Forward(p *Pass, x *Node) *Node { return channelLinear(p, x, l.Out) }
+
+// channelLinear applies the weight and bias of p to the channels of x.
+func channelLinear(p *Pass, x *Node, out int) *Node {
+	y := Einsum("oc,chnw->ohnw", p.Param("weight"), x)
+	return Add(y, Reshape(p.Param("bias"), out, 1, 1, 1))
+}
+
+// MultiHeadAttention is braindecode's MultiHeadAttention (as
+// torch.nn.MultiheadAttention's self-attention, with keys, queries,
+// values and projection as four Linear modules): on a sequence
+// [Emb, 1, tokens], each of Heads heads of Emb/Heads features attends
+// with softmax(q·kᵀ/√d)·v, the heads concatenated and projected. Dropout
+// drops attention weights while training, as scaled_dot_product_attention's
+// dropout_p.
+type MultiHeadAttention struct {
+	Emb, Heads int
+	Dropout    float64
+}
+
+func (a MultiHeadAttention) String() string {
+	return fmt.Sprintf("MultiHeadAttention(emb_size=%d, num_heads=%d, dropout=%g)", a.Emb, a.Heads, a.Dropout)
+}
+
+// Params are keys, queries, values and projection, each a Linear(Emb, Emb).
+func (a MultiHeadAttention) Params() []ParamSpec {
+	var out []ParamSpec
+	for _, name := range []string{"keys", "queries", "values", "projection"} {
+		for _, p := range (Linear{In: a.Emb, Out: a.Emb}).Params() {
+			p.Name = name + "." + p.Name
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (a MultiHeadAttention) OutShape(in Shape3) (Shape3, error) {
+	switch {
+	case a.Heads < 1 || a.Emb%a.Heads != 0:
+		return in, fmt.Errorf("%s: the embedding must divide into the heads", a)
+	case in[0] != a.Emb || in[1] != 1:
+		return in, fmt.Errorf("%s: input %v, want a sequence [-1, %d, 1, tokens]", a, in, a.Emb)
+	}
+	return in, nil
+}
+
+func (a MultiHeadAttention) Forward(p *Pass, x *Node) *Node {
+	d := x.Shape().Dimensions // [E, 1, N, T]
+	n, t, hd := d[2], d[3], a.Emb/a.Heads
+	heads := func(name string) *Node { // [heads, hd, N, T]
+		return Reshape(channelLinear(p.Child(name), x, a.Emb), a.Heads, hd, n, t)
+	}
+	q, k, v := heads("queries"), heads("keys"), heads("values")
+	scores := MulScalar(Einsum("adnq,adnk->anqk", q, k), 1/math.Sqrt(float64(hd)))
+	w := Softmax(scores, 3)
+	if p.Training() && a.Dropout > 0 {
+		keep := LessThan(p.Uniform(w.Shape()), Scalar(w.Graph(), dtypes.Float32, 1-a.Dropout))
+		w = Mul(w, MulScalar(ConvertDType(keep, w.DType()), 1/(1-a.Dropout)))
+	}
+	out := Einsum("anqk,adnk->adnq", w, v) // [heads, hd, N, T]
+	return channelLinear(p.Child("projection"), Reshape(out, a.Emb, 1, n, t), a.Emb)
+}
+
+// GELU is torch.nn.GELU(): x·Φ(x) = x·(1 + erf(x/√2))/2.
+type GELU struct{}
+
+func (GELU) String() string                     { return "GELU(approximate='none')" }
+func (GELU) Params() []ParamSpec                { return nil }
+func (GELU) OutShape(in Shape3) (Shape3, error) { return in, nil }
+func (GELU) Forward(_ *Pass, x *Node) *Node {
+	return Mul(MulScalar(x, 0.5), AddScalar(Erf(MulScalar(x, 1/math.Sqrt2)), 1))
+}
+
+// Permute reorders a trial's axes [C, H, W]: output axis i is input axis
+// Axes[i], as torch's permute of the axes after the batch (Permute{2, 1, 0}
+// turns a sequence [features, 1, tokens] into [tokens, 1, features], so
+// that a Linear flattens it token by token, as x.view(N, −1) of
+// [N, tokens, features]).
+type Permute struct{ Axes [3]int }
+
+func (p Permute) String() string {
+	return fmt.Sprintf("Permute(0, %d, %d, %d)", p.Axes[0]+1, p.Axes[1]+1, p.Axes[2]+1)
+}
+func (Permute) Params() []ParamSpec { return nil }
+
+func (p Permute) OutShape(in Shape3) (Shape3, error) {
+	seen := [3]bool{}
+	for _, a := range p.Axes {
+		if a < 0 || a > 2 || seen[a] {
+			return in, fmt.Errorf("%s: the axes must be 0, 1 and 2 in some order", p)
+		}
+		seen[a] = true
+	}
+	return Shape3{in[p.Axes[0]], in[p.Axes[1]], in[p.Axes[2]]}, nil
+}
+
+func (p Permute) Forward(_ *Pass, x *Node) *Node {
+	graphAxis := [3]int{0, 1, 3} // a trial's axes in the [C, H, N, W] layout
+	return TransposeAllAxes(x, graphAxis[p.Axes[0]], graphAxis[p.Axes[1]], 2, graphAxis[p.Axes[2]])
+}
