@@ -191,6 +191,14 @@ func init() {
 			// Song et al. 2023: Adam, lr 0.0002 (β₁ 0.5, β₂ 0.999), batch 72.
 			return Preset{Batch: 72, LR: 2e-4, Epochs: DefaultPreset.Epochs, Source: "Song et al. 2023 (Adam, lr 2e-4, batch 72); epochs: eegkit's default"}
 		}},
+		{Name: "eegtcnet", Aliases: []string{"tcnet"}, Doc: "braindecode's EEGTCNet (Ingolfsson et al. 2020)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+			o := DefaultEEGTCNetOptions()
+			o.Activation = orELU(act)
+			return EEGTCNet(c, k, t, o)
+		}, Preset: func(nn.Activation) Preset {
+			// Ingolfsson et al. 2020: Adam, lr 0.001, batch 64.
+			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Ingolfsson et al. 2020 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
+		}},
 	} {
 		Register(e)
 	}

@@ -12,7 +12,7 @@ import (
 // lengths and class counts, with the classifier's input inferred, and has
 // the parameter count of its reference implementation for the lab's input.
 func TestForAnyShape(t *testing.T) {
-	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377}
+	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958}
 	for _, name := range Names() {
 		act := nn.ReLU
 		if name == "shallowfbcspnet" {

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX models read best with the graph ops unqualified.
 )
@@ -101,27 +102,30 @@ func (c CombinedConv) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
 	return Add(y, Reshape(b, c.SpatFilters, 1, 1, 1))
 }
 
-// TimeFirstConv2d is a (1, k) Conv2d whose weight is stored as braindecode
-// stores a (k, 1) kernel along time, [Out, In, k, 1] (the same values in the
-// same order): ShallowFBCSPNet's classifier, run on eegkit's time-last layout.
+// TimeFirstConv2d is a Conv2d whose weight is stored as braindecode stores
+// it with time on the first spatial axis: a (1, k) kernel along time as
+// [Out, In, k, 1] (ShallowFBCSPNet's and Deep4Net's), a (C, 1) kernel
+// across the channels as [Out, In, 1, C] (EEGTCNet's) — the same values in
+// the same order, run on eegkit's time-last layout. One of the kernel's
+// sides must be 1.
 type TimeFirstConv2d struct{ Conv2d }
 
 // String prints the convolution as it runs, and how its weight is stored.
 func (c TimeFirstConv2d) String() string {
-	return c.Conv2d.String() + fmt.Sprintf(" [weight stored as (%d, 1)]", c.Kernel[1])
+	return c.Conv2d.String() + fmt.Sprintf(" [weight stored as (%d, %d)]", c.Kernel[1], c.Kernel[0])
 }
 
-// Params stores the weight as [Out, In, k, 1].
+// Params stores the weight with its kernel's sides swapped.
 func (c TimeFirstConv2d) Params() []ParamSpec {
 	ps := c.Conv2d.Params()
 	ps[0].Shape = []int{c.Out, c.In / c.GroupCount(), c.Kernel[1], c.Kernel[0]} // the fans do not change
 	return ps
 }
 
-// OutShape is the Conv2d's; the kernel must be (1, k).
+// OutShape is the Conv2d's; the kernel must be (1, k) or (k, 1).
 func (c TimeFirstConv2d) OutShape(in Shape3) (Shape3, error) {
-	if c.Kernel[0] != 1 {
-		return Shape3{}, fmt.Errorf("%s: the kernel must be (1, k)", c)
+	if c.Kernel[0] != 1 && c.Kernel[1] != 1 {
+		return Shape3{}, fmt.Errorf("%s: the kernel must be (1, k) or (k, 1)", c)
 	}
 	return c.Conv2d.OutShape(in)
 }
@@ -131,6 +135,72 @@ func (c TimeFirstConv2d) Forward(p *Pass, x *Node) *Node { return c.forwardAffin
 
 // forwardAffine implements affineFolder.
 func (c TimeFirstConv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
-	w, b := foldAffine(Reshape(p.Param("weight"), c.Out, c.In/c.GroupCount(), 1, c.Kernel[1]), c.bias(p), scale, shift)
+	w, b := foldAffine(Reshape(p.Param("weight"), c.Out, c.In/c.GroupCount(), c.Kernel[0], c.Kernel[1]), c.bias(p), scale, shift)
 	return c.Conv2d.apply(x, w, b, p.Training())
+}
+
+// MaxNormLinear is braindecode's MaxNormLinear: a Linear whose weight W
+// [Out, In] is used, through its MaxNorm parametrization, as
+//
+//	W[:, j]·min(d_j, M)/(d_j + eps),  d_j = max(‖W[:, j]‖₂, M/2),
+//
+// each column (input feature) scaled by its norm; the stored weight, the
+// one the optimizer updates, is "parametrizations.weight.original". Its
+// parameters come in braindecode's state_dict order: bias, then the weight.
+type MaxNormLinear struct {
+	In, Out int
+	MaxNorm float64
+	Eps     float64 // 0 is braindecode's 1e-5
+}
+
+func (l MaxNormLinear) eps() float64 {
+	if l.Eps == 0 {
+		return 1e-5
+	}
+	return l.Eps
+}
+
+func (l MaxNormLinear) String() string {
+	return fmt.Sprintf("ParametrizedMaxNormLinear(in_features=%d, out_features=%d, bias=True) max_norm=%g", l.In, l.Out, l.MaxNorm)
+}
+
+// Params lists bias [Out] and parametrizations.weight.original [Out, In].
+func (l MaxNormLinear) Params() []ParamSpec {
+	ps := Linear{In: l.In, Out: l.Out}.Params()
+	ps[0].Name = "parametrizations.weight.original"
+	return []ParamSpec{ps[1], ps[0]}
+}
+
+func (l MaxNormLinear) OutShape(in Shape3) (Shape3, error) {
+	return Linear{In: l.In, Out: l.Out}.OutShape(in)
+}
+
+func (l MaxNormLinear) Forward(p *Pass, x *Node) *Node {
+	w := p.Param("parametrizations.weight.original")
+	g := w.Graph()
+	norm := Sqrt(ReduceAndKeep(Mul(w, w), ReduceSum, 0)) // [1, In]
+	denom := Max(norm, Scalar(g, w.DType(), l.MaxNorm/2))
+	number := Min(denom, Scalar(g, w.DType(), l.MaxNorm))
+	w = Mul(w, BroadcastToDims(Div(number, AddScalar(denom, l.eps())), l.Out, l.In))
+	y := flattenLinear(x, w, p.Param("bias"))
+	n := y.Shape().Dimensions[0]
+	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+}
+
+// MaxNormWeight is the weight a MaxNormLinear uses, computed from the
+// stored one on the host (for exports): float64 norms, float32 scale.
+func (l MaxNormLinear) MaxNormWeight(w []float32) []float32 {
+	out := make([]float32, len(w))
+	for j := range l.In {
+		var ss float64
+		for o := range l.Out {
+			ss += float64(w[o*l.In+j]) * float64(w[o*l.In+j])
+		}
+		denom := math.Max(math.Sqrt(ss), l.MaxNorm/2)
+		scale := float32(math.Min(denom, l.MaxNorm) / (denom + l.eps()))
+		for o := range l.Out {
+			out[o*l.In+j] = w[o*l.In+j] * scale
+		}
+	}
+	return out
 }

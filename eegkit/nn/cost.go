@@ -74,6 +74,10 @@ func layerMACs(l Layer, in, out Shape3) int64 {
 		return int64(c.Filters)*int64(c.Chans)*t*int64(c.Length) + int64(c.SpatFilters)*int64(c.Filters)*int64(c.Chans)*t
 	case Linear:
 		return int64(c.In) * int64(c.Out)
+	case Conv1d:
+		return layerMACs(c.conv2d(), in, out)
+	case MaxNormLinear:
+		return int64(c.In) * int64(c.Out)
 	case ChannelLinear: // a Linear at every position
 		return int64(in[1]) * int64(in[2]) * int64(c.In) * int64(c.Out)
 	case MultiHeadAttention: // four projections, then q·kᵀ and its product with v

@@ -181,3 +181,82 @@ func (p Permute) Forward(_ *Pass, x *Node) *Node {
 	graphAxis := [3]int{0, 1, 3} // a trial's axes in the [C, H, N, W] layout
 	return TransposeAllAxes(x, graphAxis[p.Axes[0]], graphAxis[p.Axes[1]], 2, graphAxis[p.Axes[2]])
 }
+
+// Conv1d is torch.nn.Conv1d on a sequence [In, 1, T]: a Conv2d with a
+// (1, k) kernel, its stride, padding and dilation along time, its weight
+// stored as torch's [Out, In/groups, k].
+type Conv1d struct {
+	In, Out, Kernel           int
+	Stride, Padding, Dilation int // zero stride and dilation mean 1
+	Groups                    int
+	Bias                      bool
+}
+
+// conv2d is the Conv2d the Conv1d runs as.
+func (c Conv1d) conv2d() Conv2d {
+	return Conv2d{In: c.In, Out: c.Out, Kernel: [2]int{1, c.Kernel}, Stride: [2]int{1, c.Stride}, Padding: [2]int{0, c.Padding},
+		Dilation: [2]int{1, c.Dilation}, Groups: c.Groups, Bias: c.Bias}
+}
+
+func (c Conv1d) String() string {
+	s := fmt.Sprintf("Conv1d(%d, %d, kernel_size=(%d,), stride=(%d,)", c.In, c.Out, c.Kernel, max(c.Stride, 1))
+	if c.Padding != 0 {
+		s += fmt.Sprintf(", padding=(%d,)", c.Padding)
+	}
+	if c.Dilation > 1 {
+		s += fmt.Sprintf(", dilation=(%d,)", c.Dilation)
+	}
+	if c.Groups > 1 {
+		s += fmt.Sprintf(", groups=%d", c.Groups)
+	}
+	if !c.Bias {
+		s += ", bias=False"
+	}
+	return s + ")"
+}
+
+// Params are the Conv2d's, the weight [Out, In/groups, k].
+func (c Conv1d) Params() []ParamSpec {
+	ps := c.conv2d().Params()
+	ps[0].Shape = []int{c.Out, c.In / max(c.Groups, 1), c.Kernel}
+	return ps
+}
+
+func (c Conv1d) OutShape(in Shape3) (Shape3, error) { return c.conv2d().OutShape(in) }
+
+func (c Conv1d) Forward(p *Pass, x *Node) *Node {
+	conv := c.conv2d()
+	w := Reshape(p.Param("weight"), c.Out, c.In/conv.GroupCount(), 1, c.Kernel)
+	return conv.apply(x, w, conv.bias(p), p.Training())
+}
+
+// Chomp drops the last N time steps: braindecode's Chomp1d, which makes a
+// convolution padded by N on both sides causal.
+type Chomp struct{ N int }
+
+func (c Chomp) String() string    { return fmt.Sprintf("Chomp1d(chomp_size=%d)", c.N) }
+func (Chomp) Params() []ParamSpec { return nil }
+
+func (c Chomp) OutShape(in Shape3) (Shape3, error) {
+	if c.N < 0 || c.N >= in[2] {
+		return in, fmt.Errorf("%s: input %v has too few time steps", c, in)
+	}
+	return Shape3{in[0], in[1], in[2] - c.N}, nil
+}
+
+func (c Chomp) Forward(_ *Pass, x *Node) *Node {
+	w := x.Shape().Dimensions[3]
+	return Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(0, w-c.N))
+}
+
+// LastStep keeps the last time step of a sequence, x[:, :, -1] (a
+// temporal convolution network's output).
+type LastStep struct{}
+
+func (LastStep) String() string                     { return "LastStep(x[..., -1])" }
+func (LastStep) Params() []ParamSpec                { return nil }
+func (LastStep) OutShape(in Shape3) (Shape3, error) { return Shape3{in[0], in[1], 1}, nil }
+func (LastStep) Forward(_ *Pass, x *Node) *Node {
+	w := x.Shape().Dimensions[3]
+	return Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(w-1, w))
+}

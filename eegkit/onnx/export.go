@@ -185,7 +185,7 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		return conv(b, l.Conv2d, x, maxNorm(p["parametrizations.weight.original"], l.MaxNorm), p["bias"]), nil
 	case nn.TimeFirstConv2d:
 		w := p["weight"]
-		return conv(b, l.Conv2d, x, &nn.Tensor{Shape: []int{l.Out, l.In / l.GroupCount(), 1, l.Kernel[1]}, Data: w.Data}, p["bias"]), nil
+		return conv(b, l.Conv2d, x, &nn.Tensor{Shape: []int{l.Out, l.In / l.GroupCount(), l.Kernel[0], l.Kernel[1]}, Data: w.Data}, p["bias"]), nil
 	case nn.CombinedConv:
 		return combinedConv(b, l, x, p), nil
 	case nn.BatchNorm2d:
@@ -225,6 +225,20 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		return b.Node("Log", []string{b.Node("Max", []string{x, b.Const("eps", nil, []float32{float32(eps)})})}), nil
 	case nn.Dropout, nn.PassThrough:
 		return x, nil
+	case nn.Conv1d:
+		w := p["weight"]
+		c := nn.Conv2d{In: l.In, Out: l.Out, Kernel: [2]int{1, l.Kernel}, Stride: [2]int{1, max(l.Stride, 1)}, Padding: [2]int{0, l.Padding},
+			Dilation: [2]int{1, max(l.Dilation, 1)}, Groups: l.Groups, Bias: l.Bias}
+		return conv(b, c, x, &nn.Tensor{Shape: []int{l.Out, l.In / c.GroupCount(), 1, l.Kernel}, Data: w.Data}, p["bias"]), nil
+	case nn.Chomp:
+		return b.Node("Slice", []string{x, b.Int64s("starts", 0), b.Int64s("ends", int64(in[2]-l.N)), b.Int64s("axes", 3)}), nil
+	case nn.LastStep:
+		return b.Node("Slice", []string{x, b.Int64s("starts", int64(in[2]-1)), b.Int64s("ends", int64(in[2])), b.Int64s("axes", 3)}), nil
+	case nn.MaxNormLinear:
+		w := &nn.Tensor{Shape: []int{l.Out, l.In}, Data: l.MaxNormWeight(p["parametrizations.weight.original"].Data)}
+		flat := b.Node("Flatten", []string{x}, Int("axis", 1))
+		y := b.Node("Gemm", []string{flat, b.Const("weight", w.Shape, w.Data), b.Const("bias", p["bias"].Shape, p["bias"].Data)}, Int("transB", 1))
+		return b.Node("Reshape", []string{y, b.Int64s("shape", -1, int64(l.Out), 1, 1)}), nil
 	case nn.LayerNorm:
 		return layerNorm(b, l, x, p), nil
 	case nn.ChannelLinear:

@@ -16,7 +16,7 @@ import (
 )
 
 // TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet, EEGNet
-// (v4) and Deep4Net, and a model of the general layer cases, against the fixtures
+// (v4), Deep4Net and EEGTCNet, and a model of the general layer cases, against the fixtures
 // scripts/braindecode_fixtures.py made with braindecode and torch 2.15: the
 // same state_dict names, shapes and parameter counts, and eval logits, train
 // logits, loss, gradients, one Adam step and running statistics within the
@@ -33,6 +33,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 		{"eegnetv4", func() (*nn.Model, error) { return models.EEGNetV4(2, 2, 750, models.DefaultEEGNetV4Options()) }, 1874},
 		{"general", func() (*nn.Model, error) { return fixtures.General().Build() }, 664},
 		{"deep4net", func() (*nn.Model, error) { return models.Deep4Net(2, 2, 750, models.DefaultDeep4NetOptions()) }, 266377},
+		{"eegtcnet", func() (*nn.Model, error) { return models.EEGTCNet(2, 2, 750, models.DefaultEEGTCNetOptions()) }, 3958},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()
@@ -69,7 +70,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 // (22 channels × 1000 samples at 250 Hz, 4 classes) from the registry and
 // compares their eval logits with braindecode's on the same weights.
 func TestZooAtBCIIV2aShape(t *testing.T) {
-	for _, name := range []string{"deep4net"} {
+	for _, name := range []string{"deep4net", "eegtcnet"} {
 		t.Run(name, func(t *testing.T) {
 			fx := loadParityFixture(t, name+"_2a")
 			m, err := models.For(name, 22, 4, 1000, nn.NoActivation)
