@@ -19,12 +19,16 @@ computed in float64 and rounded to float32; the input x[i] = 5 sin(0.37 i + 0.11
 The sample of an entry of n elements is every max(1, n // 48)-th element from 0.
 
   eegconformer      EEGConformer(n_chans=2, n_outputs=2, n_times=750, sfreq=125): y; eval_logits; with dropout
-                    at p=0, train_logits, loss, grad__<name> (sampled) and, after one torch.optim.Adam step
-                    (lr 1e-3, weight decay 1e-2), after__<name> (sampled)
+                    at p=0, train_logits, loss, grad__<name> (sampled), grad64__<name> (the same computed in
+                    float64: how far float32 rounding takes torch's own gradients) and, after one
+                    torch.optim.Adam step (lr 1e-3, weight decay 1e-2), after__<name> (sampled)
   eegconformer_2a   EEGConformer(n_chans=22, n_outputs=4, n_times=1000, sfreq=250): y, eval_logits
+  eeginceptionmi    EEGInceptionMI(n_chans=2, n_outputs=2, n_times=750, sfreq=125): as eegconformer
+  eeginceptionmi_2a EEGInceptionMI(n_chans=22, n_outputs=4, n_times=1000, sfreq=250): y, eval_logits
 
-Run in a venv with PyPI's torch and braindecode (2.15, 1.8.1 here): python scripts/zoo_fixtures.py
+Run in a venv with PyPI's torch and braindecode (2.15, 1.8.1 here): python scripts/zoo_fixtures.py [NAME…]
 """
+import copy
 import math
 import os
 import sys
@@ -36,7 +40,7 @@ import torch.nn as nn
 
 warnings.filterwarnings("ignore")
 import braindecode  # noqa: E402
-from braindecode.models import EEGConformer  # noqa: E402
+from braindecode.models import EEGConformer, EEGInceptionMI  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "train", "testdata", "parity")
 NORMS = (nn.BatchNorm2d, nn.LayerNorm)
@@ -45,9 +49,10 @@ NORMS = (nn.BatchNorm2d, nn.LayerNorm)
 def synthetic(model):
     norms = {n for n, m in model.named_modules() if isinstance(m, NORMS)}
     sd = {}
-    for j, (name, t) in enumerate(model.state_dict().items()):
+    for name, t in model.state_dict().items():
         n = t.numel()
-        s = np.sin(0.7 * np.arange(n) + 1.3 * j + 0.1)
+        k = sum(name.encode()) % 997
+        s = np.sin(0.7 * np.arange(n) + 1.3 * k + 0.1)
         owner, _, leaf = name.rpartition(".")
         if leaf == "num_batches_tracked":
             sd[name] = torch.full_like(t, 3)
@@ -88,6 +93,11 @@ def fixture(name, model, y, full):
                 m.p = 0.0
             if hasattr(m, "att_drop"):
                 m.att_drop = 0.0
+        # The gradients in float64, the reference both float32 computations are held to.
+        exact = copy.deepcopy(model).double()
+        nn.CrossEntropyLoss()(exact(x.double()), y).backward()
+        for n, p in exact.named_parameters():
+            out["grad64__" + n] = sample(p.grad)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)
         logits = model(x)
         loss = nn.CrossEntropyLoss()(logits, y)
@@ -106,12 +116,19 @@ def fixture(name, model, y, full):
     print(f"wrote {path} ({os.path.getsize(path)} bytes): {n} parameters")
 
 
-def main():
+def main(names):
     torch.set_num_threads(1)
-    fixture("eegconformer", EEGConformer(n_chans=2, n_outputs=2, n_times=750, sfreq=125), torch.tensor([0, 1, 1, 0, 1, 0]), True)
-    fixture("eegconformer_2a", EEGConformer(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), torch.tensor([0, 1, 2, 3, 1, 2]), False)
+    lab, bci2a = torch.tensor([0, 1, 1, 0, 1, 0]), torch.tensor([0, 1, 2, 3, 1, 2])
+    for name, build, y, full in [
+        ("eegconformer", lambda: EEGConformer(n_chans=2, n_outputs=2, n_times=750, sfreq=125), lab, True),
+        ("eegconformer_2a", lambda: EEGConformer(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), bci2a, False),
+        ("eeginceptionmi", lambda: EEGInceptionMI(n_chans=2, n_outputs=2, n_times=750, sfreq=125), lab, True),
+        ("eeginceptionmi_2a", lambda: EEGInceptionMI(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), bci2a, False),
+    ]:
+        if not names or name in names:
+            fixture(name, build(), y, full)
     print("torch", torch.__version__, "braindecode", braindecode.__version__, file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -10,10 +10,14 @@ import (
 // LabInput is the lab's per-trial input: one plane of 2 bipolar channels × 750 samples.
 var LabInput = nn.Shape3{1, 2, 750}
 
+// LabRate is the lab's sampling rate, Hz.
+const LabRate = 125.0
+
 // A Builder builds a model for trials of nChans channels × nTimes samples
-// and nOutputs classes. act is the activation asked for; NoActivation means
-// the model's own.
-type Builder func(nChans, nOutputs, nTimes int, act nn.Activation) (*nn.Model, error)
+// at sfreq Hz and nOutputs classes. act is the activation asked for;
+// NoActivation means the model's own. sfreq is 0 when not known; a model
+// whose Entry says Rate gets it always.
+type Builder func(nChans, nOutputs, nTimes int, sfreq float64, act nn.Activation) (*nn.Model, error)
 
 // An Entry is a model in the registry.
 type Entry struct {
@@ -21,6 +25,9 @@ type Entry struct {
 	Aliases []string // other names it answers to
 	Doc     string   // one line: what it is
 	Build   Builder
+	// Rate is whether the model's layers depend on the sampling rate
+	// (kernels in seconds, say): it is built only with one.
+	Rate bool
 	// Preset, if not nil, gives the batch size and Adam learning rate the
 	// model trains with by default for an activation (NoActivation: the
 	// model's own), and where they come from; nil means DefaultPreset.
@@ -107,22 +114,33 @@ func Lookup(name string) (Entry, error) {
 }
 
 // For builds the model called name for trials of nChans × nTimes and
-// nOutputs classes.
+// nOutputs classes, for a model that does not depend on the sampling rate
+// (ForRate for one that does).
 func For(name string, nChans, nOutputs, nTimes int, act nn.Activation) (*nn.Model, error) {
+	return ForRate(name, nChans, nOutputs, nTimes, 0, act)
+}
+
+// ForRate builds the model called name for trials of nChans × nTimes at
+// sfreq Hz and nOutputs classes; sfreq may be 0 for a model whose layers
+// do not depend on it.
+func ForRate(name string, nChans, nOutputs, nTimes int, sfreq float64, act nn.Activation) (*nn.Model, error) {
 	e, err := Lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	return e.Build(nChans, nOutputs, nTimes, act)
+	if e.Rate && !(sfreq > 0) {
+		return nil, fmt.Errorf("%s's layers depend on the sampling rate: give it (--rate HZ, or data that has one)", e.Name)
+	}
+	return e.Build(nChans, nOutputs, nTimes, sfreq, act)
 }
 
 // New builds the model called name for the lab's input (2 channels × 750
-// samples, 2 classes): the lab's "eegnet" or "deepconvnet" with activation
-// act (NoActivation is ELU), or one of the zoo's: "eegnetv4" (act replaces
-// its ELU; NoActivation keeps it) or "shallowfbcspnet" (its nonlinearity is
+// samples at 125 Hz, 2 classes): the lab's "eegnet" or "deepconvnet" with
+// activation act (NoActivation is ELU), or one of the zoo's (act replaces
+// its activation; NoActivation keeps it; shallowfbcspnet's nonlinearity is
 // fixed: act must be NoActivation).
 func New(name string, act nn.Activation) (*nn.Model, error) {
-	return For(name, LabInput[1], 2, LabInput[2], act)
+	return ForRate(name, LabInput[1], 2, LabInput[2], LabRate, act)
 }
 
 // orELU is act, or ELU when act is NoActivation (the lab's models need one).
@@ -135,7 +153,7 @@ func orELU(act nn.Activation) nn.Activation {
 
 func init() {
 	for _, e := range []Entry{
-		{Name: "eegnet", Doc: "the lab's EEGNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegnet", Doc: "the lab's EEGNet", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			return EEGNetWith(c, k, t, DefaultEEGNetOptions(orELU(act)))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: ReLU batch 64 lr 1e-3, LeakyReLU batch 12 lr 4e-4, ELU batch 12 lr 5e-4.
@@ -147,7 +165,7 @@ func init() {
 			}
 			return Preset{Batch: 12, LR: 5e-4, Epochs: labEpochs, Source: "the lab"}
 		}},
-		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "deepconvnet", Aliases: []string{"deepconv"}, Doc: "the lab's DeepConvNet", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			return DeepConvNetWith(c, k, t, orELU(act))
 		}, Preset: func(act nn.Activation) Preset {
 			// The lab: batch 64, lr 1e-3 with ReLU and 3e-4 otherwise.
@@ -156,7 +174,7 @@ func init() {
 			}
 			return Preset{Batch: 64, LR: 3e-4, Epochs: labEpochs, Source: "the lab"}
 		}},
-		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "shallowfbcspnet", Aliases: []string{"shallow"}, Doc: "braindecode's ShallowFBCSPNet (Schirrmeister et al. 2017)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			if act != nn.NoActivation {
 				return nil, fmt.Errorf("shallowfbcspnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
 			}
@@ -165,7 +183,7 @@ func init() {
 			// braindecode's motor-imagery example: lr 0.0625·0.01, batch 64.
 			return Preset{Batch: 64, LR: 6.25e-4, Epochs: DefaultPreset.Epochs, Source: "braindecode's motor-imagery example; epochs: eegkit's default"}
 		}},
-		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (Lawhern et al. 2018)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegnetv4", Doc: "braindecode's EEGNet, the paper's EEGNet-8,2 (Lawhern et al. 2018)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGNetV4Options()
 			o.Activation = orELU(act)
 			return EEGNetV4(c, k, t, o)
@@ -173,7 +191,7 @@ func init() {
 			// Lawhern et al.: Adam with its default learning rate, batch 64.
 			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Lawhern et al. 2018, Adam's default learning rate; epochs: eegkit's default"}
 		}},
-		{Name: "deep4net", Aliases: []string{"deep4"}, Doc: "braindecode's Deep4Net (Schirrmeister et al. 2017)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "deep4net", Aliases: []string{"deep4"}, Doc: "braindecode's Deep4Net (Schirrmeister et al. 2017)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			o := DefaultDeep4NetOptions()
 			o.Activation = orELU(act)
 			return Deep4Net(c, k, t, o)
@@ -183,7 +201,7 @@ func init() {
 			return Preset{Batch: 64, LR: 1e-2, Epochs: DefaultPreset.Epochs, Optimizer: "adamw", WeightDecay: 5e-4, Schedule: "cosine",
 				Source: "braindecode's trialwise decoding example for Deep4Net (AdamW, cosine annealing); epochs: eegkit's default"}
 		}},
-		{Name: "eegconformer", Aliases: []string{"conformer"}, Doc: "braindecode's EEGConformer (Song et al. 2023)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegconformer", Aliases: []string{"conformer"}, Doc: "braindecode's EEGConformer (Song et al. 2023)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGConformerOptions()
 			o.Activation = orELU(act)
 			return EEGConformer(c, k, t, o)
@@ -191,7 +209,7 @@ func init() {
 			// Song et al. 2023: Adam, lr 0.0002 (β₁ 0.5, β₂ 0.999), batch 72.
 			return Preset{Batch: 72, LR: 2e-4, Epochs: DefaultPreset.Epochs, Source: "Song et al. 2023 (Adam, lr 2e-4, batch 72); epochs: eegkit's default"}
 		}},
-		{Name: "eegtcnet", Aliases: []string{"tcnet"}, Doc: "braindecode's EEGTCNet (Ingolfsson et al. 2020)", Build: func(c, k, t int, act nn.Activation) (*nn.Model, error) {
+		{Name: "eegtcnet", Aliases: []string{"tcnet"}, Doc: "braindecode's EEGTCNet (Ingolfsson et al. 2020)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
 			o := DefaultEEGTCNetOptions()
 			o.Activation = orELU(act)
 			return EEGTCNet(c, k, t, o)
@@ -199,6 +217,17 @@ func init() {
 			// Ingolfsson et al. 2020: Adam, lr 0.001, batch 64.
 			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Ingolfsson et al. 2020 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
 		}},
+		{Name: "eeginceptionmi", Aliases: []string{"inceptionmi"}, Doc: "braindecode's EEGInceptionMI (Zhang et al. 2021)", Rate: true,
+			Build: func(c, k, t int, sfreq float64, act nn.Activation) (*nn.Model, error) {
+				o := DefaultEEGInceptionMIOptions()
+				if act != nn.NoActivation {
+					o.Activation = act
+				}
+				return EEGInceptionMI(c, k, t, sfreq, o)
+			}, Preset: func(nn.Activation) Preset {
+				// Zhang et al. 2021: Adam, lr 0.001, batch 64.
+				return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Zhang et al. 2021 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
+			}},
 	} {
 		Register(e)
 	}

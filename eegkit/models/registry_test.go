@@ -12,14 +12,14 @@ import (
 // lengths and class counts, with the classifier's input inferred, and has
 // the parameter count of its reference implementation for the lab's input.
 func TestForAnyShape(t *testing.T) {
-	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958}
+	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958, "eeginceptionmi": 4376930}
 	for _, name := range Names() {
 		act := nn.ReLU
 		if name == "shallowfbcspnet" {
 			act = nn.NoActivation
 		}
 		for _, tc := range []struct{ c, k, t int }{{2, 2, 750}, {64, 4, 640}, {3, 3, 1000}} {
-			m, err := For(name, tc.c, tc.k, tc.t, act)
+			m, err := ForRate(name, tc.c, tc.k, tc.t, LabRate, act)
 			if err != nil {
 				t.Errorf("%s for %d×%d, %d classes: %v", name, tc.c, tc.t, tc.k, err)
 				continue
@@ -42,15 +42,15 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("unknown name: %v", err)
 	}
 	for _, bad := range []Entry{
-		{Name: "eegnet", Build: func(int, int, int, nn.Activation) (*nn.Model, error) { return nil, nil }},
-		{Name: "other", Aliases: []string{"deepconv"}, Build: func(int, int, int, nn.Activation) (*nn.Model, error) { return nil, nil }},
+		{Name: "eegnet", Build: func(int, int, int, float64, nn.Activation) (*nn.Model, error) { return nil, nil }},
+		{Name: "other", Aliases: []string{"deepconv"}, Build: func(int, int, int, float64, nn.Activation) (*nn.Model, error) { return nil, nil }},
 		{Name: "nobuild"},
 	} {
 		if msg := registerPanics(bad); !strings.HasPrefix(msg, "models.Register") {
 			t.Errorf("Register(%q) accepted (panic %q)", bad.Name, msg)
 		}
 	}
-	tiny := Entry{Name: "tinynet", Doc: "a temporal conv and a classifier", Build: func(c, k, tt int, act nn.Activation) (*nn.Model, error) {
+	tiny := Entry{Name: "tinynet", Doc: "a temporal conv and a classifier", Build: func(c, k, tt int, _ float64, act nn.Activation) (*nn.Model, error) {
 		return (&nn.Model{Name: "TinyNet", Act: act, Input: nn.Shape3{1, c, tt}, Blocks: []nn.Block{
 			{Name: "features", Layers: []nn.Layer{nn.Conv2d{In: 1, Out: 4, Kernel: [2]int{c, 9}, Bias: true}, act, nn.AvgPool2d(1, 8)}},
 			{Name: "classify", Layers: []nn.Layer{nn.Linear{Out: k}}},

@@ -89,7 +89,12 @@ func layerPrefix(b Block, i int) string {
 	if n, ok := b.Layers[i].(Named); ok {
 		name = n.Name
 	}
-	if b.Name == "" {
+	switch {
+	case name == "" && b.Name == "": // a container whose children are the model's attributes
+		return ""
+	case name == "":
+		return b.Name + "."
+	case b.Name == "":
 		return name + "."
 	}
 	return b.Name + "." + name + "."

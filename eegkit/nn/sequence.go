@@ -260,3 +260,23 @@ func (LastStep) Forward(_ *Pass, x *Node) *Node {
 	w := x.Shape().Dimensions[3]
 	return Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(w-1, w))
 }
+
+// ZeroPad pads the time axis with Left zeros before and Right after:
+// torch's padding="same" of an even kernel k pads (k−1)/2 before and the
+// rest after, which a Conv2d's symmetric Padding cannot.
+type ZeroPad struct{ Left, Right int }
+
+func (z ZeroPad) String() string    { return fmt.Sprintf("ZeroPad1d((%d, %d))", z.Left, z.Right) }
+func (ZeroPad) Params() []ParamSpec { return nil }
+
+func (z ZeroPad) OutShape(in Shape3) (Shape3, error) {
+	if z.Left < 0 || z.Right < 0 {
+		return in, fmt.Errorf("%s: negative padding", z)
+	}
+	return Shape3{in[0], in[1], in[2] + z.Left + z.Right}, nil
+}
+
+func (z ZeroPad) Forward(_ *Pass, x *Node) *Node {
+	zero := Scalar(x.Graph(), x.DType(), 0)
+	return Pad(x, zero, PadAxis{}, PadAxis{}, PadAxis{}, PadAxis{Start: z.Left, End: z.Right})
+}

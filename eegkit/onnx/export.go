@@ -116,6 +116,9 @@ func Model(m *nn.Model, sd nn.StateDict) (*onnxpb.ModelProto, error) {
 				l = n.Layer
 			}
 			b.prefix = names[li] + "."
+			if names[li] == "" { // a container whose children are the model's attributes
+				b.prefix = ""
+			}
 			li++
 			params := map[string]*nn.Tensor{}
 			for k, t := range sd {
@@ -230,6 +233,8 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		c := nn.Conv2d{In: l.In, Out: l.Out, Kernel: [2]int{1, l.Kernel}, Stride: [2]int{1, max(l.Stride, 1)}, Padding: [2]int{0, l.Padding},
 			Dilation: [2]int{1, max(l.Dilation, 1)}, Groups: l.Groups, Bias: l.Bias}
 		return conv(b, c, x, &nn.Tensor{Shape: []int{l.Out, l.In / c.GroupCount(), 1, l.Kernel}, Data: w.Data}, p["bias"]), nil
+	case nn.ZeroPad:
+		return b.Node("Pad", []string{x, b.Int64s("pads", 0, 0, 0, int64(l.Left), 0, 0, 0, int64(l.Right))}), nil
 	case nn.Chomp:
 		return b.Node("Slice", []string{x, b.Int64s("starts", 0), b.Int64s("ends", int64(in[2]-l.N)), b.Int64s("axes", 3)}), nil
 	case nn.LastStep:

@@ -77,9 +77,10 @@ type TrainConfig struct {
 // Input is the shape a registered model is built for: trials of Chans
 // channels × Times samples, and Classes outputs.
 type Input struct {
-	Chans   int `json:"chans"`
-	Times   int `json:"times"`
-	Classes int `json:"classes"`
+	Chans   int     `json:"chans"`
+	Times   int     `json:"times"`
+	Classes int     `json:"classes"`
+	Rate    float64 `json:"rate,omitempty"` // Hz, for a model whose layers depend on it (models.Entry.Rate); else 0
 }
 
 // labInput is the input of the lab's models (2 channels × 750 samples, 2
@@ -97,6 +98,9 @@ func (c TrainConfig) ForData(data *eeg.Data) TrainConfig {
 		return c
 	}
 	in := Input{Chans: data.Train.NChans(), Times: data.Train.Times, Classes: len(data.Train.ClassNames)}
+	if e, err := models.Lookup(c.Model); err == nil && e.Rate {
+		in.Rate = data.Train.Rate
+	}
 	if c.Crop > 0 {
 		in.Times = c.Crop
 	}
@@ -289,7 +293,11 @@ func (c TrainConfig) BuildModel() (*nn.Model, error) {
 		if in.Chans < 1 || in.Times < 1 || in.Classes < 2 {
 			return nil, fmt.Errorf("input %d channels × %d samples with %d classes: want at least 1 channel, 1 sample and 2 classes", in.Chans, in.Times, in.Classes)
 		}
-		m, err = models.For(c.Model, in.Chans, in.Classes, in.Times, act)
+		rate := in.Rate
+		if c.Input == nil {
+			rate = models.LabRate
+		}
+		m, err = models.ForRate(c.Model, in.Chans, in.Classes, in.Times, rate, act)
 	}
 	if err != nil {
 		return nil, err

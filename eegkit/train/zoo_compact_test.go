@@ -36,21 +36,24 @@ func compactFixture(t *testing.T, name string) map[string][]float64 {
 // on the weights and input of scripts/zoo_fixtures.py's formula: eval
 // logits for the lab's input and for BCI IV 2a's shape (22 × 1000, 4
 // classes) and, for the lab's input, train logits, loss, a sample of every
-// gradient and of the state after one Adam step (lr 1e-3, weight decay
-// 1e-2).
+// gradient (against the float64 one) and of the state after one Adam step
+// (lr 1e-3, weight decay 1e-2).
 func TestZooCompactParity(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		chans, k, time int
+		rate           float64
 		params         int
 		full           bool
 	}{
-		{"eegconformer", 2, 2, 750, 583426, true},
-		{"eegconformer_2a", 22, 4, 1000, 789572, false},
+		{"eegconformer", 2, 2, 750, 125, 583426, true},
+		{"eegconformer_2a", 22, 4, 1000, 250, 789572, false},
+		{"eeginceptionmi", 2, 2, 750, 125, 4376930, true},
+		{"eeginceptionmi_2a", 22, 4, 1000, 250, 8877988, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := compactFixture(t, tc.name)
-			m, err := models.For(strings.TrimSuffix(tc.name, "_2a"), tc.chans, tc.k, tc.time, nn.NoActivation)
+			m, err := models.ForRate(strings.TrimSuffix(tc.name, "_2a"), tc.chans, tc.k, tc.time, tc.rate, nn.NoActivation)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,15 +98,24 @@ func TestZooCompactParity(t *testing.T) {
 			if d := math.Abs(loss - fx["loss"][0]); d > 1e-5 {
 				t.Errorf("loss %g, braindecode %g", loss, fx["loss"][0])
 			}
+			// The gradients are held to the float64 ones: within 1e-4, or within
+			// twice as far as PyTorch's own float32 gradients are from them where
+			// that is farther (a deep stack of long convolutions sums many terms).
+			worstTorch := 0.0
+			for _, p := range m.Params() {
+				if p.Trainable() {
+					worstTorch = math.Max(worstTorch, maxAbsDiff(toFloat32(fx["grad__"+p.FullName]), toFloat32(fx["grad64__"+p.FullName])))
+				}
+			}
 			worstGrad := 0.0
 			for _, p := range m.Params() {
 				if !p.Trainable() {
 					continue
 				}
-				d := maxAbsDiff(fixtures.Sample(grads[p.FullName].Data), toFloat32(fx["grad__"+p.FullName]))
+				d := maxAbsDiff(fixtures.Sample(grads[p.FullName].Data), toFloat32(fx["grad64__"+p.FullName]))
 				worstGrad = math.Max(worstGrad, d)
-				if d > 1e-4 {
-					t.Errorf("gradient of %s differs by %g", p.FullName, d)
+				if d > math.Max(1e-4, 2*worstTorch) {
+					t.Errorf("gradient of %s is %g from the float64 one (PyTorch's float32 ones up to %g)", p.FullName, d, worstTorch)
 				}
 			}
 			cfg := train.TrainConfig{Epochs: 1, Batch: 6, LR: 1e-3, WeightDecay: 1e-2}
@@ -141,7 +153,8 @@ func TestZooCompactParity(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("train logits, loss; gradients within %.2g, the step within %.2g (%d sampled values of |gradient| < 1e-6 held to Adam's bound)", worstGrad, worstStep, ill)
+			t.Logf("gradients within %.2g of float64 (PyTorch's float32 within %.2g), the step within %.2g of PyTorch's (%d sampled values of |gradient| < 1e-6 held to Adam's bound)",
+				worstGrad, worstTorch, worstStep, ill)
 		})
 	}
 }
