@@ -92,7 +92,7 @@ func ScoreFigure(results []Result, dataset string, classes int, caption string) 
 	bar, _ := plotter.NewLine(plotter.XYs{{}, {}})
 	bar.LineStyle.Width = vg.Points(2.2)
 	f.Legend.Add("mean, 95 % CI", bar)
-	f.NominalX(pipes...)
+	f.Categories(pipes...)
 	f.X.Min, f.X.Max = -0.5, float64(len(pipes))-0.5
 	f.Y.Min, f.Y.Max = math.Min(chance, lo)-0.05, 1.0
 	return f, nil
@@ -212,7 +212,7 @@ func SignificanceFigure(st []Statistic, dataset, caption string) (*plot.Figure, 
 	for i, p := range pipes {
 		rev[n-1-i] = p
 	}
-	f.NominalX(pipes...)
+	f.Categories(pipes...)
 	f.NominalY(rev...)
 	f.X.Min, f.X.Max, f.Y.Min, f.Y.Max = -0.5, float64(n)-0.5, -0.5, float64(n)-0.5
 	f.X.Tick.Marker, f.Y.Tick.Marker = gplot.ConstantTicks(nominal(pipes)), gplot.ConstantTicks(nominal(rev))

@@ -428,7 +428,11 @@ func (r *Report) Caption() string {
 	if runes := []rune(data); len(runes) > 90 {
 		data = string(runes[:89]) + "…"
 	}
-	return fmt.Sprintf("Data: %s; %s; %s", data, r.Plan.Evaluation, strings.Join(r.Plan.Pipelines, ", "))
+	pipes := strings.Join(r.Plan.Pipelines, ", ")
+	if len([]rune(data))+len([]rune(pipes)) > 110 { // the axis names them
+		pipes = fmt.Sprintf("%d pipelines", len(r.Plan.Pipelines))
+	}
+	return fmt.Sprintf("Data: %s; %s; %s", data, r.Plan.Evaluation, pipes)
 }
 
 // Markdown is the report in words: the data and scheme, the scores per

@@ -85,6 +85,21 @@ func NewFigure(title, xLabel, yLabel string) *Figure {
 	return &Figure{Plot: p}
 }
 
+// Categories labels the x axis with names at 0, 1, …, tilting the labels
+// by 30° when they would run into each other (more than about 12
+// characters each at this width).
+func (f *Figure) Categories(names ...string) {
+	f.NominalX(names...)
+	room := 96 / max(1, len(names)) // characters per category at 10 pt on 8 inches
+	for _, n := range names {
+		if len([]rune(n)) > room {
+			f.X.Tick.Label.Rotation = math.Pi / 6
+			f.X.Tick.Label.XAlign, f.X.Tick.Label.YAlign = draw.XRight, draw.YTop
+			return
+		}
+	}
+}
+
 // RoundTicks labels an axis at round values: steps of 1, 2 or 5 × 10ⁿ giving
 // about six major ticks (epochs 0, 50, …, 300; accuracy every 5 or 10).
 type RoundTicks struct{}
