@@ -262,6 +262,16 @@ func CompareFigure(title string, runs []*Run) (*Figure, error) {
 	return experiments.CompareFigure(title, runs)
 }
 
+// IntervalFigure draws runs' test accuracies with their 95 % Wilson
+// intervals (experiments.IntervalFigure).
+func IntervalFigure(title string, runs []*Run) (*Figure, error) {
+	return experiments.IntervalFigure(title, runs)
+}
+
+// ModelEntries are the registered models: their names, what they are,
+// whether they need the sampling rate, and their presets (models.Entries).
+func ModelEntries() []models.Entry { return models.Entries() }
+
 // ExportONNX writes a trained run's model as an ONNX graph in evaluation
 // mode (package onnx), for onnxruntime.
 func ExportONNX(r *Run, path string) error {

@@ -15,7 +15,7 @@
 # eegnetv4) are braindecode's modules, so only a Python with braindecode
 # runs them.
 #   scripts/bench.sh [--epochs 3] [--repeat 2] [--batch 64,12] [--act elu]
-#                    [--model eegnet,deepconvnet,shallowfbcspnet,eegnetv4] [--torch PYTHON]…
+#                    [--model eegnet,deepconvnet,shallowfbcspnet,eegnetv4,deep4net,…] [--torch PYTHON]…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -60,11 +60,11 @@ done
 lines=()
 for model in ${models//,/ }; do
 	a=$act
-	if [ "$model" = shallowfbcspnet ]; then a=; fi # its nonlinearity is fixed
+	case "$model" in eegnet | deepconvnet | eegnetv4) ;; *) a= ;; esac # the other zoo models run their own nonlinearity, as braindecode's
 	for batch in ${batches//,/ }; do
 		for _ in $(seq "$repeat"); do
 			for py in "${pythons[@]}"; do
-				case "$model" in shallowfbcspnet | eegnetv4) "$py" -c "import braindecode" 2>/dev/null || continue ;; esac
+				case "$model" in eegnet | deepconvnet) ;; *) "$py" -c "import braindecode" 2>/dev/null || continue ;; esac
 				line=$("$py" scripts/torch_bench.py --model "$model" --act "${a:-elu}" --batch "$batch" --epochs "$epochs" --threads 2)
 				echo "$line"
 				lines+=("$line")

@@ -7,7 +7,8 @@ After a warm-up: one training epoch over 1080 trials (batch 64, shuffled, forwar
 mode, median of --latency-runs). Prints one JSON line per model. With
 --device cuda the model and the data live on the GPU, every timing waits for
 the GPU (torch.cuda.synchronize) and TF32 is off (float32 throughout, as
-eegkit's parity needs); the peak is then the GPU memory PyTorch allocated. The zoo's models (shallowfbcspnet, eegnetv4) are
+eegkit's parity needs); the peak is then the GPU memory PyTorch allocated. The zoo's models (shallowfbcspnet, eegnetv4,
+deep4net, eegconformer, eegtcnet, eeginceptionmi; at the lab's 125 Hz) are
 braindecode's own modules, so they need a Python with braindecode (the PyPI
 virtual environment of scripts/braindecode_fixtures.py).
 
@@ -30,7 +31,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_fixtures import ACTS, EEGNet, DeepConvNet  # noqa: E402
 
 MODELS = {"eegnet": EEGNet, "deepconvnet": DeepConvNet}
-ZOO = {"shallowfbcspnet": "ShallowFBCSPNet", "eegnetv4": "EEGNet"}  # braindecode's class names
+ZOO = {"shallowfbcspnet": "ShallowFBCSPNet", "eegnetv4": "EEGNet", "deep4net": "Deep4Net", "eegconformer": "EEGConformer",
+       "eegtcnet": "EEGTCNet", "eeginceptionmi": "EEGInceptionMI"}  # braindecode's class names
 
 
 def build(name, act):
@@ -41,7 +43,7 @@ def build(name, act):
     warnings.filterwarnings("ignore")
     import braindecode.models as bm
     kw = {"activation": ACTS[act]} if name == "eegnetv4" else {}
-    return getattr(bm, ZOO[name])(n_chans=2, n_outputs=2, n_times=750, **kw), (2, 750)
+    return getattr(bm, ZOO[name])(n_chans=2, n_outputs=2, n_times=750, sfreq=125, **kw), (2, 750)
 
 
 def bench(name, act, batch, epochs, latency_runs, device):

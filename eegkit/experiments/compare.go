@@ -9,9 +9,11 @@ import (
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
 	"github.com/eegkit/eegkit/eegkit/plot"
+	"github.com/eegkit/eegkit/eegkit/stats"
 	"github.com/eegkit/eegkit/eegkit/train"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // RunLabel names a run in a table or legend: its model key, its activation
@@ -104,5 +106,51 @@ func CompareFigure(title string, runs []*train.Run) (*plot.Figure, error) {
 	p.X.Min = 0
 	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
 	p.Caption = plot.DataCaption(sources) + " · runs: " + strings.Join(ids, ", ")
+	return p, nil
+}
+
+// IntervalFigure draws each run's test accuracy (its kept model's) with its
+// 95 % Wilson interval over the test trials, one column per run, with a
+// caption naming the data and the runs' ids: how far apart the runs are
+// next to how sure each number is.
+func IntervalFigure(title string, runs []*train.Run) (*plot.Figure, error) {
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("an interval figure needs at least one run")
+	}
+	p := plot.NewFigure(title, "", "Test accuracy (%)")
+	p.Add(plotter.NewGrid())
+	var labels, sources, ids []string
+	lowest := 100.0
+	for i, r := range runs {
+		n := r.Test.Trials
+		if n <= 0 {
+			return nil, fmt.Errorf("run %s has no test evaluation to draw", RunLabel(r))
+		}
+		acc := r.Test.Accuracy
+		iv := stats.Wilson(int(math.Round(acc*float64(n))), n, stats.Z95)
+		lowest = math.Min(lowest, 100*iv.Lo)
+		bar, err := plotter.NewLine(plotter.XYs{{X: float64(i), Y: 100 * iv.Lo}, {X: float64(i), Y: 100 * iv.Hi}})
+		if err != nil {
+			return nil, err
+		}
+		bar.Color, bar.Width = compareColors[i%len(compareColors)], vg.Points(2.2)
+		dot, err := plotter.NewScatter(plotter.XYs{{X: float64(i), Y: 100 * acc}})
+		if err != nil {
+			return nil, err
+		}
+		dot.GlyphStyle.Color, dot.GlyphStyle.Radius, dot.GlyphStyle.Shape = compareColors[i%len(compareColors)], vg.Points(4), draw.CircleGlyph{}
+		p.Add(bar, dot)
+		labels = append(labels, RunLabel(r))
+		sources = append(sources, r.Data)
+		ids = append(ids, RunID(r.Config, r.DataID))
+	}
+	p.Categories(labels...)
+	p.X.Min, p.X.Max = -0.5, float64(len(runs))-0.5
+	p.Y.Min, p.Y.Max = math.Max(0, 5*math.Floor(lowest/5)), 100
+	caption := plot.DataCaption(sources) + " · 95 % Wilson intervals"
+	if len(ids) <= 4 {
+		caption += " · runs: " + strings.Join(ids, ", ")
+	}
+	p.Caption = caption
 	return p, nil
 }
