@@ -153,12 +153,7 @@ type MaxNormLinear struct {
 	Eps     float64 // 0 is braindecode's 1e-5
 }
 
-func (l MaxNormLinear) eps() float64 {
-	if l.Eps == 0 {
-		return 1e-5
-	}
-	return l.Eps
-}
+func (l MaxNormLinear) eps() float64 { return orDefault(l.Eps, 1e-5) }
 
 func (l MaxNormLinear) String() string {
 	return fmt.Sprintf("ParametrizedMaxNormLinear(in_features=%d, out_features=%d, bias=True) max_norm=%g", l.In, l.Out, l.MaxNorm)

@@ -27,11 +27,14 @@ type LayerNorm struct {
 	Eps      float64 // 0 is torch's 1e-5
 }
 
-func (l LayerNorm) eps() float64 {
-	if l.Eps == 0 {
-		return 1e-5
+func (l LayerNorm) eps() float64 { return orDefault(l.Eps, 1e-5) }
+
+// orDefault is v, or def where v is zero (a field left at its default).
+func orDefault(v, def float64) float64 {
+	if v == 0 {
+		return def
 	}
-	return l.Eps
+	return v
 }
 
 func (l LayerNorm) String() string {

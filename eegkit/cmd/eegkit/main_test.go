@@ -91,6 +91,8 @@ func TestCLI(t *testing.T) {
 		{"train sgd", []string{"train", "--model", "eegnet", "--act", "elu", "--epochs", "2", "--batch", "64", "--optimizer", "sgd", "--lr", "0.01", "--momentum", "0.9",
 			"--nesterov", "--warmup", "1", "--schedule", "cosine", "--clip", "1", "--label-smoothing", "0.1", "--data", data, "--out", filepath.Join(tmp, "sgd")},
 			0, "sgd momentum 0.9 nesterov warm-up 1 clip 1 label smoothing 0.1 cosine schedule"},
+		{"train deep4net with its preset", []string{"train", "--model", "deep4net", "--epochs", "1", "--data", data, "--out", filepath.Join(tmp, "deep4")},
+			0, "weight decay 0.0005 adamw cosine schedule"},
 		{"train bad optimizer", []string{"train", "--optimizer", "rmsprop", "--out", model, "--data", data}, 2, `unknown optimizer "rmsprop" (want adam, adamw, sgd)`},
 		{"train momentum with adam", []string{"train", "--momentum", "0.9", "--out", model, "--data", data}, 2, "set the optimizer to sgd"},
 		{"train warm-up too long", []string{"train", "--epochs", "3", "--warmup", "3", "--out", model, "--data", data}, 2, "warm-up must be 0 to 2 epochs"},

@@ -133,7 +133,10 @@ func checkInsideDir(out, dir string) error {
 
 // netFlags are --model-dir, or --weights with --model and --act: a
 // trained network to use.
-type netFlags struct{ modelDir, model, act, weights *string }
+type netFlags struct {
+	modelDir, model, act, weights *string
+	rate                          *float64
+}
 
 // newNetFlags adds --model-dir, --model, --act and --weights to fs.
 func newNetFlags(fs *flagSet) *netFlags {
@@ -142,6 +145,7 @@ func newNetFlags(fs *flagSet) *netFlags {
 		model:    fs.String("model", "", "model for --weights: "+modelNames),
 		act:      fs.String("act", "", actHelp),
 		weights:  fs.String("weights", "", "state_dict .npz (PyTorch names), instead of --model-dir"),
+		rate:     fs.Float64("rate", 0, "with --weights: the trials' sampling rate in Hz, for a model whose layers depend on it (eeginceptionmi; default the lab's 125 Hz for trials of the lab's shape)"),
 	}
 }
 
@@ -157,6 +161,10 @@ func (f *netFlags) load(input string) (*train.Net, error) {
 	switch {
 	case modelDir != "" && weights != "":
 		return nil, usageError{errors.New("give either --model-dir or --weights, not both")}
+	case *f.rate != 0 && weights == "":
+		return nil, usageError{errors.New("--rate goes with --weights: a run directory records its model's rate")}
+	case *f.rate < 0:
+		return nil, usageError{fmt.Errorf("--rate %g: give the sampling rate in Hz", *f.rate)}
 	case modelDir != "":
 		run, err := train.LoadRunOn(modelDir, dev)
 		if err != nil {
@@ -170,7 +178,7 @@ func (f *netFlags) load(input string) (*train.Net, error) {
 		if model == "" {
 			return nil, usageError{errors.New("--weights needs --model (and --act where the model takes one)")}
 		}
-		m, err := modelFor(model, act, weights, input)
+		m, err := modelFor(model, act, weights, input, *f.rate)
 		if err != nil {
 			return nil, err
 		}
@@ -210,10 +218,11 @@ func agreesWithRun(run *train.Run, modelDir, model, act string) error {
 }
 
 // modelFor builds --model with --act for the channels × samples of the
-// trials in input (the lab's without one) and the classes of the weights:
+// trials in input (the lab's without one) at rate Hz (the lab's 125 for
+// the lab's shape when 0) and the classes of the weights:
 // the first dimension of the model's last parameter (its classifier's) in
 // the state_dict.
-func modelFor(model, act, weights, input string) (*nn.Model, error) {
+func modelFor(model, act, weights, input string, rate float64) (*nn.Model, error) {
 	a, err := nn.ParseActivation(act)
 	if err != nil {
 		return nil, usageError{err}
@@ -224,7 +233,10 @@ func modelFor(model, act, weights, input string) (*nn.Model, error) {
 			return nil, err
 		}
 	}
-	m, err := models.For(model, chans, 2, times, a)
+	if rate == 0 && chans == models.LabInput[1] && times == models.LabInput[2] {
+		rate = models.LabRate
+	}
+	m, err := models.ForRate(model, chans, 2, times, rate, a)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -240,7 +252,7 @@ func modelFor(model, act, weights, input string) (*nn.Model, error) {
 		return nil, fmt.Errorf("%s has no classifier %s (%v): are these weights of %s?", weights, last.FullName, err, m.Name)
 	}
 	if k := w.Shape[0]; k != 2 {
-		return models.For(model, chans, k, times, a)
+		return models.ForRate(model, chans, k, times, rate, a)
 	}
 	return m, nil
 }

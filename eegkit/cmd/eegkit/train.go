@@ -23,7 +23,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	epochs := fs.Int("epochs", 0, "epochs (0: the lab preset, 300)")
 	batch := fs.Int("batch", 0, "batch size (0: the lab preset for the model and activation)")
 	lr := fs.Float64("lr", 0, "learning rate (0: the lab preset)")
-	wd := fs.Float64("weight-decay", 0, "weight decay: an L2 term of the gradient (adam, sgd), decoupled (adamw)")
+	wd := fs.Float64("weight-decay", 0, "weight decay: an L2 term of the gradient (adam, sgd), decoupled (adamw) (default: the preset's, 0 for the lab's models)")
 	dropout := fs.Float64("dropout", -1, "dropout probability for every dropout layer (-1: the lab's)")
 	seed := fs.Uint64("seed", 1, "random seed (weights, shuffling, dropout, validation split)")
 	seeds := fs.Int("seeds", 1, "train with seeds seed, seed+1, … and report mean ± std (each run in DIR/seed-N)")
@@ -61,7 +61,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *lr != 0 { // 0: the preset, as the help says
 		cfg.LR = *lr
 	}
-	cfg.WeightDecay = *wd
+	if set["weight-decay"] { // else the preset's
+		cfg.WeightDecay = *wd
+	}
 	if set["dropout"] {
 		cfg.Dropout = dropout
 	}

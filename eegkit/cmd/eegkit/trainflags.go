@@ -38,7 +38,7 @@ func addProtocolFlags(fs *flagSet) *protocolFlags {
 		crop:       fs.Int("crop", 0, "cropped decoding: train on random windows of this many samples, classify a trial by its windows' mean logits (0: whole trials)"),
 		cropStride: fs.Int("crop-stride", 0, "cropped decoding: samples between the windows a trial is classified by (0: a quarter of --crop)"),
 
-		optimizerFlag: fs.String("optimizer", "adam", "optimizer: "+strings.Join(train.Optimizers(), ", ")+" (torch.optim's; adamw decouples --weight-decay, torch's default for it is 0.01)"),
+		optimizerFlag: fs.String("optimizer", "", "optimizer: "+strings.Join(train.Optimizers(), ", ")+" (torch.optim's; adamw decouples --weight-decay, torch's default for it is 0.01; default: the model's preset, adam for the lab's models)"),
 		momentum:      fs.Float64("momentum", 0, "sgd: momentum (0: none)"),
 		nesterov:      fs.Bool("nesterov", false, "sgd: Nesterov's momentum (needs --momentum)"),
 		smoothingFlag: fs.String("label-smoothing", "0", "label smoothing ε of the cross-entropy: targets (1−ε)·y + ε/K, as torch's CrossEntropyLoss"),
@@ -50,7 +50,9 @@ func addProtocolFlags(fs *flagSet) *protocolFlags {
 // trainer applies the optimizer, loss and gradient flags with one
 // optimizer and one label smoothing, as train takes them.
 func (p *protocolFlags) trainer(c *train.TrainConfig) error {
-	c.Optimizer = normalOptimizer(*p.optimizerFlag)
+	if *p.optimizerFlag != "" { // else the preset's
+		c.Optimizer = normalOptimizer(*p.optimizerFlag)
+	}
 	c.Momentum, c.Nesterov, c.Warmup, c.Clip = *p.momentum, *p.nesterov, *p.warmup, *p.clip
 	eps, err := strconv.ParseFloat(strings.TrimSpace(*p.smoothingFlag), 64)
 	if err != nil {
