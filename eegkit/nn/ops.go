@@ -273,8 +273,19 @@ func temporalPool(x *Node, k int, useMax bool) *Node {
 		}
 	}
 	x = Reshape(x, d[0], d[1], d[2], out, k)
-	if useMax {
+	if useMax && goBackend(x.Graph()) {
 		return ReduceMax(x, 4)
+	}
+	if useMax {
+		// On XLA the generic gradient of a maximum goes to every tied
+		// element (ELU's floor of −1 ties often); PyTorch's goes to the
+		// first maximum of each window, and so does this one.
+		windows := x
+		x = g.input(x, func(dy *Node) *Node {
+			first := OneHot(ArgMax(windows, 4, dtypes.Int32), k, dy.DType())
+			return Mul(first, BroadcastToDims(Reshape(dy, d[0], d[1], d[2], out, 1), d[0], d[1], d[2], out, k))
+		})
+		return g.of(ReduceMax(x, 4))
 	}
 	return g.of(ReduceMean(x, 4))
 }
