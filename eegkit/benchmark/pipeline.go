@@ -74,7 +74,7 @@ func ParsePipeline(name string) (Pipeline, error) {
 		}
 		return Pipeline{Name: label, Model: &cfg, Configured: path}, nil
 	}
-	if slices.Contains(baselines.Methods(), strings.ToLower(name)) {
+	if isBaseline(name) {
 		return Pipeline{Name: name, Baseline: &baselines.Config{Method: strings.ToLower(name)}}, nil
 	}
 	model, actName, _ := strings.Cut(name, ":")
@@ -89,6 +89,9 @@ func ParsePipeline(name string) (Pipeline, error) {
 	}
 	return Pipeline{Name: name, Model: &cfg}, nil
 }
+
+// isBaseline is whether a pipeline's name is a baseline method's (in any case).
+func isBaseline(name string) bool { return slices.Contains(baselines.Methods(), strings.ToLower(name)) }
 
 // ReadConfig reads a model's training configuration: a train.TrainConfig
 // as JSON ({"model": "eegnet", "activation": "elu", "epochs": 300, "batch":

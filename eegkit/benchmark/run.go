@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/eegkit/eegkit/eegkit/baselines"
 	"github.com/eegkit/eegkit/eegkit/eeg"
 	"github.com/eegkit/eegkit/eegkit/experiments"
 	"github.com/eegkit/eegkit/eegkit/safefile"
@@ -292,7 +291,7 @@ func (p Plan) Missing(dir string) map[string][]string {
 	out := map[string][]string{}
 	for _, pipe := range p.Pipelines {
 		runs := 1
-		if !slices.Contains(baselines.Methods(), strings.ToLower(pipe)) {
+		if !isBaseline(pipe) {
 			runs = max(p.Seeds, 1)
 		}
 		for _, key := range p.Keys {

@@ -3,41 +3,21 @@ package train_test
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/eegkit/eegkit/eegkit/internal/fixtures"
 	"github.com/eegkit/eegkit/eegkit/models"
 	"github.com/eegkit/eegkit/eegkit/nn"
-	"github.com/eegkit/eegkit/eegkit/npz"
 	"github.com/eegkit/eegkit/eegkit/train"
 )
-
-// optimFixture reads testdata/parity/optim.npz (scripts/optim_fixtures.py)
-// by key.
-func optimFixture(t *testing.T) map[string]*npz.Array {
-	t.Helper()
-	z, err := npz.Open(filepath.Join(fixtures.Dir(), "optim.npz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer z.Close()
-	out := map[string]*npz.Array{}
-	for _, k := range z.Keys() {
-		if out[k], err = z.Array(k); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
 
 // TestOptimizersEqualPyTorch trains the lab's EEGNet three full-batch steps
 // with each optimizer, loss and clip of scripts/optim_fixtures.py and
 // compares the loss before each step and the whole state_dict after the
 // first and the third with torch.optim's.
 func TestOptimizersEqualPyTorch(t *testing.T) {
-	fx := optimFixture(t)
+	fx := compactFixture(t, "optim")
 	base := loadParityFixture(t, "eegnet_elu")
 	cases := map[string]train.TrainConfig{
 		"adamw":        {Optimizer: "adamw", LR: 1e-3, WeightDecay: 1e-2},
@@ -63,7 +43,7 @@ func TestOptimizersEqualPyTorch(t *testing.T) {
 			}
 			idx := []int{0, 1, 2, 3, 4, 5}
 			adam := cfg.Optimizer != train.OptimizerSGD
-			losses := fx[name+"__loss"].Data
+			losses := fx[name+"__loss"]
 			lossDiff := 0.0
 			defer func() { t.Logf("losses within %.2g of PyTorch's", lossDiff) }()
 			for k := 1; k <= 3; k++ {
@@ -90,7 +70,7 @@ func TestOptimizersEqualPyTorch(t *testing.T) {
 						t.Fatalf("the fixture has no %s after step %d", p.FullName, k)
 					}
 					ours, before := sd[p.FullName].Data, base.init[p.FullName].Data
-					for i, w := range fixtures.Float32(want.Data) {
+					for i, w := range fixtures.Float32(want) {
 						// Adam's update is lr·m/(√v+ε): where the gradient is float32 noise around
 						// zero (|g| < 1e-6 at the start; the first BatchNorm's bias, whose shift
 						// the next BatchNorm removes) it follows the noise's sign, so there it is
@@ -130,7 +110,7 @@ func TestOptimizersEqualPyTorch(t *testing.T) {
 // TestSchedulesEqualPyTorch compares EpochLR with torch's schedulers
 // composed as scripts/optim_fixtures.py composes them.
 func TestSchedulesEqualPyTorch(t *testing.T) {
-	fx := optimFixture(t)
+	fx := compactFixture(t, "optim")
 	cases := map[string]train.TrainConfig{
 		"warmup_cosine":  {Epochs: 10, Warmup: 3, Schedule: train.ScheduleCosine},
 		"warmup_step":    {Epochs: 10, Warmup: 2, Schedule: train.ScheduleStep, StepEvery: 3, Gamma: 0.5},
@@ -139,7 +119,7 @@ func TestSchedulesEqualPyTorch(t *testing.T) {
 	}
 	for name, cfg := range cases {
 		cfg.LR = 1e-3
-		want := fx["lrs__"+name].Data
+		want := fx["lrs__"+name]
 		if len(want) != cfg.Epochs {
 			t.Fatalf("%s: the fixture has %d epochs, the case %d", name, len(want), cfg.Epochs)
 		}

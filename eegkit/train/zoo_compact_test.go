@@ -13,7 +13,9 @@ import (
 	"github.com/eegkit/eegkit/eegkit/train"
 )
 
-// compactFixture reads a fixture of scripts/zoo_fixtures.py by key.
+// compactFixture reads the arrays of testdata/parity/NAME.npz by key: the
+// compact fixtures of scripts/zoo_fixtures.py, and optim.npz of
+// scripts/optim_fixtures.py.
 func compactFixture(t *testing.T, name string) map[string][]float64 {
 	t.Helper()
 	z, err := npz.Open(filepath.Join(fixtures.Dir(), name+".npz"))
