@@ -138,7 +138,8 @@ def reference(model, x, y, out):
     out["train_logits"] = logits.detach().numpy()
     out["loss"] = np.array(loss.item(), dtype=np.float32)
     for name, p in model.named_parameters():
-        out["grad__" + name] = p.grad.numpy().copy()
+        if p.requires_grad:  # not FBCNet's fixed filters
+            out["grad__" + name] = p.grad.numpy().copy()
     opt.step()
     for name, t in model.state_dict().items():
         out["after__" + name] = t.numpy().copy()

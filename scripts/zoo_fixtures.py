@@ -10,7 +10,7 @@ and flat element i, with s = sin(0.7 i + 1.3 j + 0.1):
   num_batches_tracked       3
   running_mean              0.5 s
   running_var               1.25 + 0.75 s
-  a norm's weight           1 + 0.5 s        (BatchNorm2d, LayerNorm)
+  a norm's weight           1 + 0.5 s        (BatchNorm1d, BatchNorm2d, LayerNorm)
   a norm's bias             0.3 s
   any other of 2+ axes      s / sqrt(numel / shape[0])
   any other of 1 axis       0.1 s
@@ -25,6 +25,8 @@ The sample of an entry of n elements is every max(1, n // 48)-th element from 0.
   eegconformer_2a   EEGConformer(n_chans=22, n_outputs=4, n_times=1000, sfreq=250): y, eval_logits
   eeginceptionmi    EEGInceptionMI(n_chans=2, n_outputs=2, n_times=750, sfreq=125): as eegconformer
   eeginceptionmi_2a EEGInceptionMI(n_chans=22, n_outputs=4, n_times=1000, sfreq=250): y, eval_logits
+  atcnet            ATCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125): as eegconformer
+  atcnet_2a         ATCNet(n_chans=22, n_outputs=4, n_times=1000, sfreq=250): y, eval_logits
 
 Run in a venv with PyPI's torch and braindecode (2.15, 1.8.1 here): python scripts/zoo_fixtures.py [NAME…]
 """
@@ -40,10 +42,10 @@ import torch.nn as nn
 
 warnings.filterwarnings("ignore")
 import braindecode  # noqa: E402
-from braindecode.models import EEGConformer, EEGInceptionMI  # noqa: E402
+from braindecode.models import ATCNet, EEGConformer, EEGInceptionMI  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "eegkit", "train", "testdata", "parity")
-NORMS = (nn.BatchNorm2d, nn.LayerNorm)
+NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm)
 
 
 def synthetic(model):
@@ -89,7 +91,7 @@ def fixture(name, model, y, full):
     if full:
         model.train()
         for m in model.modules():
-            if isinstance(m, nn.Dropout):
+            if isinstance(m, (nn.Dropout, nn.Dropout2d)):
                 m.p = 0.0
             if hasattr(m, "att_drop"):
                 m.att_drop = 0.0
@@ -124,6 +126,8 @@ def main(names):
         ("eegconformer_2a", lambda: EEGConformer(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), bci2a, False),
         ("eeginceptionmi", lambda: EEGInceptionMI(n_chans=2, n_outputs=2, n_times=750, sfreq=125), lab, True),
         ("eeginceptionmi_2a", lambda: EEGInceptionMI(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), bci2a, False),
+        ("atcnet", lambda: ATCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125), lab, True),
+        ("atcnet_2a", lambda: ATCNet(n_chans=22, n_outputs=4, n_times=1000, sfreq=250), bci2a, False),
     ]:
         if not names or name in names:
             fixture(name, build(), y, full)

@@ -228,6 +228,25 @@ func init() {
 				// Zhang et al. 2021: Adam, lr 0.001, batch 64.
 				return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Zhang et al. 2021 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
 			}},
+		{Name: "atcnet", Doc: "braindecode's ATCNet (Altaheri et al. 2022)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
+			o := DefaultATCNetOptions()
+			o.TCNActivation = orELU(act)
+			return ATCNet(c, k, t, o)
+		}, Preset: func(nn.Activation) Preset {
+			// Altaheri et al. 2022: Adam, lr 0.001, batch 64.
+			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Altaheri et al. 2022 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
+		}},
+		{Name: "fbcnet", Doc: "braindecode's FBCNet (Mane et al. 2021)", Rate: true,
+			Build: func(c, k, t int, sfreq float64, act nn.Activation) (*nn.Model, error) {
+				o := DefaultFBCNetOptions()
+				if act != nn.NoActivation {
+					o.Activation = act
+				}
+				return FBCNet(c, k, t, sfreq, o)
+			}, Preset: func(nn.Activation) Preset {
+				// The authors' code: Adam, lr 0.001, batch 16.
+				return Preset{Batch: 16, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Mane et al. 2021's code (Adam, lr 1e-3, batch 16); epochs: eegkit's default"}
+			}},
 	} {
 		Register(e)
 	}

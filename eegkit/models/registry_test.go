@@ -12,7 +12,7 @@ import (
 // lengths and class counts, with the classifier's input inferred, and has
 // the parameter count of its reference implementation for the lab's input.
 func TestForAnyShape(t *testing.T) {
-	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958, "eeginceptionmi": 4376930}
+	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958, "eeginceptionmi": 4376930, "fbcnet": 3746, "atcnet": 112762}
 	for _, name := range Names() {
 		act := nn.ReLU
 		if name == "shallowfbcspnet" {
@@ -96,4 +96,36 @@ func registerPanics(e Entry) (msg string) {
 	Register(e)
 	registry = registry[:len(registry)-1] // it was accepted: take it out again
 	return ""
+}
+
+// TestZooLimits: FBCNet refuses a rate whose Nyquist frequency its bands
+// pass, naming the band; ATCNet scales its kernels and windows down for
+// short trials, as braindecode does, and refuses to have no windows.
+func TestZooLimits(t *testing.T) {
+	if _, err := ForRate("fbcnet", 2, 2, 750, 60, nn.NoActivation); err == nil || !strings.Contains(err.Error(), "band 6: low-pass at 32 Hz is not below the Nyquist frequency 30 Hz") {
+		t.Errorf("fbcnet at 60 Hz: %v", err)
+	}
+	o := DefaultFBCNetOptions()
+	o.Bands = [][2]float64{{8, 12}, {12, 30}}
+	if m, err := FBCNet(3, 2, 500, 250, o); err != nil {
+		t.Errorf("fbcnet with two bands of its own: %v", err)
+	} else if rows, _ := m.Summary(); rows[0].Output != (nn.Shape3{2, 3, 500}) || m.NumParams() != (64*3+64)+2*64+(64*4*2+2) { // spatial conv, BatchNorm, Linear
+
+		t.Errorf("fbcnet with two bands of its own: %v, %d parameters", rows[0].Output, m.NumParams())
+	}
+	m, err := For("atcnet", 2, 2, 300, nn.NoActivation) // shorter than the 616 samples its defaults need
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := m.Summary(); rows[1].Name != "conv_block.conv1" || !strings.Contains(rows[1].Layer, "kernel_size=(1, 31)") {
+		t.Errorf("atcnet for 300 samples: %s %s, want conv_block.conv1's kernel scaled to 31", rows[1].Name, rows[1].Layer)
+	}
+	if _, err := For("atcnet", 2, 2, 40, nn.NoActivation); err != nil {
+		t.Errorf("atcnet for 40 samples: %v", err)
+	}
+	a := DefaultATCNetOptions()
+	a.NWindows = 0
+	if _, err := ATCNet(2, 2, 750, a); err == nil || !strings.Contains(err.Error(), "0 windows do not fit") {
+		t.Errorf("atcnet with no windows: %v", err)
+	}
 }

@@ -191,19 +191,65 @@ func (c Concat) OutShape(in Shape3) (Shape3, error) {
 }
 
 func (c Concat) ForwardParts(p *Pass, xs []*Node) []*Node {
-	outs := make([][]*Node, len(c.Branches))
-	for i, l := range c.Branches {
+	return joinBranches(p, c, xs, func(outs []*Node) *Node { return Concatenate(outs, 0) }) // [C, H, N, W]: the channels
+}
+
+// joinBranches applies each branch of c to the parts xs and joins the
+// branches' outputs of each part.
+func joinBranches(p *Pass, c Container, xs []*Node, join func(outs []*Node) *Node) []*Node {
+	branches := c.Children()
+	outs := make([][]*Node, len(branches))
+	for i, l := range branches {
 		outs[i] = ForwardParts(p.Child(strings.TrimSuffix(childPrefix(c, i, ""), ".")), l, xs)
 	}
 	joined := make([]*Node, len(xs))
 	for j := range xs {
-		parts := make([]*Node, len(c.Branches))
-		for i := range c.Branches {
+		parts := make([]*Node, len(branches))
+		for i := range branches {
 			parts[i] = outs[i][j]
 		}
-		joined[j] = Concatenate(parts, 0) // [C, H, N, W]: the channels
+		joined[j] = join(parts)
 	}
 	return joined
+}
+
+// Mean is parallel branches applied to the same input, their outputs
+// averaged (torch.stack(outs).mean(0)), as ATCNet averages the classifiers
+// of its sliding windows: every branch must give the same shape. Branch
+// i's parameters are named "i.…" unless it is Named.
+type Mean struct {
+	Branches []Layer `json:"-"`
+}
+
+func (c Mean) Children() []Layer                   { return c.Branches }
+func (c Mean) ChildName(i int) string              { return strconv.Itoa(i) }
+func (c Mean) String() string                      { return describe("Mean", c) }
+func (c Mean) Params() []ParamSpec                 { return containerParams(c) }
+func (c Mean) WithChildren(children []Layer) Layer { return Mean{Branches: children} }
+func (c Mean) Forward(p *Pass, x *Node) *Node      { return c.ForwardParts(p, []*Node{x})[0] }
+
+func (c Mean) ChildInputs(in Shape3) ([]Shape3, error) { return Concat(c).ChildInputs(in) }
+
+func (c Mean) OutShape(in Shape3) (Shape3, error) {
+	if len(c.Branches) == 0 {
+		return in, fmt.Errorf("a Mean needs at least one branch")
+	}
+	var out Shape3
+	for i, l := range c.Branches {
+		s, err := l.OutShape(in)
+		if err != nil {
+			return in, fmt.Errorf("branch %s: %w", strings.TrimSuffix(childPrefix(c, i, ""), "."), err)
+		}
+		if i > 0 && s != out {
+			return in, fmt.Errorf("branch %s gives %v, branch 0 %v: the branches must agree to be averaged", strings.TrimSuffix(childPrefix(c, i, ""), "."), s, out)
+		}
+		out = s
+	}
+	return out, nil
+}
+
+func (c Mean) ForwardParts(p *Pass, xs []*Node) []*Node {
+	return joinBranches(p, c, xs, func(outs []*Node) *Node { return DivScalar(SumNodes(outs), float64(len(outs))) })
 }
 
 // Residual is a residual connection, Body(x) + x, or Body(x) +

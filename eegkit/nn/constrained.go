@@ -22,15 +22,32 @@ func (c MaxNormConv2d) String() string {
 	return "ParametrizedConv2dWithConstraint" + c.Conv2d.String()[len("Conv2d"):] + fmt.Sprintf(" max_norm=%g", c.MaxNorm)
 }
 
-// Params renames the conv's weight to parametrizations.weight.original.
-func (c MaxNormConv2d) Params() []ParamSpec {
-	ps := c.Conv2d.Params()
-	for i := range ps {
-		if ps[i].Name == "weight" {
-			ps[i].Name = "parametrizations.weight.original"
-		}
+// Params renames the conv's weight to parametrizations.weight.original,
+// after the bias as in torch's state_dict of a parametrized module.
+func (c MaxNormConv2d) Params() []ParamSpec { return parametrized(c.Conv2d.Params()) }
+
+// parametrized renames a module's weight (its first entry) to
+// parametrizations.weight.original and moves it last, where torch's
+// state_dict has it once a parametrization is registered.
+func parametrized(ps []ParamSpec) []ParamSpec {
+	w := ps[0]
+	w.Name = "parametrizations.weight.original"
+	return append(ps[1:], w)
+}
+
+// renormRows is torch.renorm(w, p=2, dim=0, maxnorm): each slice w[o, …]
+// scaled by min(1, maxNorm/(‖w[o]‖₂ + 1e-7)) where its norm exceeds maxNorm.
+func renormRows(w *Node, maxNorm float64) *Node {
+	d := w.Shape().Dimensions
+	axes := make([]int, len(d)-1)
+	for i := range axes {
+		axes[i] = i + 1
 	}
-	return ps
+	norm := Sqrt(ReduceAndKeep(Mul(w, w), ReduceSum, axes...))
+	g := w.Graph()
+	scale := Where(GreaterThan(norm, Scalar(g, w.DType(), maxNorm)),
+		Div(Scalar(g, w.DType(), maxNorm), AddScalar(norm, 1e-7)), OnesLike(norm))
+	return Mul(w, BroadcastToDims(scale, d...))
 }
 
 // Forward implements Layer.
@@ -38,12 +55,7 @@ func (c MaxNormConv2d) Forward(p *Pass, x *Node) *Node { return c.forwardAffine(
 
 // forwardAffine implements affineFolder.
 func (c MaxNormConv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
-	w := p.Param("parametrizations.weight.original")
-	d := w.Shape().Dimensions
-	norm := Sqrt(ReduceAndKeep(Mul(w, w), ReduceSum, 1, 2, 3)) // [O, 1, 1, 1]
-	renorm := Where(GreaterThan(norm, Scalar(w.Graph(), w.DType(), c.MaxNorm)),
-		Div(Scalar(w.Graph(), w.DType(), c.MaxNorm), AddScalar(norm, 1e-7)), OnesLike(norm))
-	w, b := foldAffine(Mul(w, BroadcastToDims(renorm, d...)), c.bias(p), scale, shift)
+	w, b := foldAffine(renormRows(p.Param("parametrizations.weight.original"), c.MaxNorm), c.bias(p), scale, shift)
 	return c.Conv2d.apply(x, w, b, p.Training())
 }
 
@@ -139,6 +151,34 @@ func (c TimeFirstConv2d) forwardAffine(p *Pass, x, scale, shift *Node) *Node {
 	return c.Conv2d.apply(x, w, b, p.Training())
 }
 
+// RenormLinear is braindecode's LinearWithConstraint: a Linear whose
+// weight W [Out, In] is used as torch.renorm(W, p=2, dim=0, max_norm), each
+// output's row scaled down to a norm of at most MaxNorm, as MaxNormConv2d
+// does a filter. The stored weight is "parametrizations.weight.original",
+// after the bias.
+type RenormLinear struct {
+	In, Out int
+	MaxNorm float64
+}
+
+func (l RenormLinear) String() string {
+	return fmt.Sprintf("ParametrizedLinearWithConstraint(in_features=%d, out_features=%d, bias=True) max_norm=%g", l.In, l.Out, l.MaxNorm)
+}
+
+func (l RenormLinear) Params() []ParamSpec {
+	return parametrized(Linear{In: l.In, Out: l.Out}.Params())
+}
+
+func (l RenormLinear) OutShape(in Shape3) (Shape3, error) {
+	return Linear{In: l.In, Out: l.Out}.OutShape(in)
+}
+
+func (l RenormLinear) Forward(p *Pass, x *Node) *Node {
+	y := flattenLinear(x, renormRows(p.Param("parametrizations.weight.original"), l.MaxNorm), p.Param("bias"))
+	n := y.Shape().Dimensions[0]
+	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+}
+
 // MaxNormLinear is braindecode's MaxNormLinear: a Linear whose weight W
 // [Out, In] is used, through its MaxNorm parametrization, as
 //
@@ -161,9 +201,7 @@ func (l MaxNormLinear) String() string {
 
 // Params lists bias [Out] and parametrizations.weight.original [Out, In].
 func (l MaxNormLinear) Params() []ParamSpec {
-	ps := Linear{In: l.In, Out: l.Out}.Params()
-	ps[0].Name = "parametrizations.weight.original"
-	return []ParamSpec{ps[1], ps[0]}
+	return parametrized(Linear{In: l.In, Out: l.Out}.Params())
 }
 
 func (l MaxNormLinear) OutShape(in Shape3) (Shape3, error) {

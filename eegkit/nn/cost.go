@@ -78,13 +78,30 @@ func layerMACs(l Layer, in, out Shape3) int64 {
 		return layerMACs(c.conv2d(), in, out)
 	case MaxNormLinear:
 		return int64(c.In) * int64(c.Out)
+	case RenormLinear:
+		return int64(c.In) * int64(c.Out)
+	case FilterBank: // each band's filter at every channel and sample
+		taps, _ := c.taps()
+		var k int64
+		for _, h := range taps {
+			k += int64(len(h))
+		}
+		return k * int64(out[1]) * int64(out[2])
 	case ChannelLinear: // a Linear at every position
 		return int64(in[1]) * int64(in[2]) * int64(c.In) * int64(c.Out)
-	case MultiHeadAttention: // four projections, then q·kᵀ and its product with v
-		t, e := int64(in[2]), int64(c.Emb)
-		return 4*t*e*e + 2*t*t*e
+	case MultiHeadAttention:
+		return attentionMACs(c.Parts(), int64(in[2]))
+	case MHA:
+		return attentionMACs(c.Parts(), int64(in[2]))
 	}
 	return 0
+}
+
+// attentionMACs is a self-attention's over t tokens: its four
+// projections, then q·kᵀ and its product with v.
+func attentionMACs(a AttentionParts, t int64) int64 {
+	in, e, out := int64(a.In), int64(a.Emb), int64(a.Out)
+	return t*(3*in*e+e*out) + 2*t*t*e
 }
 
 // TotalCost sums layer costs: forward and backward multiply-adds per trial.

@@ -156,7 +156,7 @@ func TestDropoutMasks(t *testing.T) {
 	// Two dropout layers, the second behind a Named wrapper, one with P = 0 (no mask).
 	m := &Model{Name: "t", Input: Shape3{1, 2, 40}, Blocks: []Block{
 		{Name: "a", Layers: []Layer{Conv2d{In: 1, Out: 3, Kernel: [2]int{1, 5}}, Dropout{P: 0.25}, Pool2d{Kernel: [2]int{1, 4}}}},
-		{Name: "b", Layers: []Layer{Dropout{P: 0}, Named{Name: "drop", Layer: Dropout{P: 0.5}}}},
+		{Name: "b", Layers: []Layer{Dropout{P: 0}, Named{Name: "drop", Layer: Dropout{P: 0.5}}, Dropout{P: 0.3, Channels: true}}},
 	}}
 	got, err := m.DropoutMasks(m.NumLayers(), 5, 3)
 	if err != nil {
@@ -165,11 +165,78 @@ func TestDropoutMasks(t *testing.T) {
 	want := []DropoutMask{
 		{Layer: "a.1", P: 0.25, Shape: [4]int{3, 2, 5, 36}}, {Layer: "a.1", P: 0.25, Shape: [4]int{3, 2, 3, 36}},
 		{Layer: "b.drop", P: 0.5, Shape: [4]int{3, 2, 5, 9}}, {Layer: "b.drop", P: 0.5, Shape: [4]int{3, 2, 3, 9}},
+		{Layer: "b.2", P: 0.3, Shape: [4]int{3, 1, 5, 1}}, {Layer: "b.2", P: 0.3, Shape: [4]int{3, 1, 3, 1}}, // whole channels
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("masks\n%v, want\n%v", got, want)
 	}
 	if first, _ := m.DropoutMasks(2, 5); len(first) != 1 {
 		t.Errorf("the first 2 layers take %d masks, want 1", len(first))
+	}
+}
+
+// TestChannelDropout: Dropout with Channels (torch's Dropout2d) zeroes
+// whole channels of a trial, scales the rest by 1/(1−P), and drops about
+// P of them, both with the graph's own random stream and with a mask given.
+func TestChannelDropout(t *testing.T) {
+	backend, err := BackendFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const c, h, n, w, p = 40, 2, 25, 30, 0.3
+	d := Dropout{P: p, Channels: true}
+	rng, err := RNGStateFromSeed(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := NewExec(backend, func(x, r, mask *Node) []*Node {
+		drawn := d.Forward(&Pass{f: &ForwardState{Train: true, RNG: r}}, x)
+		given := d.Forward(&Pass{f: &ForwardState{Train: true, Masks: []*Node{mask}}}, x)
+		return []*Node{drawn, given}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ones := make([]float32, c*h*n*w)
+	for i := range ones {
+		ones[i] = 1
+	}
+	mask := make([]float32, c*n)
+	for i := range mask {
+		if i%3 != 0 {
+			mask[i] = 1 / (1 - p)
+		}
+	}
+	res, err := exec.Exec(tensors.FromFlatDataAndDimensions(ones, c, h, n, w), rng, tensors.FromFlatDataAndDimensions(mask, c, 1, n, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, name := range []string{"drawn", "given"} {
+		y := tensors.MustCopyFlatData[float32](res[k])
+		dropped := 0
+		for ci := range c {
+			for ni := range n {
+				first := y[((ci*h)*n+ni)*w]
+				if first != 0 && math.Abs(float64(first)-1/(1-p)) > 1e-6 {
+					t.Fatalf("%s: kept value %g, want 1/(1−P)", name, first)
+				}
+				for hi := range h {
+					for wi := range w {
+						if v := y[((ci*h+hi)*n+ni)*w+wi]; v != first {
+							t.Fatalf("%s: channel %d of trial %d is not dropped whole (%g and %g)", name, ci, ni, first, v)
+						}
+					}
+				}
+				if first == 0 {
+					dropped++
+				}
+				if name == "given" && (first == 0) != (mask[ci*n+ni] == 0) {
+					t.Fatalf("given: channel %d of trial %d does not follow its mask", ci, ni)
+				}
+			}
+		}
+		if frac := float64(dropped) / (c * n); name == "drawn" && math.Abs(frac-p) > 0.06 {
+			t.Errorf("drawn: %.3f of the channels dropped, want about %g", frac, p)
+		}
 	}
 }

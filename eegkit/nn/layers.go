@@ -57,6 +57,7 @@ type ParamSpec struct {
 	Init   ParamInit // how InitWeights sets it
 	FanIn  int       // for InitUniform and InitXavier
 	FanOut int       // for InitXavier
+	Value  []float32 // a fixed initial value (a filter's taps), in place of Init
 }
 
 // Trainable reports whether the optimiser updates the entry: whether it is
@@ -77,6 +78,9 @@ const (
 	InitXavier
 	InitZero // zeros: biases of Xavier layers, BatchNorm's bias and running mean
 	InitOne  // ones: BatchNorm's weight and running variance
+	// InitKaiming is init.kaiming_uniform_() with its defaults (fan in,
+	// ReLU's gain √2): U(±√(6/fan_in)).
+	InitKaiming
 )
 
 // Size is the number of values in the parameter.
@@ -705,13 +709,22 @@ func (pl Pool2d) Forward(_ *Pass, x *Node) *Node {
 
 // Dropout is PyTorch's nn.Dropout: in training each value is zeroed with
 // probability P and the rest are scaled by 1/(1-P); in evaluation it is the
-// identity. A training step gives it its mask as an input (see
+// identity. With Channels it is nn.Dropout2d: whole channels of a trial
+// are zeroed together. A training step gives it its mask as an input (see
 // ForwardState.Masks; train draws them on the host); a graph without masks
 // draws them with Pass.Uniform.
-type Dropout struct{ P float64 }
+type Dropout struct {
+	P        float64
+	Channels bool `json:",omitempty"`
+}
 
 // String prints the layer as PyTorch does.
-func (d Dropout) String() string { return fmt.Sprintf("Dropout(p=%g, inplace=False)", d.P) }
+func (d Dropout) String() string {
+	if d.Channels {
+		return fmt.Sprintf("Dropout2d(p=%g, inplace=False)", d.P)
+	}
+	return fmt.Sprintf("Dropout(p=%g, inplace=False)", d.P)
+}
 
 // Params: dropout has none.
 func (d Dropout) Params() []ParamSpec { return nil }
@@ -719,16 +732,27 @@ func (d Dropout) Params() []ParamSpec { return nil }
 // OutShape is the input shape.
 func (d Dropout) OutShape(in Shape3) (Shape3, error) { return in, nil }
 
+// maskShape is the shape of the mask for an input [C, H, N, W]: the same,
+// or [C, 1, N, 1] for whole channels.
+func (d Dropout) maskShape(c, h, n, w int) [4]int {
+	if d.Channels {
+		return [4]int{c, 1, n, 1}
+	}
+	return [4]int{c, h, n, w}
+}
+
 func (d Dropout) Forward(p *Pass, x *Node) *Node {
 	if !p.Training() || d.P <= 0 {
 		return x
 	}
+	dims := x.Shape().Dimensions
+	ms := d.maskShape(dims[0], dims[1], dims[2], dims[3])
 	if p.f.Masks != nil {
-		return Mul(x, p.f.nextMask(p.prefix, x))
+		return Mul(x, BroadcastToDims(p.f.nextMask(p.prefix, ms), dims...))
 	}
-	keep := p.Uniform(x.Shape())
-	mask := GreaterOrEqual(keep, Scalar(x.Graph(), x.DType(), d.P))
-	return Where(mask, MulScalar(x, 1/(1-d.P)), ZerosLike(x))
+	keep := GreaterOrEqual(p.Uniform(shapes.Make(x.DType(), ms[:]...)), Scalar(x.Graph(), x.DType(), d.P))
+	scale := Where(keep, Scalar(x.Graph(), x.DType(), 1/(1-d.P)), Scalar(x.Graph(), x.DType(), 0))
+	return Mul(x, BroadcastToDims(scale, dims...))
 }
 
 // Linear is PyTorch's nn.Linear applied to the activation flattened per trial

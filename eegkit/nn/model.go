@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,7 +52,8 @@ func (m *Model) WithDropout(p float64) *Model {
 			layers[j] = mapTree(l, func(l Layer) Layer {
 				switch a := l.(type) {
 				case Dropout:
-					return Dropout{P: p}
+					a.P = p
+					return a
 				case MultiHeadAttention:
 					a.Dropout = p
 					return a
@@ -331,13 +333,13 @@ func (f *ForwardState) value(name string) *Node {
 }
 
 // nextMask is the next dropout mask, which must have x's shape.
-func (f *ForwardState) nextMask(prefix string, x *Node) *Node {
+func (f *ForwardState) nextMask(prefix string, want [4]int) *Node {
 	if f.used >= len(f.Masks) {
 		panic(fmt.Errorf("eegkit: %s needs dropout mask %d and the graph has %d (see Model.DropoutMasks)", prefix, f.used+1, len(f.Masks)))
 	}
 	m := f.Masks[f.used]
-	if !m.Shape().Equal(x.Shape()) {
-		panic(fmt.Errorf("eegkit: %s's dropout mask %d is %s, its input %s (see Model.DropoutMasks)", prefix, f.used+1, m.Shape(), x.Shape()))
+	if !slices.Equal(m.Shape().Dimensions, want[:]) {
+		panic(fmt.Errorf("eegkit: %s's dropout mask %d is %s, want %v (see Model.DropoutMasks)", prefix, f.used+1, m.Shape(), want))
 	}
 	f.used++
 	return m
@@ -366,7 +368,7 @@ func (m *Model) DropoutMasks(n int, parts ...int) ([]DropoutMask, error) {
 		werr = walkLayers(b.Layers[i], layerPrefix(b, i), in, func(prefix string, l Layer, in, _ Shape3) {
 			if d, ok := l.(Dropout); ok && d.P > 0 {
 				for _, size := range parts {
-					out = append(out, DropoutMask{Layer: strings.TrimSuffix(prefix, "."), P: d.P, Shape: [4]int{in[0], in[1], size, in[2]}})
+					out = append(out, DropoutMask{Layer: strings.TrimSuffix(prefix, "."), P: d.P, Shape: d.maskShape(in[0], in[1], size, in[2])})
 				}
 			}
 		})

@@ -108,16 +108,11 @@ func (a MultiHeadAttention) String() string {
 	return fmt.Sprintf("MultiHeadAttention(emb_size=%d, num_heads=%d, dropout=%g)", a.Emb, a.Heads, a.Dropout)
 }
 
-// Params are keys, queries, values and projection, each a Linear(Emb, Emb).
+// Params are keys, queries, values and projection, each a Linear(Emb, Emb),
+// in braindecode's state_dict order.
 func (a MultiHeadAttention) Params() []ParamSpec {
-	var out []ParamSpec
-	for _, name := range []string{"keys", "queries", "values", "projection"} {
-		for _, p := range (Linear{In: a.Emb, Out: a.Emb}).Params() {
-			p.Name = name + "." + p.Name
-			out = append(out, p)
-		}
-	}
-	return out
+	ps := attentionParams(a.Parts()) // queries, keys, values, projection
+	return append(append(ps[2:4:4], ps[0:2]...), ps[4:]...)
 }
 
 func (a MultiHeadAttention) OutShape(in Shape3) (Shape3, error) {
@@ -131,20 +126,110 @@ func (a MultiHeadAttention) OutShape(in Shape3) (Shape3, error) {
 }
 
 func (a MultiHeadAttention) Forward(p *Pass, x *Node) *Node {
-	d := x.Shape().Dimensions // [E, 1, N, T]
+	return attend(p, x, a.Parts(), func(w *Node) *Node {
+		if p.Training() && a.Dropout > 0 {
+			keep := LessThan(p.Uniform(w.Shape()), Scalar(w.Graph(), dtypes.Float32, 1-a.Dropout))
+			w = Mul(w, MulScalar(ConvertDType(keep, w.DType()), 1/(1-a.Dropout)))
+		}
+		return w
+	})
+}
+
+// Parts names the attention's projections and gives its sizes.
+func (a MultiHeadAttention) Parts() AttentionParts {
+	return AttentionParts{Q: "queries", K: "keys", V: "values", O: "projection", In: a.Emb, Emb: a.Emb, Out: a.Emb, Heads: a.Heads}
+}
+
+// AttentionParts describe a multi-head self-attention: its four Linear
+// projections' names (queries, keys, values, output), the features In of
+// its input, Emb of all heads together and Out of its output, and the
+// number of heads (of Emb/Heads features each).
+type AttentionParts struct {
+	Q, K, V, O          string
+	In, Emb, Out, Heads int
+}
+
+// attend is self-attention on a sequence x [In, 1, N, T]: per head,
+// softmax(q·kᵀ/√d)·v, with drop applied to the attention weights, the
+// heads concatenated and projected to [Out, 1, N, T].
+func attend(p *Pass, x *Node, a AttentionParts, drop func(w *Node) *Node) *Node {
+	d := x.Shape().Dimensions // [In, 1, N, T]
 	n, t, hd := d[2], d[3], a.Emb/a.Heads
 	heads := func(name string) *Node { // [heads, hd, N, T]
 		return Reshape(channelLinear(p.Child(name), x, a.Emb), a.Heads, hd, n, t)
 	}
-	q, k, v := heads("queries"), heads("keys"), heads("values")
+	q, k, v := heads(a.Q), heads(a.K), heads(a.V)
 	scores := MulScalar(Einsum("adnq,adnk->anqk", q, k), 1/math.Sqrt(float64(hd)))
-	w := Softmax(scores, 3)
-	if p.Training() && a.Dropout > 0 {
-		keep := LessThan(p.Uniform(w.Shape()), Scalar(w.Graph(), dtypes.Float32, 1-a.Dropout))
-		w = Mul(w, MulScalar(ConvertDType(keep, w.DType()), 1/(1-a.Dropout)))
+	out := Einsum("anqk,adnk->adnq", drop(Softmax(scores, 3)), v) // [heads, hd, N, T]
+	return channelLinear(p.Child(a.O), Reshape(out, a.Emb, 1, n, t), a.Out)
+}
+
+// MHA is ATCNet's attention (braindecode's _MHA): on a sequence
+// [In, 1, tokens], fc_q, fc_k and fc_v project to Heads heads of HeadDim
+// features, each head attends with softmax(q·kᵀ/√HeadDim)·v, and fc_o
+// projects the heads, concatenated, to Out features. Its dropout, on the
+// output, is a Dropout after it.
+type MHA struct{ In, HeadDim, Heads, Out int }
+
+func (a MHA) String() string {
+	return fmt.Sprintf("_MHA(input_dim=%d, head_dim=%d, output_dim=%d, num_heads=%d)", a.In, a.HeadDim, a.Out, a.Heads)
+}
+
+// Parts names the attention's projections and gives its sizes.
+func (a MHA) Parts() AttentionParts {
+	return AttentionParts{Q: "fc_q", K: "fc_k", V: "fc_v", O: "fc_o", In: a.In, Emb: a.HeadDim * a.Heads, Out: a.Out, Heads: a.Heads}
+}
+
+// Params are fc_q, fc_k, fc_v (Linear(In, HeadDim·Heads)) and fc_o
+// (Linear(HeadDim·Heads, Out)).
+func (a MHA) Params() []ParamSpec { return attentionParams(a.Parts()) }
+
+func (a MHA) OutShape(in Shape3) (Shape3, error) {
+	if a.HeadDim < 1 || a.Heads < 1 || a.Out < 1 {
+		return in, fmt.Errorf("%s: the sizes must be positive", a)
 	}
-	out := Einsum("anqk,adnk->adnq", w, v) // [heads, hd, N, T]
-	return channelLinear(p.Child("projection"), Reshape(out, a.Emb, 1, n, t), a.Emb)
+	if in[0] != a.In || in[1] != 1 {
+		return in, fmt.Errorf("%s: input %v, want a sequence [-1, %d, 1, tokens]", a, in, a.In)
+	}
+	return Shape3{a.Out, 1, in[2]}, nil
+}
+
+func (a MHA) Forward(p *Pass, x *Node) *Node {
+	return attend(p, x, a.Parts(), func(w *Node) *Node { return w })
+}
+
+// attentionParams lists the four projections' weights and biases, each a
+// Linear with torch's default initialisation.
+func attentionParams(a AttentionParts) []ParamSpec {
+	var out []ParamSpec
+	for _, l := range []struct {
+		name    string
+		in, out int
+	}{{a.Q, a.In, a.Emb}, {a.K, a.In, a.Emb}, {a.V, a.In, a.Emb}, {a.O, a.Emb, a.Out}} {
+		for _, p := range (Linear{In: l.in, Out: l.out}).Params() {
+			p.Name = l.name + "." + p.Name
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Crop keeps Len steps of the time axis from Start: x[..., Start:Start+Len]
+// (ATCNet's sliding windows).
+type Crop struct{ Start, Len int }
+
+func (c Crop) String() string    { return fmt.Sprintf("Crop(x[..., %d:%d])", c.Start, c.Start+c.Len) }
+func (Crop) Params() []ParamSpec { return nil }
+
+func (c Crop) OutShape(in Shape3) (Shape3, error) {
+	if c.Start < 0 || c.Len < 1 || c.Start+c.Len > in[2] {
+		return in, fmt.Errorf("%s: input %v has %d steps", c, in, in[2])
+	}
+	return Shape3{in[0], in[1], c.Len}, nil
+}
+
+func (c Crop) Forward(_ *Pass, x *Node) *Node {
+	return Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(c.Start, c.Start+c.Len))
 }
 
 // GELU is torch.nn.GELU(): x·Φ(x) = x·(1 + erf(x/√2))/2.
@@ -187,12 +272,14 @@ func (p Permute) Forward(_ *Pass, x *Node) *Node {
 
 // Conv1d is torch.nn.Conv1d on a sequence [In, 1, T]: a Conv2d with a
 // (1, k) kernel, its stride, padding and dilation along time, its weight
-// stored as torch's [Out, In/groups, k].
+// stored as torch's [Out, In/groups, k]. WeightInit replaces torch's
+// default initialisation of the weight (InitKaiming: ATCNet's).
 type Conv1d struct {
 	In, Out, Kernel           int
 	Stride, Padding, Dilation int // zero stride and dilation mean 1
 	Groups                    int
 	Bias                      bool
+	WeightInit                ParamInit `json:",omitempty"`
 }
 
 // conv2d is the Conv2d the Conv1d runs as.
@@ -222,6 +309,9 @@ func (c Conv1d) String() string {
 func (c Conv1d) Params() []ParamSpec {
 	ps := c.conv2d().Params()
 	ps[0].Shape = []int{c.Out, c.In / max(c.Groups, 1), c.Kernel}
+	if c.WeightInit != InitUniform {
+		ps[0].Init = c.WeightInit
+	}
 	return ps
 }
 

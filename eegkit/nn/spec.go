@@ -68,7 +68,8 @@ func RegisterLayer(name string, zero Layer) {
 func init() {
 	for _, l := range []Layer{Conv2d{}, MaxNormConv2d{}, TimeFirstConv2d{}, CombinedConv{}, BatchNorm2d{}, Pool2d{},
 		Dropout{}, Linear{}, Squared{}, SafeLog{}, PassThrough{}, Sequential{}, Concat{}, Residual{},
-		LayerNorm{}, ChannelLinear{}, MultiHeadAttention{}, GELU{}, Permute{}, Conv1d{}, Chomp{}, LastStep{}, MaxNormLinear{}, ZeroPad{}} {
+		LayerNorm{}, ChannelLinear{}, MultiHeadAttention{}, GELU{}, Permute{}, Conv1d{}, Chomp{}, LastStep{}, MaxNormLinear{}, ZeroPad{},
+		FilterBank{}, StatLayer{}, SiLU{}, RenormLinear{}, Mean{}, MHA{}, Crop{}} {
 		RegisterLayer(reflect.TypeOf(l).Name(), l)
 	}
 	t := reflect.TypeOf(activationLayer{})

@@ -77,18 +77,25 @@ func InitWeights(m *Model, seed uint64) StateDict {
 	sd := StateDict{}
 	for _, p := range m.Params() {
 		t := &Tensor{Shape: slices.Clone(p.Shape), Data: make([]float32, p.Size())}
-		switch p.Init {
-		case InitXavier:
+		switch {
+		case p.Value != nil:
+			copy(t.Data, p.Value)
+		case p.Init == InitXavier:
 			bound := math.Sqrt(6 / float64(p.FanIn+p.FanOut))
 			for i := range t.Data {
 				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
 			}
-		case InitUniform:
+		case p.Init == InitKaiming:
+			bound := math.Sqrt(6 / float64(p.FanIn))
+			for i := range t.Data {
+				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
+			}
+		case p.Init == InitUniform:
 			bound := fanInBound(p.FanIn)
 			for i := range t.Data {
 				t.Data[i] = float32((2*rng.Float64() - 1) * bound)
 			}
-		case InitOne:
+		case p.Init == InitOne:
 			for i := range t.Data {
 				t.Data[i] = 1
 			}

@@ -206,9 +206,15 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		}
 		return b.Node("AveragePool", []string{x}, append(attrs, Int("count_include_pad", 1))...), nil
 	case nn.Linear:
-		flat := b.Node("Flatten", []string{x}, Int("axis", 1))
-		y := b.Node("Gemm", []string{flat, b.Const("weight", p["weight"].Shape, p["weight"].Data), b.Const("bias", p["bias"].Shape, p["bias"].Data)}, Int("transB", 1))
-		return b.Node("Reshape", []string{y, b.Int64s("shape", -1, int64(l.Out), 1, 1)}), nil
+		return linear(b, x, p["weight"], p["bias"]), nil
+	case nn.RenormLinear:
+		return linear(b, x, maxNorm(p["parametrizations.weight.original"], l.MaxNorm), p["bias"]), nil
+	case nn.FilterBank:
+		return filterBank(b, l, x, p), nil
+	case nn.StatLayer:
+		return statLayer(b, l, x, in), nil
+	case nn.SiLU:
+		return b.Node("Mul", []string{x, b.Node("Sigmoid", []string{x})}), nil
 	case nn.Activation:
 		switch l {
 		case nn.ReLU:
@@ -240,16 +246,26 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 	case nn.LastStep:
 		return b.Node("Slice", []string{x, b.Int64s("starts", int64(in[2]-1)), b.Int64s("ends", int64(in[2])), b.Int64s("axes", 3)}), nil
 	case nn.MaxNormLinear:
-		w := &nn.Tensor{Shape: []int{l.Out, l.In}, Data: l.MaxNormWeight(p["parametrizations.weight.original"].Data)}
-		flat := b.Node("Flatten", []string{x}, Int("axis", 1))
-		y := b.Node("Gemm", []string{flat, b.Const("weight", w.Shape, w.Data), b.Const("bias", p["bias"].Shape, p["bias"].Data)}, Int("transB", 1))
-		return b.Node("Reshape", []string{y, b.Int64s("shape", -1, int64(l.Out), 1, 1)}), nil
+		return linear(b, x, &nn.Tensor{Shape: []int{l.Out, l.In}, Data: l.MaxNormWeight(p["parametrizations.weight.original"].Data)}, p["bias"]), nil
 	case nn.LayerNorm:
 		return layerNorm(b, l, x, p), nil
 	case nn.ChannelLinear:
 		return channelLinear(b, x, l.In, l.Out, p["weight"], p["bias"]), nil
 	case nn.MultiHeadAttention:
-		return attention(b, l, x, in, p), nil
+		return attention(b, l.Parts(), x, in, p), nil
+	case nn.MHA:
+		return attention(b, l.Parts(), x, in, p), nil
+	case nn.Crop:
+		return b.Node("Slice", []string{x, b.Int64s("starts", int64(l.Start)), b.Int64s("ends", int64(l.Start+l.Len)), b.Int64s("axes", 3)}), nil
+	case nn.Mean:
+		outs := make([]string, len(l.Branches))
+		for i := range l.Branches {
+			var err error
+			if outs[i], err = child(b, l, i, x, in, p); err != nil {
+				return "", err
+			}
+		}
+		return b.Node("Div", []string{b.Node("Sum", outs), b.Const("branches", nil, []float32{float32(len(outs))})}), nil
 	case nn.GELU: // x·(1 + erf(x/√2))/2
 		e := b.Node("Erf", []string{b.Node("Div", []string{x, b.Const("sqrt2", nil, []float32{float32(math.Sqrt2)})})})
 		half := b.Node("Mul", []string{x, b.Const("half", nil, []float32{0.5})})
@@ -291,6 +307,53 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 	return "", fmt.Errorf("layer type %T has no ONNX form: implement onnx.Exporter for it", l)
 }
 
+// linear is a Linear of the flattened trial, its logits as [N, Out, 1, 1].
+func linear(b *Builder, x string, w, bias *nn.Tensor) string {
+	flat := b.Node("Flatten", []string{x}, Int("axis", 1))
+	y := b.Node("Gemm", []string{flat, b.Const("weight", w.Shape, w.Data), b.Const("bias", bias.Shape, bias.Data)}, Int("transB", 1))
+	return b.Node("Reshape", []string{y, b.Int64s("shape", -1, int64(w.Shape[0]), 1, 1)})
+}
+
+// filterBank is nn.FilterBank: one Conv of the taps, each centred in the
+// longest filter's length.
+func filterBank(b *Builder, f nn.FilterBank, x string, p map[string]*nn.Tensor) string {
+	k := 0
+	for i := range f.Bands {
+		k = max(k, len(p[fmt.Sprintf("fir_list.%d", i)].Data))
+	}
+	w := &nn.Tensor{Shape: []int{len(f.Bands), 1, 1, k}, Data: make([]float32, len(f.Bands)*k)}
+	for i := range f.Bands {
+		h := p[fmt.Sprintf("fir_list.%d", i)].Data
+		copy(w.Data[i*k+(k-len(h))/2:], h)
+	}
+	return conv(b, nn.Conv2d{In: 1, Out: len(f.Bands), Kernel: [2]int{1, k}, Padding: [2]int{0, k / 2}}, x, w, nil)
+}
+
+// statLayer is nn.StatLayer on [N, C, 1, T]: padded, cut into segments
+// [N, C, S, w] and reduced over the last axis.
+func statLayer(b *Builder, s nn.StatLayer, x string, in nn.Shape3) string {
+	seg := max(s.Segments, 1)
+	w := (in[2] + seg - 1) / seg
+	x = b.Node("Pad", []string{x, b.Int64s("pads", 0, 0, 0, 0, 0, 0, 0, int64(w*seg-in[2]))})
+	x = b.Node("Reshape", []string{x, b.Int64s("segments", 0, int64(in[0]), int64(seg), int64(w))})
+	switch s.Stat {
+	case nn.StatMean:
+		return b.Node("ReduceMean", []string{x}, Ints("axes", 3), Int("keepdims", 1))
+	case nn.StatMax:
+		return b.Node("ReduceMax", []string{x}, Ints("axes", 3), Int("keepdims", 1))
+	}
+	d := b.Node("Sub", []string{x, b.Node("ReduceMean", []string{x}, Ints("axes", 3), Int("keepdims", 1))})
+	v := b.Node("ReduceSum", []string{b.Node("Mul", []string{d, d}), b.Int64s("time", 3)}, Int("keepdims", 1))
+	v = b.Node("Div", []string{v, b.Const("dof", nil, []float32{float32(w - 1)})})
+	switch s.Stat {
+	case nn.StatStd:
+		return b.Node("Sqrt", []string{v})
+	case nn.StatLogVar:
+		return b.Node("Log", []string{b.Node("Clip", []string{v, b.Const("lo", nil, []float32{1e-6}), b.Const("hi", nil, []float32{1e6})})})
+	}
+	return v
+}
+
 // layerNorm is nn.LayerNorm over the channels (axis 1 of [N, C, H, W]).
 func layerNorm(b *Builder, l nn.LayerNorm, x string, p map[string]*nn.Tensor) string {
 	eps := l.Eps
@@ -316,25 +379,25 @@ func channelLinear(b *Builder, x string, in, out int, w, bias *nn.Tensor) string
 // attention is nn.MultiHeadAttention on a sequence [N, E, 1, T]: the
 // projections as 1×1 convolutions, the heads as [N, heads, T, d] for
 // MatMul and Softmax.
-func attention(b *Builder, a nn.MultiHeadAttention, x string, in nn.Shape3, p map[string]*nn.Tensor) string {
+func attention(b *Builder, a nn.AttentionParts, x string, in nn.Shape3, p map[string]*nn.Tensor) string {
 	e, t, d := int64(a.Emb), int64(in[2]), int64(a.Emb/a.Heads)
 	prefix := b.prefix
 	defer func() { b.prefix = prefix }()
 	heads := func(name string) string { // [N, heads, T, d]
 		b.prefix = prefix + name + "."
-		y := channelLinear(b, x, a.Emb, a.Emb, p[name+".weight"], p[name+".bias"])
+		y := channelLinear(b, x, a.In, a.Emb, p[name+".weight"], p[name+".bias"])
 		y = b.Node("Reshape", []string{y, b.Int64s("heads_shape", 0, int64(a.Heads), d, t)})
 		return b.Node("Transpose", []string{y}, Ints("perm", 0, 1, 3, 2))
 	}
-	q, k, v := heads("queries"), heads("keys"), heads("values")
+	q, k, v := heads(a.Q), heads(a.K), heads(a.V)
 	b.prefix = prefix
 	kt := b.Node("Transpose", []string{k}, Ints("perm", 0, 1, 3, 2))
 	scores := b.Node("Mul", []string{b.Node("MatMul", []string{q, kt}), b.Const("scale", nil, []float32{float32(1 / math.Sqrt(float64(d)))})})
 	out := b.Node("MatMul", []string{b.Node("Softmax", []string{scores}, Int("axis", -1)), v}) // [N, heads, T, d]
 	out = b.Node("Transpose", []string{out}, Ints("perm", 0, 1, 3, 2))                         // [N, heads, d, T]
 	out = b.Node("Reshape", []string{out, b.Int64s("seq_shape", 0, e, 1, t)})
-	b.prefix = prefix + "projection."
-	return channelLinear(b, out, a.Emb, a.Emb, p["projection.weight"], p["projection.bias"])
+	b.prefix = prefix + a.O + "."
+	return channelLinear(b, out, a.Emb, a.Out, p[a.O+".weight"], p[a.O+".bias"])
 }
 
 // child adds the nodes of a container's child i applied to x, where the

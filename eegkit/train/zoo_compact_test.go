@@ -52,6 +52,8 @@ func TestZooCompactParity(t *testing.T) {
 		{"eegconformer_2a", 22, 4, 1000, 250, 789572, false},
 		{"eeginceptionmi", 2, 2, 750, 125, 4376930, true},
 		{"eeginceptionmi_2a", 22, 4, 1000, 250, 8877988, false},
+		{"atcnet", 2, 2, 750, 125, 112762, true},
+		{"atcnet_2a", 22, 4, 1000, 250, 113732, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := compactFixture(t, tc.name)

@@ -16,7 +16,7 @@ import (
 )
 
 // TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet, EEGNet
-// (v4), Deep4Net and EEGTCNet, and a model of the general layer cases, against the fixtures
+// (v4), Deep4Net, EEGTCNet and FBCNet, and a model of the general layer cases, against the fixtures
 // scripts/braindecode_fixtures.py made with braindecode and torch 2.15: the
 // same state_dict names, shapes and parameter counts, and eval logits, train
 // logits, loss, gradients, one Adam step and running statistics within the
@@ -34,6 +34,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 		{"general", func() (*nn.Model, error) { return fixtures.General().Build() }, 664},
 		{"deep4net", func() (*nn.Model, error) { return models.Deep4Net(2, 2, 750, models.DefaultDeep4NetOptions()) }, 266377},
 		{"eegtcnet", func() (*nn.Model, error) { return models.EEGTCNet(2, 2, 750, models.DefaultEEGTCNetOptions()) }, 3958},
+		{"fbcnet", func() (*nn.Model, error) { return models.FBCNet(2, 2, 750, 125, models.DefaultFBCNetOptions()) }, 3746},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()
@@ -61,6 +62,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 			if t.Failed() {
 				return
 			}
+			checkFixedValues(t, m, fx.init)
 			checkModelParity(t, m, fx, train.TrainConfig{Model: tc.name}, testDevice(t))
 		})
 	}
@@ -70,10 +72,10 @@ func TestZooParityWithBraindecode(t *testing.T) {
 // (22 channels × 1000 samples at 250 Hz, 4 classes) from the registry and
 // compares their eval logits with braindecode's on the same weights.
 func TestZooAtBCIIV2aShape(t *testing.T) {
-	for _, name := range []string{"deep4net", "eegtcnet"} {
+	for _, name := range []string{"deep4net", "eegtcnet", "fbcnet"} {
 		t.Run(name, func(t *testing.T) {
 			fx := loadParityFixture(t, name+"_2a")
-			m, err := models.For(name, 22, 4, 1000, nn.NoActivation)
+			m, err := models.ForRate(name, 22, 4, 1000, 250, nn.NoActivation)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,6 +83,7 @@ func TestZooAtBCIIV2aShape(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkFixedValues(t, m, fx.init)
 			logits, err := net.Logits(fx.x, fx.numTrial)
 			if err != nil {
 				t.Fatal(err)
@@ -91,6 +94,23 @@ func TestZooAtBCIIV2aShape(t *testing.T) {
 			}
 			t.Logf("%d parameters; eval logits max abs diff %.2g", m.NumParams(), d)
 		})
+	}
+}
+
+// checkFixedValues compares the entries a model fixes itself (FBCNet's
+// filter taps, designed as MNE designs them) with braindecode's.
+func checkFixedValues(t *testing.T, m *nn.Model, want nn.StateDict) {
+	t.Helper()
+	sd := nn.InitWeights(m, 1)
+	for _, p := range m.Params() {
+		if p.Value == nil {
+			continue
+		}
+		d := maxAbsDiff(sd[p.FullName].Data, want[p.FullName].Data)
+		if d > 1e-7 {
+			t.Errorf("%s differs from braindecode's by %g", p.FullName, d)
+		}
+		t.Logf("%s (%d taps) max abs diff from braindecode's %.2g", p.FullName, p.Size(), d)
 	}
 }
 
