@@ -14,13 +14,13 @@
 # torch==2.15.0 braindecode==1.8.1). The zoo's models (shallowfbcspnet,
 # eegnetv4) are braindecode's modules, so only a Python with braindecode
 # runs them.
-#   scripts/bench.sh [--epochs 3] [--repeat 2] [--batch 64,12] [--act elu]
+#   scripts/bench.sh [--epochs 3] [--repeat 2] [--batch 64,12] [--act elu] [--trials 1080]
 #                    [--model eegnet,deepconvnet,shallowfbcspnet,eegnetv4,deep4net,…] [--torch PYTHON]…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 . scripts/env.sh
-epochs=3 repeat=2 batches=64,12 act=elu models=eegnet,deepconvnet,shallowfbcspnet,eegnetv4
+epochs=3 repeat=2 batches=64,12 act=elu trials=1080 models=eegnet,deepconvnet,shallowfbcspnet,eegnetv4
 pythons=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -28,14 +28,15 @@ while [ $# -gt 0 ]; do
 	--batch) batches=$2; shift 2 ;;
 	--act) act=$2; shift 2 ;;
 	--repeat) repeat=$2; shift 2 ;;
+	--trials) trials=$2; shift 2 ;;
 	--model) models=$2; shift 2 ;;
 	--torch) pythons+=("$2"); shift 2 ;;
 	*) echo "bench: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-for v in "$repeat" "$epochs"; do
+for v in "$repeat" "$epochs" "$trials"; do
 	if ! [[ "$v" =~ ^[1-9][0-9]*$ ]]; then
-		echo "bench: --repeat and --epochs must be positive integers, got '$v'" >&2
+		echo "bench: --repeat, --epochs and --trials must be positive integers, got '$v'" >&2
 		exit 2
 	fi
 done
@@ -65,11 +66,11 @@ for model in ${models//,/ }; do
 		for _ in $(seq "$repeat"); do
 			for py in "${pythons[@]}"; do
 				case "$model" in eegnet | deepconvnet) ;; *) "$py" -c "import braindecode" 2>/dev/null || continue ;; esac
-				line=$("$py" scripts/torch_bench.py --model "$model" --act "${a:-elu}" --batch "$batch" --epochs "$epochs" --threads 2)
+				line=$("$py" scripts/torch_bench.py --model "$model" --act "${a:-elu}" --batch "$batch" --epochs "$epochs" --trials "$trials" --threads 2)
 				echo "$line"
 				lines+=("$line")
 			done
-			line=$(bin/eegkit bench --model "$model" --act "$a" --batch "$batch" --epochs "$epochs")
+			line=$(bin/eegkit bench --model "$model" --act "$a" --batch "$batch" --epochs "$epochs" --trials "$trials")
 			echo "$line"
 			lines+=("$line")
 		done

@@ -17,6 +17,8 @@ Writes eegkit/train/testdata/parity/<name>.npz, in the format of torch_fixtures.
   eegtcnet_2a       as deep4net_2a
   fbcnet            braindecode.models.FBCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125)
   fbcnet_2a         as deep4net_2a
+  eegnex, sccnet    braindecode.models.EEGNeX / SCCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125)
+  eegnex_2a, sccnet_2a  as deep4net_2a
   general           a plain-PyTorch model of the general layer cases: stride > 1,
                     dilation, grouped and even-kernel padded convolutions, overlapping
                     padded max pooling, a full-height classifier convolution
@@ -42,7 +44,7 @@ import torch.nn as nn
 
 warnings.filterwarnings("ignore")
 import braindecode  # noqa: E402
-from braindecode.models import Deep4Net, EEGNet, EEGTCNet, FBCNet, ShallowFBCSPNet  # noqa: E402
+from braindecode.models import Deep4Net, EEGNet, EEGNeX, EEGTCNet, FBCNet, SCCNet, ShallowFBCSPNet  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_fixtures import reference  # noqa: E402  (the same reference computation as the lab's fixtures)
@@ -105,7 +107,7 @@ def main(names):
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
     y = torch.tensor([0, 1, 1, 0, 1, 0], dtype=torch.int64)
-    for seed, (name, build) in enumerate([("deep4net_2a", Deep4Net), ("eegtcnet_2a", EEGTCNet), ("fbcnet_2a", FBCNet)]):
+    for seed, (name, build) in enumerate([("deep4net_2a", Deep4Net), ("eegtcnet_2a", EEGTCNet), ("fbcnet_2a", FBCNet), ("eegnex_2a", EEGNeX), ("sccnet_2a", SCCNet)]):
         if not names or name in names:
             torch.manual_seed(300 + seed)
             eval_only(name, build(n_chans=22, n_outputs=4, n_times=1000, sfreq=250),
@@ -117,6 +119,8 @@ def main(names):
         ("deep4net", lambda: Deep4Net(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
         ("eegtcnet", lambda: EEGTCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
         ("fbcnet", lambda: FBCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
+        ("eegnex", lambda: EEGNeX(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
+        ("sccnet", lambda: SCCNet(n_chans=2, n_outputs=2, n_times=750, sfreq=125), (6, 2, 750)),
     ]):
         if names and name not in names:
             continue
@@ -133,7 +137,7 @@ def main(names):
             np.savez(os.path.join(OUT, f"{name}_input.npz"), signal=x.reshape(6, 1, 2, 750).numpy())
         out = fixture(model, x, y)
         path = os.path.join(OUT, f"{name}.npz")
-        (np.savez_compressed if name in ("deep4net", "eegtcnet", "fbcnet") else np.savez)(path, **out)
+        (np.savez_compressed if name in ("deep4net", "eegtcnet", "fbcnet", "eegnex", "sccnet") else np.savez)(path, **out)
         n = sum(p.numel() for p in model.parameters())
         print(f"wrote {path} ({os.path.getsize(path)} bytes): {n} parameters, loss {float(out['loss']):.5f}")
     print("torch", torch.__version__, "braindecode", braindecode.__version__, file=sys.stderr)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time the lab's models in PyTorch on this CPU, the same workload as `eegkit bench`.
 
-After a warm-up: one training epoch over 1080 trials (batch 64, shuffled, forward
-+ backward + Adam, the last partial batch included), evaluation of 1080 trials
+After a warm-up: one training epoch over 1080 trials (--trials; batch 64, shuffled, forward
++ backward + Adam, the last partial batch included), evaluation of those trials
 (eval mode, no grad), and single-trial inference latency (batch of 1, eval
 mode, median of --latency-runs). Prints one JSON line per model. With
 --device cuda the model and the data live on the GPU, every timing waits for
@@ -46,21 +46,21 @@ def build(name, act):
     return getattr(bm, ZOO[name])(n_chans=2, n_outputs=2, n_times=750, sfreq=125, **kw), (2, 750)
 
 
-def bench(name, act, batch, epochs, latency_runs, device):
+def bench(name, act, batch, epochs, latency_runs, device, trials=1080):
     torch.manual_seed(0)
     model, trial = build(name, act)
     dev = torch.device(device)
     model.to(dev)
-    x = (torch.randn(1080, *trial) * 5).to(dev)
-    y = torch.randint(0, 2, (1080,)).to(dev)
+    x = (torch.randn(trials, *trial) * 5).to(dev)
+    y = torch.randint(0, 2, (trials,)).to(dev)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
 
     def epoch():
         model.train()
-        perm = torch.randperm(1080, device=dev)
-        for s in range(0, 1080, batch):
+        perm = torch.randperm(trials, device=dev)
+        for s in range(0, trials, batch):
             idx = perm[s:s + batch]
             if len(idx) < 2:
                 continue
@@ -72,7 +72,7 @@ def bench(name, act, batch, epochs, latency_runs, device):
     def evaluate():
         model.eval()
         with torch.no_grad():
-            for s in range(0, 1080, 360):
+            for s in range(0, trials, 360):
                 model(x[s:s + 360])
 
     epoch()
@@ -95,9 +95,9 @@ def bench(name, act, batch, epochs, latency_runs, device):
         sync()
         for i in range(latency_runs):
             t0 = time.perf_counter()
-            model(x[i % 1080:i % 1080 + 1]).cpu()  # the logits on the host, as eegkit's latency
+            model(x[i % trials:i % trials + 1]).cpu()  # the logits on the host, as eegkit's latency
             lat.append((time.perf_counter() - t0) * 1000)
-    out = {"model": name, "act": act, "batch": batch, "train_epoch_s": round(train_s, 4), "eval_s": round(eval_s, 4),
+    out = {"model": name, "act": act, "batch": batch, "trials": trials, "train_epoch_s": round(train_s, 4), "eval_s": round(eval_s, 4),
            "latency_ms": round(statistics.median(lat), 3),
            "framework": "pytorch " + torch.__version__ + (" braindecode" if name in ZOO else ""), "threads": torch.get_num_threads()}
     if dev.type == "cuda":
@@ -115,6 +115,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--trials", type=int, default=1080)
     ap.add_argument("--latency-runs", type=int, default=200)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = ap.parse_args()
@@ -126,7 +127,7 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cudnn.benchmark = True
     for name in args.model or list(MODELS):
-        print(json.dumps(bench(name, args.act, args.batch, args.epochs, args.latency_runs, args.device)), flush=True)
+        print(json.dumps(bench(name, args.act, args.batch, args.epochs, args.latency_runs, args.device, args.trials)), flush=True)
 
 
 if __name__ == "__main__":

@@ -236,6 +236,17 @@ func init() {
 			// Altaheri et al. 2022: Adam, lr 0.001, batch 64.
 			return Preset{Batch: 64, LR: 1e-3, Epochs: DefaultPreset.Epochs, Source: "Altaheri et al. 2022 (Adam, lr 1e-3, batch 64); epochs: eegkit's default"}
 		}},
+		{Name: "eegnex", Doc: "braindecode's EEGNeX (Chen et al. 2024)", Build: func(c, k, t int, _ float64, act nn.Activation) (*nn.Model, error) {
+			o := DefaultEEGNeXOptions()
+			o.Activation = orELU(act)
+			return EEGNeX(c, k, t, o)
+		}},
+		{Name: "sccnet", Doc: "braindecode's SCCNet (Wei et al. 2019)", Rate: true, Build: func(c, k, t int, sfreq float64, act nn.Activation) (*nn.Model, error) {
+			if act != nn.NoActivation {
+				return nil, fmt.Errorf("sccnet's nonlinearity is fixed (square, then log after pooling): leave the activation (--act) out")
+			}
+			return SCCNet(c, k, t, sfreq, DefaultSCCNetOptions())
+		}},
 		{Name: "fbcnet", Doc: "braindecode's FBCNet (Mane et al. 2021)", Rate: true,
 			Build: func(c, k, t int, sfreq float64, act nn.Activation) (*nn.Model, error) {
 				o := DefaultFBCNetOptions()

@@ -12,10 +12,10 @@ import (
 // lengths and class counts, with the classifier's input inferred, and has
 // the parameter count of its reference implementation for the lab's input.
 func TestForAnyShape(t *testing.T) {
-	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958, "eeginceptionmi": 4376930, "fbcnet": 3746, "atcnet": 112762}
+	labParams := map[string]int{"eegnet": 17874, "deepconvnet": 150977, "shallowfbcspnet": 7842, "eegnetv4": 1874, "deep4net": 266377, "eegconformer": 583426, "eegtcnet": 3958, "eeginceptionmi": 4376930, "fbcnet": 3746, "atcnet": 112762, "eegnex": 54546, "sccnet": 7712}
 	for _, name := range Names() {
 		act := nn.ReLU
-		if name == "shallowfbcspnet" {
+		if name == "shallowfbcspnet" || name == "sccnet" {
 			act = nn.NoActivation
 		}
 		for _, tc := range []struct{ c, k, t int }{{2, 2, 750}, {64, 4, 640}, {3, 3, 1000}} {

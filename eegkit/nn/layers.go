@@ -201,13 +201,22 @@ func (c Conv2d) OutShape(in Shape3) (Shape3, error) {
 }
 
 // kernelPath says which of eegkit's fast kernels computes the convolution
-// of an input with h rows: "temporal", "spatial", "depthwise" (spatial),
-// "depthwise temporal", or "" for GoMLX's general convolution.
+// of an input with h rows: "temporal", "dilated temporal", "rows" (a
+// kernel of all the rows of one plane, SCCNet's), "spatial", "depthwise"
+// (spatial), "depthwise temporal", or "" for GoMLX's general convolution.
 func (c Conv2d) kernelPath(h int) string {
-	if c.Strides() != [2]int{1, 1} || c.Dilations() != [2]int{1, 1} {
+	if c.Strides() != [2]int{1, 1} || c.Dilations()[0] != 1 {
+		return ""
+	}
+	if c.Dilations()[1] != 1 {
+		if c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == 1 {
+			return "dilated temporal"
+		}
 		return ""
 	}
 	switch {
+	case c.In == 1 && c.Kernel[0] == h && c.Kernel[0] > 1 && c.Kernel[1] > 1 && c.Padding[0] == 0:
+		return "rows" // a kernel over all the rows of one plane: they are its input channels
 	case c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == 1:
 		return "temporal"
 	case c.Kernel[1] == 1 && c.Padding == [2]int{} && c.Kernel[0] == h && c.GroupCount() == 1:
@@ -283,6 +292,11 @@ func (c Conv2d) apply(x, w, b *Node, training bool) *Node {
 		y = depthwiseSpatialConv(x, w, c.Out/c.In)
 	case "depthwise temporal":
 		y = temporalConv(x, blockDiagonal(w, c.In), c.Padding[1])
+	case "dilated temporal":
+		y = dilatedTemporalConv(x, w, c.Padding[1], c.Dilations()[1])
+	case "rows":
+		d := x.Shape().Dimensions // [1, H, N, W]
+		y = temporalConv(Reshape(x, d[1], 1, d[2], d[3]), Reshape(w, c.Out, d[1], 1, c.Kernel[1]), c.Padding[1])
 	default:
 		y = generalConv(x, w, c.Strides(), c.Padding, c.Dilations(), c.GroupCount())
 	}
@@ -703,6 +717,9 @@ func (pl Pool2d) Forward(_ *Pass, x *Node) *Node {
 	}
 	if !pl.Max && pl.Kernel[0] == 1 && pl.Strides()[0] == 1 && pl.Padding[0] == 0 {
 		return timeAvgPool(x, pl.Kernel[1], pl.Strides()[1], pl.Padding[1])
+	}
+	if pl.Max && pl.Kernel[0] == 1 && pl.Strides() == [2]int{1, 1} && pl.Padding[0] == 0 {
+		return slidingMax(x, pl.Kernel[1], pl.Padding[1])
 	}
 	return generalPool(x, pl.Kernel, pl.Strides(), pl.Padding, pl.Max)
 }

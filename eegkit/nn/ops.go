@@ -68,40 +68,63 @@ func temporalConvOf(x, w *Node, pad int, training bool) *Node {
 //	dW = dY·windowsᵀ (see weightGrad);
 //	dX = conv(dY padded by k−1−pad, W flipped in time with C and O swapped),
 //	     the "full" convolution, built from windows of dY like the forward.
-func temporalConv(x, w *Node, pad int) *Node {
+func temporalConv(x, w *Node, pad int) *Node { return dilatedTemporalConv(x, w, pad, 1) }
+
+// dilatedTemporalConv is temporalConv with its taps dil steps apart
+// (torch's dilation): the windows' runs start dil steps apart, and the
+// input's gradient is the full convolution with the same dilation. It
+// returns [O, H, N, W+2·pad−dil·(k−1)].
+func dilatedTemporalConv(x, w *Node, pad, dil int) *Node {
 	d := x.Shape().Dimensions
 	c, h, n, width := d[0], d[1], d[2], d[3]
 	wd := w.Shape().Dimensions
 	o, k := wd[0], wd[3]
 	var g outputGradient
-	xg := g.input(x, func(dy *Node) *Node { return temporalConvInputGrad(dy, w, pad, width) })
-	var win *Node
-	wg := g.input(w, func(dy *Node) *Node { return Reshape(weightGrad(win, Reshape(dy, o, -1)), o, c, 1, k) })
-	xp := xg
+	xg := g.input(x, func(dy *Node) *Node { return temporalConvInputGrad(dy, w, pad, dil, width) })
+	var win, xp *Node
+	out := width + 2*pad - dil*(k-1)
+	wg := g.input(w, func(dy *Node) *Node {
+		src := win
+		if c*k*h*n*out > rematerialized && goBackend(dy.Graph()) {
+			// The barrier makes the gather wait for dy, in the backward pass,
+			// and keeps the backend from merging it with the forward one.
+			src = Reshape(dilatedWindows(SchedulingBarrier(xp, dy), k, out, dil), c*k, h*n*out)
+		}
+		return Reshape(weightGrad(src, Reshape(dy, o, -1)), o, c, 1, k)
+	})
+	xp = xg
 	if pad > 0 {
 		xp = Pad(xg, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
 			compute.PadAxis{Start: pad, End: pad})
 	}
-	out := width + 2*pad - k + 1
-	win = Reshape(timeWindows(xp, k, out), c*k, h*n*out) // [C·k, positions], the weight's (C, k) order
+	win = Reshape(dilatedWindows(xp, k, out, dil), c*k, h*n*out) // [C·k, positions], the weight's (C, k) order
 	return g.of(Reshape(DotGeneral(Reshape(wg, o, c*k), []int{1}, nil, win, []int{0}, nil), o, h, n, out))
 }
 
-// temporalConvInputGrad is the gradient of temporalConv with respect to its
-// input x (width wide) given the output gradient dy [O, H, N, out]:
-// dx[c, t] = Σ_{o,j} W[o, c, j]·dy[o, t+pad−j], a convolution of dy padded by
-// k−1−pad with the kernel flipped in time, [C, H, N, width].
-func temporalConvInputGrad(dy, w *Node, pad, width int) *Node {
+// rematerialized is the size (in values) of a convolution's windows above
+// which, on the Go backend, the weight's gradient gathers them again from
+// the input rather than keeping the forward pass's: the windows of a network of long multichannel
+// kernels (EEGInceptionMI's 48 × 48 convolutions of up to 108 taps: 124
+// million values for 32 trials) would otherwise all be held until the
+// backward pass, many gigabytes; the lab's largest are under 2 million.
+var rematerialized = 1 << 24 // a variable for the tests
+
+// temporalConvInputGrad is the gradient of dilatedTemporalConv with
+// respect to its input x (width wide) given the output gradient dy
+// [O, H, N, out]: dx[c, t] = Σ_{o,j} W[o, c, j]·dy[o, t+pad−dil·j], a
+// convolution of dy padded by dil·(k−1)−pad with the kernel flipped in
+// time and the same dilation, [C, H, N, width].
+func temporalConvInputGrad(dy, w *Node, pad, dil, width int) *Node {
 	d := dy.Shape().Dimensions
 	o, h, n := d[0], d[1], d[2]
 	wd := w.Shape().Dimensions
 	c, k := wd[1], wd[3]
-	p := k - 1 - pad
+	p := dil*(k-1) - pad
 	if p > 0 {
 		dy = Pad(dy, ScalarZero(dy.Graph(), dy.DType()), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
 			compute.PadAxis{Start: p, End: p})
 	}
-	win := Reshape(timeWindows(dy, k, width), o*k, h*n*width) // [O·k, positions of x]
+	win := Reshape(dilatedWindows(dy, k, width, dil), o*k, h*n*width) // [O·k, positions of x]
 	// wf[c, o, j] = W[o, c, k-1-j]
 	wf := Reshape(TransposeAllAxes(Reverse(Reshape(w, o, c, k), 2), 1, 0, 2), c, o*k)
 	return Reshape(DotGeneral(wf, []int{1}, nil, win, []int{0}, nil), c, h, n, width)
@@ -112,12 +135,16 @@ func temporalConvInputGrad(dy, w *Node, pad, width int) *Node {
 // (C, k) matches PyTorch's weight layout [O, C, 1, k]. On the Go backend a
 // single gather of contiguous runs, so it costs one copy of the result; on
 // the others k slices (see goBackend).
-func timeWindows(x *Node, k, out int) *Node {
+func timeWindows(x *Node, k, out int) *Node { return dilatedWindows(x, k, out, 1) }
+
+// dilatedWindows is timeWindows with the runs starting dil steps apart:
+// x[c, ..., dil·j : dil·j+out].
+func dilatedWindows(x *Node, k, out, dil int) *Node {
 	if !goBackend(x.Graph()) {
 		d := x.Shape().Dimensions
 		views := make([]*Node, k)
 		for j := range k {
-			views[j] = Reshape(Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(j, j+out)), d[0], 1, 1, d[1], d[2], out)
+			views[j] = Reshape(Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(dil*j, dil*j+out)), d[0], 1, 1, d[1], d[2], out)
 		}
 		return Concatenate(views, 1)
 	}
@@ -126,7 +153,7 @@ func timeWindows(x *Node, k, out int) *Node {
 	for ch := range starts {
 		starts[ch] = make([][]int32, k)
 		for j := range starts[ch] {
-			starts[ch][j] = []int32{int32(ch), int32(j)}
+			starts[ch][j] = []int32{int32(ch), int32(dil * j)}
 		}
 	}
 	return GatherSlices(x, []int{0, 3}, Const(x.Graph(), starts), []int{1, out}, true)
@@ -237,6 +264,53 @@ func (g *outputGradient) of(y *Node) *Node {
 		g.dy = v
 		return v
 	})
+}
+
+// slidingMax is a max pool of k steps with stride 1 along time, x [C, H, N,
+// W] padded by pad steps of −∞ at both ends: y[t] = max_{j<k} x[t+j], the
+// running maximum of k shifted slices, where GoMLX's window reduction visits
+// every window element by element (EEGInceptionMI's pools of 288 channels).
+// The gradient goes, as PyTorch's, to the first maximum of each window:
+// dx[t+j] += dy[t] for the least j with x[t+j] = y[t].
+func slidingMax(x *Node, k, pad int) *Node {
+	d := x.Shape().Dimensions
+	g := x.Graph()
+	out := d[3] + 2*pad - k + 1
+	var og outputGradient
+	var xp, y *Node
+	shifted := func(v *Node, j int) *Node {
+		return Slice(v, AxisRange(), AxisRange(), AxisRange(), AxisRange(j, j+out))
+	}
+	x = og.input(x, func(dy *Node) *Node {
+		zero := ScalarZero(g, dy.DType())
+		var dx, taken *Node
+		for j := range k {
+			first := Equal(shifted(xp, j), y)
+			if taken != nil {
+				first = LogicalAnd(first, LogicalNot(taken))
+				taken = LogicalOr(taken, first)
+			} else {
+				taken = first
+			}
+			part := Pad(Where(first, dy, ZerosLike(dy)), zero, compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{},
+				compute.PadAxis{Start: j, End: k - 1 - j})
+			if dx == nil {
+				dx = part
+			} else {
+				dx = Add(dx, part)
+			}
+		}
+		return Slice(dx, AxisRange(), AxisRange(), AxisRange(), AxisRange(pad, pad+d[3]))
+	})
+	xp = x
+	if pad > 0 {
+		xp = Pad(x, Infinity(g, x.DType(), -1), compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{}, compute.PadAxis{Start: pad, End: pad})
+	}
+	y = shifted(xp, 0)
+	for j := 1; j < k; j++ {
+		y = Max(y, shifted(xp, j))
+	}
+	return og.of(y)
 }
 
 // temporalPool pools non-overlapping windows of k time steps (stride k,

@@ -196,3 +196,91 @@ func worstRelDiff(want, got *tensors.Tensor) float64 {
 	}
 	return worst
 }
+
+// TestFastPathsMatchTheGeneralOnes checks the zoo's fast paths against
+// GoMLX's general convolution and window reduction, differentiated by
+// GoMLX: a dilated temporal convolution (EEGNeX's), a kernel over all the
+// rows of a plane (SCCNet's), windows gathered again for the weight's
+// gradient (rematerialized, EEGInceptionMI's long multichannel kernels)
+// and a stride-1 max pool, padded, with ties (EEGInceptionMI's): outputs
+// and the gradients of the input and of the weight.
+func TestFastPathsMatchTheGeneralOnes(t *testing.T) {
+	backend, err := BackendFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		x, w  []int // shapes; w nil for the pool
+		fast  func(x, w *Node) *Node
+		slow  func(x, w *Node) *Node
+		remat bool
+	}{
+		{"dilated temporal", []int{3, 2, 4, 40}, []int{5, 3, 1, 4},
+			func(x, w *Node) *Node { return dilatedTemporalConv(x, w, 3, 2) },
+			func(x, w *Node) *Node { return generalConv(x, w, [2]int{1, 1}, [2]int{0, 3}, [2]int{1, 2}, 1) }, false},
+		{"rows", []int{1, 4, 3, 30}, []int{6, 1, 4, 5},
+			func(x, w *Node) *Node {
+				return Conv2d{In: 1, Out: 6, Kernel: [2]int{4, 5}, Padding: [2]int{0, 2}}.apply(x, w, nil, true)
+			},
+			func(x, w *Node) *Node { return generalConv(x, w, [2]int{1, 1}, [2]int{0, 2}, [2]int{1, 1}, 1) }, false},
+		{"rematerialized windows", []int{3, 1, 4, 30}, []int{5, 3, 1, 7},
+			func(x, w *Node) *Node { return temporalConv(x, w, 3) },
+			func(x, w *Node) *Node { return generalConv(x, w, [2]int{1, 1}, [2]int{0, 3}, [2]int{1, 1}, 1) }, true},
+		{"sliding max", []int{3, 1, 4, 30}, nil,
+			func(x, _ *Node) *Node { return slidingMax(x, 6, 3) },
+			func(x, _ *Node) *Node { return generalPool(x, [2]int{1, 6}, [2]int{1, 1}, [2]int{0, 3}, true) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.remat {
+				old := rematerialized
+				rematerialized = 0
+				defer func() { rematerialized = old }()
+			}
+			rng := rand.New(rand.NewPCG(5, uint64(len(tc.name))))
+			random := func(ties bool, dims ...int) *tensors.Tensor {
+				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
+				for i := range v {
+					v[i] = float32(rng.NormFloat64())
+					if ties && i%3 == 0 {
+						v[i] = 2.5 // tied maxima in most windows: the gradient goes to the first
+					}
+				}
+				return tensors.FromFlatDataAndDimensions(v, dims...)
+			}
+			x, w := random(tc.w == nil, tc.x...), random(false, 1)
+			if tc.w != nil {
+				w = random(false, tc.w...)
+			}
+			run := func(f func(x, w *Node) *Node) []*tensors.Tensor {
+				exec, err := NewExec(backend, func(x, w *Node) []*Node {
+					y := f(x, w)
+					proj := Sin(AddScalar(MulScalar(ConvertDType(Iota(y.Graph(), y.Shape(), 3), dtypes.Float32), 0.7), 0.3))
+					loss := ReduceAllSum(Mul(y, proj))
+					if tc.w == nil {
+						return []*Node{y, Gradient(loss, x)[0]}
+					}
+					g := Gradient(loss, x, w)
+					return []*Node{y, g[0], g[1]}
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := exec.Exec(x, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			want, got := run(tc.slow), run(tc.fast)
+			for i, name := range []string{"output", "dx", "dw"}[:len(want)] {
+				if !want[i].Shape().Equal(got[i].Shape()) {
+					t.Fatalf("%s: shape %s, want %s", name, got[i].Shape(), want[i].Shape())
+				}
+				if worst := worstRelDiff(want[i], got[i]); worst > 1e-5 {
+					t.Errorf("%s differs by %.2g (relative)", name, worst)
+				}
+			}
+		})
+	}
+}

@@ -16,7 +16,7 @@ import (
 )
 
 // TestZooParityWithBraindecode: braindecode 1.8's ShallowFBCSPNet, EEGNet
-// (v4), Deep4Net, EEGTCNet and FBCNet, and a model of the general layer cases, against the fixtures
+// (v4), Deep4Net, EEGTCNet, FBCNet, EEGNeX and SCCNet, and a model of the general layer cases, against the fixtures
 // scripts/braindecode_fixtures.py made with braindecode and torch 2.15: the
 // same state_dict names, shapes and parameter counts, and eval logits, train
 // logits, loss, gradients, one Adam step and running statistics within the
@@ -35,6 +35,8 @@ func TestZooParityWithBraindecode(t *testing.T) {
 		{"deep4net", func() (*nn.Model, error) { return models.Deep4Net(2, 2, 750, models.DefaultDeep4NetOptions()) }, 266377},
 		{"eegtcnet", func() (*nn.Model, error) { return models.EEGTCNet(2, 2, 750, models.DefaultEEGTCNetOptions()) }, 3958},
 		{"fbcnet", func() (*nn.Model, error) { return models.FBCNet(2, 2, 750, 125, models.DefaultFBCNetOptions()) }, 3746},
+		{"eegnex", func() (*nn.Model, error) { return models.EEGNeX(2, 2, 750, models.DefaultEEGNeXOptions()) }, 54546},
+		{"sccnet", func() (*nn.Model, error) { return models.SCCNet(2, 2, 750, 125, models.DefaultSCCNetOptions()) }, 7712},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.build()
@@ -72,7 +74,7 @@ func TestZooParityWithBraindecode(t *testing.T) {
 // (22 channels × 1000 samples at 250 Hz, 4 classes) from the registry and
 // compares their eval logits with braindecode's on the same weights.
 func TestZooAtBCIIV2aShape(t *testing.T) {
-	for _, name := range []string{"deep4net", "eegtcnet", "fbcnet"} {
+	for _, name := range []string{"deep4net", "eegtcnet", "fbcnet", "eegnex", "sccnet"} {
 		t.Run(name, func(t *testing.T) {
 			fx := loadParityFixture(t, name+"_2a")
 			m, err := models.ForRate(name, 22, 4, 1000, 250, nn.NoActivation)

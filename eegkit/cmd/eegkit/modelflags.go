@@ -17,7 +17,7 @@ var (
 	modelNames = strings.Join(models.Names(), ", ") + " (eegkit models lists them)"
 	modelHelp  = "model: " + modelNames
 	modelUsage = strings.Join(models.Names(), "|")
-	actHelp    = "activation: relu, leakyrelu or elu (default: the model's own, elu; fbcnet's is SiLU; shallowfbcspnet takes none)"
+	actHelp    = "activation: relu, leakyrelu or elu (default: the model's own, elu; fbcnet's is SiLU; shallowfbcspnet and sccnet take none)"
 )
 
 // modelFlags builds the model named by --model and --act; unknown names are usage errors.

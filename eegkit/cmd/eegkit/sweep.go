@@ -23,7 +23,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := newFlags("sweep", "--out DIR [--model "+strings.ReplaceAll(modelUsage, "|", ",")+"] [--act relu,elu] [--batch 12,64] [--lr 1e-3,5e-4] [--shard K/N] [flags]\n       eegkit sweep report DIR", stdout, stderr)
 	models := fs.String("model", "eegnet", "models, comma-separated: "+modelNames)
-	acts := fs.String("act", "", "activations, comma-separated: relu, leakyrelu, elu (empty: each model's own, elu; shallowfbcspnet takes none)")
+	acts := fs.String("act", "", "activations, comma-separated: relu, leakyrelu, elu (empty: each model's own, elu; shallowfbcspnet and sccnet take none)")
 	batches := fs.String("batch", "", "batch sizes, comma-separated (empty: each model's lab preset)")
 	lrs := fs.String("lr", "", "learning rates, comma-separated (empty: each model's lab preset)")
 	wds := fs.String("weight-decay", "0", "weight decays, comma-separated")

@@ -26,8 +26,9 @@ type BenchResult struct {
 	Model      string  `json:"model"`
 	Act        string  `json:"act"`
 	Batch      int     `json:"batch"`
-	TrainEpoch float64 `json:"train_epoch_s"` // one epoch over 1080 trials: shuffled batches, forward, backward, Adam
-	Eval       float64 `json:"eval_s"`        // evaluation of 1080 trials
+	Trials     int     `json:"trials"`        // the trials of the workload (BenchTrials unless asked)
+	TrainEpoch float64 `json:"train_epoch_s"` // one epoch over the trials: shuffled batches, forward, backward, Adam
+	Eval       float64 `json:"eval_s"`        // evaluation of the trials
 	LatencyMS  float64 `json:"latency_ms"`    // median single-trial inference (batch of 1, eval mode)
 	PeakRSSMB  float64 `json:"peak_rss_mb"`   // peak resident memory of the process
 	Backend    string  `json:"backend"`
@@ -96,12 +97,18 @@ func cpuinfoPeak() float64 {
 // BenchTrials is the number of trials of the lab's training and test sets.
 const BenchTrials = 1080
 
-// Benchmark times, after a warm-up, a training epoch, an evaluation of 1080
-// trials and single-trial inference (the median of latencyRuns) of a model
-// on random data shaped like the lab's. Times are averaged over epochs runs.
-func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs, latencyRuns int) (BenchResult, error) {
-	if batch < 2 || epochs < 1 || latencyRuns < 1 {
-		return BenchResult{}, fmt.Errorf("benchmark: batch must be >= 2, epochs and latency runs >= 1 (got %d, %d, %d)", batch, epochs, latencyRuns)
+// Benchmark times, after a warm-up, a training epoch over trials trials
+// (BenchTrials, the lab's, if 0), their evaluation and single-trial
+// inference (the median of latencyRuns) of a model on random data shaped
+// like the lab's. Times are averaged over epochs runs. Fewer trials time a
+// large model in minutes (EEGInceptionMI's epoch of 1080 trials takes about
+// five on two cores).
+func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs, latencyRuns, trials int) (BenchResult, error) {
+	if trials == 0 {
+		trials = BenchTrials
+	}
+	if batch < 2 || epochs < 1 || latencyRuns < 1 || trials < 2 {
+		return BenchResult{}, fmt.Errorf("benchmark: batch and trials must be >= 2, epochs and latency runs >= 1 (got %d, %d, %d, %d)", batch, trials, epochs, latencyRuns)
 	}
 	m, err := models.New(model, act)
 	if err != nil {
@@ -112,7 +119,7 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 		return BenchResult{}, err
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	ds := &eeg.Dataset{Shape: datasets.LabShape(), X: make([]float32, BenchTrials*datasets.LabShape().TrialSize()), Y: make([]int32, BenchTrials), Subject: make([]int, BenchTrials), Subjects: []string{"random"}}
+	ds := &eeg.Dataset{Shape: datasets.LabShape(), X: make([]float32, trials*datasets.LabShape().TrialSize()), Y: make([]int32, trials), Subject: make([]int, trials), Subjects: []string{"random"}}
 	for i := range ds.X {
 		ds.X[i] = float32(5 * rng.NormFloat64())
 	}
@@ -122,9 +129,9 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 	cfg := train.TrainConfig{Model: m.Key(), Activation: act.Name(), Epochs: epochs, Batch: batch, LR: 1e-3, Seed: 1}
 	net.Keep(ds.X, ds.Y) // as Fit keeps its data (on an accelerator)
 	epoch := func() error {
-		perm := rng.Perm(BenchTrials)
-		for s := 0; s < BenchTrials; s += batch {
-			idx := perm[s:min(s+batch, BenchTrials)]
+		perm := rng.Perm(trials)
+		for s := 0; s < trials; s += batch {
+			idx := perm[s:min(s+batch, trials)]
 			if len(idx) < 2 {
 				continue
 			}
@@ -139,7 +146,7 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 		return BenchResult{}, err
 	}
 	fwd, bwd := nn.TotalCost(costs)
-	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Backend: net.BackendName(),
+	res := BenchResult{Model: m.Key(), Act: act.Name(), Batch: batch, Trials: trials, Backend: net.BackendName(),
 		ForwardMMACs: float64(fwd) / 1e6, BackwardMMACs: float64(bwd) / 1e6, PeakGFLOPS: PeakGFLOPS()}
 	if err := epoch(); err != nil { // warm-up: compiles both batch shapes
 		return res, err
@@ -151,7 +158,7 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 		}
 	}
 	res.TrainEpoch = time.Since(start).Seconds() / float64(epochs)
-	res.TrainGFLOPS = 2 * float64(fwd+bwd) * BenchTrials / res.TrainEpoch / 1e9
+	res.TrainGFLOPS = 2 * float64(fwd+bwd) * float64(trials) / res.TrainEpoch / 1e9
 	if _, err := net.Evaluate(ds); err != nil {
 		return res, err
 	}
@@ -162,7 +169,7 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 		}
 	}
 	res.Eval = time.Since(start).Seconds() / float64(epochs)
-	res.EvalGFLOPS = 2 * float64(fwd) * BenchTrials / res.Eval / 1e9
+	res.EvalGFLOPS = 2 * float64(fwd) * float64(trials) / res.Eval / 1e9
 	one := ds.Trial(0)
 	if _, err := net.Logits(one, 1); err != nil {
 		return res, err
@@ -170,7 +177,7 @@ func Benchmark(dev train.Device, model string, act nn.Activation, batch, epochs,
 	lat := make([]float64, latencyRuns)
 	for i := range lat {
 		t0 := time.Now()
-		if _, err := net.Logits(ds.Trial(i%BenchTrials), 1); err != nil {
+		if _, err := net.Logits(ds.Trial(i%trials), 1); err != nil {
 			return res, err
 		}
 		lat[i] = time.Since(t0).Seconds() * 1000

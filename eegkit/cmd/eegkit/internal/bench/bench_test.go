@@ -40,7 +40,7 @@ func TestProfileLayers(t *testing.T) {
 // TestBenchmarkArithmetic: the benchmark reports the model's multiply-adds
 // and the rates they make over its times.
 func TestBenchmarkArithmetic(t *testing.T) {
-	r, err := bench.Benchmark(train.Device{}, "eegnet", nn.ELU, 64, 1, 2)
+	r, err := bench.Benchmark(train.Device{}, "eegnet", nn.ELU, 64, 1, 2, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
