@@ -172,20 +172,29 @@ func (c Concat) OutShape(in Shape3) (Shape3, error) {
 	if len(c.Branches) == 0 {
 		return in, fmt.Errorf("a Concat needs at least one branch")
 	}
-	var out Shape3
-	for i, l := range c.Branches {
+	outs, err := branchShapes(c, in)
+	if err != nil {
+		return in, err
+	}
+	out := outs[0]
+	for i, s := range outs[1:] {
+		if s[1] != out[1] || s[2] != out[2] {
+			return in, fmt.Errorf("branch %s gives %v, branch 0 %v: the branches must agree in height and width to be concatenated", strings.TrimSuffix(childPrefix(c, i+1, ""), "."), s, out)
+		}
+		out[0] += s[0]
+	}
+	return out, nil
+}
+
+// branchShapes are the output shapes of the branches of c for input in.
+func branchShapes(c Container, in Shape3) ([]Shape3, error) {
+	out := make([]Shape3, len(c.Children()))
+	for i, l := range c.Children() {
 		s, err := l.OutShape(in)
 		if err != nil {
-			return in, fmt.Errorf("branch %s: %w", strings.TrimSuffix(childPrefix(c, i, ""), "."), err)
+			return nil, fmt.Errorf("branch %s: %w", strings.TrimSuffix(childPrefix(c, i, ""), "."), err)
 		}
-		if i > 0 && (s[1] != out[1] || s[2] != out[2]) {
-			return in, fmt.Errorf("branch %s gives %v, branch 0 %v: the branches must agree in height and width to be concatenated", strings.TrimSuffix(childPrefix(c, i, ""), "."), s, out)
-		}
-		if i == 0 {
-			out = s
-		} else {
-			out[0] += s[0]
-		}
+		out[i] = s
 	}
 	return out, nil
 }
@@ -234,18 +243,16 @@ func (c Mean) OutShape(in Shape3) (Shape3, error) {
 	if len(c.Branches) == 0 {
 		return in, fmt.Errorf("a Mean needs at least one branch")
 	}
-	var out Shape3
-	for i, l := range c.Branches {
-		s, err := l.OutShape(in)
-		if err != nil {
-			return in, fmt.Errorf("branch %s: %w", strings.TrimSuffix(childPrefix(c, i, ""), "."), err)
-		}
-		if i > 0 && s != out {
-			return in, fmt.Errorf("branch %s gives %v, branch 0 %v: the branches must agree to be averaged", strings.TrimSuffix(childPrefix(c, i, ""), "."), s, out)
-		}
-		out = s
+	outs, err := branchShapes(c, in)
+	if err != nil {
+		return in, err
 	}
-	return out, nil
+	for i, s := range outs[1:] {
+		if s != outs[0] {
+			return in, fmt.Errorf("branch %s gives %v, branch 0 %v: the branches must agree to be averaged", strings.TrimSuffix(childPrefix(c, i+1, ""), "."), s, outs[0])
+		}
+	}
+	return outs[0], nil
 }
 
 func (c Mean) ForwardParts(p *Pass, xs []*Node) []*Node {

@@ -174,9 +174,7 @@ func (l RenormLinear) OutShape(in Shape3) (Shape3, error) {
 }
 
 func (l RenormLinear) Forward(p *Pass, x *Node) *Node {
-	y := flattenLinear(x, renormRows(p.Param("parametrizations.weight.original"), l.MaxNorm), p.Param("bias"))
-	n := y.Shape().Dimensions[0]
-	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+	return linearLayout(flattenLinear(x, renormRows(p.Param("parametrizations.weight.original"), l.MaxNorm), p.Param("bias")))
 }
 
 // MaxNormLinear is braindecode's MaxNormLinear: a Linear whose weight W
@@ -215,9 +213,7 @@ func (l MaxNormLinear) Forward(p *Pass, x *Node) *Node {
 	denom := Max(norm, Scalar(g, w.DType(), l.MaxNorm/2))
 	number := Min(denom, Scalar(g, w.DType(), l.MaxNorm))
 	w = Mul(w, BroadcastToDims(Div(number, AddScalar(denom, l.eps())), l.Out, l.In))
-	y := flattenLinear(x, w, p.Param("bias"))
-	n := y.Shape().Dimensions[0]
-	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+	return linearLayout(flattenLinear(x, w, p.Param("bias")))
 }
 
 // MaxNormWeight is the weight a MaxNormLinear uses, computed from the

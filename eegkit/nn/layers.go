@@ -209,7 +209,7 @@ func (c Conv2d) kernelPath(h int) string {
 		return ""
 	}
 	if c.Dilations()[1] != 1 {
-		if c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == 1 {
+		if c.Kernel[0] == 1 && c.Padding[0] == 0 && c.GroupCount() == 1 && c.Padding[1] <= c.Dilations()[1]*(c.Kernel[1]-1) {
 			return "dilated temporal"
 		}
 		return ""
@@ -799,10 +799,14 @@ func (l Linear) OutShape(in Shape3) (Shape3, error) {
 }
 
 func (l Linear) Forward(p *Pass, x *Node) *Node {
-	// x [C, H, N, W] -> logits [N, Out]; returned as [Out, 1, N, 1] to keep the layout.
-	y := flattenLinear(x, p.Param("weight"), p.Param("bias"))
-	n := y.Shape().Dimensions[0]
-	return Reshape(TransposeAllAxes(y, 1, 0), l.Out, 1, n, 1)
+	return linearLayout(flattenLinear(x, p.Param("weight"), p.Param("bias")))
+}
+
+// linearLayout lays a Linear's result y [N, Out] out as eegkit's
+// activations, [Out, 1, N, 1].
+func linearLayout(y *Node) *Node {
+	d := y.Shape().Dimensions
+	return Reshape(TransposeAllAxes(y, 1, 0), d[1], 1, d[0], 1)
 }
 
 // fanInBound is the bound of PyTorch's default uniform initialisation for a fan-in.

@@ -103,10 +103,11 @@ func dilatedTemporalConv(x, w *Node, pad, dil int) *Node {
 
 // rematerialized is the size (in values) of a convolution's windows above
 // which, on the Go backend, the weight's gradient gathers them again from
-// the input rather than keeping the forward pass's: the windows of a network of long multichannel
-// kernels (EEGInceptionMI's 48 × 48 convolutions of up to 108 taps: 124
-// million values for 32 trials) would otherwise all be held until the
-// backward pass, many gigabytes; the lab's largest are under 2 million.
+// the input rather than keeping the forward pass's: the windows of a
+// network of long multichannel kernels (EEGInceptionMI's 48 × 48
+// convolutions of up to 108 taps: 124 million values for 32 trials) would
+// otherwise all be held until the backward pass, many gigabytes; the lab's
+// largest are under 2 million.
 var rematerialized = 1 << 24 // a variable for the tests
 
 // temporalConvInputGrad is the gradient of dilatedTemporalConv with

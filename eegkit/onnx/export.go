@@ -258,12 +258,9 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 	case nn.Crop:
 		return b.Node("Slice", []string{x, b.Int64s("starts", int64(l.Start)), b.Int64s("ends", int64(l.Start+l.Len)), b.Int64s("axes", 3)}), nil
 	case nn.Mean:
-		outs := make([]string, len(l.Branches))
-		for i := range l.Branches {
-			var err error
-			if outs[i], err = child(b, l, i, x, in, p); err != nil {
-				return "", err
-			}
+		outs, err := branches(b, l, x, in, p)
+		if err != nil {
+			return "", err
 		}
 		return b.Node("Div", []string{b.Node("Sum", outs), b.Const("branches", nil, []float32{float32(len(outs))})}), nil
 	case nn.GELU: // x·(1 + erf(x/√2))/2
@@ -281,12 +278,9 @@ func layer(b *Builder, l nn.Layer, x string, in nn.Shape3, p map[string]*nn.Tens
 		}
 		return x, nil
 	case nn.Concat:
-		outs := make([]string, len(l.Branches))
-		for i := range l.Branches {
-			var err error
-			if outs[i], err = child(b, l, i, x, in, p); err != nil {
-				return "", err
-			}
+		outs, err := branches(b, l, x, in, p)
+		if err != nil {
+			return "", err
 		}
 		return b.Node("Concat", outs, Int("axis", 1)), nil
 	case nn.Residual:
@@ -398,6 +392,19 @@ func attention(b *Builder, a nn.AttentionParts, x string, in nn.Shape3, p map[st
 	out = b.Node("Reshape", []string{out, b.Int64s("seq_shape", 0, e, 1, t)})
 	b.prefix = prefix + a.O + "."
 	return channelLinear(b, out, a.Emb, a.Out, p[a.O+".weight"], p[a.O+".bias"])
+}
+
+// branches adds the nodes of every child of a container of parallel
+// branches applied to x and returns their outputs.
+func branches(b *Builder, c nn.Container, x string, in nn.Shape3, p map[string]*nn.Tensor) ([]string, error) {
+	outs := make([]string, len(c.Children()))
+	for i := range outs {
+		var err error
+		if outs[i], err = child(b, c, i, x, in, p); err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
 }
 
 // child adds the nodes of a container's child i applied to x, where the
