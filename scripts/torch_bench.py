@@ -8,7 +8,7 @@ mode, median of --latency-runs). Prints one JSON line per model. With
 --device cuda the model and the data live on the GPU, every timing waits for
 the GPU (torch.cuda.synchronize) and TF32 is off (float32 throughout, as
 eegkit's parity needs); the peak is then the GPU memory PyTorch allocated. The zoo's models (shallowfbcspnet, eegnetv4,
-deep4net, eegconformer, eegtcnet, eeginceptionmi, atcnet, fbcnet; at the lab's 125 Hz) are
+deep4net, eegconformer, eegtcnet, eeginceptionmi, atcnet, fbcnet, eegnex, sccnet; at the lab's 125 Hz) are
 braindecode's own modules, so they need a Python with braindecode (the PyPI
 virtual environment of scripts/braindecode_fixtures.py).
 
@@ -32,7 +32,7 @@ from torch_fixtures import ACTS, EEGNet, DeepConvNet  # noqa: E402
 
 MODELS = {"eegnet": EEGNet, "deepconvnet": DeepConvNet}
 ZOO = {"shallowfbcspnet": "ShallowFBCSPNet", "eegnetv4": "EEGNet", "deep4net": "Deep4Net", "eegconformer": "EEGConformer",
-       "eegtcnet": "EEGTCNet", "eeginceptionmi": "EEGInceptionMI", "atcnet": "ATCNet", "fbcnet": "FBCNet"}  # braindecode's class names
+       "eegtcnet": "EEGTCNet", "eeginceptionmi": "EEGInceptionMI", "atcnet": "ATCNet", "fbcnet": "FBCNet", "eegnex": "EEGNeX", "sccnet": "SCCNet"}  # braindecode's class names
 
 
 def build(name, act):
