@@ -137,12 +137,20 @@ func TestZooCompactParity(t *testing.T) {
 				}
 				ours, want := fixtures.Sample(sd[p.FullName].Data), toFloat32(fx["after__"+p.FullName])
 				before := fixtures.Sample(init[p.FullName].Data)
+				var ourGrad []float32
+				if p.Trainable() {
+					ourGrad = fixtures.Sample(grads[p.FullName].Data)
+				}
 				for i := range want {
 					if p.Trainable() {
-						// Adam's first update is lr·g/(|g|+eps): where |g| is below 1e-6 it follows the
-						// float32 rounding of g, so there it is held to Adam's bound only.
-						g := fx["grad__"+p.FullName][i] + cfg.WeightDecay*float64(before[i])
-						if math.Abs(g) < 1e-6 {
+						// Adam's first update is lr·g/(|g|+eps), about lr·sign(g): where |g| is below 1e-6,
+						// or below twice either float32 gradient's distance from the float64 one (a deep
+						// stack's rounding), its sign is not determined, so there it is held to Adam's
+						// bound only.
+						g64 := fx["grad64__"+p.FullName][i]
+						noise := 2 * math.Max(math.Abs(fx["grad__"+p.FullName][i]-g64), math.Abs(float64(ourGrad[i])-g64))
+						g := g64 + cfg.WeightDecay*float64(before[i])
+						if math.Abs(g) < math.Max(1e-6, noise) {
 							ill++
 							if math.Abs(float64(ours[i])-float64(before[i])) > cfg.LR*1.001 {
 								t.Errorf("%s: Adam moved an element by more than lr", p.FullName)
@@ -157,7 +165,7 @@ func TestZooCompactParity(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("gradients within %.2g of float64 (PyTorch's float32 within %.2g), the step within %.2g of PyTorch's (%d sampled values of |gradient| < 1e-6 held to Adam's bound)",
+			t.Logf("gradients within %.2g of float64 (PyTorch's float32 within %.2g), the step within %.2g of PyTorch's (%d sampled values of undetermined sign held to Adam's bound)",
 				worstGrad, worstTorch, worstStep, ill)
 		})
 	}
