@@ -71,7 +71,8 @@ func ATCNet(nChans, nOutputs, nTimes int, o ATCNetOptions) (*nn.Model, error) {
 	if o.TCNActivation == nn.NoActivation {
 		return nil, fmt.Errorf("atcnet needs an activation (ELU by default)")
 	}
-	f1, f2, nf := o.ConvBlockNFilters, o.ConvBlockNFilters*o.ConvBlockDepthMult, o.ConvBlockNFilters*o.ConvBlockDepthMult
+	f1, f2 := o.ConvBlockNFilters, o.ConvBlockNFilters*o.ConvBlockDepthMult
+	nf := f2 // tcn_n_filters: the TCNs' width, braindecode's depth_mult·n_filters
 	tc := nTimes / (o.ConvBlockPoolSize1 * o.ConvBlockPoolSize2)
 	tw := tc - o.NWindows + 1
 	if o.NWindows < 1 || tw < 1 {

@@ -79,36 +79,24 @@ func (f FilterBank) OutShape(in Shape3) (Shape3, error) {
 	return Shape3{len(f.Bands), in[1], in[2]}, nil
 }
 
-// longest is the longest filter's length.
-func (f FilterBank) longest() int {
-	taps, _ := f.taps()
-	n := 0
-	for _, h := range taps {
-		n = max(n, len(h))
-	}
-	return n
-}
-
-// conv is the one convolution that applies every band: the filters,
-// centred in the longest one's length, as a (1, K) kernel of Bands outputs.
-func (f FilterBank) conv() Conv2d {
-	k := f.longest()
-	return Conv2d{In: 1, Out: len(f.Bands), Kernel: [2]int{1, k}, Padding: [2]int{0, k / 2}}
-}
-
+// Forward applies every band at once: the filters, centred in the longest
+// one's length K, as one (1, K) convolution of len(Bands) outputs. The
+// lengths are the state_dict's own, as the ONNX export reads them.
 func (f FilterBank) Forward(p *Pass, x *Node) *Node {
-	c := f.conv()
-	k := c.Kernel[1]
-	rows := make([]*Node, len(f.Bands))
-	for i := range f.Bands {
-		h := p.Param(fmt.Sprintf("fir_list.%d", i))
+	taps := make([]*Node, len(f.Bands))
+	k := 0
+	for i := range taps {
+		taps[i] = p.Param(fmt.Sprintf("fir_list.%d", i))
+		k = max(k, taps[i].Shape().Dimensions[0])
+	}
+	for i, h := range taps {
 		pad := (k - h.Shape().Dimensions[0]) / 2
-		rows[i] = Pad(h, Scalar(h.Graph(), h.DType(), 0), PadAxis{Start: pad, End: pad})
+		taps[i] = Pad(h, Scalar(h.Graph(), h.DType(), 0), PadAxis{Start: pad, End: pad})
 	}
 	// A convolution here is a correlation, fftconvolve a true one: the
 	// same for MNE's symmetric filters.
-	w := Reshape(Stack(rows, 0), len(f.Bands), 1, 1, k)
-	return c.apply(x, w, nil, p.Training())
+	w := Reshape(Stack(taps, 0), len(f.Bands), 1, 1, k)
+	return Conv2d{In: 1, Out: len(f.Bands), Kernel: [2]int{1, k}, Padding: [2]int{0, k / 2}}.apply(x, w, nil, p.Training())
 }
 
 // Stat is a statistic over time that a StatLayer takes.

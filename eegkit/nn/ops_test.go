@@ -56,13 +56,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 				t.Fatal("the test's layers are not composable")
 			}
 			rng := rand.New(rand.NewPCG(3, uint64(tc.pad)))
-			random := func(dims ...int) *tensors.Tensor {
-				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
-				for i := range v {
-					v[i] = float32(rng.NormFloat64())
-				}
-				return tensors.FromFlatDataAndDimensions(v, dims...)
-			}
+			random := func(dims ...int) *tensors.Tensor { return randomTensor(rng, dims...) }
 			inputs := []*tensors.Tensor{random(c, h, n, width), random(m, c, 1, k), random(m), random(o, m, h, 1), random(o)}
 			run := func(composed bool) []*tensors.Tensor {
 				exec, err := NewExec(backend, func(in []*Node) []*Node {
@@ -74,10 +68,7 @@ func TestTemporalSpatialConvMatchesTheLayers(t *testing.T) {
 					} else {
 						y = b.Forward(pb, a.Forward(pa, in[0]))
 					}
-					// A fixed random projection of y, so that every output position has its own gradient.
-					proj := Iota(y.Graph(), y.Shape(), 3)
-					loss := ReduceAllSum(Mul(y, Sin(AddScalar(MulScalar(ConvertDType(proj, dtypes.Float32), 0.7), 0.3))))
-					return append([]*Node{y}, Gradient(loss, in...)...)
+					return append([]*Node{y}, Gradient(projected(y), in...)...)
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -125,14 +116,7 @@ func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%+v", tc), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(tc.k), uint64(tc.b)))
-			random := func(dims ...int) *tensors.Tensor {
-				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
-				for i := range v {
-					v[i] = float32(rng.NormFloat64())
-				}
-				return tensors.FromFlatDataAndDimensions(v, dims...)
-			}
-			x, w := random(1, tc.h, tc.n, tc.width), random(tc.o, 1, 1, tc.k)
+			x, w := randomTensor(rng, 1, tc.h, tc.n, tc.width), randomTensor(rng, tc.o, 1, 1, tc.k)
 			run := func(blocked bool) []*tensors.Tensor {
 				exec, err := NewExec(backend, func(x, w *Node) []*Node {
 					var y *Node
@@ -141,8 +125,7 @@ func TestBlockedTemporalConvMatchesTheWindows(t *testing.T) {
 					} else {
 						y = temporalConv(x, w, tc.pad)
 					}
-					proj := Sin(AddScalar(MulScalar(ConvertDType(Iota(y.Graph(), y.Shape(), 3), dtypes.Float32), 0.7), 0.3))
-					return []*Node{y, Gradient(ReduceAllSum(Mul(y, proj)), w)[0]}
+					return []*Node{y, Gradient(projected(y), w)[0]}
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -238,25 +221,23 @@ func TestFastPathsMatchTheGeneralOnes(t *testing.T) {
 				defer func() { rematerialized = old }()
 			}
 			rng := rand.New(rand.NewPCG(5, uint64(len(tc.name))))
-			random := func(ties bool, dims ...int) *tensors.Tensor {
-				v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
-				for i := range v {
-					v[i] = float32(rng.NormFloat64())
-					if ties && i%3 == 0 {
+			x, w := randomTensor(rng, tc.x...), randomTensor(rng, 1)
+			if tc.w != nil {
+				w = randomTensor(rng, tc.w...)
+			} else {
+				err := tensors.MutableFlatData(x, func(v []float32) {
+					for i := 0; i < len(v); i += 3 {
 						v[i] = 2.5 // tied maxima in most windows: the gradient goes to the first
 					}
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
-				return tensors.FromFlatDataAndDimensions(v, dims...)
-			}
-			x, w := random(tc.w == nil, tc.x...), random(false, 1)
-			if tc.w != nil {
-				w = random(false, tc.w...)
 			}
 			run := func(f func(x, w *Node) *Node) []*tensors.Tensor {
 				exec, err := NewExec(backend, func(x, w *Node) []*Node {
 					y := f(x, w)
-					proj := Sin(AddScalar(MulScalar(ConvertDType(Iota(y.Graph(), y.Shape(), 3), dtypes.Float32), 0.7), 0.3))
-					loss := ReduceAllSum(Mul(y, proj))
+					loss := projected(y)
 					if tc.w == nil {
 						return []*Node{y, Gradient(loss, x)[0]}
 					}
@@ -283,4 +264,19 @@ func TestFastPathsMatchTheGeneralOnes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// randomTensor is a tensor of standard normal values from rng.
+func randomTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
+	v := make([]float32, shapes.Make(dtypes.Float32, dims...).Size())
+	for i := range v {
+		v[i] = float32(rng.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(v, dims...)
+}
+
+// projected is a loss of y that gives every output position a gradient of
+// its own: y summed against a fixed pattern along time.
+func projected(y *Node) *Node {
+	return ReduceAllSum(Mul(y, Sin(AddScalar(MulScalar(ConvertDType(Iota(y.Graph(), y.Shape(), 3), dtypes.Float32), 0.7), 0.3))))
 }

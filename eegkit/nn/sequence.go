@@ -111,8 +111,7 @@ func (a MultiHeadAttention) String() string {
 // Params are keys, queries, values and projection, each a Linear(Emb, Emb),
 // in braindecode's state_dict order.
 func (a MultiHeadAttention) Params() []ParamSpec {
-	ps := attentionParams(a.Parts()) // queries, keys, values, projection
-	return append(append(ps[2:4:4], ps[0:2]...), ps[4:]...)
+	return attentionParams(a.Parts(), "keys", "queries", "values", "projection")
 }
 
 func (a MultiHeadAttention) OutShape(in Shape3) (Shape3, error) {
@@ -182,7 +181,10 @@ func (a MHA) Parts() AttentionParts {
 
 // Params are fc_q, fc_k, fc_v (Linear(In, HeadDim·Heads)) and fc_o
 // (Linear(HeadDim·Heads, Out)).
-func (a MHA) Params() []ParamSpec { return attentionParams(a.Parts()) }
+func (a MHA) Params() []ParamSpec {
+	ps := a.Parts()
+	return attentionParams(ps, ps.Q, ps.K, ps.V, ps.O)
+}
 
 func (a MHA) OutShape(in Shape3) (Shape3, error) {
 	if a.HeadDim < 1 || a.Heads < 1 || a.Out < 1 {
@@ -199,15 +201,14 @@ func (a MHA) Forward(p *Pass, x *Node) *Node {
 }
 
 // attentionParams lists the four projections' weights and biases, each a
-// Linear with torch's default initialisation.
-func attentionParams(a AttentionParts) []ParamSpec {
+// Linear with torch's default initialisation, in the order of their names
+// given (the module's state_dict order).
+func attentionParams(a AttentionParts, order ...string) []ParamSpec {
+	sizes := map[string][2]int{a.Q: {a.In, a.Emb}, a.K: {a.In, a.Emb}, a.V: {a.In, a.Emb}, a.O: {a.Emb, a.Out}}
 	var out []ParamSpec
-	for _, l := range []struct {
-		name    string
-		in, out int
-	}{{a.Q, a.In, a.Emb}, {a.K, a.In, a.Emb}, {a.V, a.In, a.Emb}, {a.O, a.Emb, a.Out}} {
-		for _, p := range (Linear{In: l.in, Out: l.out}).Params() {
-			p.Name = l.name + "." + p.Name
+	for _, name := range order {
+		for _, p := range (Linear{In: sizes[name][0], Out: sizes[name][1]}).Params() {
+			p.Name = name + "." + p.Name
 			out = append(out, p)
 		}
 	}
